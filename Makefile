@@ -1,0 +1,50 @@
+# The two commands a newcomer needs: `make demo` and `make test` (README.md).
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The demo runs with DEBUG on; tests use their own settings.
+DEMO_ENV := DJANGO_DEBUG=true
+
+.PHONY: demo test install serve migrate seed messages lint db-stop clean bench
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(DEMO_ENV) $(PY) manage.py seed_demo
+
+demo: seed
+	$(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+serve: install
+	$(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+messages: install
+	$(PY) scripts/messages.py
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+bench: install
+	$(DEMO_ENV) $(PY) -m bench
+
+db-stop: install
+	$(DEMO_ENV) $(PY) -c "from pathlib import Path; from zhongwei_carbon.embedded_db import stop; stop(Path('.pgdata').resolve())"
+
+clean: db-stop
+	rm -rf .pgdata .pgrun staticfiles

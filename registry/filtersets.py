@@ -1,0 +1,69 @@
+"""One FilterSet per list, shared by the HTML pages and the API (DESIGN.md §3)."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from registry.choices import EnterpriseStatus, ListChange
+from registry.models import Area, EmissionRecord, Enterprise, Facility, KeyEmitterListEntry, Sector
+
+
+class EnterpriseFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Name or credit code"))
+    area = django_filters.ModelChoiceFilter(queryset=Area.objects.all(), label=_("Area"))
+    sector = django_filters.ModelChoiceFilter(queryset=Sector.objects.all(), label=_("Sector"))
+    status = django_filters.ChoiceFilter(choices=EnterpriseStatus.choices, label=_("Status"))
+    listed_in = django_filters.NumberFilter(method="filter_listed_in", label=_("Listed in year"))
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "area", "sector", "status", "listed_in"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(uscc__icontains=value.upper()))
+
+    def filter_listed_in(self, queryset, name, value):
+        listed = KeyEmitterListEntry.objects.filter(key_list__year=value).exclude(
+            change=ListChange.REMOVED
+        )
+        return queryset.filter(pk__in=listed.values("enterprise_id"))
+
+
+class FacilityFilterSet(django_filters.FilterSet):
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
+
+    class Meta:
+        model = Facility
+        fields = ["enterprise", "facility_type", "status"]
+
+
+class EmissionRecordFilterSet(django_filters.FilterSet):
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
+    area = django_filters.ModelChoiceFilter(
+        field_name="enterprise__area", queryset=Area.objects.all(), label=_("Area")
+    )
+
+    class Meta:
+        model = EmissionRecord
+        fields = ["enterprise", "year", "source", "area"]
+
+
+class ListEntryFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Name or credit code"))
+    area = django_filters.ModelChoiceFilter(queryset=Area.objects.all(), label=_("Area"))
+    sector = django_filters.ModelChoiceFilter(queryset=Sector.objects.all(), label=_("Sector"))
+
+    class Meta:
+        model = KeyEmitterListEntry
+        fields = ["q", "area", "sector", "change", "reason"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(enterprise_name__icontains=value) | Q(uscc__icontains=value.upper())
+        )

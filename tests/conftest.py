@@ -1,0 +1,122 @@
+"""Personas (healthchecks style): every test can ask for the user who must NOT get in.
+
+bureau_admin, bureau_reviewer   city-wide
+official_a / official_b         沙坡头区 / 中宁县
+ent_a / ent_b                   users of enterprise_a (沙坡头区, signatory) / enterprise_b (中宁县)
+agency_a_staff / agency_b_staff staff of agency_a / agency_b
+anonymous                       not logged in
+"""
+
+import pytest
+
+from tests import factories as f
+from zhongwei_carbon.roles import Role
+
+PERSONAS = [
+    "anonymous",
+    "bureau_admin",
+    "bureau_reviewer",
+    "official_a",
+    "official_b",
+    "ent_a",
+    "ent_b",
+    "agency_a_staff",
+    "agency_b_staff",
+]
+
+
+@pytest.fixture
+def area_a(db):
+    return f.area("640502")
+
+
+@pytest.fixture
+def area_b(db):
+    return f.area("640521")
+
+
+@pytest.fixture
+def enterprise_a(area_a):
+    return f.EnterpriseFactory(name="沙坡头发电有限公司", area=area_a)
+
+
+@pytest.fixture
+def enterprise_b(area_b):
+    return f.EnterpriseFactory(name="中宁水泥有限公司", area=area_b, sector=f.sector("building_materials"))
+
+
+@pytest.fixture
+def agency_a(db):
+    return f.AgencyFactory(name="宁夏碳核查中心")
+
+
+@pytest.fixture
+def agency_b(db):
+    return f.AgencyFactory(name="西北低碳技术服务公司")
+
+
+@pytest.fixture
+def bureau_admin(db):
+    return f.make_member("bureau_admin", Role.BUREAU_ADMIN)
+
+
+@pytest.fixture
+def bureau_reviewer(db):
+    return f.make_member("bureau_reviewer", Role.BUREAU_REVIEWER)
+
+
+@pytest.fixture
+def official_a(area_a):
+    return f.make_member("official_a", Role.AREA_OFFICIAL, area=area_a)
+
+
+@pytest.fixture
+def official_b(area_b):
+    return f.make_member("official_b", Role.AREA_OFFICIAL, area=area_b)
+
+
+@pytest.fixture
+def ent_a(enterprise_a):
+    user = f.make_member("ent_a", Role.ENTERPRISE_USER, enterprise=enterprise_a)
+    user.memberships.update(is_signatory=True)
+    return user
+
+
+@pytest.fixture
+def ent_b(enterprise_b):
+    return f.make_member("ent_b", Role.ENTERPRISE_USER, enterprise=enterprise_b)
+
+
+@pytest.fixture
+def agency_a_staff(agency_a):
+    return f.make_member("agency_a_staff", Role.AGENCY_STAFF, agency=agency_a)
+
+
+@pytest.fixture
+def agency_b_staff(agency_b):
+    return f.make_member("agency_b_staff", Role.AGENCY_STAFF, agency=agency_b)
+
+
+@pytest.fixture
+def anonymous():
+    return None
+
+
+@pytest.fixture
+def personas(request, db):
+    """All personas at once, by name (the URL matrix walks them)."""
+    return {name: request.getfixturevalue(name) for name in PERSONAS}
+
+
+def client_for(user):
+    from django.test import Client
+
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def client_as():
+    return client_for

@@ -1,0 +1,110 @@
+"""factory_boy factories shared by all tests."""
+
+import itertools
+from decimal import Decimal
+
+import factory
+
+from accounts.models import Membership, User
+from registry.models import Area, EmissionRecord, Enterprise, Facility, Sector
+from verifiers.models import Agency, AgencyQualification, VerifierStaff
+from zhongwei_carbon.roles import Role
+from zhongwei_carbon.uscc import make as make_uscc
+
+_serial = itertools.count(1)
+
+
+def next_uscc(prefix: str = "91640500") -> str:
+    """A valid, unique unified social credit code."""
+    return make_uscc(f"{prefix}{next(_serial):09d}")
+
+
+def area(code: str = "640502") -> Area:
+    return Area.objects.get(code=code)
+
+
+def sector(code: str = "power") -> Sector:
+    return Sector.objects.get(code=code)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.LazyAttribute(lambda o: o.username)
+    password = factory.django.Password("pass-1234!")
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enterprise
+
+    uscc = factory.LazyFunction(next_uscc)
+    name = factory.Sequence(lambda n: f"测试企业{n}有限公司")
+    area = factory.LazyFunction(area)
+    sector = factory.LazyFunction(sector)
+    address = "宁夏中卫市"
+    legal_representative = "张三"
+
+
+class FacilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Facility
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    name = factory.Sequence(lambda n: f"{n}号机组")
+    facility_type = "coal_unit"
+    capacity_mw = Decimal("350.00")
+    main_fuel = "coal"
+
+
+class EmissionRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EmissionRecord
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    year = 2024
+    emissions_tco2e = Decimal("30000.00")
+    energy_tce = Decimal("12000.00")
+    source = "verified"
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    name = factory.Sequence(lambda n: f"测试核查机构{n}")
+    uscc = factory.LazyFunction(lambda: next_uscc("91640000"))
+    contact_person = "李四"
+
+
+class AgencyQualificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgencyQualification
+
+    agency = factory.SubFactory(AgencyFactory)
+    kind = "verification"
+    certificate_number = factory.Sequence(lambda n: f"CERT-{n:05d}")
+    valid_from = "2024-01-01"
+    valid_until = "2027-12-31"
+
+
+class VerifierStaffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VerifierStaff
+
+    agency = factory.SubFactory(AgencyFactory)
+    name = factory.Sequence(lambda n: f"核查员{n}")
+
+
+def make_member(username: str, role: str, **scope) -> User:
+    """A user holding one active membership (the persona helper)."""
+    user = UserFactory(username=username, full_name=username)
+    Membership.objects.create(user=user, role=role, **scope)
+    return user
+
+
+__all__ = ["Role", "make_member"]

@@ -1,0 +1,5 @@
+app_name = "verifiers"
+
+urlpatterns = []
+
+# --- agencies, qualifications, staff (verifiers/views.py) ---

@@ -1,0 +1,124 @@
+"""Roles and what each may do: the one table of permissions (DESIGN.md §3, §4.1).
+
+What a role may *do* is decided here; which rows it may *see* is decided by
+``zhongwei_carbon.scoping.for_user``. A role has a scope kind: the whole city, one area
+(county, district or park), one enterprise, or one agency.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    BUREAU_ADMIN = "bureau_admin", _("Bureau administrator")
+    BUREAU_REVIEWER = "bureau_reviewer", _("Bureau reviewer")
+    AREA_OFFICIAL = "area_official", _("County / park official")
+    ENTERPRISE_USER = "enterprise_user", _("Enterprise user")
+    AGENCY_STAFF = "agency_staff", _("Agency staff")
+
+
+class ScopeKind(models.TextChoices):
+    CITY = "city", _("Whole city")
+    AREA = "area", _("Area")
+    ENTERPRISE = "enterprise", _("Enterprise")
+    AGENCY = "agency", _("Agency")
+
+
+ROLE_SCOPE: dict[str, str] = {
+    Role.BUREAU_ADMIN: ScopeKind.CITY,
+    Role.BUREAU_REVIEWER: ScopeKind.CITY,
+    Role.AREA_OFFICIAL: ScopeKind.AREA,
+    Role.ENTERPRISE_USER: ScopeKind.ENTERPRISE,
+    Role.AGENCY_STAFF: ScopeKind.AGENCY,
+}
+
+BUREAU = frozenset({Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER})
+ALL_ROLES = frozenset(Role.values)
+
+
+class Perm:
+    """Action names. One constant per thing a user can do; used by views, API and tests."""
+
+    # accounts
+    MANAGE_USERS = "accounts.manage_users"
+    DECIDE_REGISTRATION = "accounts.decide_registration"
+    # registry
+    VIEW_AREA = "registry.view_area"
+    VIEW_ENTERPRISE = "registry.view_enterprise"
+    CHANGE_ENTERPRISE = "registry.change_enterprise"
+    IMPORT_ENTERPRISES = "registry.import_enterprises"
+    VIEW_EMISSION_RECORD = "registry.view_emission_record"
+    CHANGE_EMISSION_RECORD = "registry.change_emission_record"
+    VIEW_KEY_EMITTER_LIST = "registry.view_key_emitter_list"
+    DRAFT_KEY_EMITTER_LIST = "registry.draft_key_emitter_list"
+    PUBLISH_KEY_EMITTER_LIST = "registry.publish_key_emitter_list"
+    VIEW_EVENTS = "core.view_events"
+    # verifiers
+    VIEW_AGENCY = "verifiers.view_agency"
+    MANAGE_AGENCY = "verifiers.manage_agency"
+    EDIT_OWN_AGENCY_CONTACT = "verifiers.edit_own_agency_contact"
+
+
+# The table: action -> roles allowed to perform it (within their scope).
+PERMISSIONS: dict[str, frozenset[str]] = {
+    Perm.MANAGE_USERS: frozenset({Role.BUREAU_ADMIN}),
+    Perm.DECIDE_REGISTRATION: frozenset({Role.BUREAU_ADMIN}),
+    Perm.VIEW_AREA: ALL_ROLES,
+    Perm.VIEW_ENTERPRISE: frozenset(
+        {Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER, Role.AREA_OFFICIAL, Role.ENTERPRISE_USER}
+    ),
+    Perm.CHANGE_ENTERPRISE: frozenset({Role.BUREAU_ADMIN}),
+    Perm.IMPORT_ENTERPRISES: frozenset({Role.BUREAU_ADMIN}),
+    Perm.VIEW_EMISSION_RECORD: frozenset(
+        {Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER, Role.AREA_OFFICIAL, Role.ENTERPRISE_USER}
+    ),
+    Perm.CHANGE_EMISSION_RECORD: frozenset({Role.BUREAU_ADMIN}),
+    Perm.VIEW_KEY_EMITTER_LIST: frozenset(
+        {Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER, Role.AREA_OFFICIAL, Role.ENTERPRISE_USER}
+    ),
+    Perm.DRAFT_KEY_EMITTER_LIST: frozenset({Role.BUREAU_ADMIN}),
+    Perm.PUBLISH_KEY_EMITTER_LIST: frozenset({Role.BUREAU_ADMIN}),
+    Perm.VIEW_EVENTS: frozenset(
+        {Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER, Role.AREA_OFFICIAL, Role.ENTERPRISE_USER}
+    ),
+    Perm.VIEW_AGENCY: frozenset({Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER, Role.AGENCY_STAFF}),
+    Perm.MANAGE_AGENCY: frozenset({Role.BUREAU_ADMIN}),
+    Perm.EDIT_OWN_AGENCY_CONTACT: frozenset({Role.AGENCY_STAFF}),
+}
+
+
+def roles_for(action: str) -> frozenset[str]:
+    """Roles allowed to perform ``action``; an unknown action is a programming error."""
+    try:
+        return PERMISSIONS[action]
+    except KeyError:
+        raise KeyError(f"Unknown action {action!r}: add it to zhongwei_carbon.roles") from None
+
+
+def memberships(user) -> list:
+    """The user's active memberships, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_zw_memberships", None)
+    if cached is None:
+        cached = list(user.memberships.filter(is_active=True))
+        user._zw_memberships = cached
+    return cached
+
+
+def has_perm(user, action: str) -> bool:
+    """May ``user`` perform ``action`` anywhere at all (its scope is checked separately)?"""
+    allowed = roles_for(action)
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    return any(m.role in allowed for m in memberships(user))
+
+
+def has_role(user, *roles: str) -> bool:
+    return any(m.role in roles for m in memberships(user))
+
+
+def is_bureau(user) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or has_role(user, *BUREAU)
