@@ -96,3 +96,99 @@ def test_debug_runs_without_secret_key():
     del env["DJANGO_SECRET_KEY"]
     result = run_manage("check", env=env)
     assert result.returncode == 0, result.stderr
+
+
+# --- docker-compose.yml, Dockerfile, .env.example ---------------------------------------
+
+
+def _compose() -> dict:
+    import yaml
+
+    return yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text(encoding="utf-8"))
+
+
+def _command(service: dict) -> str:
+    command = service["command"]
+    return " ".join(command) if isinstance(command, list) else command
+
+
+def test_compose_has_the_five_services_with_their_images():
+    services = _compose()["services"]
+    assert set(services) == {"db", "redis", "web", "worker", "beat"}
+    assert services["db"]["image"] == "postgres:15"
+    assert services["redis"]["image"] == "redis:7"
+    for name in ("web", "worker", "beat"):
+        assert services[name]["build"] == "."
+        assert services[name]["image"] == "zhongwei-carbon:latest"
+
+
+def test_compose_commands():
+    services = _compose()["services"]
+    web = _command(services["web"])
+    # migrate and collectstatic run before gunicorn starts, gunicorn serves the WSGI app
+    assert web.index("migrate --noinput") < web.index("collectstatic --noinput") < web.index("gunicorn")
+    assert "gunicorn zhongwei_carbon.wsgi:application" in web
+    assert "--bind 0.0.0.0:8000" in web
+    assert _command(services["worker"]).startswith("celery -A zhongwei_carbon worker")
+    assert _command(services["beat"]).startswith("celery -A zhongwei_carbon beat")
+
+
+def test_compose_every_service_has_a_healthcheck():
+    services = _compose()["services"]
+    for name, service in services.items():
+        check = service.get("healthcheck")
+        assert check and check["test"][0] in ("CMD", "CMD-SHELL"), name
+        assert check.get("interval") and check.get("retries"), name
+    assert "pg_isready" in services["db"]["healthcheck"]["test"][1]
+    assert services["redis"]["healthcheck"]["test"][1:] == ["redis-cli", "ping"]
+    assert "/healthz/" in " ".join(services["web"]["healthcheck"]["test"])
+    assert "inspect ping" in services["worker"]["healthcheck"]["test"][1]
+
+
+def test_compose_dependencies_wait_for_health():
+    services = _compose()["services"]
+    for name in ("web", "worker", "beat"):
+        depends = services[name]["depends_on"]
+        assert depends["db"] == {"condition": "service_healthy"}, name
+        assert depends["redis"] == {"condition": "service_healthy"}, name
+    # the worker and beat start after web has migrated the database
+    assert services["worker"]["depends_on"]["web"] == {"condition": "service_healthy"}
+    assert services["beat"]["depends_on"]["web"] == {"condition": "service_healthy"}
+
+
+def test_compose_environment_is_production():
+    services = _compose()["services"]
+    for name in ("web", "worker", "beat"):
+        service = services[name]
+        env = service["environment"]
+        assert env["DJANGO_DEBUG"] == "false"
+        assert env["DJANGO_SECRET_KEY"].startswith("${DJANGO_SECRET_KEY:?")  # required, no default
+        assert "@db:5432/" in env["DATABASE_URL"]
+        assert env["CELERY_BROKER_URL"].startswith("redis://redis:6379/")
+        assert [e["path"] for e in service["env_file"]] == [".env"]
+    assert services["db"]["environment"]["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD:?")
+
+
+def test_dockerfile_is_slim_and_runs_as_non_root():
+    lines = [
+        line.strip()
+        for line in (BASE_DIR / "Dockerfile").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.strip().startswith("#")
+    ]
+    assert lines[0] == "FROM python:3.11-slim"
+    assert "RUN pip install ." in lines
+    users = [line.split()[1] for line in lines if line.startswith("USER ")]
+    assert users and users[-1] not in ("root", "0")
+    ignored = (BASE_DIR / ".dockerignore").read_text(encoding="utf-8").split()
+    assert {".venv", ".git", ".env", ".pgdata"} <= set(ignored)
+
+
+def test_env_example_documents_every_setting_variable():
+    import re
+
+    settings_source = (BASE_DIR / "zhongwei_carbon" / "settings.py").read_text(encoding="utf-8")
+    read = set(re.findall(r"\benv(?:\.\w+)?\(\s*[\"']([A-Z][A-Z0-9_]*)[\"']", settings_source))
+    assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL"} <= read  # the regex works
+    example = (BASE_DIR / ".env.example").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]*)=", example, flags=re.M))
+    assert read - documented == set()
