@@ -1,0 +1,125 @@
+"""Forms of the user administration. They check the shape of the input; the services
+check the rules (views map a service's ``ValidationError`` back onto the form)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.password_validation import (
+    password_validators_help_text_html,
+    validate_password,
+)
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Membership, User
+from accounts.services import scope_errors
+from zhongwei_carbon.roles import Role
+
+
+class BootstrapMixin:
+    """Adds Bootstrap 5 classes to the widgets."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def style_fields(self):
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class UserForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "phone", "email"]
+
+
+class UserCreateForm(BootstrapMixin, forms.ModelForm):
+    password1 = forms.CharField(
+        label=_("Initial password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=lazy(password_validators_help_text_html, str)(),
+    )
+    password2 = forms.CharField(
+        label=_("Initial password (again)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "phone", "email"]
+
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif p1:
+            probe = User(
+                username=data.get("username", ""),
+                full_name=data.get("full_name", ""),
+                email=data.get("email", ""),
+            )
+            try:
+                validate_password(p1, user=probe)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class MembershipForm(BootstrapMixin, forms.Form):
+    """Role plus the one scope object the role needs (area, enterprise or agency).
+
+    A plain form built from the model's fields (their own querysets, so accounts imports
+    neither registry nor verifiers); the membership itself is validated by the service.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(
+            forms.fields_for_model(
+                Membership,
+                fields=["role", "area", "enterprise", "agency", "is_signatory"],
+                help_texts={
+                    "area": _("Only for county / park officials."),
+                    "enterprise": _("Only for enterprise users."),
+                    "agency": _("Only for agency staff."),
+                },
+            )
+        )
+        self.fields["role"].choices = [("", "---------"), *Role.choices]
+        self.fields["enterprise"].queryset = self.fields["enterprise"].queryset.order_by("name")
+        self.style_fields()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("role"):
+            for field, message in scope_errors(
+                role=data["role"],
+                area=data.get("area"),
+                enterprise=data.get("enterprise"),
+                agency=data.get("agency"),
+                is_signatory=data.get("is_signatory", False),
+            ).items():
+                if field in self.fields and field not in self.errors:
+                    self.add_error(field, message)
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "role": data["role"],
+            "area": data.get("area"),
+            "enterprise": data.get("enterprise"),
+            "agency": data.get("agency"),
+            "is_signatory": bool(data.get("is_signatory")),
+        }
