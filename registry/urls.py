@@ -6,6 +6,26 @@ app_name = "registry"
 urlpatterns = []
 
 # --- enterprises, facilities, emission records (registry/views/enterprises.py) ---
+from django.urls import path  # noqa: E402
+
+from registry.views import enterprises  # noqa: E402
+
+urlpatterns += [
+    path("enterprises/", enterprises.enterprise_list, name="enterprise_list"),
+    path("enterprises/export/", enterprises.enterprise_export, name="enterprise_export"),
+    path("enterprises/new/", enterprises.enterprise_create, name="enterprise_create"),
+    path("enterprises/<int:pk>/", enterprises.enterprise_detail, name="enterprise_detail"),
+    path("enterprises/<int:pk>/edit/", enterprises.enterprise_edit, name="enterprise_edit"),
+    path(
+        "enterprises/<int:pk>/facilities/new/",
+        enterprises.facility_create,
+        name="facility_create",
+    ),
+    path("facilities/<int:pk>/edit/", enterprises.facility_edit, name="facility_edit"),
+    path("enterprises/<int:pk>/records/new/", enterprises.record_create, name="record_create"),
+    path("records/<int:pk>/edit/", enterprises.record_edit, name="record_edit"),
+]
+
 # --- key-emitter lists (registry/views/lists.py) ---
 # --- Excel import (registry/views/imports.py) ---
 from django.urls import path  # noqa: E402
