@@ -11,6 +11,10 @@ urlpatterns = [
 ]
 
 # --- published lists (registry/views/public.py) ---
+urlpatterns += [
+    path("lists/<int:year>/", public.list_detail, name="list_detail"),
+    path("lists/<int:year>/export/", public.list_export, name="list_export"),
+]
 # --- account application (registry/views/registration.py) ---
 from registry.views import registration  # noqa: E402
 

@@ -27,6 +27,17 @@ urlpatterns += [
 ]
 
 # --- key-emitter lists (registry/views/lists.py) ---
+from django.urls import path  # noqa: E402
+
+from registry.views import lists  # noqa: E402
+
+urlpatterns += [
+    path("lists/", lists.list_index, name="list_index"),
+    path("lists/draft/", lists.list_draft, name="list_draft"),
+    path("lists/<int:year>/", lists.list_detail, name="list_detail"),
+    path("lists/<int:year>/export/", lists.list_export, name="list_export"),
+    path("lists/<int:year>/publish/", lists.list_publish, name="list_publish"),
+]
 # --- Excel import (registry/views/imports.py) ---
 from django.urls import path  # noqa: E402
 
