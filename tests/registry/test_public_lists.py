@@ -96,3 +96,10 @@ def test_public_export_without_figures(client_as, lists, enterprise_b):
     rows = read_xlsx(response)
     assert len(rows[0]) == 6  # no basis-year emissions or energy columns
     assert [r[1:3] for r in rows[1:]] == [["中宁水泥有限公司", enterprise_b.uscc]]
+
+
+def test_bad_filter_values_do_not_break_the_page(client_as, lists):
+    detail = reverse("public:list_detail", kwargs={"year": 2025})
+    response = client_as(None).get(detail, {"area": "abc", "change": "nonsense", "page": "999"})
+    assert response.status_code == 200
+    assert response.context["filterset"].errors
