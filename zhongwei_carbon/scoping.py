@@ -90,8 +90,8 @@ def for_user(qs: QuerySet, user, action: str) -> QuerySet:
     """
     q = scope_q(qs.model, user, action)
     public_q = rule_for(qs.model).public if is_view_action(action) else None
-    if q is not None and not q:  # city-wide
-        return qs
+    if (q is not None and not q) or (public_q is not None and not public_q):
+        return qs  # city-wide scope, or rows public without condition
     if q is None and public_q is None:
         return qs.none()
     if q is None:

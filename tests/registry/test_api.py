@@ -150,21 +150,7 @@ def test_emission_records_filter_by_area_and_year(client_as, bureau_reviewer, re
 # --- reference data ----------------------------------------------------------------------
 
 
-SCOPING_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="core bug in zhongwei_carbon.scoping.for_user: Q(area=..) | Q() drops the public "
-    "clause (an empty Q is ignored by |), so scoped users see only their own area",
-)
-
-
-@pytest.mark.parametrize(
-    "persona",
-    [
-        "agency_a_staff",
-        pytest.param("official_b", marks=SCOPING_BUG),
-        pytest.param("ent_b", marks=SCOPING_BUG),
-    ],
-)
+@pytest.mark.parametrize("persona", ["agency_a_staff", "official_b", "ent_b"])
 def test_areas_and_sectors_for_every_logged_in_role(request, client_as, persona):
     client = client_as(request.getfixturevalue(persona))
     areas = client.get(f"{API}/areas/").json()
