@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from registry.models import EmissionRecord, Enterprise, Facility
 from registry.services import enterprises as svc
@@ -12,6 +13,13 @@ from zhongwei_carbon import events
 from zhongwei_carbon.models import Event
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in their English msgids, whatever catalogs exist."""
+    with translation.override("en"):
+        yield
 
 
 def _data(**overrides):

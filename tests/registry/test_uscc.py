@@ -6,8 +6,16 @@ weights 1 3 9 27 19 26 16 17 20 29 25 13 8 24 10 30 28; check = 31 − (Σ mod 3
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from zhongwei_carbon import uscc
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in their English msgids, whatever catalogs exist."""
+    with translation.override("en"):
+        yield
 
 # 91110000600037341L: Σ = 9+3+9+27+120+24+168+30+120+28 = 538; 538 mod 31 = 11; 31−11 = 20 → L
 # 9144030071526726XG: Σ = 1782 (X = 29, 29×28 = 812); 1782 mod 31 = 15; 31−15 = 16 → G
