@@ -26,6 +26,7 @@ seed: migrate
 	$(DEMO_ENV) $(PY) manage.py seed_demo
 
 demo: seed
+	@echo "Serving on http://$(HOST):$(PORT)/ (log in with a user above; Ctrl-C stops)"
 	$(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 serve: install
@@ -34,6 +35,7 @@ serve: install
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Extract (needs GNU gettext) and compile the catalogs; the .mo files are committed.
 messages: install
 	$(PY) scripts/messages.py
 
