@@ -217,3 +217,24 @@ def test_detail_scoping(client_as, request, enterprise_a, enterprise_b, persona,
     user = request.getfixturevalue(persona)
     response = client_as(user).get(reverse("registry:enterprise_detail", args=[enterprise_a.pk]))
     assert response.status_code == status
+
+
+def test_detail_query_count_does_not_grow(client_as, official_a, enterprise_a, bureau_admin,
+                                          django_assert_max_num_queries):
+    from registry.services import enterprises as svc
+
+    for i in range(12):
+        svc.facility_create(
+            actor=bureau_admin, enterprise=enterprise_a,
+            data={"name": f"{i}号炉", "facility_type": "boiler"},
+        )
+        svc.emission_record_upsert(
+            actor=bureau_admin, enterprise=enterprise_a, year=2010 + i,
+            emissions_tco2e=Decimal(1000 * i), energy_tce=None, source="statistics",
+        )
+    client = client_as(official_a)
+    url = reverse("registry:enterprise_detail", args=[enterprise_a.pk])
+    with django_assert_max_num_queries(14):
+        response = client.get(url)
+    assert len(response.context["records"]) == 12
+    assert len(response.context["events"]) == 24
