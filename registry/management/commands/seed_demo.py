@@ -13,7 +13,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from accounts import services as account_services
 from accounts.models import Membership, User
@@ -22,8 +21,8 @@ from registry.choices import ListStatus
 from registry.models import Area, EmissionRecord, Enterprise, Facility, KeyEmitterList, Sector
 from registry.services import enterprises as registry_services
 from registry.services import lists
+from verifiers import services as verifier_services
 from verifiers.models import Agency, AgencyQualification, VerifierStaff
-from zhongwei_carbon import events
 
 
 class Command(BaseCommand):
@@ -122,58 +121,57 @@ class Command(BaseCommand):
                 actor=actor, enterprise=enterprises[spec.key], data={"status": spec.status}
             )
 
-    # --- agencies (no verifier services yet: plain ORM, validated) -------------------------
+    # --- agencies ------------------------------------------------------------------------
 
     def _agencies(self, *, actor) -> dict[str, Agency]:
         result = {}
         for spec in demo.AGENCIES:
+            data = {"name": spec.name, "address": spec.address, "contact_person": spec.contact_person}
             agency = Agency.objects.filter(uscc=spec.uscc).first()
-            created = agency is None
-            agency = agency or Agency(uscc=spec.uscc)
-            agency.name = spec.name
-            agency.address = spec.address
-            agency.contact_person = spec.contact_person
-            agency.full_clean()
-            agency.save()
-            if created:
-                events.record(
-                    actor=actor,
-                    verb="agency.created",
-                    target=agency,
-                    message=_("Agency %(name)s registered (demo data)") % {"name": agency.name},
-                    data={"uscc": agency.uscc},
-                )
+            if agency is None:
+                agency = verifier_services.agency_create(actor=actor, uscc=spec.uscc, **data)
+            else:
+                agency = verifier_services.agency_update(actor=actor, agency=agency, **data)
             for kind, number, issued_by, valid_from, valid_until in spec.qualifications:
+                fields = {
+                    "kind": kind,
+                    "issued_by": issued_by,
+                    "valid_from": date.fromisoformat(valid_from),
+                    "valid_until": date.fromisoformat(valid_until),
+                }
                 qualification = AgencyQualification.objects.filter(
                     agency=agency, certificate_number=number
-                ).first() or AgencyQualification(agency=agency, certificate_number=number)
-                qualification.kind = kind
-                qualification.issued_by = issued_by
-                qualification.valid_from = date.fromisoformat(valid_from)
-                qualification.valid_until = date.fromisoformat(valid_until)
-                qualification.full_clean()
-                qualification.save()
+                ).first()
+                if qualification is None:
+                    verifier_services.qualification_create(
+                        actor=actor, agency=agency, certificate_number=number, **fields
+                    )
+                else:
+                    verifier_services.qualification_update(
+                        actor=actor, qualification=qualification, **fields
+                    )
             for name, number, valid_until in spec.staff:
-                staff = VerifierStaff.objects.filter(agency=agency, name=name).first() or VerifierStaff(
-                    agency=agency, name=name
-                )
-                staff.qualification_number = number
-                staff.qualification_valid_until = date.fromisoformat(valid_until)
-                staff.full_clean()
-                staff.save()
+                fields = {
+                    "qualification_number": number,
+                    "qualification_valid_until": date.fromisoformat(valid_until),
+                }
+                staff = VerifierStaff.objects.filter(agency=agency, name=name).first()
+                if staff is None:
+                    verifier_services.staff_create(actor=actor, agency=agency, name=name, **fields)
+                else:
+                    verifier_services.staff_update(actor=actor, staff=staff, **fields)
             result[spec.key] = agency
         return result
 
     def _agency_accounts(self, agencies, *, actor) -> None:
-        """Link each agency login to its first verifier's record."""
+        """Link each agency login to its verifier record (after the membership exists)."""
         for spec in demo.USERS:
             if not spec.agency:
                 continue
             staff = VerifierStaff.objects.get(agency=agencies[spec.agency], name=spec.full_name)
             if staff.user_id is None:
-                staff.user = User.objects.get(username=spec.username)
-                staff.full_clean()
-                staff.save()
+                user = User.objects.get(username=spec.username)
+                verifier_services.staff_update(actor=actor, staff=staff, user=user)
 
     # --- users ------------------------------------------------------------------------------
 
