@@ -120,3 +120,19 @@ def client_for(user):
 @pytest.fixture
 def client_as():
     return client_for
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests flush every table, including the areas and sectors a data
+    migration created: put them back before such a test."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        from registry import reference
+        from registry.models import Area, Sector
+
+        reference.load(Area, Sector)

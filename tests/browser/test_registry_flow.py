@@ -10,7 +10,7 @@ from tests import factories as f
 from tests.browser.conftest import login, shot
 from zhongwei_carbon.roles import Role
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
