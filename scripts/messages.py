@@ -219,7 +219,8 @@ def _makemessages(cwd: Path) -> None:
     if cwd == BASE_DIR:
         ignore += APPS  # each app has its own catalog
         ignore += [p.name for p in BASE_DIR.iterdir() if p.is_dir() and p.name.startswith(".")]
-    args = [sys.executable, "-m", "django", "makemessages", "-l", LOCALE, "--no-obsolete",
+    # -P: do not put the app directory on sys.path (registry/selectors would shadow the stdlib).
+    args = [sys.executable, "-P", "-m", "django", "makemessages", "-l", LOCALE, "--no-obsolete",
             "--no-wrap", "--add-location=file", "--extension=html,txt,py"]
     for pattern in ignore:
         args += ["--ignore", pattern]
