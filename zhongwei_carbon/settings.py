@@ -176,3 +176,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="WARNING")},
 }
+
+FORMAT_MODULE_PATH = ["zhongwei_carbon.formats"]
