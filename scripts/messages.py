@@ -5,7 +5,7 @@
    and the top-level ``templates/``) and for each app into its own ``<app>/locale/``, run from
    inside the app directory so that each catalog holds only that app's strings.
    Extraction needs GNU gettext (``xgettext``, ``msgmerge``) on the developer's machine.
-2. Compile: every ``.po`` to ``.mo`` in pure Python (no gettext tools needed). The ``.mo``
+2. Compile: every ``.po`` to ``.mo`` with polib (no gettext tools needed). The ``.mo``
    files are committed, so a fresh checkout shows Chinese without any extra step.
 
 Usage:
@@ -13,21 +13,19 @@ Usage:
     python scripts/messages.py --root       extract the root catalog only, then compile
     python scripts/messages.py --compile    compile only
 
-The small PO reader and MO writer below are also used by tests/core/test_i18n.py.
+tests/core/test_i18n.py uses ``parse_po``, ``is_done`` and ``catalog`` from here.
 """
 
 from __future__ import annotations
 
 import argparse
-import array
-import ast
 import os
 import shutil
-import struct
 import subprocess
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
+
+import polib
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 LOCALE = "zh_Hans"
@@ -38,150 +36,32 @@ IGNORE = [".venv", "venv", "static", "staticfiles", "media", "tests", "scripts",
           ".pgdata", ".pgrun", "build", "*.egg-info", "bench", "migrations"]
 
 
-# --- PO reader / MO writer -------------------------------------------------------------------
+# --- reading and compiling catalogs (polib) ---------------------------------------------------
 
 
-@dataclass
-class Entry:
-    msgid: str = ""
-    msgctxt: str | None = None
-    msgid_plural: str | None = None
-    msgstr: str = ""
-    msgstr_plural: dict[int, str] = field(default_factory=dict)
-    flags: set[str] = field(default_factory=set)
-    obsolete: bool = False
-
-    @property
-    def fuzzy(self) -> bool:
-        return "fuzzy" in self.flags
-
-    @property
-    def translated(self) -> bool:
-        if self.msgid_plural is not None:
-            return bool(self.msgstr_plural) and all(self.msgstr_plural.values())
-        return bool(self.msgstr)
-
-    @property
-    def key(self) -> str:
-        """The msgid as gettext looks it up (context joined with EOT)."""
-        return f"{self.msgctxt}\x04{self.msgid}" if self.msgctxt is not None else self.msgid
+def parse_po(path: Path) -> list[polib.POEntry]:
+    """Entries of a PO file, obsolete ones left out (the header is not an entry)."""
+    return [e for e in polib.pofile(str(path), wrapwidth=0) if not e.obsolete]
 
 
-def _unquote(token: str) -> str:
-    token = token.strip()
-    if not (token.startswith('"') and token.endswith('"')):
-        raise ValueError(f"not a PO string: {token!r}")
-    return ast.literal_eval(token)
+def is_done(entry: polib.POEntry) -> bool:
+    return entry.translated() and "fuzzy" not in entry.flags
 
 
-def parse_po(path: Path) -> list[Entry]:
-    """Entries of a PO file (the header is the entry with an empty msgid)."""
-    entries: list[Entry] = []
-    current = Entry()
-    field_name: str | None = None
-    started = False
-
-    def finish():
-        nonlocal current, started, field_name
-        if started:
-            entries.append(current)
-        current, started, field_name = Entry(), False, None
-
-    for raw in Path(path).read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if not line:
-            finish()
-            continue
-        if line.startswith("#~"):
-            current.obsolete = True
-            continue
-        if line.startswith("#,"):
-            if started and field_name and field_name.startswith("msgstr"):
-                finish()
-            current.flags.update(f.strip() for f in line[2:].split(",") if f.strip())
-            continue
-        if line.startswith("#"):
-            if started and field_name and field_name.startswith("msgstr"):
-                finish()
-            continue
-        if line.startswith('"'):
-            value = _unquote(line)
-        else:
-            keyword, _, rest = line.partition(" ")
-            if keyword in ("msgctxt", "msgid") and started and field_name and field_name.startswith("msgstr"):
-                finish()
-            field_name, value, started = keyword, _unquote(rest), True
-            if keyword == "msgid_plural":
-                current.msgid_plural = ""
-            elif keyword == "msgctxt":
-                current.msgctxt = ""
-        if field_name == "msgid":
-            current.msgid += value
-        elif field_name == "msgid_plural":
-            current.msgid_plural += value
-        elif field_name == "msgctxt":
-            current.msgctxt += value
-        elif field_name == "msgstr":
-            current.msgstr += value
-        elif field_name and field_name.startswith("msgstr["):
-            index = int(field_name[len("msgstr["):-1])
-            current.msgstr_plural[index] = current.msgstr_plural.get(index, "") + value
-        else:
-            raise ValueError(f"{path}: unexpected line {raw!r}")
-    finish()
-    return [e for e in entries if not e.obsolete]
-
-
-def catalog(entries: list[Entry]) -> dict:
-    """What a compiled catalog must contain, in ``gettext.GNUTranslations._catalog`` form:
-    translated, non-fuzzy entries (and the header)."""
+def catalog(po_path: Path) -> dict:
+    """What the compiled catalog must contain, in ``gettext.GNUTranslations._catalog`` form:
+    the translated, non-fuzzy entries."""
     result = {}
-    for e in entries:
-        if e.fuzzy and e.msgid:
+    for e in parse_po(po_path):
+        if not is_done(e):
             continue
-        if e.msgid_plural is not None:
-            if e.translated:
-                for index, text in e.msgstr_plural.items():
-                    result[(e.key, index)] = text
-        elif e.msgstr:
-            result[e.key] = e.msgstr
-    return result
-
-
-def mo_bytes(entries: list[Entry]) -> bytes:
-    """A GNU MO file of the translated, non-fuzzy entries (as msgfmt writes it)."""
-    messages: dict[bytes, bytes] = {}
-    for e in entries:
-        if e.fuzzy and e.msgid:
-            continue
-        if e.msgid_plural is not None:
-            if not e.translated:
-                continue
-            key = (e.key + "\0" + e.msgid_plural).encode()
-            value = "\0".join(e.msgstr_plural[i] for i in sorted(e.msgstr_plural)).encode()
-        elif e.msgstr:
-            key, value = e.key.encode(), e.msgstr.encode()
+        key = f"{e.msgctxt}\x04{e.msgid}" if e.msgctxt is not None else e.msgid
+        if e.msgid_plural:
+            for index, text in e.msgstr_plural.items():
+                result[(key, int(index))] = text
         else:
-            continue
-        messages[key] = value
-    keys = sorted(messages)
-    ids = strs = b""
-    offsets = []
-    for key in keys:
-        offsets.append((len(ids), len(key), len(strs), len(messages[key])))
-        ids += key + b"\0"
-        strs += messages[key] + b"\0"
-    key_start = 7 * 4 + 16 * len(keys)
-    value_start = key_start + len(ids)
-    key_offsets: list[int] = []
-    value_offsets: list[int] = []
-    for id_offset, id_len, str_offset, str_len in offsets:
-        key_offsets += [id_len, id_offset + key_start]
-        value_offsets += [str_len, str_offset + value_start]
-    header = struct.pack(
-        "Iiiiiii", 0x950412DE, 0, len(keys), 7 * 4, 7 * 4 + len(keys) * 8, 0, 0
-    )
-    return header + array.array("i", key_offsets + value_offsets).tobytes() + ids + strs
+            result[key] = e.msgstr
+    return result
 
 
 def po_files() -> list[Path]:
@@ -196,9 +76,9 @@ def compile_all(verbose: bool = True) -> list[Path]:
         if msgfmt:  # optional extra check of the format strings where gettext is installed
             subprocess.run([msgfmt, "--check-format", "-o", os.devnull, str(po)], check=True)
         mo = po.with_suffix(".mo")
-        data = mo_bytes(parse_po(po))
-        if not mo.exists() or mo.read_bytes() != data:
-            mo.write_bytes(data)
+        before = mo.read_bytes() if mo.exists() else None
+        polib.pofile(str(po)).save_as_mofile(str(mo))
+        if mo.read_bytes() != before:
             written.append(mo)
         if verbose:
             print(f"compiled {mo.relative_to(BASE_DIR)}")
@@ -248,7 +128,7 @@ def main(argv: list[str] | None = None) -> None:
         extract(root_only=options.root)
     compile_all()
     untranslated = sum(
-        1 for po in po_files() for e in parse_po(po) if e.msgid and (e.fuzzy or not e.translated)
+        1 for po in po_files() for e in parse_po(po) if not is_done(e)
     )
     if untranslated:
         print(f"{untranslated} entries are untranslated or fuzzy: translate them, then "
