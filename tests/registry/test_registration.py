@@ -99,7 +99,7 @@ def test_apply_with_unknown_enterprise_says_contact_county(enterprise_a):
     response = Client().post(reverse("public:register"), _form(enterprise_a, uscc=unknown))
     assert response.status_code == 200
     errors = response.context["form"].errors["uscc"]
-    assert "county" in errors[0]
+    assert "区县" in errors[0]  # Chinese by default: tells them to contact the county bureau
     assert not RegistrationRequest.objects.exists()
 
 
