@@ -124,15 +124,19 @@ def client_as():
 
 @pytest.fixture(autouse=True)
 def _reference_data(request):
-    """Transactional tests flush every table, including the areas and sectors a data
-    migration created: put them back before such a test."""
+    """A transactional test flushes every table, including the areas and sectors that a data
+    migration created; any database test that runs after one gets them back here."""
     marker = request.node.get_closest_marker("django_db")
+    if marker is None and not {"db", "transactional_db"} & set(request.fixturenames):
+        return
     transactional = "transactional_db" in request.fixturenames or (
         marker is not None and marker.kwargs.get("transaction")
     )
-    if transactional:
-        request.getfixturevalue("transactional_db")
-        from registry import reference
-        from registry.models import Area, Sector
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from registry import reference
+    from registry.models import Area
+
+    if not Area.objects.exists():
+        from registry.models import Sector
 
         reference.load(Area, Sector)

@@ -25,6 +25,7 @@ _SETTINGS_VARS = (
     "DJANGO_SECURE_COOKIES",
     "DJANGO_HSTS_SECONDS",
     "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set while browser tests run; never in production
 )
 
 

@@ -138,7 +138,7 @@ def test_redraft_through_the_page_keeps_one_list(client_as, bureau_admin, lists,
 
 
 @pytest.mark.parametrize("persona", ["bureau_reviewer", "official_a", "ent_a", "agency_a_staff"])
-def test_draft_refused_for_other_roles(client_as, request, persona):
+def test_draft_refused_for_other_roles(db, client_as, request, persona):
     response = client_as(request.getfixturevalue(persona)).post(url("list_draft"), {"year": "2027"})
     assert response.status_code == 403
     assert not KeyEmitterList.objects.exists()
