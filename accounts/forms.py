@@ -13,26 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, User
 from accounts.services import scope_errors
+from zhongwei_carbon.forms import BootstrapMixin
 from zhongwei_carbon.roles import Role
-
-
-class BootstrapMixin:
-    """Adds Bootstrap 5 classes to the widgets."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.style_fields()
-
-    def style_fields(self):
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
 class UserForm(BootstrapMixin, forms.ModelForm):

@@ -10,30 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from registry.models import EmissionRecord, Enterprise, Facility
 from registry.services.enterprises import ENTERPRISE_FIELDS, FACILITY_FIELDS
 from zhongwei_carbon import uscc
+from zhongwei_carbon.forms import BootstrapMixin
 
 FIRST_RECORD_YEAR = 2005
 
 
-class BootstrapMixin:
-    """Bootstrap classes on every widget, ``is-invalid`` on fields with errors."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        for name in self.errors:  # also errors a service reported after validation
-            if name in self.fields and "is-invalid" not in self.fields[name].widget.attrs["class"]:
-                self.fields[name].widget.attrs["class"] += " is-invalid"
-
-    def service_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.fields if name in self.cleaned_data}
 
 
 class EnterpriseForm(BootstrapMixin, forms.ModelForm):

@@ -14,20 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from registry.choices import RegistrationStatus
 from registry.models import RegistrationRequest
 from zhongwei_carbon import uscc
-
-
-class BootstrapMixin:
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+from zhongwei_carbon.forms import BootstrapMixin
 
 
 class RegistrationForm(BootstrapMixin, forms.ModelForm):

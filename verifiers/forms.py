@@ -10,23 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from verifiers.models import Agency, AgencyQualification, VerifierStaff
 from zhongwei_carbon import uscc
+from zhongwei_carbon.forms import BootstrapMixin
 from zhongwei_carbon.roles import Role
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class BootstrapMixin:
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
 class AgencyForm(BootstrapMixin, forms.ModelForm):

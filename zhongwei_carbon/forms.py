@@ -1,0 +1,36 @@
+"""Form helpers shared by every app."""
+
+from django import forms
+
+
+class BootstrapMixin:
+    """Bootstrap 5 classes on every widget, and ``is-invalid`` on fields with errors
+    (also on errors a service reported after validation)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def style_fields(self):
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            if css not in widget.attrs.get("class", "").split():
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                if "is-invalid" not in attrs.get("class", ""):
+                    attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+
+    def service_data(self) -> dict:
+        """The cleaned values of the form's own fields, as keyword data for a service."""
+        return {name: self.cleaned_data[name] for name in self.fields if name in self.cleaned_data}
