@@ -22,7 +22,7 @@ def agencies_for(user, action: str = Perm.VIEW_AGENCY) -> QuerySet:
             distinct=True,
         ),
         active_staff=Count("staff", filter=Q(staff__is_active=True), distinct=True),
-    )
+    ).order_by("name", "pk")  # Meta.ordering is dropped from aggregate queries
     return scoping.for_user(qs, user, action)
 
 
