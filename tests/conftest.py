@@ -137,6 +137,10 @@ def _reference_data(request):
     from registry.models import Area
 
     if not Area.objects.exists():
+        from django.apps import apps
+
         from registry.models import Sector
+        from reporting import reference as reporting_reference
 
         reference.load(Area, Sector)
+        reporting_reference.load(apps)

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("registry.api.urls")),
     path("", include("verifiers.api.urls")),
+    path("", include("reporting.api.urls")),
 ]

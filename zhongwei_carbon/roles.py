@@ -59,6 +59,27 @@ class Perm:
     VIEW_AGENCY = "verifiers.view_agency"
     MANAGE_AGENCY = "verifiers.manage_agency"
     EDIT_OWN_AGENCY_CONTACT = "verifiers.edit_own_agency_contact"
+    # core
+    MANAGE_CALENDAR = "core.manage_calendar"
+    # reporting: factor tables
+    VIEW_FACTORS = "reporting.view_factors"
+    MANAGE_FACTORS = "reporting.manage_factors"
+    # reporting: monthly ledgers
+    VIEW_LEDGER = "reporting.view_ledger"
+    EDIT_LEDGER = "reporting.edit_ledger"  # the enterprise fills in and uploads
+    COUNTY_CHECK_LEDGER = "reporting.county_check_ledger"
+    CLOSE_LEDGER = "reporting.close_ledger"
+    # reporting: annual reports
+    VIEW_REPORT = "reporting.view_report"
+    EDIT_REPORT = "reporting.edit_report"  # enterprise users; submitting needs the signatory flag
+    COUNTY_CHECK_REPORT = "reporting.county_check_report"
+    ASSIGN_VERIFICATION = "reporting.assign_verification"
+    VERIFY_REPORT = "reporting.verify_report"  # agency staff on reports assigned to their agency
+    DECLARE_PREPARATION = "reporting.declare_preparation"
+    ANSWER_FINDING = "reporting.answer_finding"
+    RECHECK_REPORT = "reporting.recheck_report"
+    OBJECT_TO_RESULT = "reporting.object_to_result"
+    DECIDE_OBJECTION = "reporting.decide_objection"
 
 
 # The table: action -> roles allowed to perform it (within their scope).
@@ -86,6 +107,25 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Perm.VIEW_AGENCY: frozenset({Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER, Role.AGENCY_STAFF}),
     Perm.MANAGE_AGENCY: frozenset({Role.BUREAU_ADMIN}),
     Perm.EDIT_OWN_AGENCY_CONTACT: frozenset({Role.AGENCY_STAFF}),
+    Perm.MANAGE_CALENDAR: frozenset({Role.BUREAU_ADMIN}),
+    Perm.VIEW_FACTORS: ALL_ROLES,
+    Perm.MANAGE_FACTORS: frozenset({Role.BUREAU_ADMIN}),
+    Perm.VIEW_LEDGER: frozenset(
+        {Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER, Role.AREA_OFFICIAL, Role.ENTERPRISE_USER}
+    ),
+    Perm.EDIT_LEDGER: frozenset({Role.ENTERPRISE_USER}),
+    Perm.COUNTY_CHECK_LEDGER: frozenset({Role.AREA_OFFICIAL}),
+    Perm.CLOSE_LEDGER: frozenset({Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER}),
+    Perm.VIEW_REPORT: ALL_ROLES,
+    Perm.EDIT_REPORT: frozenset({Role.ENTERPRISE_USER}),
+    Perm.COUNTY_CHECK_REPORT: frozenset({Role.AREA_OFFICIAL}),
+    Perm.ASSIGN_VERIFICATION: frozenset({Role.BUREAU_ADMIN}),
+    Perm.VERIFY_REPORT: frozenset({Role.AGENCY_STAFF}),
+    Perm.DECLARE_PREPARATION: frozenset({Role.AGENCY_STAFF}),
+    Perm.ANSWER_FINDING: frozenset({Role.ENTERPRISE_USER}),
+    Perm.RECHECK_REPORT: frozenset({Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER}),
+    Perm.OBJECT_TO_RESULT: frozenset({Role.ENTERPRISE_USER}),
+    Perm.DECIDE_OBJECTION: frozenset({Role.BUREAU_ADMIN}),
 }
 
 

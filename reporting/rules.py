@@ -1,0 +1,106 @@
+"""Emission accounting rules (pure: no ORM, no request). Factors are data (reporting tables);
+this module holds the formulas, the rounding and the tolerance check.
+
+Sources: MEE 企业温室气体排放核算与报告指南 发电设施 (2022 and later revisions); GB/T 32150-2015
+(general), GB/T 32151.8 (cement), GB/T 32151.5 (aluminium); DOMAIN.md "Accounting".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+C_TO_CO2 = Decimal(44) / Decimal(12)  # molar mass ratio CO2 / C
+CAO_TO_CO2 = Decimal(44) / Decimal(56)  # CO2 / CaO
+MGO_TO_CO2 = Decimal(44) / Decimal("40.3")  # CO2 / MgO
+TONNE_PRECISION = Decimal("0.01")
+
+
+def round_tonnes(value: Decimal) -> Decimal:
+    """Emissions are reported to 0.01 t, half up (DOMAIN.md example: 10,573.362 → 10,573.36)."""
+    return Decimal(value).quantize(TONNE_PRECISION, rounding=ROUND_HALF_UP)
+
+
+def combustion_emissions(
+    *, consumption: Decimal, ncv: Decimal, cc: Decimal, of: Decimal
+) -> Decimal:
+    """E = FC × NCV × CC × OF × 44/12 (t fuel or 10⁴ Nm³ × GJ/unit × tC/GJ × fraction)."""
+    return round_tonnes(consumption * ncv * cc * of * C_TO_CO2)
+
+
+def electricity_emissions(*, mwh: Decimal, factor: Decimal) -> Decimal:
+    """E = purchased electricity (MWh) × grid factor of the reporting year (tCO2/MWh)."""
+    return round_tonnes(mwh * factor)
+
+
+def heat_emissions(*, gj: Decimal, factor: Decimal) -> Decimal:
+    """E = purchased heat (GJ) × heat factor (tCO2/GJ)."""
+    return round_tonnes(gj * factor)
+
+
+# --- process emissions: one small function per sector formula ------------------------------
+
+
+@dataclass(frozen=True)
+class ProcessFormula:
+    code: str
+    label: str  # English msgid; translated where shown
+    parameters: tuple[str, ...]  # names of the inputs, in order
+    compute: Callable[..., Decimal]
+
+
+def _cement_clinker(*, clinker_t: Decimal, cao_fraction: Decimal, mgo_fraction: Decimal) -> Decimal:
+    """Clinker calcination: E = Q_clinker × (CaO × 44/56 + MgO × 44/40.3), GB/T 32151.8."""
+    return round_tonnes(clinker_t * (cao_fraction * CAO_TO_CO2 + mgo_fraction * MGO_TO_CO2))
+
+
+def _aluminium_anode(
+    *, anode_t: Decimal, sulphur_fraction: Decimal, ash_fraction: Decimal
+) -> Decimal:
+    """Carbon anode consumption: E = NC × (1 − S − A) × 44/12, GB/T 32151.5."""
+    return round_tonnes(anode_t * (1 - sulphur_fraction - ash_fraction) * C_TO_CO2)
+
+
+PROCESS_FORMULAS: dict[str, ProcessFormula] = {
+    f.code: f
+    for f in (
+        ProcessFormula(
+            "cement_clinker",
+            "Cement clinker calcination",
+            ("clinker_t", "cao_fraction", "mgo_fraction"),
+            _cement_clinker,
+        ),
+        ProcessFormula(
+            "aluminium_anode",
+            "Aluminium carbon anode consumption",
+            ("anode_t", "sulphur_fraction", "ash_fraction"),
+            _aluminium_anode,
+        ),
+    )
+}
+
+
+def process_emissions(code: str, parameters: dict[str, Decimal]) -> Decimal:
+    formula = PROCESS_FORMULAS[code]
+    missing = [p for p in formula.parameters if p not in parameters]
+    if missing:
+        raise KeyError(f"missing parameters for {code}: {missing}")
+    return formula.compute(**{p: Decimal(parameters[p]) for p in formula.parameters})
+
+
+# --- checks ---------------------------------------------------------------------------------
+
+
+def deviation(annual: Decimal, monthly_sum: Decimal) -> Decimal | None:
+    """Relative difference of the annual figure from the sum of the monthly ledgers."""
+    if monthly_sum == 0:
+        return None if annual == 0 else Decimal("1")
+    return abs(annual - monthly_sum) / monthly_sum
+
+
+def exceeds_tolerance(annual: Decimal, monthly_sum: Decimal, tolerance: Decimal) -> bool:
+    """Flag for the reviewers when the annual figure differs from the ledgers by more than
+    ``tolerance`` (a fraction, e.g. 0.02 for 2 %; data of the reporting year)."""
+    d = deviation(annual, monthly_sum)
+    return d is not None and d > tolerance
