@@ -1,0 +1,78 @@
+"""Moving an annual report through its state machine (reporting/workflow.py).
+
+Every status change of a report goes through ``apply_transition``: it locks the report row,
+checks that the action is allowed from the current status and that the actor holds one of
+the transition's roles *for this report* (scoping), then sets the status and records the
+event. Callers set their own fields on the locked report before or after, inside the same
+transaction.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from reporting.models import AnnualReport
+from reporting.workflow import ACTION_LABELS, TransitionError, transition_for
+from zhongwei_carbon import events, roles, scoping
+from zhongwei_carbon.roles import Perm
+
+
+def lock(report: AnnualReport) -> AnnualReport:
+    """The report row, locked for the rest of the transaction."""
+    return AnnualReport.objects.select_for_update().get(pk=report.pk)
+
+
+def actor_may(actor, report: AnnualReport, allowed_roles) -> bool:
+    """Does ``actor`` hold one of ``allowed_roles`` within this report's scope?"""
+    if getattr(actor, "is_system", False) or actor.is_superuser:
+        return True
+    reachable = scoping.for_user(AnnualReport.objects.filter(pk=report.pk), actor, Perm.VIEW_REPORT)
+    if not reachable.exists():
+        return False
+    return any(m.role in allowed_roles for m in roles.memberships(actor)) and _scope_matches(
+        actor, report, allowed_roles
+    )
+
+
+def _scope_matches(actor, report, allowed_roles) -> bool:
+    for m in roles.memberships(actor):
+        if m.role not in allowed_roles:
+            continue
+        kind = roles.ROLE_SCOPE[m.role]
+        if kind == roles.ScopeKind.CITY:
+            return True
+        if kind == roles.ScopeKind.AREA and m.area_id == report.enterprise.area_id:
+            return True
+        if kind == roles.ScopeKind.ENTERPRISE and m.enterprise_id == report.enterprise_id:
+            return True
+        if kind == roles.ScopeKind.AGENCY and m.agency_id and m.agency_id == report.agency_id:
+            return True
+    return False
+
+
+def apply_transition(
+    *, actor, report: AnnualReport, action: str, message: str = "", data: dict | None = None
+) -> AnnualReport:
+    """Check and apply one transition on an already locked ``report`` (call inside
+    ``transaction.atomic`` after ``lock``). Raises ``TransitionError`` or ``PermissionDenied``."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("apply_transition must run inside transaction.atomic")
+    transition = transition_for(report.status, action)
+    if not actor_may(actor, report, transition.roles):
+        raise PermissionDenied(str(ACTION_LABELS.get(action, action)))
+    before = report.status
+    report.status = transition.target
+    report.full_clean()
+    report.save()
+    events.record(
+        actor=actor,
+        verb=f"report.{action}",
+        target=report,
+        message=message or str(ACTION_LABELS.get(action, action)),
+        data={"from": before, "to": report.status, **(data or {})},
+    )
+    return report
+
+
+__all__ = ["TransitionError", "apply_transition", "actor_may", "lock"]
