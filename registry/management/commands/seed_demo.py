@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from importlib import import_module
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.module_loading import module_has_submodule
 
 from accounts import services as account_services
 from accounts.models import Membership, User
@@ -51,7 +54,16 @@ class Command(BaseCommand):
             self._final_statuses(enterprises, actor=admin)
             if not options["no_lists"]:
                 self._draft_list(actor=admin)
+            self._seed_other_apps(actor=admin)
         self._print_summary()
+
+    def _seed_other_apps(self, *, actor) -> None:
+        """Apps above the registry add their own demo data through a ``demo_seed`` module
+        (the registry must not import them, DESIGN.md §4.11)."""
+        for config in apps.get_app_configs():
+            if config.name == "registry" or not module_has_submodule(config.module, "demo_seed"):
+                continue
+            import_module(f"{config.name}.demo_seed").seed(actor=actor, stdout=self.stdout)
 
     # --- enterprises, facilities, records ----------------------------------------------
 
