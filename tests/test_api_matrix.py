@@ -10,6 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from registry.models import KeyEmitterListEntry
+from reporting.models import EmissionFactor, FactorApplicability, FuelType, ReportingYear
 from tests.conftest import PERSONAS
 from tests.test_url_matrix import (  # noqa: F401  (ctx is a fixture)
     AGENCY_A,
@@ -57,6 +58,18 @@ RULES = {
         _k(year=_obj("published", "year"), pk=PUBLISHED_ENTRY),
         api(LISTS_VIEW),
     ),
+    # reporting: factor tables (reference data, every role reads them)
+    "api:fuel-type-list": (NO_ARGS, api(PUBLIC)),
+    "api:fuel-type-detail": (_k(pk=lambda c: FuelType.objects.get(code="raw_coal").pk), api(PUBLIC)),
+    "api:emission-factor-list": (NO_ARGS, api(PUBLIC)),
+    "api:emission-factor-detail": (_k(pk=lambda c: EmissionFactor.objects.first().pk), api(PUBLIC)),
+    "api:factor-applicability-list": (NO_ARGS, api(PUBLIC)),
+    "api:factor-applicability-detail": (
+        _k(pk=lambda c: FactorApplicability.objects.first().pk),
+        api(PUBLIC),
+    ),
+    "api:reporting-year-list": (NO_ARGS, api(PUBLIC)),
+    "api:reporting-year-detail": (_k(year=lambda c: c["reporting_year"].year), api(PUBLIC)),
     "api:agency-list": (NO_ARGS, api(AGENCY_LIST)),
     "api:agency-detail": (_k(pk=_obj("agency_a")), api(AGENCY_A)),
 }
@@ -85,7 +98,14 @@ def test_every_endpoint_has_a_rule():
 
 @pytest.fixture
 def api_ctx(ctx):  # noqa: F811  (the imported fixture)
-    return ctx | {"area_a": ctx["enterprise_a"].area, "sector_a": ctx["enterprise_a"].sector}
+    reporting_year, _ = ReportingYear.objects.get_or_create(
+        year=2025, defaults={"report_due": "2026-02-01", "report_city_due": "2026-03-01"}
+    )
+    return ctx | {
+        "area_a": ctx["enterprise_a"].area,
+        "sector_a": ctx["enterprise_a"].sector,
+        "reporting_year": reporting_year,
+    }
 
 
 def outcome(response):

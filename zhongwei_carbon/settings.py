@@ -143,6 +143,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AreaKindEnum": "registry.choices.AreaKind",
+        "FactorKindEnum": "reporting.choices.FactorKind",
+        "QualificationKindEnum": "verifiers.choices.QualificationKind",
+    },
 }
 
 # Celery (DESIGN.md §2): no broker configured means tasks run eagerly in-process.
