@@ -108,3 +108,17 @@ def make_member(username: str, role: str, **scope) -> User:
 
 
 __all__ = ["Role", "make_member"]
+
+
+# --- reporting: annual reports (tests/reporting/test_report*.py, URL matrix) ---------------
+
+
+def report_draft(enterprise, created_by, year: int = 2024):
+    """A draft annual report with its version 1 (no lines), made directly for tests."""
+    from reporting.models import AnnualReport, ReportVersion
+
+    report = AnnualReport.objects.create(enterprise=enterprise, year=year)
+    version = ReportVersion.objects.create(report=report, number=1, created_by=created_by)
+    report.current_version = version
+    report.save(update_fields=["current_version"])
+    return report
