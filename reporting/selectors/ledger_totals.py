@@ -42,9 +42,9 @@ def ledger_sums(enterprise, year: int) -> list[FacilitySums]:
         sums = by_facility.setdefault(ledger.facility_id, FacilitySums(ledger.facility))
         sums.electricity_mwh += ledger.purchased_electricity_mwh
         sums.months += 1
-    lines = MonthlyLedgerLine.objects.filter(
-        ledger__in=_ledgers(enterprise, year)
-    ).select_related("fuel", "ledger")
+    lines = MonthlyLedgerLine.objects.filter(ledger__in=_ledgers(enterprise, year)).select_related(
+        "fuel", "ledger"
+    )
     for line in lines:
         sums = by_facility[line.ledger.facility_id]
         sums.fuels[line.fuel] = sums.fuels.get(line.fuel, ZERO) + line.consumption

@@ -32,7 +32,9 @@ LINE_FIELDS = (
 )
 
 
-def reports_for(user, *, year: int | None = None, status: str = "", flagged: bool = False) -> QuerySet:
+def reports_for(
+    user, *, year: int | None = None, status: str = "", flagged: bool = False
+) -> QuerySet:
     qs = scoping.for_user(
         AnnualReport.objects.select_related(
             "enterprise", "enterprise__area", "enterprise__sector", "current_version"
@@ -122,7 +124,10 @@ def _combustion(data, out, year, errors) -> None:
         "default_source": defaults.source,
     }
     out["emissions"] = rules.combustion_emissions(
-        consumption=out["activity"], ncv=out["ncv"], cc=out["carbon_content"], of=out["oxidation_rate"]
+        consumption=out["activity"],
+        ncv=out["ncv"],
+        cc=out["carbon_content"],
+        of=out["oxidation_rate"],
     )
 
 
@@ -153,9 +158,7 @@ def _process(data, out, errors) -> None:
 
 
 def version_total(version: ReportVersion) -> Decimal:
-    return rules.round_tonnes(
-        sum((line.emissions for line in version.lines.all()), ZERO)
-    )
+    return rules.round_tonnes(sum((line.emissions for line in version.lines.all()), ZERO))
 
 
 def grouped_lines(version: ReportVersion) -> list[dict]:
@@ -163,7 +166,9 @@ def grouped_lines(version: ReportVersion) -> list[dict]:
     groups: dict = {}
     lines = ReportLine.objects.filter(version=version).select_related("facility", "fuel")
     for line in lines.order_by("facility__name", "source_kind", "id"):
-        g = groups.setdefault(line.facility_id, {"facility": line.facility, "sources": {}, "total": ZERO})
+        g = groups.setdefault(
+            line.facility_id, {"facility": line.facility, "sources": {}, "total": ZERO}
+        )
         s = g["sources"].setdefault(
             line.source_kind,
             {"label": line.get_source_kind_display(), "lines": [], "total": ZERO},

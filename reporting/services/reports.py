@@ -47,7 +47,11 @@ def _require_enterprise_user(actor, report) -> None:
 
 def _editable(version: ReportVersion) -> None:
     report = version.report
-    if version.is_frozen or report.status != ReportStatus.DRAFT or report.current_version_id != version.pk:
+    if (
+        version.is_frozen
+        or report.status != ReportStatus.DRAFT
+        or report.current_version_id != version.pk
+    ):
         raise ValidationError(
             _("Only the current draft version can be changed; this version is %(status)s.")
             % {"status": report.get_status_display()},
@@ -61,9 +65,7 @@ def report_start(*, actor, enterprise, year: int) -> AnnualReport:
     report = AnnualReport(enterprise=enterprise, year=year)
     _require_enterprise_user(actor, report)
     if AnnualReport.objects.filter(enterprise=enterprise, year=year).exists():
-        raise ValidationError(
-            {"year": _("A report for %(year)s already exists.") % {"year": year}}
-        )
+        raise ValidationError({"year": _("A report for %(year)s already exists.") % {"year": year}})
     report.full_clean()
     try:
         with transaction.atomic():
@@ -92,7 +94,9 @@ def _lock_version(version: ReportVersion) -> ReportVersion:
 
 
 @transaction.atomic
-def line_save(*, actor, version: ReportVersion, data: dict, line: ReportLine | None = None) -> ReportLine:
+def line_save(
+    *, actor, version: ReportVersion, data: dict, line: ReportLine | None = None
+) -> ReportLine:
     """Add a line (``line`` None) or change one, on the current draft version."""
     unknown = set(data) - set(LINE_FIELDS)
     if unknown:
@@ -116,7 +120,11 @@ def line_save(*, actor, version: ReportVersion, data: dict, line: ReportLine | N
         verb="report.line_added" if created else "report.line_changed",
         target=report,
         message=_("%(source)s: %(emissions)s tCO2e (version %(n)s).")
-        % {"source": line.get_source_kind_display(), "emissions": line.emissions, "n": version.number},
+        % {
+            "source": line.get_source_kind_display(),
+            "emissions": line.emissions,
+            "n": version.number,
+        },
         data={"line": line.pk, "emissions": line.emissions},
     )
     return line
@@ -286,7 +294,8 @@ def report_revise(*, actor, report: AnnualReport) -> ReportVersion:
         actor=actor,
         report=report,
         action=Action.REVISE,
-        message=_("Version %(n)s opened from version %(old)s.") % {"n": version.number, "old": old.number},
+        message=_("Version %(n)s opened from version %(old)s.")
+        % {"n": version.number, "old": old.number},
         data={"version": version.number},
     )
     return version

@@ -77,7 +77,12 @@ def test_lines_hand_computed(report, ent_a, facility_a):
     c1 = svc.line_save(
         actor=ent_a,
         version=v,
-        data={"facility": facility_a, "source_kind": SourceKind.COMBUSTION, "fuel": coal(), "activity": D("1000")},
+        data={
+            "facility": facility_a,
+            "source_kind": SourceKind.COMBUSTION,
+            "fuel": coal(),
+            "activity": D("1000"),
+        },
     )
     assert (c1.ncv, c1.carbon_content, c1.oxidation_rate) == (D("20.908"), D("0.02637"), D("0.94"))
     assert c1.emissions == D("1900.30")
@@ -206,7 +211,10 @@ def test_ledger_total_uses_measured_then_defaults(enterprise_a, facility_a):
     MonthlyLedgerLine.objects.create(ledger=lg, fuel=coal(), consumption=D("1000"))
     lg2 = _ledger(facility_a, 2, "0")
     MonthlyLedgerLine.objects.create(
-        ledger=lg2, fuel=coal(), consumption=D("1000"), measured_ncv=D("22"),
+        ledger=lg2,
+        fuel=coal(),
+        consumption=D("1000"),
+        measured_ncv=D("22"),
         measured_carbon_content=D("0.026"),
     )
     assert ledger_total(enterprise_a, 2023) == D("1900.30") + D("1971.49")
