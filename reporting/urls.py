@@ -7,6 +7,27 @@ app_name = "reporting"
 urlpatterns = []
 
 # --- factor tables and holiday calendar (reporting/views/factors.py) ---
+from reporting.views import calendar as calendar_views  # noqa: E402
+from reporting.views import factors as factor_views  # noqa: E402
+
+urlpatterns += [
+    path("factors/", factor_views.factor_index, name="factor_index"),
+    path("factors/export/", factor_views.factor_export, name="factor_export"),
+    path("factors/fuels/new/", factor_views.fuel_create, name="fuel_create"),
+    path("factors/fuels/<int:pk>/edit/", factor_views.fuel_edit, name="fuel_edit"),
+    path("factors/fuels/<int:pk>/factors/new/", factor_views.fuel_factor_create, name="fuel_factor_create"),
+    path("factors/fuel-factors/<int:pk>/edit/", factor_views.fuel_factor_edit, name="fuel_factor_edit"),
+    path("factors/emission/new/", factor_views.emission_factor_create, name="emission_factor_create"),
+    path("factors/emission/<int:pk>/edit/", factor_views.emission_factor_edit, name="emission_factor_edit"),
+    path("factors/applicability/new/", factor_views.applicability_create, name="applicability_create"),
+    path("factors/applicability/<int:pk>/edit/", factor_views.applicability_edit, name="applicability_edit"),
+    path("factors/years/new/", factor_views.reporting_year_create, name="reporting_year_create"),
+    path("factors/years/<int:pk>/edit/", factor_views.reporting_year_edit, name="reporting_year_edit"),
+    path("calendar/", calendar_views.calendar_index, name="calendar_index"),
+    path("calendar/new/", calendar_views.calendar_create, name="calendar_create"),
+    path("calendar/<int:pk>/edit/", calendar_views.calendar_edit, name="calendar_edit"),
+    path("calendar/<int:pk>/delete/", calendar_views.calendar_delete, name="calendar_delete"),
+]
 # --- monthly ledgers (reporting/views/ledgers.py) ---
 # --- annual reports: form, Excel, submit, county check (reporting/views/reports.py) ---
 # --- verification, re-check, findings, objections (reporting/views/verification.py) ---

@@ -61,6 +61,7 @@ class Perm:
     EDIT_OWN_AGENCY_CONTACT = "verifiers.edit_own_agency_contact"
     # core
     MANAGE_CALENDAR = "core.manage_calendar"
+    VIEW_CALENDAR = "core.view_calendar"
     # reporting: factor tables
     VIEW_FACTORS = "reporting.view_factors"
     MANAGE_FACTORS = "reporting.manage_factors"
@@ -108,6 +109,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Perm.MANAGE_AGENCY: frozenset({Role.BUREAU_ADMIN}),
     Perm.EDIT_OWN_AGENCY_CONTACT: frozenset({Role.AGENCY_STAFF}),
     Perm.MANAGE_CALENDAR: frozenset({Role.BUREAU_ADMIN}),
+    Perm.VIEW_CALENDAR: ALL_ROLES,
     Perm.VIEW_FACTORS: ALL_ROLES,
     Perm.MANAGE_FACTORS: frozenset({Role.BUREAU_ADMIN}),
     Perm.VIEW_LEDGER: frozenset(
