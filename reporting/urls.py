@@ -31,3 +31,38 @@ urlpatterns += [
 # --- monthly ledgers (reporting/views/ledgers.py) ---
 # --- annual reports: form, Excel, submit, county check (reporting/views/reports.py) ---
 # --- verification, re-check, findings, objections (reporting/views/verification.py) ---
+from reporting.views import verification as verification_views  # noqa: E402
+
+urlpatterns += [
+    path("verification/", verification_views.verification_queue, name="verification_queue"),
+    path("declarations/", verification_views.declaration_list, name="declaration_list"),
+    path("declarations/add/", verification_views.declaration_add, name="declaration_add"),
+    path(
+        "reports/<int:pk>/verification/",
+        verification_views.verification_detail,
+        name="verification_detail",
+    ),
+    path(
+        "reports/<int:pk>/verification/assign/",
+        verification_views.verification_assign,
+        name="verification_assign",
+    ),
+    path(
+        "reports/<int:pk>/verification/findings/add/",
+        verification_views.finding_add,
+        name="finding_add",
+    ),
+    path("findings/<int:pk>/send/", verification_views.finding_send, name="finding_send"),
+    path("findings/<int:pk>/answer/", verification_views.finding_answer, name="finding_answer"),
+    path(
+        "reports/<int:pk>/verification/file/",
+        verification_views.verification_file,
+        name="verification_file",
+    ),
+    path("reports/<int:pk>/verification/recheck/", verification_views.recheck, name="recheck"),
+    path("reports/<int:pk>/objection/", verification_views.objection_file, name="objection_file"),
+    path(
+        "objections/<int:pk>/decide/", verification_views.objection_decide, name="objection_decide"
+    ),
+]
+# --- end verification ---

@@ -122,3 +122,47 @@ def report_draft(enterprise, created_by, year: int = 2024):
     report.current_version = version
     report.save(update_fields=["current_version"])
     return report
+
+
+# --- verification: reports ready for verification (tests/reporting/test_verification*.py) --
+
+
+def verification_report_passed(enterprise, created_by, year: int = 2024, facility=None):
+    """A report in COUNTY_PASSED, made with the ORM: a submitted version with three lines —
+    combustion 12,000.00 + 8,000.00 t on ``facility`` and 10,573.36 t purchased electricity
+    (18,540 MWh × 0.5703) — reported total 30,573.36 t."""
+    from django.utils import timezone
+
+    from reporting.models import AnnualReport, ReportLine, ReportVersion
+
+    facility = facility or FacilityFactory(enterprise=enterprise, name=f"机组{next(_serial)}")
+    report = AnnualReport.objects.create(enterprise=enterprise, year=year, status="county_passed")
+    version = ReportVersion.objects.create(
+        report=report, number=1, created_by=created_by, total_emissions=Decimal("30573.36")
+    )
+    for kind, fac, activity, emissions in (
+        ("combustion", facility, "5000", "12000.00"),
+        ("combustion", facility, "3000", "8000.00"),
+        ("electricity", None, "18540", "10573.36"),
+    ):
+        ReportLine.objects.create(
+            version=version, facility=fac, source_kind=kind, activity=Decimal(activity),
+            emissions=Decimal(emissions),
+        )
+    ReportVersion.objects.filter(pk=version.pk).update(
+        submitted_at=timezone.now(), submitted_by=created_by
+    )
+    report.current_version = version
+    report.save(update_fields=["current_version"])
+    return report
+
+
+def verification_reporting_year(year: int = 2024):
+    from datetime import date
+
+    from reporting.models import ReportingYear
+
+    return ReportingYear.objects.get_or_create(
+        year=year,
+        defaults={"report_due": date(year + 1, 3, 31), "report_city_due": date(year + 1, 6, 30)},
+    )[0]

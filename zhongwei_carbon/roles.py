@@ -81,6 +81,7 @@ class Perm:
     RECHECK_REPORT = "reporting.recheck_report"
     OBJECT_TO_RESULT = "reporting.object_to_result"
     DECIDE_OBJECTION = "reporting.decide_objection"
+    VIEW_VERIFICATION_QUEUE = "reporting.view_verification_queue"  # bureau; agency: its own
 
 
 # The table: action -> roles allowed to perform it (within their scope).
@@ -128,6 +129,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Perm.RECHECK_REPORT: frozenset({Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER}),
     Perm.OBJECT_TO_RESULT: frozenset({Role.ENTERPRISE_USER}),
     Perm.DECIDE_OBJECTION: frozenset({Role.BUREAU_ADMIN}),
+    Perm.VIEW_VERIFICATION_QUEUE: frozenset(
+        {Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER, Role.AGENCY_STAFF}
+    ),
 }
 
 

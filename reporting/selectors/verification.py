@@ -1,0 +1,164 @@
+"""Reads for verification pages: the work queue, what each persona may see of a report's
+verification, and the public disclosure of final emissions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from registry.models import Facility
+from reporting.choices import ObjectionDecision, ReportStatus
+from reporting.models import (
+    AgencyDeclaration,
+    AnnualReport,
+    Finding,
+    Objection,
+    Recheck,
+    ReportingYear,
+    ReportLine,
+    VerificationReport,
+)
+from zhongwei_carbon import roles, scoping
+from zhongwei_carbon.roles import Perm, Role
+
+QUEUE_STATUSES = (
+    ReportStatus.COUNTY_PASSED,
+    ReportStatus.ASSIGNED,
+    ReportStatus.RECHECK_RETURNED,
+    ReportStatus.VERIFIED,
+    ReportStatus.OBJECTED,
+)
+AGENCY_QUEUE_STATUSES = (ReportStatus.ASSIGNED, ReportStatus.RECHECK_RETURNED, ReportStatus.VERIFIED)
+
+
+@dataclass
+class QueueRow:
+    report: AnnualReport
+    due: date | None
+    overdue: bool
+
+
+def _due(report: AnnualReport, city_due: dict[int, date]) -> date | None:
+    if report.status in (ReportStatus.ASSIGNED, ReportStatus.RECHECK_RETURNED):
+        return report.verification_due
+    if report.status == ReportStatus.COUNTY_PASSED:
+        return city_due.get(report.year)
+    if report.status == ReportStatus.OBJECTED:
+        pending = [o for o in report.objections.all() if o.decision == ObjectionDecision.PENDING]
+        return pending[0].decision_due if pending else None
+    return None
+
+
+def queue_for(user, *, status: str = "") -> list[QueueRow]:
+    """Reports waiting for the bureau (assign, re-check, objection) or, for agency staff,
+    those assigned to their agency; with the due date and an overdue flag (Asia/Shanghai)."""
+    qs = scoping.for_user(AnnualReport.objects.all(), user, Perm.VIEW_VERIFICATION_QUEUE)
+    statuses = QUEUE_STATUSES if roles.is_bureau(user) else AGENCY_QUEUE_STATUSES
+    qs = qs.filter(status__in=statuses)
+    if status in statuses:
+        qs = qs.filter(status=status)
+    qs = qs.select_related("enterprise__area", "agency", "current_version").prefetch_related(
+        "objections"
+    ).order_by("verification_due", "enterprise__name", "pk")
+    today = timezone.localdate()
+    city_due = dict(ReportingYear.objects.values_list("year", "report_city_due"))
+    rows = []
+    for report in qs:
+        due = _due(report, city_due)
+        rows.append(QueueRow(report, due, bool(due and due < today)))
+    return rows
+
+
+def declarations_for(user) -> QuerySet:
+    return scoping.for_user(
+        AgencyDeclaration.objects.select_related("agency", "enterprise", "declared_by"),
+        user,
+        Perm.DECLARE_PREPARATION,
+    ).order_by("-year", "enterprise__name", "pk")
+
+
+# --- what a persona may see of one report ---------------------------------------------------
+
+
+def _is_agency_or_bureau(user, report) -> bool:
+    return roles.is_bureau(user) or any(
+        m.role == Role.AGENCY_STAFF and m.agency_id and m.agency_id == report.agency_id
+        for m in roles.memberships(user)
+    )
+
+
+def findings_visible(user, report) -> QuerySet:
+    """Unsent findings only for the bureau and the report's agency."""
+    qs = Finding.objects.filter(report=report).select_related("raised_by", "responded_by")
+    if not _is_agency_or_bureau(user, report):
+        qs = qs.filter(sent_at__isnull=False)
+    return qs.order_by("round", "raised_at", "pk")
+
+
+def verifications_visible(user, report) -> list[VerificationReport]:
+    """Rounds with their figures. The enterprise sees them once the result was final
+    (a verifier's documents count only after the bureau accepts them)."""
+    if not _is_agency_or_bureau(user, report) and not roles.has_role(user, Role.AREA_OFFICIAL):
+        if report.final_at is None:
+            return []
+    return list(
+        report.verifications.select_related("agency", "filed_by")
+        .prefetch_related(Prefetch("figures", to_attr="figure_rows"))
+        .order_by("round")
+    )
+
+
+def rechecks_visible(user, report) -> list[Recheck]:
+    """Re-check opinions are internal to the bureau and the agency until the result is final."""
+    qs = report.rechecks.select_related("decided_by").order_by("round")
+    if not _is_agency_or_bureau(user, report) and not roles.has_role(user, Role.AREA_OFFICIAL):
+        if report.final_at is None:
+            return []
+    return list(qs)
+
+
+def objections_of(report) -> list[Objection]:
+    return list(report.objections.select_related("filed_by", "decided_by").order_by("filed_at"))
+
+
+def reported_by_source(report) -> list[dict]:
+    """The current version's emissions grouped by facility and source (for the filing form)."""
+    if report.current_version_id is None:
+        return []
+    groups: dict[tuple, dict] = {}
+    lines = ReportLine.objects.filter(version_id=report.current_version_id).select_related("facility")
+    for line in lines.order_by("facility_id", "source_kind", "pk"):
+        key = (line.facility_id, line.source_kind)
+        row = groups.setdefault(
+            key,
+            {"facility": line.facility, "source_kind": line.source_kind,
+             "label": line.get_source_kind_display(), "reported": Decimal("0")},
+        )
+        row["reported"] += line.emissions
+    return list(groups.values())
+
+
+# --- public disclosure ----------------------------------------------------------------------
+
+
+def disclosed(*, q: str = "", year: int | None = None) -> QuerySet:
+    """Final reports only: enterprise, year, final emissions and the enterprise's facilities."""
+    qs = AnnualReport.objects.filter(status=ReportStatus.FINAL, final_emissions__isnull=False)
+    if q:
+        qs = qs.filter(Q(enterprise__name__icontains=q) | Q(enterprise__uscc__icontains=q))
+    if year:
+        qs = qs.filter(year=year)
+    return qs.select_related("enterprise__area", "enterprise__sector").prefetch_related(
+        Prefetch("enterprise__facilities", queryset=Facility.objects.order_by("name"))
+    ).order_by("-year", "enterprise__name", "pk")
+
+
+def disclosed_years() -> list[int]:
+    return list(
+        AnnualReport.objects.filter(status=ReportStatus.FINAL)
+        .values_list("year", flat=True).distinct().order_by("-year")
+    )

@@ -1,0 +1,409 @@
+"""Verification (核查), re-check (复查), findings and objections: every state change.
+
+Report status changes go only through ``reporting.services.workflow`` (``lock`` +
+``apply_transition``); the other records are checked here for the actor's role and scope.
+Interim Regulations Art. 13 (conflict of interest); Measures 2020 Art. 27 (objections).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registry.models import EmissionRecord
+from registry.services.enterprises import emission_record_upsert
+from reporting.choices import (
+    Conclusion,
+    FindingStatus,
+    ObjectionDecision,
+    RecheckDecision,
+    ReportStatus,
+    SourceKind,
+)
+from reporting.models import (
+    AgencyDeclaration,
+    Finding,
+    Objection,
+    Recheck,
+    VerificationFigure,
+    VerificationReport,
+)
+from reporting.rules import round_tonnes
+from reporting.selectors.factors import MissingFactor, reporting_year
+from reporting.services.workflow import actor_may, apply_transition, lock
+from reporting.workflow import Action, transition_for
+from verifiers.choices import AgencyStatus
+from zhongwei_carbon import events, roles, workdays
+from zhongwei_carbon.roles import Role
+
+# Statuses in which the agency works on the report (findings, filing).
+AGENCY_WORKING = (ReportStatus.ASSIGNED, ReportStatus.RECHECK_RETURNED)
+PDF_MAGIC = b"%PDF-"
+EVIDENCE_MAGIC = (PDF_MAGIC, b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
+def _require(actor, report, allowed) -> None:
+    if not actor_may(actor, report, allowed):
+        raise PermissionDenied(_("You may not do this on this report."))
+
+
+def _check(actor, report, action: str) -> None:
+    """Fail early (before any other write) on a forbidden transition or actor."""
+    _require(actor, report, transition_for(report.status, action).roles)
+
+
+def _read(file, *, field: str, magic: tuple[bytes, ...], message: str) -> bytes:
+    """The upload's bytes after size and signature checks (never trust the file name)."""
+    limit = settings.UPLOAD_MAX_BYTES
+    if file.size > limit:
+        raise ValidationError(
+            {field: _("The file is %(size).1f MB; the limit is %(limit).1f MB.")
+             % {"size": file.size / 1048576, "limit": limit / 1048576}}
+        )
+    file.seek(0)
+    data = file.read()
+    file.seek(0)
+    if not data.startswith(magic):
+        raise ValidationError({field: message})
+    return data
+
+
+def _today() -> date:
+    return timezone.localdate()  # TIME_ZONE is Asia/Shanghai
+
+
+def _window(year: int, attr: str) -> int:
+    try:
+        return getattr(reporting_year(year), attr)
+    except MissingFactor as exc:
+        raise ValidationError(str(exc)) from None
+
+
+# --- declarations and assignment ---------------------------------------------------------
+
+
+@transaction.atomic
+def declaration_add(*, actor, agency, enterprise, year: int, note: str = "") -> AgencyDeclaration:
+    """Agency staff declare that their agency prepared (编制) ``enterprise``'s report."""
+    own = actor.is_superuser or any(
+        m.role == Role.AGENCY_STAFF and m.agency_id == agency.pk for m in roles.memberships(actor)
+    )
+    if not own:
+        raise PermissionDenied(_("Only staff of the agency may declare for it."))
+    declaration = AgencyDeclaration(
+        agency=agency, enterprise=enterprise, year=year, declared_by=actor, note=(note or "").strip()
+    )
+    declaration.full_clean()
+    try:
+        with transaction.atomic():
+            declaration.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"enterprise": _("This declaration has already been made.")}
+        ) from None
+    events.record(
+        actor=actor,
+        verb="declaration.added",
+        target=declaration,
+        message=_("%(agency)s declared it prepared the %(year)s report of %(enterprise)s")
+        % {"agency": agency, "year": year, "enterprise": enterprise},
+    )
+    return declaration
+
+
+@transaction.atomic
+def verification_assign(*, actor, report, agency, due: date):
+    """The bureau assigns an agency and a due date (refused on a conflict of interest)."""
+    report = lock(report)
+    _check(actor, report, Action.ASSIGN)
+    if agency.status != AgencyStatus.ACTIVE:
+        raise ValidationError(
+            {"agency": _("%(agency)s is not active and cannot be assigned.") % {"agency": agency}}
+        )
+    if AgencyDeclaration.objects.filter(
+        agency=agency, enterprise_id=report.enterprise_id, year=report.year
+    ).exists():
+        raise ValidationError(
+            {
+                "agency": _(
+                    "%(agency)s declared it prepared this enterprise's %(year)s report and may "
+                    "not verify it (conflict of interest, Interim Regulations Art. 13)."
+                )
+                % {"agency": agency, "year": report.year}
+            }
+        )
+    if due is None or due < _today():
+        raise ValidationError({"due": _("The due date must not be in the past.")})
+    report.agency = agency
+    report.verification_due = due
+    report.assigned_at = timezone.now()
+    report.assigned_by = actor
+    return apply_transition(
+        actor=actor,
+        report=report,
+        action=Action.ASSIGN,
+        message=_("Verification assigned to %(agency)s, due %(due)s")
+        % {"agency": agency, "due": due.isoformat()},
+        data={"agency": agency.pk, "due": due},
+    )
+
+
+# --- findings ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def finding_add(*, actor, report, text: str) -> Finding:
+    report = lock(report)
+    _require(actor, report, {Role.AGENCY_STAFF})
+    if report.status not in AGENCY_WORKING:
+        raise ValidationError(_("Findings can be recorded only while the report is under verification."))
+    finding = Finding(
+        report=report, round=report.verification_round + 1, text=(text or "").strip(), raised_by=actor
+    )
+    finding.full_clean()
+    finding.save()
+    events.record(
+        actor=actor, verb="finding.added", target=report,
+        message=_("Finding recorded (round %(round)s)") % {"round": finding.round},
+        data={"finding": finding.pk},
+    )
+    return finding
+
+
+@transaction.atomic
+def finding_send(*, actor, finding: Finding) -> Finding:
+    finding = Finding.objects.select_for_update().select_related("report").get(pk=finding.pk)
+    _require(actor, finding.report, {Role.AGENCY_STAFF})
+    if finding.sent_at is not None:
+        raise ValidationError(_("This finding has already been sent."))
+    finding.sent_at = timezone.now()
+    finding.full_clean()
+    finding.save()
+    events.record(
+        actor=actor, verb="finding.sent", target=finding.report,
+        message=_("Finding sent to the enterprise"), data={"finding": finding.pk},
+    )
+    return finding
+
+
+@transaction.atomic
+def finding_answer(*, actor, finding: Finding, response: str) -> Finding:
+    finding = Finding.objects.select_for_update().select_related("report").get(pk=finding.pk)
+    _require(actor, finding.report, {Role.ENTERPRISE_USER})
+    if finding.sent_at is None:
+        raise PermissionDenied(_("This finding has not been sent."))
+    if finding.status != FindingStatus.OPEN:
+        raise ValidationError(_("This finding has already been answered."))
+    if not (response or "").strip():
+        raise ValidationError({"response": _("Write your answer.")})
+    finding.response = response.strip()
+    finding.responded_at = timezone.now()
+    finding.responded_by = actor
+    finding.status = FindingStatus.ANSWERED
+    finding.full_clean()
+    finding.save()
+    events.record(
+        actor=actor, verb="finding.answered", target=finding.report,
+        message=_("Finding answered by the enterprise"), data={"finding": finding.pk},
+    )
+    return finding
+
+
+# --- verification report -----------------------------------------------------------------
+
+
+def _figure(row: dict, index: int) -> VerificationFigure:
+    values = {}
+    for name in ("reported", "verified"):
+        raw = row.get(name, Decimal("0") if name == "reported" else None)
+        if isinstance(raw, float):
+            raise TypeError("pass Decimal, never float")
+        try:
+            value = raw if isinstance(raw, Decimal) else Decimal(str(raw).strip())
+        except (InvalidOperation, TypeError):
+            raise ValidationError({"figures": _("Row %(n)s: enter a number.") % {"n": index}}) from None
+        if value < 0:
+            raise ValidationError(
+                {"figures": _("Row %(n)s: emissions cannot be negative.") % {"n": index}}
+            )
+        values[name] = round_tonnes(value)
+    if row.get("source_kind") not in SourceKind.values:
+        raise ValidationError({"figures": _("Row %(n)s: choose a source.") % {"n": index}})
+    return VerificationFigure(facility=row.get("facility"), source_kind=row["source_kind"], **values)
+
+
+@transaction.atomic
+def verification_file(*, actor, report, conclusion: str, figures: list[dict], file, note: str = ""):
+    """The agency files a round: verified figures per source, the conclusion and the signed PDF.
+    The verified total is the sum of the figures."""
+    report = lock(report)
+    _check(actor, report, Action.FILE_VERIFICATION)
+    if conclusion not in Conclusion.values:
+        raise ValidationError({"conclusion": _("Choose a conclusion.")})
+    if not figures:
+        raise ValidationError({"figures": _("Enter at least one verified figure.")})
+    rows = [_figure(row, i) for i, row in enumerate(figures, start=1)]
+    if conclusion == Conclusion.CONFIRMED and any(r.verified != r.reported for r in rows):
+        raise ValidationError(
+            {"conclusion": _("Verified figures differ from the reported ones: the conclusion must be "
+                             "“corrected”.")}
+        )
+    if file is None:
+        raise ValidationError({"file": _("Upload the signed verification report (PDF).")})
+    data = _read(file, field="file", magic=(PDF_MAGIC,),
+                 message=_("The signed verification report must be a PDF file."))
+    round_no = report.verification_round + 1
+    verification = VerificationReport(
+        report=report,
+        round=round_no,
+        agency=report.agency,
+        filed_by=actor,
+        conclusion=conclusion,
+        verified_total=round_tonnes(sum((r.verified for r in rows), Decimal("0"))),
+        file=file,
+        sha256=hashlib.sha256(data).hexdigest(),
+        note=(note or "").strip(),
+    )
+    verification.full_clean()
+    report.verification_round = round_no
+    apply_transition(
+        actor=actor,
+        report=report,
+        action=Action.FILE_VERIFICATION,
+        message=_("Verification report filed (round %(round)s): %(total)s tCO2e")
+        % {"round": round_no, "total": verification.verified_total},
+        data={"round": round_no, "verified_total": verification.verified_total},
+    )
+    verification.save()
+    for row in rows:
+        row.verification = verification
+        row.full_clean()
+        row.save()
+    return verification
+
+
+# --- re-check ----------------------------------------------------------------------------
+
+
+def _finalise(actor, report, verification) -> None:
+    report.final_emissions = verification.verified_total
+    report.final_at = timezone.now()
+    report.notice_date = _today()
+    report.objection_deadline = workdays.deadline(
+        report.notice_date, _window(report.year, "objection_working_days")
+    )
+    existing = EmissionRecord.objects.filter(enterprise_id=report.enterprise_id, year=report.year).first()
+    emission_record_upsert(
+        actor=actor,
+        enterprise=report.enterprise,
+        year=report.year,
+        emissions_tco2e=verification.verified_total,
+        energy_tce=existing.energy_tce if existing else None,
+        source="verified",
+        note=_("Verified, re-check accepted (round %(round)s)") % {"round": verification.round},
+    )
+
+
+@transaction.atomic
+def recheck(*, actor, report, decision: str, opinion: str = "") -> Recheck:
+    """The bureau's re-check of the latest round: accept (figures final) or return."""
+    report = lock(report)
+    opinion = (opinion or "").strip()
+    if decision not in RecheckDecision.values:
+        raise ValidationError({"decision": _("Choose accept or return.")})
+    if decision == RecheckDecision.RETURNED and not opinion:
+        raise ValidationError({"opinion": _("Write the opinions the agency must address.")})
+    action = Action.RECHECK_ACCEPT if decision == RecheckDecision.ACCEPTED else Action.RECHECK_RETURN
+    _check(actor, report, action)
+    verification = report.verifications.order_by("-round").first()
+    row = Recheck(report=report, round=report.verification_round, decision=decision,
+                  opinion=opinion, decided_by=actor)
+    if decision == RecheckDecision.ACCEPTED:
+        _finalise(actor, report, verification)
+    apply_transition(
+        actor=actor,
+        report=report,
+        action=action,
+        message=_("Re-check round %(round)s: %(decision)s")
+        % {"round": row.round, "decision": RecheckDecision(decision).label},
+        data={"round": row.round, "final_emissions": report.final_emissions},
+    )
+    row.full_clean()
+    row.save()
+    if decision == RecheckDecision.ACCEPTED:
+        events.publish(
+            "report.final",
+            report_id=report.pk,
+            enterprise_id=report.enterprise_id,
+            year=report.year,
+            final_emissions=report.final_emissions,
+        )
+    return row
+
+
+# --- objections --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def objection_file(*, actor, report, reasons: str, file=None) -> Objection:
+    """The enterprise objects to the final result, until ``objection_deadline`` inclusive."""
+    report = lock(report)
+    _check(actor, report, Action.OBJECT)
+    reasons = (reasons or "").strip()
+    today = _today()
+    if report.objection_deadline and today > report.objection_deadline:
+        raise ValidationError(
+            _("The objection period ended on %(date)s.") % {"date": report.objection_deadline.isoformat()}
+        )
+    if not reasons:
+        raise ValidationError({"reasons": _("Give the reasons for the objection.")})
+    if file:
+        _read(file, field="file", magic=EVIDENCE_MAGIC,
+              message=_("Attach a PDF, PNG or JPEG file."))
+    objection = Objection(
+        report=report, reasons=reasons, file=file or "", filed_by=actor,
+        decision_due=workdays.deadline(today, _window(report.year, "objection_decision_working_days")),
+    )
+    apply_transition(
+        actor=actor, report=report, action=Action.OBJECT,
+        message=_("Objection filed; decision due %(due)s") % {"due": objection.decision_due.isoformat()},
+        data={"decision_due": objection.decision_due},
+    )
+    objection.full_clean()
+    objection.save()
+    return objection
+
+
+@transaction.atomic
+def objection_decide(*, actor, objection: Objection, decision: str, note: str) -> Objection:
+    """Uphold (back to the agency for revision) or reject (the result stands)."""
+    objection = Objection.objects.select_for_update().get(pk=objection.pk)
+    report = lock(objection.report)
+    note = (note or "").strip()
+    if objection.decision != ObjectionDecision.PENDING:
+        raise ValidationError(_("This objection has already been decided."))
+    if decision not in (ObjectionDecision.UPHELD, ObjectionDecision.REJECTED):
+        raise ValidationError({"decision": _("Choose uphold or reject.")})
+    if not note:
+        raise ValidationError({"note": _("Write the reasons for the decision.")})
+    action = Action.OBJECTION_UPHOLD if decision == ObjectionDecision.UPHELD else Action.OBJECTION_REJECT
+    _check(actor, report, action)
+    apply_transition(
+        actor=actor, report=report, action=action,
+        message=_("Objection decided: %(decision)s") % {"decision": ObjectionDecision(decision).label},
+        data={"objection": objection.pk},
+    )
+    objection.decision = decision
+    objection.decision_note = note
+    objection.decided_at = timezone.now()
+    objection.decided_by = actor
+    objection.full_clean()
+    objection.save()
+    return objection

@@ -1,0 +1,310 @@
+"""Verification, re-check, findings and objection pages (thin: forms check, services act)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from reporting.choices import ObjectionDecision, ReportStatus
+from reporting.forms import verification as vf
+from reporting.models import AnnualReport, Finding, Objection
+from reporting.selectors import verification as sel
+from reporting.services import verification as svc
+from reporting.workflow import actions_from
+from verifiers.models import Agency
+from zhongwei_carbon import events, roles, scoping, web
+from zhongwei_carbon.roles import Perm, Role
+
+T = "reporting/verification/"
+REPORTS = AnnualReport.objects.select_related("enterprise__area", "agency", "current_version")
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _report(request, pk, action):
+    return web.get_scoped_or_404(REPORTS, request.user, action, pk=pk)
+
+
+def _to_detail(report):
+    return redirect("reporting:verification_detail", pk=report.pk)
+
+
+def _not_now(request, report):
+    messages.warning(
+        request,
+        _("This is not possible while the report is “%(status)s”.")
+        % {"status": report.get_status_display()},
+    )
+    return _to_detail(report)
+
+
+def _form_page(request, report, form, *, title, action_url, confirm="", multipart=False):
+    return render(
+        request,
+        T + "form.html",
+        {"report": report, "form": form, "title": title, "action_url": action_url,
+         "confirm": confirm, "multipart": multipart},
+    )
+
+
+# --- queue, declarations -----------------------------------------------------------------
+
+
+@web.require(Perm.VIEW_VERIFICATION_QUEUE)
+@require_GET
+def verification_queue(request):
+    status = request.GET.get("status", "")
+    rows = sel.queue_for(request.user, status=status)
+    statuses = sel.QUEUE_STATUSES if roles.is_bureau(request.user) else sel.AGENCY_QUEUE_STATUSES
+    return render(
+        request,
+        T + "queue.html",
+        {
+            "page_obj": web.paginate(request, rows),
+            "statuses": [(s, ReportStatus(s).label) for s in statuses],
+            "status": status,
+            "is_bureau": roles.is_bureau(request.user),
+        },
+    )
+
+
+@web.require(Perm.DECLARE_PREPARATION)
+@require_GET
+def declaration_list(request):
+    return render(
+        request, T + "declarations.html",
+        {"page_obj": web.paginate(request, sel.declarations_for(request.user))},
+    )
+
+
+@web.require(Perm.DECLARE_PREPARATION)
+@require_http_methods(["GET", "POST"])
+def declaration_add(request):
+    agencies = [m.agency for m in roles.memberships(request.user)
+                if m.role == Role.AGENCY_STAFF and m.agency_id]
+    if not agencies:
+        raise PermissionDenied
+    form = vf.DeclarationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.declaration_add(actor=request.user, agency=agencies[0], **form.service_data())
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Declaration recorded."))
+            return redirect("reporting:declaration_list")
+    return render(request, T + "declaration_form.html", {"form": form, "agency": agencies[0]})
+
+
+# --- one report ----------------------------------------------------------------------------
+
+
+@web.require(Perm.VIEW_REPORT)
+@require_GET
+def verification_detail(request, pk):
+    report = _report(request, pk, Perm.VIEW_REPORT)
+    user = request.user
+    allowed = set(actions_from(report.status))
+
+    def can(perm):
+        return roles.has_perm(user, perm) and scoping.can(user, perm, report)
+
+    return render(
+        request,
+        T + "detail.html",
+        {
+            "report": report,
+            "verifications": sel.verifications_visible(user, report),
+            "findings": sel.findings_visible(user, report),
+            "rechecks": sel.rechecks_visible(user, report),
+            "objections": sel.objections_of(report),
+            "events": events.for_object(report)[:50],
+            "history": web.history_rows(report),
+            "can_assign": "assign" in allowed and can(Perm.ASSIGN_VERIFICATION),
+            "can_verify": can(Perm.VERIFY_REPORT) and report.status in svc.AGENCY_WORKING,
+            "can_recheck": "recheck_accept" in allowed and can(Perm.RECHECK_REPORT),
+            "can_answer": can(Perm.ANSWER_FINDING),
+            "can_object": "object" in allowed and can(Perm.OBJECT_TO_RESULT),
+            "can_decide": "objection_uphold" in allowed and can(Perm.DECIDE_OBJECTION),
+            "pending": ObjectionDecision.PENDING,
+        },
+    )
+
+
+@web.require(Perm.ASSIGN_VERIFICATION)
+@require_http_methods(["GET", "POST"])
+def verification_assign(request, pk):
+    report = _report(request, pk, Perm.ASSIGN_VERIFICATION)
+    if report.status != ReportStatus.COUNTY_PASSED:
+        return _not_now(request, report)
+    form = vf.AssignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.verification_assign(actor=request.user, report=report, **form.service_data())
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Verification assigned."))
+            return _to_detail(report)
+    declared = Agency.objects.filter(
+        agencydeclaration__enterprise=report.enterprise, agencydeclaration__year=report.year
+    )
+    return render(request, T + "assign.html", {"report": report, "form": form, "declared": declared})
+
+
+@web.require(Perm.VERIFY_REPORT)
+@require_http_methods(["GET", "POST"])
+def finding_add(request, pk):
+    report = _report(request, pk, Perm.VERIFY_REPORT)
+    if report.status not in svc.AGENCY_WORKING:
+        return _not_now(request, report)
+    form = vf.FindingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.finding_add(actor=request.user, report=report, **form.service_data())
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Finding recorded; it is not visible to the enterprise until sent."))
+            return _to_detail(report)
+    return _form_page(request, report, form, title=_("Record a finding"),
+                      action_url=request.path)
+
+
+@web.require(Perm.VERIFY_REPORT)
+@require_http_methods(["GET", "POST"])
+def finding_send(request, pk):
+    finding = web.get_scoped_or_404(
+        Finding.objects.select_related("report"), request.user, Perm.VERIFY_REPORT, pk=pk
+    )
+    report = finding.report
+    if finding.sent_at is not None:
+        messages.info(request, _("This finding has already been sent."))
+        return _to_detail(report)
+    if request.method == "POST":
+        try:
+            svc.finding_send(actor=request.user, finding=finding)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Finding sent to the enterprise."))
+        return _to_detail(report)
+    return render(request, T + "confirm_send.html", {"report": report, "finding": finding})
+
+
+@web.require(Perm.ANSWER_FINDING)
+@require_http_methods(["GET", "POST"])
+def finding_answer(request, pk):
+    finding = web.get_scoped_or_404(
+        Finding.objects.filter(sent_at__isnull=False).select_related("report"),
+        request.user, Perm.ANSWER_FINDING, pk=pk,
+    )
+    report = finding.report
+    if finding.responded_at is not None:
+        messages.info(request, _("This finding has already been answered."))
+        return _to_detail(report)
+    form = vf.AnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.finding_answer(actor=request.user, finding=finding, **form.service_data())
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Answer sent."))
+            return _to_detail(report)
+    return render(request, T + "answer.html", {"report": report, "finding": finding, "form": form})
+
+
+@web.require(Perm.VERIFY_REPORT)
+@require_http_methods(["GET", "POST"])
+def verification_file(request, pk):
+    report = _report(request, pk, Perm.VERIFY_REPORT)
+    if report.status not in svc.AGENCY_WORKING:
+        return _not_now(request, report)
+    sources = sel.reported_by_source(report)
+    form = vf.VerificationFileForm(request.POST or None, request.FILES or None, sources=sources)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            svc.verification_file(
+                actor=request.user, report=report, conclusion=data["conclusion"],
+                figures=form.figures(), file=data["file"], note=data["note"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Verification report filed."))
+            return _to_detail(report)
+    return render(request, T + "file.html", {"report": report, "form": form})
+
+
+@web.require(Perm.RECHECK_REPORT)
+@require_http_methods(["GET", "POST"])
+def recheck(request, pk):
+    report = _report(request, pk, Perm.RECHECK_REPORT)
+    if report.status != ReportStatus.VERIFIED:
+        return _not_now(request, report)
+    form = vf.RecheckForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.recheck(actor=request.user, report=report, **form.service_data())
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Re-check recorded."))
+            return _to_detail(report)
+    latest = report.verifications.order_by("-round").first()
+    return render(request, T + "recheck.html", {"report": report, "form": form, "latest": latest})
+
+
+@web.require(Perm.OBJECT_TO_RESULT)
+@require_http_methods(["GET", "POST"])
+def objection_file(request, pk):
+    report = _report(request, pk, Perm.OBJECT_TO_RESULT)
+    if report.status != ReportStatus.FINAL:
+        return _not_now(request, report)
+    form = vf.ObjectionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.objection_file(actor=request.user, report=report, **form.service_data())
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Objection filed."))
+            return _to_detail(report)
+    return _form_page(
+        request, report, form, title=_("Object to the verified result"), action_url=request.path,
+        confirm=_("An objection cannot be withdrawn once filed. File it now?"), multipart=True,
+    )
+
+
+@web.require(Perm.DECIDE_OBJECTION)
+@require_http_methods(["GET", "POST"])
+def objection_decide(request, pk):
+    objection = web.get_scoped_or_404(
+        Objection.objects.select_related("report__enterprise"), request.user,
+        Perm.DECIDE_OBJECTION, pk=pk,
+    )
+    report = objection.report
+    if objection.decision != ObjectionDecision.PENDING:
+        messages.info(request, _("This objection has already been decided."))
+        return _to_detail(report)
+    form = vf.ObjectionDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.objection_decide(actor=request.user, objection=objection, **form.service_data())
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Objection decided."))
+            return _to_detail(report)
+    return render(request, T + "decide.html", {"report": report, "objection": objection, "form": form})
