@@ -30,6 +30,25 @@ urlpatterns += [
 ]
 # --- monthly ledgers (reporting/views/ledgers.py) ---
 # --- annual reports: form, Excel, submit, county check (reporting/views/reports.py) ---
+from reporting.views import reports as report_views  # noqa: E402
+
+urlpatterns += [
+    path("reports/", report_views.report_list, name="report_list"),
+    path("reports/export/", report_views.report_export, name="report_export"),
+    path("reports/start/", report_views.report_start, name="report_start"),
+    path("reports/<int:pk>/", report_views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/versions/<int:number>/", report_views.report_version, name="report_version"),
+    path("reports/<int:pk>/lines/add/", report_views.report_line_add, name="report_line_add"),
+    path("reports/lines/<int:pk>/edit/", report_views.report_line_edit, name="report_line_edit"),
+    path("reports/lines/<int:pk>/delete/", report_views.report_line_delete, name="report_line_delete"),
+    path("reports/<int:pk>/totals/", report_views.report_totals, name="report_totals"),
+    path("reports/<int:pk>/submit/", report_views.report_submit, name="report_submit"),
+    path("reports/<int:pk>/county-check/", report_views.report_county_check, name="report_county_check"),
+    path("reports/<int:pk>/revise/", report_views.report_revise, name="report_revise"),
+    path("reports/<int:pk>/template/", report_views.report_template, name="report_template"),
+    path("reports/<int:pk>/upload/", report_views.report_upload, name="report_upload"),
+]
+# --- end annual reports ---
 # --- verification, re-check, findings, objections (reporting/views/verification.py) ---
 from reporting.views import verification as verification_views  # noqa: E402
 
