@@ -1,0 +1,293 @@
+"""Every URL of the URL conf × every persona (DESIGN.md §4.1).
+
+URLs are found automatically: a new URL without a rule in ``RULES`` fails
+``test_every_url_has_a_rule``. For each rule, GET as each persona must give the expected
+outcome; and a POST by a persona that is not allowed must be refused the same way and
+change nothing.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.hashers import make_password
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from registry.models import KeyEmitterList, KeyEmitterListEntry, RegistrationRequest
+from tests import factories as f
+from tests.conftest import PERSONAS, client_for
+from zhongwei_carbon.models import Event
+
+OK, DENIED, NOT_FOUND, LOGIN = "ok", 403, 404, "login"
+
+# URL names (namespace:name) that are not the portal's own pages.
+EXEMPT_PREFIXES = ("admin:", "api-", "djdt", "set_language", "healthz")
+
+
+def rule(default, **overrides):
+    table = {p: default for p in PERSONAS}
+    table.update(overrides)
+    return table
+
+
+PUBLIC = rule(OK)
+LOGGED_IN = rule(OK, anonymous=LOGIN)
+ADMIN_ONLY = rule(DENIED, bureau_admin=OK, anonymous=LOGIN)
+BUREAU = rule(DENIED, bureau_admin=OK, bureau_reviewer=OK, anonymous=LOGIN)
+# Pages about enterprise_a (in area_a): bureau, official_a and ent_a see it; official_b and
+# ent_b get 404; agencies have no role for enterprises.
+ENTERPRISE_A = rule(
+    DENIED,
+    bureau_admin=OK,
+    bureau_reviewer=OK,
+    official_a=OK,
+    official_b=NOT_FOUND,
+    ent_a=OK,
+    ent_b=NOT_FOUND,
+    anonymous=LOGIN,
+)
+ENTERPRISE_LIST = rule(
+    OK, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=LOGIN
+)
+# A change of enterprise_a: bureau admin only; others' role forbids it.
+ADMIN_EDIT = ADMIN_ONLY
+AGENCY_A = rule(
+    DENIED,
+    bureau_admin=OK,
+    bureau_reviewer=OK,
+    agency_a_staff=OK,
+    agency_b_staff=NOT_FOUND,
+    anonymous=LOGIN,
+)
+AGENCY_LIST = rule(
+    DENIED, bureau_admin=OK, bureau_reviewer=OK, agency_a_staff=OK, agency_b_staff=OK, anonymous=LOGIN
+)
+AGENCY_A_CONTACT = rule(DENIED, agency_a_staff=OK, agency_b_staff=NOT_FOUND, anonymous=LOGIN)
+LISTS_VIEW = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=LOGIN)
+DRAFT_LIST_VIEW = rule(
+    NOT_FOUND,
+    bureau_admin=OK,
+    bureau_reviewer=OK,
+    agency_a_staff=DENIED,
+    agency_b_staff=DENIED,
+    anonymous=LOGIN,
+)
+
+
+# --- reporting: annual reports ---
+REPORT_A_VIEW = rule(
+    NOT_FOUND, bureau_admin=OK, bureau_reviewer=OK, official_a=OK, ent_a=OK, anonymous=LOGIN
+)
+REPORT_A_EDIT = rule(DENIED, ent_a=OK, ent_b=NOT_FOUND, anonymous=LOGIN)
+REPORT_A_COUNTY = rule(DENIED, official_a=OK, official_b=NOT_FOUND, anonymous=LOGIN)
+# POST-only pages: an enterprise user's GET gets 405 before any lookup.
+REPORT_POST_ONLY = rule(DENIED, ent_a=OK, ent_b=OK, anonymous=LOGIN)
+# --- end annual reports ---
+
+
+def _k(**kw):
+    return lambda ctx: {k: (v(ctx) if callable(v) else v) for k, v in kw.items()}
+
+
+def _obj(name, attr="pk"):
+    return lambda ctx: getattr(ctx[name], attr)
+
+
+NO_ARGS = _k()
+
+# url name -> (kwargs builder, expected outcome per persona)
+RULES = {
+    "home": (NO_ARGS, LOGGED_IN),
+    "accounts:login": (NO_ARGS, PUBLIC),
+    "accounts:logout": (NO_ARGS, None),  # POST-only by Django; covered by auth tests
+    # public
+    "public:home": (NO_ARGS, PUBLIC),
+    "public:list_detail": (_k(year=_obj("published", "year")), PUBLIC),
+    "public:list_export": (_k(year=_obj("published", "year")), PUBLIC),
+    "public:register": (NO_ARGS, PUBLIC),
+    "public:register_done": (NO_ARGS, PUBLIC),
+    # registry: enterprises
+    "registry:enterprise_list": (NO_ARGS, ENTERPRISE_LIST),
+    "registry:enterprise_export": (NO_ARGS, ENTERPRISE_LIST),
+    "registry:enterprise_create": (NO_ARGS, ADMIN_ONLY),
+    "registry:enterprise_detail": (_k(pk=_obj("enterprise_a")), ENTERPRISE_A),
+    "registry:enterprise_edit": (_k(pk=_obj("enterprise_a")), ADMIN_EDIT),
+    "registry:facility_create": (_k(pk=_obj("enterprise_a")), ADMIN_EDIT),
+    "registry:facility_edit": (_k(pk=_obj("facility_a")), ADMIN_EDIT),
+    "registry:record_create": (_k(pk=_obj("enterprise_a")), ADMIN_EDIT),
+    "registry:record_edit": (_k(pk=_obj("record_a")), ADMIN_EDIT),
+    # registry: lists
+    "registry:list_index": (NO_ARGS, LISTS_VIEW),
+    "registry:list_draft": (NO_ARGS, ADMIN_ONLY),
+    "registry:list_detail": (_k(year=_obj("draft", "year")), DRAFT_LIST_VIEW),
+    "registry:list_export": (_k(year=_obj("draft", "year")), DRAFT_LIST_VIEW),
+    "registry:list_publish": (_k(year=_obj("draft", "year")), ADMIN_ONLY),
+    # registry: import, applications
+    "registry:import": (NO_ARGS, ADMIN_ONLY),
+    "registry:import_template": (NO_ARGS, ADMIN_ONLY),
+    "registry:import_confirm": (NO_ARGS, ADMIN_ONLY),
+    "registry:registration_list": (NO_ARGS, ADMIN_ONLY),
+    "registry:registration_detail": (_k(pk=_obj("application")), ADMIN_ONLY),
+    # accounts
+    "accounts:user_list": (NO_ARGS, ADMIN_ONLY),
+    "accounts:user_export": (NO_ARGS, ADMIN_ONLY),
+    "accounts:user_create": (NO_ARGS, ADMIN_ONLY),
+    "accounts:user_detail": (_k(pk=_obj("ent_a")), ADMIN_ONLY),
+    "accounts:user_edit": (_k(pk=_obj("ent_a")), ADMIN_ONLY),
+    "accounts:user_deactivate": (_k(pk=_obj("ent_a")), ADMIN_ONLY),
+    "accounts:user_activate": (_k(pk=_obj("ent_a")), ADMIN_ONLY),
+    "accounts:membership_add": (_k(pk=_obj("ent_a")), ADMIN_ONLY),
+    "accounts:membership_deactivate": (_k(pk=_obj("membership_a")), ADMIN_ONLY),
+    # agencies
+    "verifiers:agency_list": (NO_ARGS, AGENCY_LIST),
+    "verifiers:agency_export": (NO_ARGS, AGENCY_LIST),
+    "verifiers:agency_create": (NO_ARGS, ADMIN_ONLY),
+    "verifiers:agency_detail": (_k(pk=_obj("agency_a")), AGENCY_A),
+    "verifiers:agency_edit": (_k(pk=_obj("agency_a")), ADMIN_ONLY),
+    "verifiers:agency_contact_edit": (_k(pk=_obj("agency_a")), AGENCY_A_CONTACT),
+    "verifiers:qualification_create": (_k(pk=_obj("agency_a")), ADMIN_ONLY),
+    "verifiers:qualification_edit": (_k(pk=_obj("qualification_a")), ADMIN_ONLY),
+    "verifiers:staff_create": (_k(pk=_obj("agency_a")), ADMIN_ONLY),
+    "verifiers:staff_edit": (_k(pk=_obj("staff_a")), ADMIN_ONLY),
+    # --- reporting: annual reports (report_a: a draft of enterprise_a, one line) ---
+    "reporting:report_list": (NO_ARGS, LOGGED_IN),
+    "reporting:report_export": (NO_ARGS, LOGGED_IN),
+    "reporting:report_start": (NO_ARGS, REPORT_POST_ONLY),
+    "reporting:report_detail": (_k(pk=_obj("report_a")), REPORT_A_VIEW),
+    "reporting:report_version": (_k(pk=_obj("report_a"), number=1), REPORT_A_VIEW),
+    "reporting:report_line_add": (_k(pk=_obj("report_a")), REPORT_A_EDIT),
+    "reporting:report_line_edit": (_k(pk=_obj("report_line_a")), REPORT_A_EDIT),
+    "reporting:report_line_delete": (_k(pk=_obj("report_line_a")), REPORT_A_EDIT),
+    "reporting:report_totals": (_k(pk=_obj("report_a")), REPORT_POST_ONLY),
+    "reporting:report_submit": (_k(pk=_obj("report_a")), REPORT_A_EDIT),
+    "reporting:report_county_check": (_k(pk=_obj("report_a")), REPORT_A_COUNTY),
+    "reporting:report_revise": (_k(pk=_obj("report_a")), REPORT_A_EDIT),
+    "reporting:report_template": (_k(pk=_obj("report_a")), REPORT_A_EDIT),
+    "reporting:report_upload": (_k(pk=_obj("report_a")), REPORT_A_EDIT),
+    # --- end annual reports ---
+}
+
+
+def portal_url_names() -> list[str]:
+    names = []
+
+    def walk(patterns, namespace=None):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = p.namespace or namespace
+                if ns and namespace and p.namespace:
+                    ns = f"{namespace}:{p.namespace}"
+                walk(p.url_patterns, ns if p.namespace else namespace)
+            elif isinstance(p, URLPattern) and p.name:
+                full = f"{namespace}:{p.name}" if namespace else p.name
+                names.append(full)
+
+    walk(get_resolver().url_patterns)
+    return sorted(
+        {n for n in names if not n.startswith(EXEMPT_PREFIXES) and not n.startswith("api:")}
+    )
+
+
+def test_every_url_has_a_rule():
+    missing = [n for n in portal_url_names() if n not in RULES]
+    assert not missing, f"URLs without an access rule in tests/test_url_matrix.py: {missing}"
+    stale = [n for n in RULES if n not in portal_url_names()]
+    assert not stale, f"Rules for URLs that no longer exist: {stale}"
+
+
+def _report_ctx(enterprise, user):
+    """reporting: a draft report of enterprise_a with one electricity line."""
+    from reporting.models import ReportLine
+
+    report = f.report_draft(enterprise, user, year=2024)
+    line = ReportLine.objects.create(
+        version=report.current_version,
+        source_kind="electricity",
+        activity=Decimal("100"),
+        factor=Decimal("0.5366"),
+        emissions=Decimal("53.66"),
+    )
+    return {"report_a": report, "report_line_a": line}
+
+
+@pytest.fixture
+def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
+    facility = f.FacilityFactory(enterprise=enterprise_a)
+    record = f.EmissionRecordFactory(enterprise=enterprise_a, year=2024)
+    published = KeyEmitterList.objects.create(year=2025, basis_year=2024, drafted_by=bureau_admin)
+    KeyEmitterListEntry.objects.create(
+        key_list=published,
+        enterprise=enterprise_a,
+        change="added",
+        reason="emissions",
+        emissions_tco2e=Decimal("30000"),
+        enterprise_name=enterprise_a.name,
+        uscc=enterprise_a.uscc,
+        area=enterprise_a.area,
+        sector=enterprise_a.sector,
+    )
+    KeyEmitterList.objects.filter(pk=published.pk).update(status="published")
+    draft = KeyEmitterList.objects.create(year=2026, basis_year=2025, drafted_by=bureau_admin)
+    application = RegistrationRequest.objects.create(
+        uscc=enterprise_a.uscc,
+        enterprise_name=enterprise_a.name,
+        enterprise=enterprise_a,
+        applicant_name="王五",
+        phone="13900000000",
+        email="wang@example.com",
+        username="wangwu",
+        password_hash=make_password("Secret-2026!"),
+    )
+    return {
+        **personas,
+        "enterprise_a": enterprise_a,
+        "enterprise_b": enterprise_b,
+        "facility_a": facility,
+        "record_a": record,
+        "published": published,
+        "draft": draft,
+        "application": application,
+        "agency_a": agency_a,
+        "qualification_a": f.AgencyQualificationFactory(agency=agency_a),
+        "staff_a": f.VerifierStaffFactory(agency=agency_a),
+        "membership_a": personas["ent_a"].memberships.get(),
+        # --- reporting: annual reports ---
+        **_report_ctx(enterprise_a, personas["ent_a"]),
+    }
+
+
+def outcome(response) -> object:
+    if response.status_code in (301, 302) and "/accounts/login/" in response.get("Location", ""):
+        return LOGIN
+    if response.status_code in (200, 302, 405):
+        return OK
+    return response.status_code
+
+
+def _cases():
+    for name, (_, expected) in sorted(RULES.items()):
+        if expected is not None:
+            yield pytest.param(name, id=name)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", list(_cases()))
+def test_url_matrix(name, ctx):
+    build, expected = RULES[name]
+    url = reverse(name, kwargs=build(ctx))
+    got = {}
+    for persona in PERSONAS:
+        response = client_for(ctx[persona]).get(url)
+        got[persona] = outcome(response)
+    assert got == expected, f"GET {url}"
+
+    # Refused personas are refused for POST too, and nothing is written.
+    events_before = Event.objects.count()
+    for persona in PERSONAS:
+        if expected[persona] == OK:
+            continue
+        response = client_for(ctx[persona]).post(url, {})
+        refused = response.status_code == 405 or outcome(response) == expected[persona]
+        assert refused, f"POST {url} as {persona}: {response.status_code}"
+    assert Event.objects.count() == events_before

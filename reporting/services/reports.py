@@ -40,12 +40,12 @@ __all__ = [
 ENTERPRISE_ROLES = frozenset({Role.ENTERPRISE_USER})
 
 
-def _require_enterprise_user(actor, report) -> None:
+def require_enterprise_user(actor, report) -> None:
     if not actor_may(actor, report, ENTERPRISE_ROLES):
         raise PermissionDenied(_("Only users of this enterprise may change its report."))
 
 
-def _editable(version: ReportVersion) -> None:
+def require_editable(version: ReportVersion) -> None:
     report = version.report
     if (
         version.is_frozen
@@ -63,7 +63,7 @@ def _editable(version: ReportVersion) -> None:
 def report_start(*, actor, enterprise, year: int) -> AnnualReport:
     """A draft report with version 1; one report per enterprise and year."""
     report = AnnualReport(enterprise=enterprise, year=year)
-    _require_enterprise_user(actor, report)
+    require_enterprise_user(actor, report)
     if AnnualReport.objects.filter(enterprise=enterprise, year=year).exists():
         raise ValidationError({"year": _("A report for %(year)s already exists.") % {"year": year}})
     report.full_clean()
@@ -103,8 +103,8 @@ def line_save(
         raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
     version = _lock_version(version)
     report = version.report
-    _require_enterprise_user(actor, report)
-    _editable(version)
+    require_enterprise_user(actor, report)
+    require_editable(version)
     if line is not None and line.version_id != version.pk:
         raise ValidationError(_("This line belongs to another version."))
     values = compute_line(enterprise=report.enterprise, year=report.year, data=data)
@@ -134,8 +134,8 @@ def line_save(
 def line_delete(*, actor, line: ReportLine) -> None:
     version = _lock_version(line.version)
     report = version.report
-    _require_enterprise_user(actor, report)
-    _editable(version)
+    require_enterprise_user(actor, report)
+    require_editable(version)
     label, emissions, pk = line.get_source_kind_display(), line.emissions, line.pk
     line.delete()
     _refresh_total(version)
