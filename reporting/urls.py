@@ -29,6 +29,30 @@ urlpatterns += [
     path("calendar/<int:pk>/delete/", calendar_views.calendar_delete, name="calendar_delete"),
 ]
 # --- monthly ledgers (reporting/views/ledgers.py) ---
+from reporting.views import ledgers as ledger_views  # noqa: E402
+
+urlpatterns += [
+    path("ledgers/", ledger_views.ledger_index, name="ledger_index"),
+    path("ledgers/export/", ledger_views.ledger_grid_export, name="ledger_grid_export"),
+    path("ledgers/new/", ledger_views.ledger_new, name="ledger_new"),
+    path("ledgers/template/", ledger_views.ledger_template, name="ledger_template"),
+    path("ledgers/upload/", ledger_views.ledger_upload, name="ledger_upload"),
+    path("ledgers/<int:pk>/", ledger_views.ledger_detail, name="ledger_detail"),
+    path("ledgers/<int:pk>/edit/", ledger_views.ledger_edit, name="ledger_edit"),
+    path("ledgers/<int:pk>/submit/", ledger_views.ledger_submit, name="ledger_submit"),
+    path(
+        "ledgers/<int:pk>/county-check/",
+        ledger_views.ledger_county_check,
+        name="ledger_county_check",
+    ),
+    path("ledgers/<int:pk>/close/", ledger_views.ledger_close, name="ledger_close"),
+    path(
+        "ledgers/<int:pk>/evidence/",
+        ledger_views.ledger_evidence_upload,
+        name="ledger_evidence_upload",
+    ),
+]
+# --- end monthly ledgers ---
 # --- annual reports: form, Excel, submit, county check (reporting/views/reports.py) ---
 from reporting.views import reports as report_views  # noqa: E402
 

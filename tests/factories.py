@@ -166,3 +166,45 @@ def verification_reporting_year(year: int = 2024):
         year=year,
         defaults={"report_due": date(year + 1, 3, 31), "report_city_due": date(year + 1, 6, 30)},
     )[0]
+
+
+# --- monthly ledgers -------------------------------------------------------------------
+
+
+def ledger_reporting_year(year: int = 2025, *, upload=20, county=5, close=40):
+    from datetime import date
+
+    from reporting.models import ReportingYear
+
+    row, _ = ReportingYear.objects.update_or_create(
+        year=year,
+        defaults={
+            "report_due": date(year + 1, 3, 31),
+            "report_city_due": date(year + 1, 6, 30),
+            "ledger_upload_days": upload,
+            "ledger_county_check_days": county,
+            "ledger_close_days": close,
+        },
+    )
+    return row
+
+
+def ledger_fuel(code: str = "raw_coal"):
+    from reporting.models import FuelType
+
+    return FuelType.objects.get(code=code)
+
+
+def ledger_make(facility, *, year=2025, month=1, status="draft", lines=(), **fields):
+    """A ledger row straight in the database (tests of the services build through them)."""
+    from reporting.models import MonthlyLedger, MonthlyLedgerLine
+
+    ledger = MonthlyLedger.objects.create(
+        enterprise=facility.enterprise, facility=facility, year=year, month=month,
+        status=status, **fields,
+    )
+    for fuel_code, consumption in lines:
+        MonthlyLedgerLine.objects.create(
+            ledger=ledger, fuel=ledger_fuel(fuel_code), consumption=Decimal(consumption)
+        )
+    return ledger

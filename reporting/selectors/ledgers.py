@@ -1,0 +1,143 @@
+"""Reads of monthly ledgers: the completeness grid (facilities × 12 months) for a user's
+scope, and a ledger's page. Everything goes through ``scoping.for_user``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from registry.models import Enterprise, Facility
+from reporting import ledger_rules as lr
+from reporting.models import MonthlyLedger, ReportingYear
+from zhongwei_carbon import scoping
+from zhongwei_carbon.roles import Perm
+
+MONTHS = tuple(range(1, 13))
+
+
+def ledger_days(year: int) -> lr.LedgerDays | None:
+    """The day counts of ``year``'s reporting-year row, or ``None`` when not set yet."""
+    row = ReportingYear.objects.filter(year=year).first()
+    if row is None:
+        return None
+    return lr.LedgerDays(
+        row.ledger_upload_days, row.ledger_county_check_days, row.ledger_close_days
+    )
+
+
+def _local(dt) -> date | None:
+    return timezone.localdate(dt) if dt is not None else None
+
+
+def flags_of(ledger: MonthlyLedger | None, *, year, month, days, today) -> lr.LateFlags:
+    if days is None:
+        return lr.LateFlags()
+    if ledger is None:
+        return lr.late_flags(year=year, month=month, days=days, status=lr.MISSING, today=today)
+    return lr.late_flags(
+        year=year,
+        month=month,
+        days=days,
+        status=ledger.status,
+        today=today,
+        submitted_on=_local(ledger.submitted_at),
+        county_checked_on=_local(ledger.county_checked_at),
+        closed_on=_local(ledger.closed_at),
+    )
+
+
+@dataclass
+class Cell:
+    month: int
+    status: str
+    ledger_id: int | None
+    late: lr.LateFlags
+    due: bool  # the upload deadline has passed (a missing month is a gap)
+
+    @property
+    def gap(self) -> bool:
+        return self.status in (lr.MISSING, "draft", "returned") and self.due
+
+
+@dataclass
+class GridRow:
+    facility: Facility
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def enterprise(self) -> Enterprise:
+        return self.facility.enterprise
+
+
+def ledgers_for(user, action: str = Perm.VIEW_LEDGER):
+    return scoping.for_user(MonthlyLedger.objects.all(), user, action)
+
+
+def grid_facilities(user, *, year: int, area=None, sector=None, status: str = "", enterprise=None):
+    """Facilities in the user's scope (for viewing ledgers), filtered, in grid order."""
+    qs = scoping.for_user(
+        Facility.objects.select_related("enterprise", "enterprise__area", "enterprise__sector"),
+        user,
+        Perm.VIEW_LEDGER,
+    )
+    if area:
+        qs = qs.filter(enterprise__area=area)
+    if sector:
+        qs = qs.filter(enterprise__sector=sector)
+    if enterprise:
+        qs = qs.filter(enterprise=enterprise)
+    if status == lr.MISSING:
+        qs = qs.annotate(
+            n_months=Count("monthly_ledgers", filter=Q(monthly_ledgers__year=year))
+        ).filter(n_months__lt=12)
+    elif status:
+        qs = qs.filter(
+            pk__in=MonthlyLedger.objects.filter(year=year, status=status).values("facility_id")
+        )
+    return qs.order_by("enterprise__area__code", "enterprise__name", "name")
+
+
+def grid_rows(user, facilities, *, year: int, today: date | None = None) -> list[GridRow]:
+    """One row per facility with its 12 month cells (status, ledger, late flags)."""
+    today = today or timezone.localdate()
+    days = ledger_days(year)
+    facilities = list(facilities)
+    by_key = {
+        (led.facility_id, led.month): led
+        for led in ledgers_for(user).filter(year=year, facility_id__in=[f.pk for f in facilities])
+    }
+    rows = []
+    for facility in facilities:
+        row = GridRow(facility)
+        for month in MONTHS:
+            ledger = by_key.get((facility.pk, month))
+            due = days is not None and today > lr.deadlines(year, month, days).upload_due
+            row.cells.append(
+                Cell(
+                    month=month,
+                    status=lr.month_status(ledger.status if ledger else None),
+                    ledger_id=ledger.pk if ledger else None,
+                    late=flags_of(ledger, year=year, month=month, days=days, today=today),
+                    due=due,
+                )
+            )
+        rows.append(row)
+    return rows
+
+
+def ledger_for_page(user, pk):
+    return ledgers_for(user).select_related(
+        "enterprise",
+        "enterprise__area",
+        "facility",
+        "submitted_by",
+        "county_checked_by",
+        "closed_by",
+    )
+
+
+def lines_of(ledger: MonthlyLedger):
+    return ledger.lines.select_related("fuel").order_by("fuel__sort_order")
