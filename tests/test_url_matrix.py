@@ -86,6 +86,19 @@ REPORT_POST_ONLY = rule(DENIED, ent_a=OK, ent_b=OK, anonymous=LOGIN)
 # --- end annual reports ---
 
 
+# --- reporting: verification (report_v: enterprise_a 2023, assigned to agency_a) ---
+VERIFY_QUEUE = rule(
+    DENIED, bureau_admin=OK, bureau_reviewer=OK, agency_a_staff=OK, agency_b_staff=OK, anonymous=LOGIN
+)
+VERIFY_DECLARE = rule(DENIED, agency_a_staff=OK, agency_b_staff=OK, anonymous=LOGIN)
+VERIFY_VIEW = rule(
+    OK, official_b=NOT_FOUND, ent_b=NOT_FOUND, agency_b_staff=NOT_FOUND, anonymous=LOGIN
+)
+VERIFY_AGENCY_A = rule(DENIED, agency_a_staff=OK, agency_b_staff=NOT_FOUND, anonymous=LOGIN)
+VERIFY_ENT_A = rule(DENIED, ent_a=OK, ent_b=NOT_FOUND, anonymous=LOGIN)
+# --- end verification ---
+
+
 def _k(**kw):
     return lambda ctx: {k: (v(ctx) if callable(v) else v) for k, v in kw.items()}
 
@@ -150,6 +163,22 @@ RULES = {
     "verifiers:qualification_edit": (_k(pk=_obj("qualification_a")), ADMIN_ONLY),
     "verifiers:staff_create": (_k(pk=_obj("agency_a")), ADMIN_ONLY),
     "verifiers:staff_edit": (_k(pk=_obj("staff_a")), ADMIN_ONLY),
+    # --- reporting: verification ---
+    "reporting:verification_queue": (NO_ARGS, VERIFY_QUEUE),
+    "reporting:declaration_list": (NO_ARGS, VERIFY_DECLARE),
+    "reporting:declaration_add": (NO_ARGS, VERIFY_DECLARE),
+    "reporting:verification_detail": (_k(pk=_obj("report_v")), VERIFY_VIEW),
+    "reporting:verification_assign": (_k(pk=_obj("report_v")), ADMIN_ONLY),
+    "reporting:finding_add": (_k(pk=_obj("report_v")), VERIFY_AGENCY_A),
+    "reporting:finding_send": (_k(pk=_obj("finding_unsent")), VERIFY_AGENCY_A),
+    "reporting:finding_answer": (_k(pk=_obj("finding_sent")), VERIFY_ENT_A),
+    "reporting:verification_file": (_k(pk=_obj("report_v")), VERIFY_AGENCY_A),
+    "reporting:recheck": (_k(pk=_obj("report_v")), BUREAU),
+    "reporting:objection_file": (_k(pk=_obj("report_v")), VERIFY_ENT_A),
+    "reporting:objection_decide": (_k(pk=_obj("objection_v")), ADMIN_ONLY),
+    "disclosure:index": (NO_ARGS, PUBLIC),
+    "disclosure:export": (NO_ARGS, PUBLIC),
+    # --- end verification ---
     # --- reporting: annual reports (report_a: a draft of enterprise_a, one line) ---
     "reporting:report_list": (NO_ARGS, LOGGED_IN),
     "reporting:report_export": (NO_ARGS, LOGGED_IN),
@@ -211,6 +240,28 @@ def _report_ctx(enterprise, user):
     return {"report_a": report, "report_line_a": line}
 
 
+def _verify_ctx(enterprise, agency, ent_user, agency_user):
+    """verification: report_v (enterprise_a, 2023) assigned to agency_a, with an unsent and a
+    sent finding and a pending objection (made with the ORM)."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from reporting.models import Finding, Objection
+
+    report = f.verification_report_passed(enterprise, ent_user, year=2023)
+    report.status, report.agency, report.verification_due = "assigned", agency, date(2030, 1, 1)
+    report.save()
+    unsent = Finding.objects.create(report=report, round=1, text="unsent", raised_by=agency_user)
+    sent = Finding.objects.create(
+        report=report, round=1, text="sent", raised_by=agency_user, sent_at=timezone.now()
+    )
+    objection = Objection.objects.create(
+        report=report, reasons="r", filed_by=ent_user, decision_due=date(2030, 1, 1)
+    )
+    return {"report_v": report, "finding_unsent": unsent, "finding_sent": sent, "objection_v": objection}
+
+
 @pytest.fixture
 def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     facility = f.FacilityFactory(enterprise=enterprise_a)
@@ -252,6 +303,8 @@ def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
         "qualification_a": f.AgencyQualificationFactory(agency=agency_a),
         "staff_a": f.VerifierStaffFactory(agency=agency_a),
         "membership_a": personas["ent_a"].memberships.get(),
+        # --- reporting: verification ---
+        **_verify_ctx(enterprise_a, agency_a, personas["ent_a"], personas["agency_a_staff"]),
         # --- reporting: annual reports ---
         **_report_ctx(enterprise_a, personas["ent_a"]),
     }
