@@ -163,6 +163,24 @@ RULES = {
     "verifiers:qualification_edit": (_k(pk=_obj("qualification_a")), ADMIN_ONLY),
     "verifiers:staff_create": (_k(pk=_obj("agency_a")), ADMIN_ONLY),
     "verifiers:staff_edit": (_k(pk=_obj("staff_a")), ADMIN_ONLY),
+    # --- reporting: factor tables and holiday calendar (everyone logged in reads) ---
+    "reporting:factor_index": (NO_ARGS, LOGGED_IN),
+    "reporting:factor_export": (NO_ARGS, LOGGED_IN),
+    "reporting:fuel_create": (NO_ARGS, ADMIN_ONLY),
+    "reporting:fuel_edit": (_k(pk=_obj("fuel_x")), ADMIN_ONLY),
+    "reporting:fuel_factor_create": (_k(pk=_obj("fuel_x")), ADMIN_ONLY),
+    "reporting:fuel_factor_edit": (_k(pk=_obj("fuel_factor_x")), ADMIN_ONLY),
+    "reporting:emission_factor_create": (NO_ARGS, ADMIN_ONLY),
+    "reporting:emission_factor_edit": (_k(pk=_obj("emission_factor_x")), ADMIN_ONLY),
+    "reporting:applicability_create": (NO_ARGS, ADMIN_ONLY),
+    "reporting:applicability_edit": (_k(pk=_obj("applicability_x")), ADMIN_ONLY),
+    "reporting:reporting_year_create": (NO_ARGS, ADMIN_ONLY),
+    "reporting:reporting_year_edit": (_k(pk=_obj("reporting_year_x")), ADMIN_ONLY),
+    "reporting:calendar_index": (NO_ARGS, LOGGED_IN),
+    "reporting:calendar_create": (NO_ARGS, ADMIN_ONLY),
+    "reporting:calendar_edit": (_k(pk=_obj("calendar_day_x")), ADMIN_ONLY),
+    "reporting:calendar_delete": (_k(pk=_obj("calendar_day_x")), ADMIN_ONLY),
+    # --- end factor tables ---
     # --- reporting: verification ---
     "reporting:verification_queue": (NO_ARGS, VERIFY_QUEUE),
     "reporting:declaration_list": (NO_ARGS, VERIFY_DECLARE),
@@ -262,6 +280,26 @@ def _verify_ctx(enterprise, agency, ent_user, agency_user):
     return {"report_v": report, "finding_unsent": unsent, "finding_sent": sent, "objection_v": objection}
 
 
+def _factors_ctx():
+    """factor tables: seeded rows (reference data) plus a reporting year and a calendar day."""
+    from datetime import date
+
+    from reporting.models import EmissionFactor, FactorApplicability, FuelFactor, ReportingYear
+    from zhongwei_carbon.models import CalendarDay
+
+    year = ReportingYear.objects.create(
+        year=2025, report_due=date(2026, 2, 1), report_city_due=date(2026, 3, 1)
+    )
+    return {
+        "fuel_x": FuelFactor.objects.select_related("fuel").first().fuel,
+        "fuel_factor_x": FuelFactor.objects.first(),
+        "emission_factor_x": EmissionFactor.objects.first(),
+        "applicability_x": FactorApplicability.objects.first(),
+        "reporting_year_x": year,
+        "calendar_day_x": CalendarDay.objects.create(date=date(2025, 10, 1), kind="holiday"),
+    }
+
+
 @pytest.fixture
 def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     facility = f.FacilityFactory(enterprise=enterprise_a)
@@ -303,6 +341,8 @@ def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
         "qualification_a": f.AgencyQualificationFactory(agency=agency_a),
         "staff_a": f.VerifierStaffFactory(agency=agency_a),
         "membership_a": personas["ent_a"].memberships.get(),
+        # --- reporting: factor tables ---
+        **_factors_ctx(),
         # --- reporting: verification ---
         **_verify_ctx(enterprise_a, agency_a, personas["ent_a"], personas["agency_a_staff"]),
         # --- reporting: annual reports ---

@@ -364,15 +364,11 @@ UNIQUE = {
 
 
 def _check_calendar_kind(day: CalendarDay) -> None:
-    """A holiday on a weekend or a make-up working day on a weekday changes nothing: refuse."""
+    """A make-up working day on a weekday would change nothing and is surely a typo: refuse.
+    (A holiday may fall on a weekend: notices list the whole break.)"""
     if day.date is None:
         return
-    weekend = day.date.weekday() >= 5
-    if day.kind == CalendarDay.Kind.HOLIDAY and weekend:
-        raise ValidationError(
-            {"date": _("This date is a weekend; only weekdays can be holidays in the calendar.")}
-        )
-    if day.kind == CalendarDay.Kind.WORKDAY and not weekend:
+    if day.kind == CalendarDay.Kind.WORKDAY and day.date.weekday() < 5:
         raise ValidationError(
             {"date": _("This date is a weekday; only a weekend day can be a make-up working day.")}
         )
