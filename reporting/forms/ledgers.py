@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from reporting.models import FuelType, MonthlyLedger
@@ -18,12 +21,15 @@ class LedgerForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in LEDGER_FIELDS:
-            if name not in ("note",):
-                self.fields[name].widget.attrs.setdefault("min", "0")
+            if name != "note":
+                field = self.fields[name]
+                field.validators.append(MinValueValidator(Decimal(0)))
+                field.widget.attrs.setdefault("min", "0")
+        self.fields["load_factor"].validators.append(MaxValueValidator(Decimal(1)))
         self.fields["load_factor"].help_text = _("A fraction from 0 to 1, e.g. 0.7850")
 
     def _post_clean(self):
-        # The service validates the model; the form only checks the fields.
+        # The form only checks its fields; the service validates and saves the model.
         pass
 
 
