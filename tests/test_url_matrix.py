@@ -99,6 +99,14 @@ VERIFY_ENT_A = rule(DENIED, ent_a=OK, ent_b=NOT_FOUND, anonymous=LOGIN)
 # --- end verification ---
 
 
+# --- monthly ledgers ---
+LEDGER_LIST = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=LOGIN)
+LEDGER_ENTERPRISE = rule(DENIED, ent_a=OK, ent_b=OK, anonymous=LOGIN)
+LEDGER_A_EDIT = rule(DENIED, ent_a=OK, ent_b=NOT_FOUND, anonymous=LOGIN)
+LEDGER_A_COUNTY = rule(DENIED, official_a=OK, official_b=NOT_FOUND, anonymous=LOGIN)
+# --- end monthly ledgers ---
+
+
 def _k(**kw):
     return lambda ctx: {k: (v(ctx) if callable(v) else v) for k, v in kw.items()}
 
@@ -213,6 +221,19 @@ RULES = {
     "reporting:report_template": (_k(pk=_obj("report_a")), REPORT_A_EDIT),
     "reporting:report_upload": (_k(pk=_obj("report_a")), REPORT_A_EDIT),
     # --- end annual reports ---
+    # --- reporting: monthly ledgers (ledger_a: a draft of enterprise_a's facility_a) ---
+    "reporting:ledger_index": (NO_ARGS, LEDGER_LIST),
+    "reporting:ledger_grid_export": (NO_ARGS, LEDGER_LIST),
+    "reporting:ledger_new": (NO_ARGS, LEDGER_ENTERPRISE),
+    "reporting:ledger_template": (NO_ARGS, LEDGER_ENTERPRISE),
+    "reporting:ledger_upload": (NO_ARGS, LEDGER_ENTERPRISE),
+    "reporting:ledger_detail": (_k(pk=_obj("ledger_a")), ENTERPRISE_A),
+    "reporting:ledger_edit": (_k(pk=_obj("ledger_a")), LEDGER_A_EDIT),
+    "reporting:ledger_submit": (_k(pk=_obj("ledger_a")), LEDGER_A_EDIT),
+    "reporting:ledger_evidence_upload": (_k(pk=_obj("ledger_a")), LEDGER_A_EDIT),
+    "reporting:ledger_county_check": (_k(pk=_obj("ledger_a")), LEDGER_A_COUNTY),
+    "reporting:ledger_close": (_k(pk=_obj("ledger_a")), BUREAU),
+    # --- end monthly ledgers ---
 }
 
 
@@ -347,6 +368,8 @@ def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
         **_verify_ctx(enterprise_a, agency_a, personas["ent_a"], personas["agency_a_staff"]),
         # --- reporting: annual reports ---
         **_report_ctx(enterprise_a, personas["ent_a"]),
+        # --- reporting: monthly ledgers ---
+        "ledger_a": f.ledger_make(facility, year=2025, month=1),
     }
 
 
