@@ -8,7 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self):
+        from django.db.models import Q
+
         from zhongwei_carbon import scoping
-        from zhongwei_carbon.models import Event
+        from zhongwei_carbon.models import CalendarDay, Event
 
         scoping.register(Event)
+        scoping.register(CalendarDay, public=Q())  # the holiday calendar is public knowledge

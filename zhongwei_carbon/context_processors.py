@@ -14,6 +14,7 @@ NAV_ITEMS = [
     (_("Monthly ledgers"), "reporting:ledger_index", Perm.VIEW_LEDGER),
     (_("Annual reports"), "reporting:report_list", Perm.VIEW_REPORT),
     (_("Factors"), "reporting:factor_index", Perm.MANAGE_FACTORS),
+    (_("Holiday calendar"), "reporting:calendar_index", Perm.MANAGE_CALENDAR),
     (_("Agencies"), "verifiers:agency_list", Perm.VIEW_AGENCY),
     (_("Users"), "accounts:user_list", Perm.MANAGE_USERS),
     (_("Account applications"), "registry:registration_list", Perm.DECIDE_REGISTRATION),
