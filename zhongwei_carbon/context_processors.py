@@ -13,6 +13,7 @@ NAV_ITEMS = [
     (_("Import"), "registry:import", Perm.IMPORT_ENTERPRISES),
     (_("Monthly ledgers"), "reporting:ledger_index", Perm.VIEW_LEDGER),
     (_("Annual reports"), "reporting:report_list", Perm.VIEW_REPORT),
+    (_("Verification"), "reporting:verification_queue", Perm.VIEW_VERIFICATION_QUEUE),
     (_("Factors"), "reporting:factor_index", Perm.MANAGE_FACTORS),
     (_("Holiday calendar"), "reporting:calendar_index", Perm.MANAGE_CALENDAR),
     (_("Agencies"), "verifiers:agency_list", Perm.VIEW_AGENCY),
