@@ -147,6 +147,9 @@ SPECTACULAR_SETTINGS = {
         "AreaKindEnum": "registry.choices.AreaKind",
         "FactorKindEnum": "reporting.choices.FactorKind",
         "QualificationKindEnum": "verifiers.choices.QualificationKind",
+        # reporting API
+        "RecheckDecisionEnum": "reporting.choices.RecheckDecision",
+        "CountyDecisionEnum": "reporting.api.serializers.CountyDecision",
     },
 }
 

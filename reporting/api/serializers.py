@@ -1,12 +1,25 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from registry.models import Facility
 from reporting import models as m
+from reporting.choices import RecheckDecision, SourceKind
+from verifiers.models import Agency
 
 
 class FuelFactorSerializer(serializers.ModelSerializer):
     class Meta:
         model = m.FuelFactor
-        fields = ["id", "fuel", "valid_from_year", "ncv", "carbon_content", "oxidation_rate", "source"]
+        fields = [
+            "id",
+            "fuel",
+            "valid_from_year",
+            "ncv",
+            "carbon_content",
+            "oxidation_rate",
+            "source",
+        ]
 
 
 class FuelTypeSerializer(serializers.ModelSerializer):
@@ -48,3 +61,289 @@ class ReportingYearSerializer(serializers.ModelSerializer):
             "objection_decision_working_days",
             "source",
         ]
+
+
+# --- annual reports (read) -------------------------------------------------------------------
+
+
+class ReportLineSerializer(serializers.ModelSerializer):
+    source_kind_display = serializers.CharField(source="get_source_kind_display", read_only=True)
+
+    class Meta:
+        model = m.ReportLine
+        fields = [
+            "id",
+            "facility",
+            "source_kind",
+            "source_kind_display",
+            "fuel",
+            "process_formula",
+            "activity",
+            "ncv",
+            "carbon_content",
+            "oxidation_rate",
+            "factor",
+            "parameters",
+            "emissions",
+            "note",
+        ]
+        read_only_fields = fields
+
+
+class ReportVersionSerializer(serializers.ModelSerializer):
+    lines = ReportLineSerializer(many=True, read_only=True)
+    is_frozen = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = m.ReportVersion
+        fields = [
+            "id",
+            "number",
+            "created_at",
+            "submitted_at",
+            "submitted_by",
+            "certification",
+            "total_emissions",
+            "ledger_total",
+            "deviation_flagged",
+            "is_frozen",
+            "lines",
+        ]
+        read_only_fields = fields
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    version = serializers.IntegerField(
+        source="current_version.number", read_only=True, allow_null=True
+    )
+    total_emissions = serializers.DecimalField(
+        source="current_version.total_emissions",
+        max_digits=14,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+    )
+
+    class Meta:
+        model = m.AnnualReport
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "year",
+            "status",
+            "status_display",
+            "version",
+            "total_emissions",
+            "county_note",
+            "agency",
+            "verification_due",
+            "verification_round",
+            "final_emissions",
+            "final_at",
+            "objection_deadline",
+        ]
+        read_only_fields = fields
+
+
+# --- annual reports (actions: input only; the services do the work) ---------------------------
+
+
+class CountyDecision(models.TextChoices):
+    """The county/park technical check of a report or a ledger."""
+
+    PASS = "pass", _("Pass")
+    RETURN = "return", _("Return with reasons")
+
+
+class ReportStartSerializer(serializers.Serializer):
+    enterprise = serializers.IntegerField(
+        required=False, help_text="Needed only when the user belongs to several enterprises."
+    )
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+
+
+class ReportLineInputSerializer(serializers.Serializer):
+    facility = serializers.PrimaryKeyRelatedField(
+        queryset=Facility.objects.all(), required=False, allow_null=True
+    )
+    source_kind = serializers.ChoiceField(choices=SourceKind.choices)
+    fuel = serializers.PrimaryKeyRelatedField(
+        queryset=m.FuelType.objects.all(), required=False, allow_null=True
+    )
+    process_formula = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    activity = serializers.DecimalField(
+        max_digits=16, decimal_places=4, required=False, allow_null=True
+    )
+    ncv = serializers.DecimalField(max_digits=12, decimal_places=4, required=False, allow_null=True)
+    carbon_content = serializers.DecimalField(
+        max_digits=10, decimal_places=6, required=False, allow_null=True
+    )
+    parameters = serializers.DictField(
+        child=serializers.DecimalField(max_digits=16, decimal_places=6), required=False
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+class SubmitSerializer(serializers.Serializer):
+    certification = serializers.CharField(allow_blank=True)
+
+
+class CountyCheckSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=CountyDecision.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+
+
+class AssignSerializer(serializers.Serializer):
+    agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all())
+    due = serializers.DateField()
+
+
+class RecheckSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=RecheckDecision.choices)
+    opinion = serializers.CharField(required=False, allow_blank=True)
+
+
+class FindingAnswerSerializer(serializers.Serializer):
+    response = serializers.CharField(allow_blank=True)
+
+
+# --- verification (read) -----------------------------------------------------------------------
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = m.Finding
+        fields = [
+            "id",
+            "report",
+            "round",
+            "text",
+            "raised_at",
+            "sent_at",
+            "status",
+            "response",
+            "responded_at",
+        ]
+        read_only_fields = fields
+
+
+class VerificationFigureSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = m.VerificationFigure
+        fields = ["id", "facility", "source_kind", "reported", "verified"]
+        read_only_fields = fields
+
+
+class VerificationSerializer(serializers.ModelSerializer):
+    figures = VerificationFigureSerializer(source="figure_rows", many=True, read_only=True)
+
+    class Meta:
+        model = m.VerificationReport
+        fields = [
+            "id",
+            "round",
+            "agency",
+            "filed_at",
+            "conclusion",
+            "verified_total",
+            "note",
+            "figures",
+        ]
+        read_only_fields = fields
+
+
+class RecheckResultSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = m.Recheck
+        fields = ["id", "round", "decision", "opinion", "decided_at"]
+        read_only_fields = fields
+
+
+# --- monthly ledgers ---------------------------------------------------------------------------
+
+
+class LedgerLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = m.MonthlyLedgerLine
+        fields = ["id", "fuel", "consumption", "measured_ncv", "measured_carbon_content"]
+        read_only_fields = fields
+
+
+class LedgerSerializer(serializers.ModelSerializer):
+    lines = LedgerLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = m.MonthlyLedger
+        fields = [
+            "id",
+            "enterprise",
+            "facility",
+            "year",
+            "month",
+            "status",
+            "purchased_electricity_mwh",
+            "generation_mwh",
+            "power_supplied_mwh",
+            "heat_supplied_gj",
+            "running_hours",
+            "load_factor",
+            "note",
+            "submitted_at",
+            "county_checked_at",
+            "return_reason",
+            "closed_at",
+            "lines",
+        ]
+        read_only_fields = fields
+
+
+class LedgerLineInputSerializer(serializers.Serializer):
+    fuel = serializers.PrimaryKeyRelatedField(queryset=m.FuelType.objects.all())
+    consumption = serializers.DecimalField(max_digits=14, decimal_places=3)
+    measured_ncv = serializers.DecimalField(
+        max_digits=12, decimal_places=4, required=False, allow_null=True
+    )
+    measured_carbon_content = serializers.DecimalField(
+        max_digits=10, decimal_places=6, required=False, allow_null=True
+    )
+
+
+class LedgerSaveSerializer(serializers.Serializer):
+    """Create or update the draft of one facility and month; ``lines`` replace the old ones."""
+
+    facility = serializers.PrimaryKeyRelatedField(queryset=Facility.objects.all())
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    month = serializers.IntegerField(min_value=1, max_value=12)
+    purchased_electricity_mwh = serializers.DecimalField(
+        max_digits=14, decimal_places=3, required=False, allow_null=True
+    )
+    generation_mwh = serializers.DecimalField(
+        max_digits=14, decimal_places=3, required=False, allow_null=True
+    )
+    power_supplied_mwh = serializers.DecimalField(
+        max_digits=14, decimal_places=3, required=False, allow_null=True
+    )
+    heat_supplied_gj = serializers.DecimalField(
+        max_digits=14, decimal_places=3, required=False, allow_null=True
+    )
+    running_hours = serializers.DecimalField(
+        max_digits=7, decimal_places=2, required=False, allow_null=True
+    )
+    load_factor = serializers.DecimalField(
+        max_digits=5, decimal_places=4, required=False, allow_null=True
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    lines = LedgerLineInputSerializer(many=True, required=False)
+
+    def __init__(self, *args, facilities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if facilities is not None:
+            self.fields["facility"].queryset = facilities
+
+
+class LedgerCountyCheckSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=CountyDecision.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500)

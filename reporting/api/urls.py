@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from reporting.api import views
+from reporting.api import ledger_views, views
 
 router = SimpleRouter()
 router.register("fuel-types", views.FuelTypeViewSet, basename="fuel-type")
@@ -9,5 +9,8 @@ router.register(
     "factor-applicability", views.FactorApplicabilityViewSet, basename="factor-applicability"
 )
 router.register("reporting-years", views.ReportingYearViewSet, basename="reporting-year")
+# annual reports (with verification actions) and monthly ledgers
+router.register("reports", views.ReportViewSet, basename="report")
+router.register("ledgers", ledger_views.LedgerViewSet, basename="ledger")
 
 urlpatterns = router.urls

@@ -1,0 +1,29 @@
+"""FilterSets of the reporting lists (DESIGN.md §3: one FilterSet for the HTML list and the API)."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from reporting.choices import LedgerStatus, ReportStatus
+from reporting.models import AnnualReport, MonthlyLedger
+
+
+class ReportFilterSet(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label=_("Year"))
+    status = django_filters.ChoiceFilter(choices=ReportStatus.choices, label=_("Status"))
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
+
+    class Meta:
+        model = AnnualReport
+        fields = ["year", "status", "enterprise"]
+
+
+class LedgerFilterSet(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label=_("Year"))
+    month = django_filters.NumberFilter(label=_("Month"))
+    status = django_filters.ChoiceFilter(choices=LedgerStatus.choices, label=_("Status"))
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
+    facility = django_filters.NumberFilter(field_name="facility_id", label=_("Facility"))
+
+    class Meta:
+        model = MonthlyLedger
+        fields = ["year", "month", "status", "enterprise", "facility"]
