@@ -40,7 +40,7 @@ SHEET = "月度台账"
 FIRST_DATA_ROW = 2
 MAX_ROWS = 20_000
 MAX_ERRORS_KEPT = 500
-LINE_BATCH = 2000
+BATCH = 500  # rows written per query; keeps memory flat
 
 
 @dataclass(frozen=True)
@@ -293,40 +293,51 @@ def _check(ws, ctx: _Context, result: ImportResult) -> dict[tuple[int, int], _Mo
     return months
 
 
-def _apply(ws, actor, ctx: _Context, months: dict, result: ImportResult, filename: str) -> None:
-    keys = list(months)
-    locked = {
-        (led.facility_id, led.month): led
-        for led in MonthlyLedger.objects.select_for_update().filter(
-            enterprise=ctx.enterprise, year=ctx.year
-        )
-    }
-    creates, updates = [], []
+def _fill(ledger, entry: _Month) -> None:
+    values = entry.values or (None,) * len(MONTH_KEYS)
+    for name, value in zip(MONTH_KEYS, values, strict=True):
+        if value is None and name != "load_factor":
+            value = "" if name == "note" else Decimal(0)
+        setattr(ledger, name, value)
+
+
+def _save_months(actor, ctx: _Context, keys: list, months: dict, ids: dict) -> None:
+    """Create or update one batch of facility-months; record their ids."""
+    existing = {ids[k]: k for k in keys if k in ids}
+    updates = list(MonthlyLedger.objects.filter(pk__in=existing))
+    for ledger in updates:
+        _fill(ledger, months[existing[ledger.pk]])
+    creates = []
     for key in keys:
-        ledger = locked.get(key)
-        if ledger is not None and ledger.status not in lr.EDITABLE:
-            raise ValidationError(_("A month was submitted meanwhile: upload again."))
-        if ledger is None:
+        if key not in ids:
             ledger = MonthlyLedger(
                 enterprise=ctx.enterprise, facility_id=key[0], year=ctx.year, month=key[1]
             )
+            _fill(ledger, months[key])
             creates.append(ledger)
-        else:
-            updates.append(ledger)
-        values = months[key].values or (None,) * len(MONTH_KEYS)
-        for name, value in zip(MONTH_KEYS, values, strict=True):
-            if value is None and name != "load_factor":
-                value = "" if name == "note" else Decimal(0)
-            setattr(ledger, name, value)
-    MonthlyLedgerLine.objects.filter(ledger__in=updates).delete()
     if updates:
+        MonthlyLedgerLine.objects.filter(ledger__in=updates).delete()
         bulk_update_with_history(updates, MonthlyLedger, list(MONTH_KEYS), default_user=actor)
     if creates:
         bulk_create_with_history(creates, MonthlyLedger, default_user=actor)
-    ids = {key: led.pk for key, led in locked.items()}
-    ids.update({(led.facility_id, led.month): led.pk for led in creates})
+        ids.update({(led.facility_id, led.month): led.pk for led in creates})
+
+
+def _apply(ws, actor, ctx: _Context, months: dict, result: ImportResult, filename: str) -> None:
+    ids = {}
+    for pk, facility_id, month, status in (
+        MonthlyLedger.objects.select_for_update()
+        .filter(enterprise=ctx.enterprise, year=ctx.year)
+        .values_list("pk", "facility_id", "month", "status")
+    ):
+        if (facility_id, month) in months and status not in lr.EDITABLE:
+            raise ValidationError(_("A month was submitted meanwhile: upload again."))
+        ids[(facility_id, month)] = pk
+    keys = list(months)
+    for i in range(0, len(keys), BATCH):
+        _save_months(actor, ctx, keys[i : i + BATCH], months, ids)
     batch = []
-    for _number, row, _good in _rows(ws, None):
+    for _number, row, _bad in _rows(ws, None):
         if row["consumption"] is None or row["fuel"] is None:
             continue
         fuel_id = (ctx.fuels.get(row["fuel"]) or ctx.fuels[row["fuel"].lower()])[0]
@@ -337,7 +348,7 @@ def _apply(ws, actor, ctx: _Context, months: dict, result: ImportResult, filenam
                 **{k: row[k] for k in LINE_KEYS},
             )
         )
-        if len(batch) >= LINE_BATCH:
+        if len(batch) >= BATCH:
             MonthlyLedgerLine.objects.bulk_create(batch)
             result.lines += len(batch)
             batch = []
@@ -346,20 +357,18 @@ def _apply(ws, actor, ctx: _Context, months: dict, result: ImportResult, filenam
     result.ledgers = len(keys)
     message = _("Saved from the Excel upload %(file)s") % {"file": filename or "-"}
     ct = ContentType.objects.get_for_model(MonthlyLedger)
-    Event.objects.bulk_create(
-        [
+    for i in range(0, len(keys), BATCH):
+        Event.objects.bulk_create(
             Event(
                 actor=actor,
                 verb="ledger.uploaded",
                 message=message,
                 data={"file": filename},
                 target_type=ct,
-                target_id=str(pk),
+                target_id=str(ids[k]),
             )
-            for pk in (ids[k] for k in keys)
-        ],
-        batch_size=1000,
-    )
+            for k in keys[i : i + BATCH]
+        )
 
 
 def ledger_import(*, actor, enterprise, year: int, data: bytes, filename: str = "") -> ImportResult:
