@@ -19,15 +19,20 @@ from tests.test_url_matrix import (  # noqa: F401  (ctx is a fixture)
     DRAFT_LIST_VIEW,
     ENTERPRISE_A,
     ENTERPRISE_LIST,
+    LEDGER_LIST,
     LISTS_VIEW,
+    LOGGED_IN,
     LOGIN,
     NOT_FOUND,
     OK,
     PUBLIC,
+    REPORT_A_VIEW,
+    VERIFY_VIEW,
     _k,
     _obj,
     client_for,
     ctx,
+    rule,
 )
 
 
@@ -75,6 +80,58 @@ RULES = {
 }
 
 
+# --- reporting API: annual reports, verification, monthly ledgers (reporting/api) ---------
+# report_a: enterprise_a's draft (no agency); report_v: enterprise_a 2023 assigned to agency_a;
+# ledger_a: a draft month of enterprise_a. GET on a POST-only action: 405 for a role that may
+# read, 403 otherwise. WRITE_RULES: what a POST (or DELETE) with an empty body gets.
+BAD = 400
+POST_ONLY_REPORT = rule(405, anonymous=DENIED)
+POST_ONLY_LEDGER = rule(405, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=DENIED)
+REPORT_A = _k(pk=_obj("report_a"))
+REPORT_V = _k(pk=_obj("report_v"))
+LEDGER_A = _k(pk=_obj("ledger_a"))
+RULES |= {
+    "api:report-list": (NO_ARGS, api(LOGGED_IN)),
+    "api:report-detail": (REPORT_A, api(REPORT_A_VIEW)),
+    "api:report-versions": (REPORT_A, api(REPORT_A_VIEW)),
+    "api:report-lines": (REPORT_A, POST_ONLY_REPORT),
+    "api:report-line": (
+        _k(pk=_obj("report_a"), line_pk=_obj("report_line_a")),
+        POST_ONLY_REPORT,
+    ),
+    "api:report-submit": (REPORT_A, POST_ONLY_REPORT),
+    "api:report-county-check": (REPORT_A, POST_ONLY_REPORT),
+    "api:report-assign": (REPORT_V, POST_ONLY_REPORT),
+    "api:report-recheck": (REPORT_V, POST_ONLY_REPORT),
+    "api:report-findings": (REPORT_V, api(VERIFY_VIEW)),
+    "api:report-finding-answer": (
+        _k(pk=_obj("report_v"), finding_pk=_obj("finding_sent")),
+        POST_ONLY_REPORT,
+    ),
+    "api:report-verifications": (REPORT_V, api(VERIFY_VIEW)),
+    "api:ledger-list": (NO_ARGS, api(LEDGER_LIST)),
+    "api:ledger-detail": (LEDGER_A, api(ENTERPRISE_A)),
+    "api:ledger-submit": (LEDGER_A, POST_ONLY_LEDGER),
+    "api:ledger-county-check": (LEDGER_A, POST_ONLY_LEDGER),
+    "api:ledger-close": (LEDGER_A, POST_ONLY_LEDGER),
+}
+WRITE_RULES = {
+    "api:report-list": ("post", rule(DENIED, ent_a=BAD, ent_b=BAD)),
+    "api:report-lines": ("post", rule(DENIED, ent_a=BAD, ent_b=NOT_FOUND)),
+    "api:report-line": ("delete", rule(DENIED, ent_a=204, ent_b=NOT_FOUND)),
+    "api:report-submit": ("post", rule(DENIED, ent_a=BAD, ent_b=NOT_FOUND)),
+    "api:report-county-check": ("post", rule(DENIED, official_a=BAD, official_b=NOT_FOUND)),
+    "api:report-assign": ("post", rule(DENIED, bureau_admin=BAD)),
+    "api:report-recheck": ("post", rule(DENIED, bureau_admin=BAD, bureau_reviewer=BAD)),
+    "api:report-finding-answer": ("post", rule(DENIED, ent_a=BAD, ent_b=NOT_FOUND)),
+    "api:ledger-list": ("post", rule(DENIED, ent_a=BAD, ent_b=BAD)),
+    "api:ledger-submit": ("post", rule(DENIED, ent_a=OK, ent_b=NOT_FOUND)),
+    "api:ledger-county-check": ("post", rule(DENIED, official_a=BAD, official_b=NOT_FOUND)),
+    "api:ledger-close": ("post", rule(DENIED, bureau_admin=BAD, bureau_reviewer=BAD)),
+}
+# --- end reporting API ---
+
+
 def api_url_names() -> list[str]:
     names = []
 
@@ -119,7 +176,26 @@ def test_api_matrix(name, api_ctx):
     url = reverse(name, kwargs=build(api_ctx))
     got = {p: outcome(client_for(api_ctx[p]).get(url)) for p in PERSONAS}
     assert got == expected, f"GET {url}"
+    if name in WRITE_RULES:
+        return  # writes: test_api_write_matrix
     # Read-only: a write is refused for everyone, whatever the role.
     for persona in PERSONAS:
         response = client_for(api_ctx[persona]).post(url, {}, content_type="application/json")
         assert response.status_code in (403, 404, 405), f"POST {url} as {persona}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(WRITE_RULES))
+def test_api_write_matrix(name, api_ctx):
+    """reporting API: an empty write reaches validation (400) only for the allowed persona in
+    scope; the others get 403 (role) or 404 (scope)."""
+    build, _ = RULES[name]
+    method, expected = WRITE_RULES[name]
+    url = reverse(name, kwargs=build(api_ctx))
+    got = {}
+    for persona in PERSONAS:
+        response = getattr(client_for(api_ctx[persona]), method)(
+            url, {}, content_type="application/json"
+        )
+        got[persona] = outcome(response)
+    assert got == expected, f"{method.upper()} {url}"
