@@ -405,7 +405,20 @@ def report_upload(request, pk):
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read(settings.UPLOAD_MAX_BYTES + 1)
+        limit = settings.UPLOAD_MAX_BYTES
+        if upload.size > limit:  # name the real size, without reading the whole file
+            result = report_excel.UploadResult()
+            result.add(
+                0,
+                None,
+                _("The file is %(size).1f MB; the limit is %(limit).1f MB.")
+                % {"size": upload.size / 1048576, "limit": limit / 1048576},
+                sheet="",
+            )
+            return render(
+                request, T + "upload.html", {"report": report, "form": form, "result": result}
+            )
+        data = upload.read(limit + 1)
         try:
             result = report_excel.report_upload(
                 actor=request.user, version=version, data=data, filename=upload.name
