@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from registry.models import Facility
-from reporting.choices import ObjectionDecision, ReportStatus
+from reporting.choices import ObjectionDecision, RecheckDecision, ReportStatus
 from reporting.models import (
     AgencyDeclaration,
     AnnualReport,
@@ -99,25 +99,36 @@ def findings_visible(user, report) -> QuerySet:
     return qs.order_by("round", "raised_at", "pk")
 
 
+def _sees_all_rounds(user, report) -> bool:
+    return _is_agency_or_bureau(user, report) or roles.has_role(user, Role.AREA_OFFICIAL)
+
+
+def accepted_round(report) -> int:
+    """The last round the bureau accepted on re-check (0 when none). A round after it (an
+    upheld objection sends the report back to the agency) stays internal until accepted."""
+    return (
+        report.rechecks.filter(decision=RecheckDecision.ACCEPTED).aggregate(n=Max("round"))["n"]
+        or 0
+    )
+
+
 def verifications_visible(user, report) -> list[VerificationReport]:
-    """Rounds with their figures. The enterprise sees them once the result was final
+    """Rounds with their figures. The enterprise sees only rounds up to the last accepted one
     (a verifier's documents count only after the bureau accepts them)."""
-    if not _is_agency_or_bureau(user, report) and not roles.has_role(user, Role.AREA_OFFICIAL):
-        if report.final_at is None:
-            return []
+    qs = report.verifications.select_related("agency", "filed_by")
+    if not _sees_all_rounds(user, report):
+        qs = qs.filter(round__lte=accepted_round(report))
     return list(
-        report.verifications.select_related("agency", "filed_by")
-        .prefetch_related(Prefetch("figures", to_attr="figure_rows"))
-        .order_by("round")
+        qs.prefetch_related(Prefetch("figures", to_attr="figure_rows")).order_by("round")
     )
 
 
 def rechecks_visible(user, report) -> list[Recheck]:
-    """Re-check opinions are internal to the bureau and the agency until the result is final."""
+    """Re-check opinions are internal to the bureau and the agency until their round's result
+    is accepted."""
     qs = report.rechecks.select_related("decided_by").order_by("round")
-    if not _is_agency_or_bureau(user, report) and not roles.has_role(user, Role.AREA_OFFICIAL):
-        if report.final_at is None:
-            return []
+    if not _sees_all_rounds(user, report):
+        qs = qs.filter(round__lte=accepted_round(report))
     return list(qs)
 
 

@@ -277,8 +277,9 @@ def verification_file(*, actor, report, conclusion: str, figures: list[dict], fi
         actor=actor,
         report=report,
         action=Action.FILE_VERIFICATION,
-        message=_("Verification report filed (round %(round)s): %(total)s tCO2e")
-        % {"round": round_no, "total": verification.verified_total},
+        # No figure in the message: the activity log is shown to the enterprise, which must
+        # not see a verifier's figures before the bureau accepts them (DESIGN.md §6).
+        message=f"{_('Verification report filed')} · {_('Round %(n)s') % {'n': round_no}}",
         data={"round": round_no, "verified_total": verification.verified_total},
     )
     verification.save()
