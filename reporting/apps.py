@@ -9,6 +9,7 @@ class ReportingConfig(AppConfig):
 
     def ready(self):
         from reporting import models as m
+        from reporting import notifications  # noqa: F401  (subscribes to report events)
         from zhongwei_carbon import scoping
 
         # Factor tables are reference data: everyone may read them.

@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from registry.models import KeyEmitterList, KeyEmitterListEntry, RegistrationRequest
 from tests import factories as f
 from tests.conftest import PERSONAS, client_for
-from zhongwei_carbon.models import Event
+from zhongwei_carbon.models import Event, Notification
 
 OK, DENIED, NOT_FOUND, LOGIN = "ok", 403, 404, "login"
 
@@ -120,6 +120,12 @@ NO_ARGS = _k()
 # url name -> (kwargs builder, expected outcome per persona)
 RULES = {
     "home": (NO_ARGS, LOGGED_IN),
+    "notifications": (NO_ARGS, LOGGED_IN),
+    "notifications_read_all": (NO_ARGS, LOGGED_IN),
+    "notification_open": (
+        _k(pk=lambda c: c["notification_a"].pk),
+        rule(NOT_FOUND, ent_a=OK, anonymous=LOGIN),
+    ),
     "accounts:login": (NO_ARGS, PUBLIC),
     "accounts:logout": (NO_ARGS, None),  # POST-only by Django; covered by auth tests
     # public
@@ -362,6 +368,9 @@ def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
         "qualification_a": f.AgencyQualificationFactory(agency=agency_a),
         "staff_a": f.VerifierStaffFactory(agency=agency_a),
         "membership_a": personas["ent_a"].memberships.get(),
+        "notification_a": Notification.objects.create(
+            recipient=personas["ent_a"], key="matrix", subject="matrix"
+        ),
         # --- reporting: factor tables ---
         **_factors_ctx(),
         # --- reporting: verification ---

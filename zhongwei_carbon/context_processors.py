@@ -4,6 +4,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhongwei_carbon import roles
+from zhongwei_carbon.notifications import unread_count
 from zhongwei_carbon.roles import Perm
 
 # (label, url name, action that must be allowed, or None for any logged-in user)
@@ -37,4 +38,5 @@ def navigation(request):
     return {
         "nav_items": items,
         "user_memberships": roles.memberships(user),
+        "unread_notifications": unread_count(user),
     }

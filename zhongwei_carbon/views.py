@@ -1,9 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
-from zhongwei_carbon import roles
+from zhongwei_carbon import roles, web
+from zhongwei_carbon.models import Notification
 
 
 @login_required
@@ -34,3 +38,29 @@ def permission_denied(request, exception=None):
 
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+@login_required
+def notification_list(request):
+    """The user's own inbox (a notification belongs to its recipient only)."""
+    notes = Notification.objects.filter(recipient=request.user)
+    return render(request, "notifications.html", {"page_obj": web.paginate(request, notes)})
+
+
+@login_required
+def notification_open(request, pk):
+    note = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    if note.read_at is None:
+        note.read_at = timezone.now()
+        note.save(update_fields=["read_at"])
+    safe = url_has_allowed_host_and_scheme(note.link, allowed_hosts={request.get_host()})
+    return redirect(note.link if note.link and safe else "notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    return redirect("notifications")

@@ -62,6 +62,7 @@ def apply_transition(
         message=message or str(ACTION_LABELS.get(action, action)),
         data={"from": before, "to": report.status, **(data or {})},
     )
+    events.publish(f"report.{action}", report_id=report.pk)
     return report
 
 
