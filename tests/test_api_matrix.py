@@ -3,7 +3,8 @@
 Endpoints are found automatically (namespace ``api``): a new endpoint without a rule fails
 ``test_every_endpoint_has_a_rule``. Anonymous callers get 403 (session auth comes first and
 sends no WWW-Authenticate challenge); a role without the action gets 403; a row outside the
-caller's scope is 404. The API is read-only: writes are refused for everyone.
+caller's scope is 404. Writes: the registry and factor endpoints are read-only (refused for
+everyone); the reporting actions are allowed only to the persona in scope (WRITE_RULES).
 """
 
 import pytest
