@@ -219,8 +219,13 @@ def finding_answer(*, actor, finding: Finding, response: str) -> Finding:
 # --- verification report -----------------------------------------------------------------
 
 
-def _figure(row: dict, index: int) -> VerificationFigure:
+def _figure(row: dict, index: int, report) -> VerificationFigure:
     values = {}
+    facility = row.get("facility")
+    if facility is not None and facility.enterprise_id != report.enterprise_id:
+        raise ValidationError(
+            {"figures": _("This facility belongs to another enterprise.")}
+        )
     for name in ("reported", "verified"):
         raw = row.get(name, Decimal("0") if name == "reported" else None)
         if isinstance(raw, float):
@@ -236,7 +241,7 @@ def _figure(row: dict, index: int) -> VerificationFigure:
         values[name] = round_tonnes(value)
     if row.get("source_kind") not in SourceKind.values:
         raise ValidationError({"figures": _("Row %(n)s: choose a source.") % {"n": index}})
-    return VerificationFigure(facility=row.get("facility"), source_kind=row["source_kind"], **values)
+    return VerificationFigure(facility=facility, source_kind=row["source_kind"], **values)
 
 
 @transaction.atomic
@@ -249,7 +254,7 @@ def verification_file(*, actor, report, conclusion: str, figures: list[dict], fi
         raise ValidationError({"conclusion": _("Choose a conclusion.")})
     if not figures:
         raise ValidationError({"figures": _("Enter at least one verified figure.")})
-    rows = [_figure(row, i) for i, row in enumerate(figures, start=1)]
+    rows = [_figure(row, i, report) for i, row in enumerate(figures, start=1)]
     if conclusion == Conclusion.CONFIRMED and any(r.verified != r.reported for r in rows):
         raise ValidationError(
             {"conclusion": _("Verified figures differ from the reported ones: the conclusion must be "
@@ -363,6 +368,9 @@ def objection_file(*, actor, report, reasons: str, file=None) -> Objection:
         raise ValidationError(
             _("The objection period ended on %(date)s.") % {"date": report.objection_deadline.isoformat()}
         )
+    if report.final_at and report.objections.filter(filed_at__gte=report.final_at).exists():
+        # One objection per result (Measures Art. 27): a rejected objection must not reopen it.
+        raise ValidationError(_("An objection to this result has already been filed."))
     if not reasons:
         raise ValidationError({"reasons": _("Give the reasons for the objection.")})
     if file:

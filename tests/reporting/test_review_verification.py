@@ -6,11 +6,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from reporting.models import AnnualReport
+from reporting.models import AnnualReport, Objection, VerificationReport
 from reporting.selectors import verification as sel
 from reporting.services import verification as svc
 from tests import factories as f
@@ -84,3 +85,26 @@ def test_round_after_upheld_objection_hidden_from_enterprise_until_accepted(
     file_round(report, agency_a_staff, "19500.00")
     svc.recheck(actor=bureau_admin, report=fresh(assigned), decision="accepted")
     assert [v.round for v in sel.verifications_visible(ent_a, fresh(assigned))] == [1, 2, 3]
+
+
+def test_second_objection_to_the_same_result_refused(assigned, agency_a_staff, bureau_admin, ent_a):
+    file_round(assigned, agency_a_staff, "20100.50")
+    svc.recheck(actor=bureau_admin, report=assigned, decision="accepted")
+    first = svc.objection_file(actor=ent_a, report=fresh(assigned), reasons="理由")
+    svc.objection_decide(actor=bureau_admin, objection=first, decision="rejected", note="维持")
+    assert fresh(assigned).status == "final"
+    with pytest.raises(ValidationError):
+        svc.objection_file(actor=ent_a, report=fresh(assigned), reasons="再次异议")
+    assert fresh(assigned).status == "final"
+    assert Objection.objects.filter(report=assigned).count() == 1
+
+
+def test_figure_for_another_enterprises_facility_refused(assigned, agency_a_staff, enterprise_b):
+    other = f.FacilityFactory(enterprise=enterprise_b, name="他厂机组")
+    with pytest.raises(ValidationError) as exc:
+        svc.verification_file(actor=agency_a_staff, report=assigned, conclusion="corrected",
+                              figures=figures("20100.50", facility=other), file=pdf())
+    assert "figures" in exc.value.error_dict
+    report = fresh(assigned)
+    assert (report.status, report.verification_round) == ("assigned", 0)
+    assert not VerificationReport.objects.exists()
