@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from openpyxl import Workbook, load_workbook
 
-SIZES = (2_000, 10_000)
+SIZES = (2_000, 10_000, 20_000)
 TARGET_RATIO = 3.0
 YEAR = 2025
 

@@ -8,15 +8,22 @@ after facility/year/month/fuel is skipped, so an untouched template saves nothin
 All-or-nothing: every bad cell is reported as (sheet, row, column, reason) and while any row is
 bad nothing is saved. A good upload saves drafts (never submits) in one transaction.
 
-Memory: the workbook is streamed twice (``iter_rows(values_only=True)``); between the passes
-only one small entry per facility-month is kept (its first row, the month's values and a
-bitmask of the fuels seen), never the rows. Lines are written in batches.
+Speed and memory (issue 4 §5, ``python -m bench``): the sheet is parsed ONCE
+(``iter_rows(values_only=True)``). Each good row is checked and its typed values are spilled
+to an anonymous temp file in pickled batches of ``BATCH``; the write pass replays that file, so
+memory holds at most one batch of rows. What is kept per facility-month for the cross-row
+checks (fuel seen twice, month values that disagree) lives in flat arrays sized
+facilities × 12 (a byte per fuel, a hash and a row number), never in per-row objects.
+Facilities, fuels and existing ledgers are loaded with one query each; writes are batched.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import pickle
+import tempfile
+from array import array
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -40,7 +47,7 @@ SHEET = "月度台账"
 FIRST_DATA_ROW = 2
 MAX_ROWS = 20_000
 MAX_ERRORS_KEPT = 500
-BATCH = 500  # rows written per query; keeps memory flat
+BATCH = 500  # rows kept in memory / written per query; keeps memory flat
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,12 @@ KEYS = tuple(c.key for c in COLUMNS)
 LINE_KEYS = ("consumption", "measured_ncv", "measured_carbon_content")
 MONTH_KEYS = LEDGER_FIELDS  # electricity … note
 LETTER = {c.key: column_letter(i + 1) for i, c in enumerate(COLUMNS)}
+NCOLS = len(COLUMNS)
+# column positions (the rows are tuples in COLUMNS order)
+FAC, YEAR, MONTH, FUEL, CONS = 0, 1, 2, 3, 4
+LINE_SLICE = slice(4, 7)
+MONTH_SLICE = slice(7, NCOLS)
+assert KEYS[LINE_SLICE] == LINE_KEYS and KEYS[MONTH_SLICE] == MONTH_KEYS
 
 
 @dataclass(frozen=True)
@@ -102,15 +115,6 @@ class ImportResult:
         if len(self.errors) < MAX_ERRORS_KEPT:
             header = next((c.header for c in COLUMNS if c.key == key), "") if key else ""
             self.errors.append(RowError(SHEET, row, LETTER.get(key, ""), header, str(message)))
-
-
-@dataclass
-class _Month:
-    """What is kept between the passes for one facility-month: small and fixed-size."""
-
-    row: int
-    values: tuple | None = None
-    fuels: int = 0  # bitmask of fuel indexes seen
 
 
 # --- cells ----------------------------------------------------------------------------------
@@ -143,6 +147,10 @@ def _parse(col: Col, value):
         if number != number.to_integral_value():
             return None, _("Expected a whole number.")
         return int(number), None
+    return _check_decimal(col, number)
+
+
+def _check_decimal(col: Col, number: Decimal):
     if number < 0:
         return None, _("Must not be negative.")
     if col.max_value is not None and number > col.max_value:
@@ -153,40 +161,121 @@ def _parse(col: Col, value):
     return number, None
 
 
+_OK = (None, None)
+
+
+def _fast(col: Col, value):
+    """``_parse`` for the common cells without the generic checks: an empty cell, a plain int
+    or float for a number, a short string for text. Anything else goes through ``_parse``."""
+    kind = type(value)
+    if value is None:
+        return _OK
+    if col.kind == "text":
+        if kind is str:
+            text = value.strip()
+            if text and text[0] != "=" and len(text) <= 300:
+                return text, None
+        return _parse(col, value)
+    if kind is int:
+        if col.kind == "int":
+            return value, None
+        if 0 <= value <= col.max_value:
+            return Decimal(value), None
+    elif kind is float and col.kind == "decimal" and 0 <= value <= col.max_value:
+        return _check_decimal(col, Decimal(repr(value)))
+    return _parse(col, value)
+
+
+# --- the single pass: check every row, spill the good ones ----------------------------------
+
+
 @dataclass
 class _Context:
     enterprise: object
     year: int
-    facilities: dict[str, int]  # name -> pk
-    fuels: dict[str, tuple[int, int]]  # code or name -> (pk, bit index)
-    existing: dict[tuple[int, int], tuple[int, str]]  # (facility, month) -> (ledger pk, status)
+    facilities: dict[str, int]  # name -> index into ``facility_pks``
+    facility_pks: list[int]
+    fuels: dict[str, tuple[int, int]]  # code or name -> (pk, index)
+    existing: dict[int, tuple[int, str]]  # slot -> (ledger pk, status)
+
+    def slot(self, facility_index: int, month: int) -> int:
+        return facility_index * 12 + month - 1
+
+    def slot_key(self, slot: int) -> tuple[int, int]:
+        return self.facility_pks[slot // 12], slot % 12 + 1
 
 
 def _context(enterprise, year: int) -> _Context:
+    """One query each for the enterprise's facilities, the fuels and the year's ledgers."""
     fuels = {}
-    for i, fuel in enumerate(FuelType.objects.order_by("pk")):
-        for label in {fuel.code, fuel.name, fuel.name_en.lower()} - {""}:
-            fuels[label] = (fuel.pk, i)
+    for i, (pk, code, name, name_en) in enumerate(
+        FuelType.objects.order_by("pk").values_list("pk", "code", "name", "name_en")
+    ):
+        for label in {code, name, name_en.lower()} - {""}:
+            fuels[label] = (pk, i)
+    facility_pks, facilities, index_of = [], {}, {}
+    for pk, name in enterprise.facilities.order_by("pk").values_list("pk", "name"):
+        index_of[pk] = facilities[name] = len(facility_pks)
+        facility_pks.append(pk)
+    ledgers = MonthlyLedger.objects.filter(enterprise=enterprise, year=year)
     existing = {
-        (facility_id, month): (pk, status)
-        for pk, facility_id, month, status in MonthlyLedger.objects.filter(
-            enterprise=enterprise, year=year
-        ).values_list("pk", "facility_id", "month", "status")
+        index_of[facility_id] * 12 + month - 1: (pk, status)
+        for pk, facility_id, month, status in ledgers.values_list(
+            "pk", "facility_id", "month", "status"
+        )
+        if facility_id in index_of and 1 <= month <= 12
     }
-    return _Context(
-        enterprise=enterprise,
-        year=year,
-        facilities=dict(enterprise.facilities.values_list("name", "pk")),
-        fuels=fuels,
-        existing=existing,
-    )
+    return _Context(enterprise, year, facilities, facility_pks, fuels, existing)
 
 
-def _rows(ws, result: ImportResult | None):
-    """Yield ``(row number, clean dict, keys of bad cells)`` for each non-empty data row."""
-    rows = ws.iter_rows(values_only=True)
-    header = tuple(next(rows, None) or ())
-    bad_header = False
+class _Slots:
+    """Cross-row state per facility-month in flat arrays (facilities × 12), not per row."""
+
+    def __init__(self, ctx: _Context):
+        n = len(ctx.facility_pks) * 12
+        self.n_fuels = max(len({v[1] for v in ctx.fuels.values()}), 1)
+        self.touched = bytearray(n)
+        self.fuel_seen = bytearray(n * self.n_fuels)
+        self.values_row = array("l", [0]) * n  # row that first gave the month's values
+        self.values_hash = array("q", [0]) * n
+        self.count = 0
+
+
+class _Spill:
+    """Typed rows on an anonymous temp file, pickled in batches; iterated back batch by batch."""
+
+    def __init__(self):
+        self.file = tempfile.TemporaryFile()
+        self.buffer = []
+
+    def add(self, item) -> None:
+        self.buffer.append(item)
+        if len(self.buffer) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.buffer:
+            pickle.dump(self.buffer, self.file, pickle.HIGHEST_PROTOCOL)
+            self.buffer = []
+
+    def batches(self):
+        self.flush()
+        self.file.seek(0)
+        while True:
+            try:
+                yield pickle.load(self.file)
+            except EOFError:
+                return
+
+    def close(self) -> None:
+        self.file.close()
+
+
+NO_BAD = frozenset()
+
+
+def _header_ok(header, result: ImportResult) -> bool:
+    ok = True
     for i, col in enumerate(COLUMNS):
         got = (
             str(header[i]).strip().rstrip("*").strip()
@@ -194,181 +283,237 @@ def _rows(ws, result: ImportResult | None):
             else ""
         )
         if got != col.header:
-            bad_header = True
-            if result is not None:
-                result.add(
-                    1,
-                    col.key,
-                    _("Expected the header “%(h)s”: use the template.") % {"h": col.header},
-                )
-    if bad_header:
-        return
-    n = len(COLUMNS)
+            ok = False
+            result.add(
+                1, col.key, _("Expected the header “%(h)s”: use the template.") % {"h": col.header}
+            )
+    return ok
+
+
+def _blank(values) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+
+
+def _scan(ws, ctx: _Context, result: ImportResult, lines: _Spill, months: _Spill) -> _Slots:
+    """Parse and check every row once; spill the good lines and month values."""
+    slots = _Slots(ctx)
+    rows = ws.iter_rows(values_only=True)
+    if not _header_ok(tuple(next(rows, None) or ()), result):
+        return slots
+    fast, add = _fast, result.add
+    pad = (None,) * NCOLS
     for number, values in enumerate(rows, start=FIRST_DATA_ROW):
-        values = tuple(values[:n]) + (None,) * max(0, n - len(values))
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+        if len(values) != NCOLS:
+            values = (tuple(values) + pad)[:NCOLS]
+        if _blank(values):
             continue
         if number - FIRST_DATA_ROW >= MAX_ROWS:
-            if result is not None:
-                result.add(number, None, _("Too many rows: at most %(n)d.") % {"n": MAX_ROWS})
-            return
-        clean, bad = {}, set()
-        for col, value in zip(COLUMNS, values, strict=True):
-            clean[col.key], reason = _parse(col, value)
-            if reason:
-                bad.add(col.key)
-                if result is not None:
-                    result.add(number, col.key, reason)
-        yield number, clean, bad
-
-
-def _has_data(row: dict) -> bool:
-    return any(row[k] is not None for k in LINE_KEYS + MONTH_KEYS)
-
-
-def _check(ws, ctx: _Context, result: ImportResult) -> dict[tuple[int, int], _Month]:
-    months: dict[tuple[int, int], _Month] = {}
-    for number, row, bad in _rows(ws, result):
+            add(number, None, _("Too many rows: at most %(n)d.") % {"n": MAX_ROWS})
+            break
         result.rows_read += 1
-        if not _has_data(row) and not bad:
-            continue
-        good = not bad
-        for key in ("facility", "year", "month"):
-            if row[key] is None and key not in bad:
-                result.add(number, key, _("Required."))
-                good = False
-        facility_id = ctx.facilities.get(row["facility"]) if row["facility"] else None
-        if row["facility"] and facility_id is None:
-            result.add(number, "facility", _("No facility of this enterprise has this name."))
-            good = False
-        if row["year"] is not None and row["year"] != ctx.year:
-            result.add(number, "year", _("This upload is for %(year)d.") % {"year": ctx.year})
-            good = False
-        if row["month"] is not None and not 1 <= row["month"] <= 12:
-            result.add(number, "month", _("The month must be 1 to 12."))
-            good = False
-        fuel = None
-        if row["fuel"] is not None:
-            fuel = ctx.fuels.get(row["fuel"]) or ctx.fuels.get(row["fuel"].lower())
-            if fuel is None:
-                result.add(number, "fuel", _("Unknown fuel: use one of the template's fuels."))
-                good = False
-        if any(row[k] is not None for k in LINE_KEYS):
-            if row["fuel"] is None:
-                result.add(number, "fuel", _("Name the fuel of this consumption."))
-                good = False
-            if row["consumption"] is None:
-                result.add(number, "consumption", _("Enter the consumption (0 if none)."))
-                good = False
-        if not good:
-            continue
-        key = (facility_id, row["month"])
-        existing = ctx.existing.get(key)
-        if existing is not None and existing[1] not in lr.EDITABLE:
-            result.add(number, "month", _("This month is already submitted and cannot be changed."))
-            continue
-        entry = months.get(key)
-        if entry is None:
-            entry = months[key] = _Month(row=number)
-        if fuel is not None and row["consumption"] is not None:
-            bit = 1 << fuel[1]
-            if entry.fuels & bit:
-                result.add(
-                    number, "fuel", _("This fuel is already given for this facility and month.")
-                )
-                continue
-            entry.fuels |= bit
-        values = tuple(row[k] for k in MONTH_KEYS)
-        if any(v is not None for v in values):
-            if entry.values is None:
-                entry.values = values
-            elif entry.values != values:
-                result.add(
-                    number,
-                    "purchased_electricity_mwh",
-                    _("The month's values differ from those on row %(row)d.") % {"row": entry.row},
-                )
+        row, bad = [], NO_BAD
+        for i, value in enumerate(values):
+            clean, reason = fast(COLUMNS[i], value)
+            if reason is not None:
+                add(number, KEYS[i], reason)
+                bad = bad | {i}
+            row.append(clean)
+        _check_row(number, row, bad, ctx, slots, result, lines, months)
     if result.rows_read == 0 and result.ok:
-        result.add(0, None, _("The workbook has no data rows."))
-    return months
+        add(0, None, _("The workbook has no data rows."))
+    return slots
 
 
-def _fill(ledger, entry: _Month) -> None:
-    values = entry.values or (None,) * len(MONTH_KEYS)
-    for name, value in zip(MONTH_KEYS, values, strict=True):
+def _digest(values: tuple) -> int:
+    """A 64-bit digest of the month's values that is equal exactly when the values are
+    (``Decimal("1.50") == Decimal("1.5")``): numbers are normalised first."""
+    text = "\x1f".join(
+        "" if v is None else format((v + 0).normalize(), "f") if isinstance(v, Decimal) else "s" + v
+        for v in values
+    )
+    digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
+def _check_row(number, row, bad, ctx, slots: _Slots, result, lines, months) -> None:
+    line_values, month_values = tuple(row[LINE_SLICE]), tuple(row[MONTH_SLICE])
+    has_line = line_values != (None, None, None)
+    has_month = month_values.count(None) != len(month_values)
+    if not bad and not has_line and not has_month:
+        return
+    add, good = result.add, not bad
+    for i, key in ((FAC, "facility"), (YEAR, "year"), (MONTH, "month")):
+        if row[i] is None:
+            good = False
+            if i not in bad:
+                add(number, key, _("Required."))
+    facility = ctx.facilities.get(row[FAC]) if row[FAC] else None
+    if row[FAC] and facility is None:
+        add(number, "facility", _("No facility of this enterprise has this name."))
+        good = False
+    if row[YEAR] is not None and row[YEAR] != ctx.year:
+        add(number, "year", _("This upload is for %(year)d.") % {"year": ctx.year})
+        good = False
+    if row[MONTH] is not None and not 1 <= row[MONTH] <= 12:
+        add(number, "month", _("The month must be 1 to 12."))
+        good = False
+    fuel = None
+    if row[FUEL] is not None:
+        fuel = ctx.fuels.get(row[FUEL]) or ctx.fuels.get(row[FUEL].lower())
+        if fuel is None:
+            add(number, "fuel", _("Unknown fuel: use one of the template's fuels."))
+            good = False
+    if has_line:
+        if row[FUEL] is None:
+            add(number, "fuel", _("Name the fuel of this consumption."))
+            good = False
+        if row[CONS] is None:
+            add(number, "consumption", _("Enter the consumption (0 if none)."))
+            good = False
+    if not good:
+        return
+    slot = ctx.slot(facility, row[MONTH])
+    existing = ctx.existing.get(slot)
+    if existing is not None and existing[1] not in lr.EDITABLE:
+        add(number, "month", _("This month is already submitted and cannot be changed."))
+        return
+    if not slots.touched[slot]:
+        slots.touched[slot] = 1
+        slots.count += 1
+    if fuel is not None and row[CONS] is not None:
+        seen = slot * slots.n_fuels + fuel[1]
+        if slots.fuel_seen[seen]:
+            add(number, "fuel", _("This fuel is already given for this facility and month."))
+            return
+        slots.fuel_seen[seen] = 1
+        if result.ok:
+            lines.add((slot, fuel[0], *line_values))
+    if has_month:
+        digest = _digest(month_values)
+        if not slots.values_row[slot]:
+            slots.values_row[slot], slots.values_hash[slot] = number, digest
+            if result.ok:
+                months.add((slot, month_values))
+        elif slots.values_hash[slot] != digest:
+            add(
+                number,
+                "purchased_electricity_mwh",
+                _("The month's values differ from those on row %(row)d.")
+                % {"row": slots.values_row[slot]},
+            )
+
+
+# --- the write pass: replay the spill ------------------------------------------------------
+
+
+def _fill(ledger, values) -> None:
+    for name, value in zip(MONTH_KEYS, values or (None,) * len(MONTH_KEYS), strict=True):
         if value is None and name != "load_factor":
             value = "" if name == "note" else Decimal(0)
         setattr(ledger, name, value)
 
 
-def _save_months(actor, ctx: _Context, keys: list, months: dict, ids: dict) -> None:
-    """Create or update one batch of facility-months; record their ids."""
-    existing = {ids[k]: k for k in keys if k in ids}
-    updates = list(MonthlyLedger.objects.filter(pk__in=existing))
-    for ledger in updates:
-        _fill(ledger, months[existing[ledger.pk]])
-    creates = []
-    for key in keys:
-        if key not in ids:
-            ledger = MonthlyLedger(
-                enterprise=ctx.enterprise, facility_id=key[0], year=ctx.year, month=key[1]
-            )
-            _fill(ledger, months[key])
-            creates.append(ledger)
-    if updates:
-        MonthlyLedgerLine.objects.filter(ledger__in=updates).delete()
-        bulk_update_with_history(updates, MonthlyLedger, list(MONTH_KEYS), default_user=actor)
-    if creates:
-        bulk_create_with_history(creates, MonthlyLedger, default_user=actor)
-        ids.update({(led.facility_id, led.month): led.pk for led in creates})
+class _Writer:
+    def __init__(self, actor, ctx: _Context, slots: _Slots, result: ImportResult, filename: str):
+        self.actor, self.ctx, self.slots, self.result = actor, ctx, slots, result
+        self.ids = array("q", [0]) * len(slots.touched)  # slot -> ledger pk
+        self.done = bytearray(len(slots.touched))
+        self.message = _("Saved from the Excel upload %(file)s") % {"file": filename or "-"}
+        self.filename = filename
+        self.ct = ContentType.objects.get_for_model(MonthlyLedger)
 
+    def lock(self) -> None:
+        """Lock the year's ledgers; a month submitted since the check stops the upload."""
+        ctx, index_of = self.ctx, {pk: i for i, pk in enumerate(self.ctx.facility_pks)}
+        for pk, facility_id, month, status in (
+            MonthlyLedger.objects.select_for_update()
+            .filter(enterprise=ctx.enterprise, year=ctx.year)
+            .values_list("pk", "facility_id", "month", "status")
+        ):
+            if facility_id not in index_of or not 1 <= month <= 12:
+                continue
+            slot = ctx.slot(index_of[facility_id], month)
+            if self.slots.touched[slot] and status not in lr.EDITABLE:
+                raise ValidationError(_("A month was submitted meanwhile: upload again."))
+            self.ids[slot] = pk
 
-def _apply(ws, actor, ctx: _Context, months: dict, result: ImportResult, filename: str) -> None:
-    ids = {}
-    for pk, facility_id, month, status in (
-        MonthlyLedger.objects.select_for_update()
-        .filter(enterprise=ctx.enterprise, year=ctx.year)
-        .values_list("pk", "facility_id", "month", "status")
-    ):
-        if (facility_id, month) in months and status not in lr.EDITABLE:
-            raise ValidationError(_("A month was submitted meanwhile: upload again."))
-        ids[(facility_id, month)] = pk
-    keys = list(months)
-    for i in range(0, len(keys), BATCH):
-        _save_months(actor, ctx, keys[i : i + BATCH], months, ids)
-    batch = []
-    for _number, row, _bad in _rows(ws, None):
-        if row["consumption"] is None or row["fuel"] is None:
-            continue
-        fuel_id = (ctx.fuels.get(row["fuel"]) or ctx.fuels[row["fuel"].lower()])[0]
-        batch.append(
-            MonthlyLedgerLine(
-                ledger_id=ids[(ctx.facilities[row["facility"]], row["month"])],
-                fuel_id=fuel_id,
-                **{k: row[k] for k in LINE_KEYS},
+    def months(self, batch: list[tuple[int, tuple | None]]) -> None:
+        """Create or update one batch of facility-months with their values."""
+        ids, ctx = self.ids, self.ctx
+        values = dict(batch)
+        updates = {ids[slot]: slot for slot in values if ids[slot]}
+        ledgers = list(MonthlyLedger.objects.filter(pk__in=updates)) if updates else []
+        for ledger in ledgers:
+            _fill(ledger, values[updates[ledger.pk]])
+        creates = []
+        for slot, month_values in batch:
+            self.done[slot] = 1
+            if not ids[slot]:
+                facility_id, month = ctx.slot_key(slot)
+                ledger = MonthlyLedger(
+                    enterprise=ctx.enterprise, facility_id=facility_id, year=ctx.year, month=month
+                )
+                _fill(ledger, month_values)
+                creates.append((slot, ledger))
+        if ledgers:
+            MonthlyLedgerLine.objects.filter(ledger_id__in=updates).delete()
+            bulk_update_with_history(
+                ledgers, MonthlyLedger, list(MONTH_KEYS), default_user=self.actor
             )
-        )
-        if len(batch) >= BATCH:
-            MonthlyLedgerLine.objects.bulk_create(batch)
-            result.lines += len(batch)
-            batch = []
-    MonthlyLedgerLine.objects.bulk_create(batch)
-    result.lines += len(batch)
-    result.ledgers = len(keys)
-    message = _("Saved from the Excel upload %(file)s") % {"file": filename or "-"}
-    ct = ContentType.objects.get_for_model(MonthlyLedger)
-    for i in range(0, len(keys), BATCH):
+        if creates:
+            bulk_create_with_history(
+                [c[1] for c in creates], MonthlyLedger, default_user=self.actor
+            )
+            for slot, ledger in creates:
+                ids[slot] = ledger.pk
         Event.objects.bulk_create(
             Event(
-                actor=actor,
+                actor=self.actor,
                 verb="ledger.uploaded",
-                message=message,
-                data={"file": filename},
-                target_type=ct,
-                target_id=str(ids[k]),
+                message=self.message,
+                data={"file": self.filename},
+                target_type=self.ct,
+                target_id=str(ids[slot]),
             )
-            for k in keys[i : i + BATCH]
+            for slot, _values in batch
         )
+        self.result.ledgers += len(batch)
+
+    def without_values(self):
+        """Batches of the touched facility-months that gave no month values."""
+        batch = []
+        for slot, touched in enumerate(self.slots.touched):
+            if touched and not self.done[slot]:
+                batch.append((slot, None))
+                if len(batch) >= BATCH:
+                    yield batch
+                    batch = []
+        if batch:
+            yield batch
+
+    def lines(self, batch: list[tuple]) -> None:
+        ids = self.ids
+        MonthlyLedgerLine.objects.bulk_create(
+            MonthlyLedgerLine(
+                ledger_id=ids[slot],
+                fuel_id=fuel_id,
+                consumption=consumption,
+                measured_ncv=ncv,
+                measured_carbon_content=carbon,
+            )
+            for slot, fuel_id, consumption, ncv, carbon in batch
+        )
+        self.result.lines += len(batch)
+
+
+def _apply(writer: _Writer, lines: _Spill, months: _Spill) -> None:
+    writer.lock()
+    for batch in months.batches():
+        writer.months(batch)
+    for batch in writer.without_values():
+        writer.months(batch)
+    for batch in lines.batches():
+        writer.lines(batch)
 
 
 def ledger_import(*, actor, enterprise, year: int, data: bytes, filename: str = "") -> ImportResult:
@@ -376,6 +521,7 @@ def ledger_import(*, actor, enterprise, year: int, data: bytes, filename: str = 
     Raises ``UploadRejected`` for a file that cannot be read safely."""
     _require(actor, enterprise, Perm.EDIT_LEDGER)
     wb = open_workbook(data)
+    lines, months = _Spill(), _Spill()
     try:
         result = ImportResult()
         if SHEET not in wb.sheetnames:
@@ -383,13 +529,12 @@ def ledger_import(*, actor, enterprise, year: int, data: bytes, filename: str = 
                 0, None, _("The workbook has no sheet “%(s)s”: use the template.") % {"s": SHEET}
             )
             return result
-        ws = wb[SHEET]
         ctx = _context(enterprise, year)
-        months = _check(ws, ctx, result)
+        slots = _scan(wb[SHEET], ctx, result, lines, months)
         if not result.ok:
             return result
         with transaction.atomic():
-            _apply(ws, actor, ctx, months, result, filename)
+            _apply(_Writer(actor, ctx, slots, result, filename), lines, months)
             events.record(
                 actor=actor,
                 verb="ledger.imported",
@@ -403,6 +548,8 @@ def ledger_import(*, actor, enterprise, year: int, data: bytes, filename: str = 
         result.applied = True
         return result
     finally:
+        lines.close()
+        months.close()
         wb.close()
 
 
