@@ -82,7 +82,13 @@ def verification_queue(request):
 def declaration_list(request):
     return render(
         request, T + "declarations.html",
-        {"page_obj": web.paginate(request, sel.declarations_for(request.user))},
+        {
+            "page_obj": web.paginate(request, sel.declarations_for(request.user)),
+            # only agency staff declare (the bureau reads the list): no button that leads to 403
+            "can_declare": any(
+                m.role == Role.AGENCY_STAFF and m.agency_id for m in roles.memberships(request.user)
+            ),
+        },
     )
 
 
