@@ -6,10 +6,16 @@ The holiday calendar rows are the State Council's holiday arrangements for 2025 
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 
-from reporting.models import ReportingYear
+from accounts.models import Membership
+from reporting.choices import LedgerStatus, ReportStatus
+from reporting.demo_ledgers import YEAR, seed_ledgers
+from reporting.demo_reports import seed_reports
+from reporting.models import AnnualReport, MonthlyLedger, ReportingYear
 from zhongwei_carbon.models import CalendarDay
+from zhongwei_carbon.roles import Role
 
 NOTICE = "国务院办公厅关于{year}年部分节假日安排的通知"
 
@@ -97,8 +103,34 @@ def seed(*, actor, stdout=None) -> None:
                 "source": "中卫市年度排放报告工作通知（演示数据）",
             },
         )
+    _seed_activity(actor=actor)
     if stdout is not None:
-        stdout.write(
-            f"Reporting: {CalendarDay.objects.count()} calendar days, "
-            f"{ReportingYear.objects.count()} reporting years."
-        )
+        stdout.write(summary())
+
+
+def _seed_activity(*, actor) -> None:
+    """Monthly ledgers and annual reports of 2025, when the demo users exist (they do after
+    the registry part of ``seed_demo``)."""
+    members = Membership.objects.filter(is_active=True).select_related("user", "area")
+    officials = {m.area.code: m.user for m in members.filter(role=Role.AREA_OFFICIAL)}
+    reviewer = next(
+        (m.user for m in members.filter(role=Role.BUREAU_REVIEWER, user__username="reviewer")), None
+    )
+    if reviewer is None or not {"640502", "640521"} <= set(officials):
+        return
+    seed_ledgers(actor=actor, officials=officials, reviewer=reviewer)
+    seed_reports(actor=actor, officials=officials)
+
+
+def summary() -> str:
+    """One line: calendar, ledgers and reports of the demo year by status."""
+    ledgers = Counter(MonthlyLedger.objects.filter(year=YEAR).values_list("status", flat=True))
+    reports = Counter(AnnualReport.objects.filter(year=YEAR).values_list("status", flat=True))
+    ledger_part = ", ".join(f"{s.value} {ledgers[s.value]}" for s in LedgerStatus if ledgers[s.value])
+    report_part = ", ".join(f"{s.value} {reports[s.value]}" for s in ReportStatus if reports[s.value])
+    return (
+        f"Reporting: {CalendarDay.objects.count()} calendar days, "
+        f"{ReportingYear.objects.count()} reporting years; {YEAR} ledgers "
+        f"{sum(ledgers.values())} ({ledger_part or '-'}); {YEAR} reports "
+        f"{sum(reports.values())} ({report_part or '-'}); enterprise logins ent_<key>."
+    )
