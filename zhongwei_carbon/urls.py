@@ -25,5 +25,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "zhongwei_carbon.views.bad_request"
 handler403 = "zhongwei_carbon.views.permission_denied"
 handler404 = "zhongwei_carbon.views.page_not_found"

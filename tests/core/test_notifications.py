@@ -84,3 +84,10 @@ def test_submitted_report_notifies_the_area_officials(
     with django_capture_on_commit_callbacks(execute=True):
         events.publish("report.submit", report_id=report.pk)
     assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["official_a"]
+
+
+def test_oversized_form_post_gets_a_readable_page(client_as, bureau_admin, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = client_as(bureau_admin).post(reverse("accounts:user_create"), {"x": "y" * 5000})
+    assert response.status_code == 400
+    assert "too large" in response.content.decode() or "过大" in response.content.decode()
