@@ -10,7 +10,7 @@ bad nothing is saved. A good upload saves drafts (never submits) in one transact
 
 Speed and memory (issue 4 §5, ``python -m bench``): the sheet is parsed ONCE
 (``iter_rows(values_only=True)``). Each good row is checked and its typed values are spilled
-to an anonymous temp file in pickled batches of ``BATCH``; the write pass replays that file, so
+to an anonymous temp file in pickled batches (``BATCH`` lines, ``LEDGER_BATCH`` months); the write pass replays that file, so
 memory holds at most one batch of rows. What is kept per facility-month for the cross-row
 checks (fuel seen twice, month values that disagree) lives in flat arrays sized
 facilities × 12 (a byte per fuel, a hash and a row number), never in per-row objects.
@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import pickle
 import tempfile
 from array import array
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -37,55 +37,34 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from reporting import ledger_rules as lr
 from reporting.models import FuelType, MonthlyLedger, MonthlyLedgerLine
-from reporting.services.ledgers import LEDGER_FIELDS, _require
+from reporting.services.ledger_columns import (  # noqa: F401 (the file format, re-exported)
+    COLUMNS,
+    CONS,
+    FAC,
+    FUEL,
+    KEYS,
+    LETTER,
+    LINE_KEYS,
+    LINE_SLICE,
+    MONTH,
+    MONTH_KEYS,
+    MONTH_SLICE,
+    NCOLS,
+    SHEET,
+    YEAR,
+    _fast,
+)
+from reporting.services.ledger_reader import Sheets
+from reporting.services.ledgers import _require
 from zhongwei_carbon import events
-from zhongwei_carbon.excel import column_letter, open_workbook
 from zhongwei_carbon.models import Event
 from zhongwei_carbon.roles import Perm
 
-SHEET = "月度台账"
 FIRST_DATA_ROW = 2
 MAX_ROWS = 20_000
 MAX_ERRORS_KEPT = 500
-BATCH = 500  # rows kept in memory / written per query; keeps memory flat
-
-
-@dataclass(frozen=True)
-class Col:
-    key: str
-    header: str  # part of the file format (fixed Chinese)
-    kind: str  # text, int, decimal
-    places: int = 0
-    max_value: Decimal | None = None
-
-
-D = Decimal
-COLUMNS = (
-    Col("facility", "设施名称", "text"),
-    Col("year", "年度", "int"),
-    Col("month", "月份", "int"),
-    Col("fuel", "燃料", "text"),
-    Col("consumption", "消耗量", "decimal", 3, D("1e11")),
-    Col("measured_ncv", "实测低位发热量(GJ/单位)", "decimal", 4, D("1e8")),
-    Col("measured_carbon_content", "实测单位热值含碳量(tC/GJ)", "decimal", 6, D("1e4")),
-    Col("purchased_electricity_mwh", "外购电力(MWh)", "decimal", 3, D("1e11")),
-    Col("generation_mwh", "发电量(MWh)", "decimal", 3, D("1e11")),
-    Col("power_supplied_mwh", "供电量(MWh)", "decimal", 3, D("1e11")),
-    Col("heat_supplied_gj", "供热量(GJ)", "decimal", 3, D("1e11")),
-    Col("running_hours", "运行小时", "decimal", 2, D("1e5")),
-    Col("load_factor", "负荷率", "decimal", 4, D("1")),
-    Col("note", "备注", "text"),
-)
-KEYS = tuple(c.key for c in COLUMNS)
-LINE_KEYS = ("consumption", "measured_ncv", "measured_carbon_content")
-MONTH_KEYS = LEDGER_FIELDS  # electricity … note
-LETTER = {c.key: column_letter(i + 1) for i, c in enumerate(COLUMNS)}
-NCOLS = len(COLUMNS)
-# column positions (the rows are tuples in COLUMNS order)
-FAC, YEAR, MONTH, FUEL, CONS = 0, 1, 2, 3, 4
-LINE_SLICE = slice(4, 7)
-MONTH_SLICE = slice(7, NCOLS)
-assert KEYS[LINE_SLICE] == LINE_KEYS and KEYS[MONTH_SLICE] == MONTH_KEYS
+BATCH = 500  # fuel lines kept in memory / written per query; keeps memory flat
+LEDGER_BATCH = 200  # facility-months per batch (each is a ledger, its history row and an event)
 
 
 @dataclass(frozen=True)
@@ -115,75 +94,6 @@ class ImportResult:
         if len(self.errors) < MAX_ERRORS_KEPT:
             header = next((c.header for c in COLUMNS if c.key == key), "") if key else ""
             self.errors.append(RowError(SHEET, row, LETTER.get(key, ""), header, str(message)))
-
-
-# --- cells ----------------------------------------------------------------------------------
-
-
-def _parse(col: Col, value):
-    """``(clean value, reason or None)`` for one cell."""
-    if isinstance(value, str):
-        value = value.strip()
-        if value.startswith("="):
-            return None, _("Formulas are not accepted: enter the value itself.")
-        if value == "":
-            value = None
-    if value is None:
-        return None, None
-    if col.kind == "text":
-        if isinstance(value, (datetime, date)):
-            return None, _("Expected text, not a date.")
-        text = str(value)
-        return (text, None) if len(text) <= 300 else (None, _("At most 300 characters."))
-    if isinstance(value, bool) or isinstance(value, (datetime, date)):
-        return None, _("Expected a number.")
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value))
-    except InvalidOperation:
-        return None, _("“%(value)s” is not a number.") % {"value": value}
-    if not number.is_finite():
-        return None, _("Expected a number.")
-    if col.kind == "int":
-        if number != number.to_integral_value():
-            return None, _("Expected a whole number.")
-        return int(number), None
-    return _check_decimal(col, number)
-
-
-def _check_decimal(col: Col, number: Decimal):
-    if number < 0:
-        return None, _("Must not be negative.")
-    if col.max_value is not None and number > col.max_value:
-        return None, _("Must be at most %(max)s.") % {"max": col.max_value}
-    exponent = number.as_tuple().exponent
-    if exponent < -col.places and number != number.quantize(D(1).scaleb(-col.places)):
-        return None, _("At most %(n)d decimal places.") % {"n": col.places}
-    return number, None
-
-
-_OK = (None, None)
-
-
-def _fast(col: Col, value):
-    """``_parse`` for the common cells without the generic checks: an empty cell, a plain int
-    or float for a number, a short string for text. Anything else goes through ``_parse``."""
-    kind = type(value)
-    if value is None:
-        return _OK
-    if col.kind == "text":
-        if kind is str:
-            text = value.strip()
-            if text and text[0] != "=" and len(text) <= 300:
-                return text, None
-        return _parse(col, value)
-    if kind is int:
-        if col.kind == "int":
-            return value, None
-        if 0 <= value <= col.max_value:
-            return Decimal(value), None
-    elif kind is float and col.kind == "decimal" and 0 <= value <= col.max_value:
-        return _check_decimal(col, Decimal(repr(value)))
-    return _parse(col, value)
 
 
 # --- the single pass: check every row, spill the good ones ----------------------------------
@@ -244,13 +154,14 @@ class _Slots:
 class _Spill:
     """Typed rows on an anonymous temp file, pickled in batches; iterated back batch by batch."""
 
-    def __init__(self):
+    def __init__(self, size: int):
         self.file = tempfile.TemporaryFile()
         self.buffer = []
+        self.size = size
 
     def add(self, item) -> None:
         self.buffer.append(item)
-        if len(self.buffer) >= BATCH:
+        if len(self.buffer) >= self.size:
             self.flush()
 
     def flush(self) -> None:
@@ -294,17 +205,16 @@ def _blank(values) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
 
 
-def _scan(ws, ctx: _Context, result: ImportResult, lines: _Spill, months: _Spill) -> _Slots:
+def _scan(rows, ctx: _Context, result: ImportResult, lines: _Spill, months: _Spill) -> _Slots:
     """Parse and check every row once; spill the good lines and month values."""
     slots = _Slots(ctx)
-    rows = ws.iter_rows(values_only=True)
-    if not _header_ok(tuple(next(rows, None) or ()), result):
+    first = next(rows, None)
+    if not _header_ok(first[1] if first and first[0] == 1 else (), result):
         return slots
+    if first and first[0] != 1:
+        rows = itertools.chain([first], rows)
     fast, add = _fast, result.add
-    pad = (None,) * NCOLS
-    for number, values in enumerate(rows, start=FIRST_DATA_ROW):
-        if len(values) != NCOLS:
-            values = (tuple(values) + pad)[:NCOLS]
+    for number, values in rows:
         if _blank(values):
             continue
         if number - FIRST_DATA_ROW >= MAX_ROWS:
@@ -485,7 +395,7 @@ class _Writer:
         for slot, touched in enumerate(self.slots.touched):
             if touched and not self.done[slot]:
                 batch.append((slot, None))
-                if len(batch) >= BATCH:
+                if len(batch) >= LEDGER_BATCH:
                     yield batch
                     batch = []
         if batch:
@@ -520,8 +430,8 @@ def ledger_import(*, actor, enterprise, year: int, data: bytes, filename: str = 
     """Check the upload and, when every row is good, save it all as drafts in one transaction.
     Raises ``UploadRejected`` for a file that cannot be read safely."""
     _require(actor, enterprise, Perm.EDIT_LEDGER)
-    wb = open_workbook(data)
-    lines, months = _Spill(), _Spill()
+    wb = Sheets(data)
+    lines, months = _Spill(BATCH), _Spill(LEDGER_BATCH)
     try:
         result = ImportResult()
         if SHEET not in wb.sheetnames:
@@ -530,7 +440,7 @@ def ledger_import(*, actor, enterprise, year: int, data: bytes, filename: str = 
             )
             return result
         ctx = _context(enterprise, year)
-        slots = _scan(wb[SHEET], ctx, result, lines, months)
+        slots = _scan(wb.rows(SHEET, NCOLS), ctx, result, lines, months)
         if not result.ok:
             return result
         with transaction.atomic():
