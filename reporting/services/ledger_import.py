@@ -8,13 +8,14 @@ after facility/year/month/fuel is skipped, so an untouched template saves nothin
 All-or-nothing: every bad cell is reported as (sheet, row, column, reason) and while any row is
 bad nothing is saved. A good upload saves drafts (never submits) in one transaction.
 
-Speed and memory (issue 4 §5, ``python -m bench``): the sheet is parsed ONCE
-(``iter_rows(values_only=True)``). Each good row is checked and its typed values are spilled
-to an anonymous temp file in pickled batches (``BATCH`` lines, ``LEDGER_BATCH`` months); the write pass replays that file, so
-memory holds at most one batch of rows. What is kept per facility-month for the cross-row
-checks (fuel seen twice, month values that disagree) lives in flat arrays sized
-facilities × 12 (a byte per fuel, a hash and a row number), never in per-row objects.
-Facilities, fuels and existing ledgers are loaded with one query each; writes are batched.
+Speed and memory (issue 4 §5, ``python -m bench``): the sheet is parsed ONCE, streamed by
+``ledger_reader.Sheets`` (upload guards first; no per-cell objects, flat memory). Each good
+row is checked and its typed values are spilled to an anonymous temp file in pickled batches
+(``BATCH`` lines, ``LEDGER_BATCH`` months); the write pass replays that file, so memory holds
+at most one batch of rows. What is kept per facility-month for the cross-row checks (fuel
+given twice, month values that disagree) lives in flat arrays sized facilities × 12 (a byte
+per fuel, a 64-bit blake2b digest and a row number), never in per-row objects. Facilities,
+fuels and existing ledgers are loaded with one query each; writes are batched.
 """
 
 from __future__ import annotations
