@@ -24,10 +24,12 @@ def _users(**scope):
     ]
 
 
-def _send(report: AnnualReport, recipients, step: str, subject: str, body: str = "") -> None:
+def _send(
+    report: AnnualReport, recipients, step: str, subject: str, body: str = "", round=None
+) -> None:
     notify(
         recipients=recipients,
-        key=f"report:{report.pk}:{step}:{report.verification_round}",
+        key=f"report:{report.pk}:{step}:{report.verification_round if round is None else round}",
         subject=subject,
         body=body,
         link=reverse("reporting:report_detail", kwargs={"pk": report.pk}),
@@ -67,21 +69,19 @@ def report_returned_by_county(*, report_id, **_kwargs):
 @subscribe("report.assign")
 @subscribe("report.recheck_return")
 @subscribe("report.objection_uphold")
-def report_for_agency(*, report_id, **_kwargs):
+def report_for_agency(*, report_id, status=None, round=None, **_kwargs):
     report = _report(report_id)
     if report.agency_id is None:
         return
+    round = report.verification_round if round is None else round
     with translation.override(settings.LANGUAGE_CODE):
         _send(
             report,
             _users(role=Role.AGENCY_STAFF, agency_id=report.agency_id),
-            f"agency:{report.status}",
+            f"agency:{status or report.status}",
             _("%(enterprise)s %(year)s: verification round %(round)s is waiting for your agency.")
-            % {
-                "enterprise": report.enterprise.name,
-                "year": report.year,
-                "round": report.verification_round + 1,
-            },
+            % {"enterprise": report.enterprise.name, "year": report.year, "round": round + 1},
+            round=round,
         )
 
 

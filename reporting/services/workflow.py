@@ -62,7 +62,14 @@ def apply_transition(
         message=message or str(ACTION_LABELS.get(action, action)),
         data={"from": before, "to": report.status, **(data or {})},
     )
-    events.publish(f"report.{action}", report_id=report.pk)
+    # The payload carries the state of this step: subscribers run after commit, when later
+    # steps of the same transaction may already have moved the report on.
+    events.publish(
+        f"report.{action}",
+        report_id=report.pk,
+        status=report.status,
+        round=report.verification_round,
+    )
     return report
 
 

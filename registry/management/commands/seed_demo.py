@@ -15,6 +15,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils.module_loading import module_has_submodule
 
 from accounts import services as account_services
@@ -39,6 +40,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        # Demo users get portal notifications, but no e-mail is sent while seeding.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            self._seed(options)
+        self._print_summary()
+
+    def _seed(self, options):
         with transaction.atomic():
             admin = self._user(demo.USERS[0], actor=None)
             enterprises = self._enterprises(actor=admin)
@@ -55,7 +62,6 @@ class Command(BaseCommand):
             if not options["no_lists"]:
                 self._draft_list(actor=admin)
             self._seed_other_apps(actor=admin)
-        self._print_summary()
 
     def _seed_other_apps(self, *, actor) -> None:
         """Apps above the registry add their own demo data through a ``demo_seed`` module
