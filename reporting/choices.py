@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FactorKind(models.TextChoices):
@@ -26,7 +27,7 @@ class LedgerStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     RETURNED = "returned", _("Returned")
     COUNTY_CHECKED = "county_checked", _("Checked by county")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("ledger status", "Closed")
 
 
 class ReportStatus(models.TextChoices):
@@ -44,7 +45,7 @@ class ReportStatus(models.TextChoices):
 class FindingStatus(models.TextChoices):
     OPEN = "open", _("Open")
     ANSWERED = "answered", _("Answered by enterprise")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("ledger status", "Closed")
 
 
 class Conclusion(models.TextChoices):
@@ -58,6 +59,6 @@ class RecheckDecision(models.TextChoices):
 
 
 class ObjectionDecision(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("objection decision", "Pending")
     UPHELD = "upheld", _("Upheld: verification to be revised")
     REJECTED = "rejected", _("Rejected: result stands")

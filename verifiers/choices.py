@@ -1,10 +1,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AgencyStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    SUSPENDED = "suspended", _("Suspended")
+    ACTIVE = "active", pgettext_lazy("agency status", "Active")
+    SUSPENDED = "suspended", pgettext_lazy("agency status", "Suspended")
     REVOKED = "revoked", _("Revoked")
 
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from verifiers.choices import AgencyStatus, QualificationKind
@@ -78,7 +79,7 @@ class VerifierStaff(models.Model):
     name = models.CharField(_("name"), max_length=60)
     qualification_number = models.CharField(_("verifier qualification"), max_length=60, blank=True)
     qualification_valid_until = models.DateField(_("qualification valid until"), null=True, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("verifier", "active"), default=True)
     history = HistoricalRecords()
 
     class Meta:
