@@ -4,7 +4,9 @@ annual total is compared with, and the pre-filled values of the report's Excel t
 The ledger figure is computed with the same rules as the report lines (``reporting.rules``):
 fuel combustion with the measured NCV / carbon content of the month where given, otherwise
 the fuel's default factors of that year; purchased electricity × the grid factor of the year.
-Draft months (not yet submitted by the enterprise) do not count.
+Draft months (not yet submitted by the enterprise) and returned months (sent back for
+correction) do not count. Ledgers hold fuel and purchased electricity only: the annual
+report's process and heat lines have no ledger counterpart.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from reporting import rules
-from reporting.choices import FactorKind, LedgerStatus
+from reporting.choices import FactorKind, LedgerStatus, SourceKind
 from reporting.models import MonthlyLedger, MonthlyLedgerLine
 from reporting.selectors.factors import factor_for, fuel_defaults
 
 ZERO = Decimal("0")
+UNCOUNTED = (LedgerStatus.DRAFT, LedgerStatus.RETURNED)
+# the report lines that the ledgers can be compared with
+LEDGER_SOURCES = (SourceKind.COMBUSTION, SourceKind.ELECTRICITY)
 
 
 @dataclass
@@ -31,7 +36,7 @@ class FacilitySums:
 
 def _ledgers(enterprise, year: int):
     return MonthlyLedger.objects.filter(enterprise=enterprise, year=year).exclude(
-        status=LedgerStatus.DRAFT
+        status__in=UNCOUNTED
     )
 
 
@@ -87,3 +92,13 @@ def ledger_total(enterprise, year: int) -> Decimal:
     if mwh:
         total += rules.electricity_emissions(mwh=mwh, factor=factor_for(FactorKind.GRID, year))
     return rules.round_tonnes(total)
+
+
+def ledger_comparable_total(version) -> Decimal:
+    """The part of a report version that the ledgers cover: combustion + electricity lines."""
+    return rules.round_tonnes(
+        sum(
+            (line.emissions for line in version.lines.filter(source_kind__in=LEDGER_SOURCES)),
+            ZERO,
+        )
+    )

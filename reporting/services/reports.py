@@ -19,7 +19,7 @@ from reporting import rules
 from reporting.choices import ReportStatus
 from reporting.models import AnnualReport, ReportingYear, ReportLine, ReportVersion
 from reporting.selectors.factors import MissingFactor
-from reporting.selectors.ledger_totals import ledger_total
+from reporting.selectors.ledger_totals import ledger_comparable_total, ledger_total
 from reporting.selectors.reports import LINE_FIELDS, compute_line, version_total
 from reporting.services.workflow import actor_may, apply_transition, lock
 from reporting.workflow import Action, transition_for
@@ -213,7 +213,10 @@ def report_submit(*, actor, report: AnnualReport, certification: str) -> AnnualR
         raise ValidationError(str(exc)) from None
     version.total_emissions = total
     version.ledger_total = monthly
-    version.deviation_flagged = rules.exceeds_tolerance(total, monthly, _tolerance(report.year))
+    # process and heat lines have no ledger counterpart: compare like with like
+    version.deviation_flagged = rules.exceeds_tolerance(
+        ledger_comparable_total(version), monthly, _tolerance(report.year)
+    )
     version.enterprise_snapshot = _snapshot(report.enterprise)
     version.certification = certification
     version.submitted_by = actor

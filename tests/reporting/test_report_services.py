@@ -259,3 +259,27 @@ def test_revise_reuses_uploaded_file_by_reference(report, ent_a, facility_a, off
     svc.report_county_return(actor=official_a, report=report, reason="重报")
     v2 = svc.report_revise(actor=ent_a, report=report)
     assert v2.source_file.name == "reports/2024/a.xlsx" and v2.source_sha256 == "ab" * 32
+
+
+def test_deviation_compares_only_ledger_sources_and_skips_returned(report, ent_a, facility_a):
+    # ledgers: 2 × 5000 MWh × 0.5703 = 5703.00 t; a returned month does not count
+    _ledger(facility_a, 1, "5000")
+    _ledger(facility_a, 2, "5000")
+    _ledger(facility_a, 3, "7777", status=LedgerStatus.RETURNED)
+    _submit_ready(report, ent_a, facility_a, "10000")  # 5703.00 t, same as the ledgers
+    # cement clinker 5325.51 t: no ledger counterpart, must not raise a flag
+    svc.line_save(
+        actor=ent_a,
+        version=report.current_version,
+        data={
+            "facility": facility_a,
+            "source_kind": SourceKind.PROCESS,
+            "process_formula": "cement_clinker",
+            "parameters": {"clinker_t": "10000", "cao_fraction": "0.65", "mgo_fraction": "0.02"},
+        },
+    )
+    svc.report_submit(actor=ent_a, report=report, certification=CERT)
+    v = ReportVersion.objects.get(report=report)
+    assert v.total_emissions == D("5703.00") + D("5325.51")
+    assert v.ledger_total == D("5703.00")
+    assert v.deviation_flagged is False
