@@ -29,6 +29,7 @@ from reporting.choices import (
 )
 from reporting.models import (
     AgencyDeclaration,
+    AnnualReport,
     Finding,
     Objection,
     Recheck,
@@ -37,6 +38,7 @@ from reporting.models import (
 )
 from reporting.rules import round_tonnes
 from reporting.selectors.factors import MissingFactor, reporting_year
+from reporting.selectors.verification import reported_by_source
 from reporting.services.workflow import actor_may, apply_transition, lock
 from reporting.workflow import Action, transition_for
 from verifiers.choices import AgencyStatus
@@ -45,6 +47,8 @@ from zhongwei_carbon.roles import Role
 
 # Statuses in which the agency works on the report (findings, filing).
 AGENCY_WORKING = (ReportStatus.ASSIGNED, ReportStatus.RECHECK_RETURNED)
+# Statuses in which a recorded finding may be sent to the enterprise.
+FINDING_SEND_STATUSES = (ReportStatus.ASSIGNED, ReportStatus.VERIFIED, ReportStatus.RECHECK_RETURNED)
 PDF_MAGIC = b"%PDF-"
 EVIDENCE_MAGIC = (PDF_MAGIC, b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 
@@ -97,6 +101,16 @@ def declaration_add(*, actor, agency, enterprise, year: int, note: str = "") -> 
     )
     if not own:
         raise PermissionDenied(_("Only staff of the agency may declare for it."))
+    if AnnualReport.objects.filter(enterprise=enterprise, year=year, agency=agency).exists():
+        raise ValidationError(
+            {
+                "enterprise": _(
+                    "%(agency)s is already assigned to verify this enterprise's %(year)s report; "
+                    "a preparation declaration can no longer be made."
+                )
+                % {"agency": agency, "year": year}
+            }
+        )
     declaration = AgencyDeclaration(
         agency=agency, enterprise=enterprise, year=year, declared_by=actor, note=(note or "").strip()
     )
@@ -181,6 +195,11 @@ def finding_add(*, actor, report, text: str) -> Finding:
 def finding_send(*, actor, finding: Finding) -> Finding:
     finding = Finding.objects.select_for_update().select_related("report").get(pk=finding.pk)
     _require(actor, finding.report, {Role.AGENCY_STAFF})
+    if finding.report.status not in FINDING_SEND_STATUSES:
+        raise ValidationError(
+            _("Findings can be sent only while the report is under verification; it is %(status)s.")
+            % {"status": finding.report.get_status_display()}
+        )
     if finding.sent_at is not None:
         raise ValidationError(_("This finding has already been sent."))
     finding.sent_at = timezone.now()
@@ -199,6 +218,10 @@ def finding_answer(*, actor, finding: Finding, response: str) -> Finding:
     _require(actor, finding.report, {Role.ENTERPRISE_USER})
     if finding.sent_at is None:
         raise PermissionDenied(_("This finding has not been sent."))
+    if finding.report.status == ReportStatus.FINAL:
+        raise ValidationError(
+            _("The report is final: findings can no longer be answered.")
+        )
     if finding.status != FindingStatus.OPEN:
         raise ValidationError(_("This finding has already been answered."))
     if not (response or "").strip():
@@ -219,29 +242,46 @@ def finding_answer(*, actor, finding: Finding, response: str) -> Finding:
 # --- verification report -----------------------------------------------------------------
 
 
-def _figure(row: dict, index: int, report) -> VerificationFigure:
-    values = {}
+def _figure(row: dict, index: int, report, reported: dict) -> VerificationFigure:
+    """One verified figure; its "reported" value comes from the report's current version
+    (``reported``: (facility id, source) -> tCO2e), never from the caller."""
     facility = row.get("facility")
     if facility is not None and facility.enterprise_id != report.enterprise_id:
         raise ValidationError(
             {"figures": _("This facility belongs to another enterprise.")}
         )
-    for name in ("reported", "verified"):
-        raw = row.get(name, Decimal("0") if name == "reported" else None)
-        if isinstance(raw, float):
-            raise TypeError("pass Decimal, never float")
-        try:
-            value = raw if isinstance(raw, Decimal) else Decimal(str(raw).strip())
-        except (InvalidOperation, TypeError):
-            raise ValidationError({"figures": _("Row %(n)s: enter a number.") % {"n": index}}) from None
-        if value < 0:
-            raise ValidationError(
-                {"figures": _("Row %(n)s: emissions cannot be negative.") % {"n": index}}
-            )
-        values[name] = round_tonnes(value)
+    raw = row.get("verified")
+    if isinstance(raw, float):
+        raise TypeError("pass Decimal, never float")
+    try:
+        value = raw if isinstance(raw, Decimal) else Decimal(str(raw).strip())
+    except (InvalidOperation, TypeError):
+        raise ValidationError({"figures": _("Row %(n)s: enter a number.") % {"n": index}}) from None
+    if not value.is_finite():
+        raise ValidationError({"figures": _("Row %(n)s: enter a number.") % {"n": index}})
+    if value < 0:
+        raise ValidationError(
+            {"figures": _("Row %(n)s: emissions cannot be negative.") % {"n": index}}
+        )
     if row.get("source_kind") not in SourceKind.values:
         raise ValidationError({"figures": _("Row %(n)s: choose a source.") % {"n": index}})
-    return VerificationFigure(facility=facility, source_kind=row["source_kind"], **values)
+    key = (facility.pk if facility is not None else None, row["source_kind"])
+    return VerificationFigure(
+        facility=facility,
+        source_kind=row["source_kind"],
+        reported=round_tonnes(reported.get(key, Decimal("0"))),
+        verified=round_tonnes(value),
+    )
+
+
+def _reported(report) -> dict:
+    """(facility id, source) -> reported tCO2e of the report's current version."""
+    return {
+        (row["facility"].pk if row["facility"] is not None else None, row["source_kind"]): row[
+            "reported"
+        ]
+        for row in reported_by_source(report)
+    }
 
 
 @transaction.atomic
@@ -254,8 +294,13 @@ def verification_file(*, actor, report, conclusion: str, figures: list[dict], fi
         raise ValidationError({"conclusion": _("Choose a conclusion.")})
     if not figures:
         raise ValidationError({"figures": _("Enter at least one verified figure.")})
-    rows = [_figure(row, i, report) for i, row in enumerate(figures, start=1)]
-    if conclusion == Conclusion.CONFIRMED and any(r.verified != r.reported for r in rows):
+    reported = _reported(report)
+    rows = [_figure(row, i, report, reported) for i, row in enumerate(figures, start=1)]
+    covered = {(r.facility_id, r.source_kind) for r in rows}
+    if conclusion == Conclusion.CONFIRMED and (
+        any(r.verified != r.reported for r in rows)
+        or any(v and key not in covered for key, v in reported.items())
+    ):
         raise ValidationError(
             {"conclusion": _("Verified figures differ from the reported ones: the conclusion must be "
                              "“corrected”.")}

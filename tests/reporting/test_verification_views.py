@@ -78,21 +78,22 @@ def test_enterprise_sees_rounds_and_opinions_only_when_final(
     client_as, assigned, agency_a_staff, bureau_reviewer, ent_a
 ):
     svc.verification_file(actor=agency_a_staff, report=assigned, conclusion="confirmed",
-                          figures=f_figures(), file=pdf())
+                          figures=f_figures(assigned), file=pdf())
     svc.recheck(actor=bureau_reviewer, report=assigned, decision="returned", opinion="内部意见")
     ctx = client_as(ent_a).get(url("verification_detail", assigned)).context
     assert (ctx["verifications"], ctx["rechecks"]) == ([], [])
     assert "内部意见" not in client_as(ent_a).get(url("verification_detail", assigned)).content.decode()
     svc.verification_file(actor=agency_a_staff, report=assigned, conclusion="confirmed",
-                          figures=f_figures(), file=pdf())
+                          figures=f_figures(assigned), file=pdf())
     svc.recheck(actor=bureau_reviewer, report=assigned, decision="accepted")
     ctx = client_as(ent_a).get(url("verification_detail", assigned)).context
     assert [v.round for v in ctx["verifications"]] == [1, 2] and len(ctx["rechecks"]) == 2
 
 
-def f_figures():
+def f_figures(report):
+    facility = report.current_version.lines.filter(source_kind="combustion").first().facility
     return [
-        {"facility": None, "source_kind": "combustion", "reported": Decimal("20000.00"),
+        {"facility": facility, "source_kind": "combustion", "reported": Decimal("20000.00"),
          "verified": Decimal("20000.00")},
         {"facility": None, "source_kind": "electricity", "reported": Decimal("10573.36"),
          "verified": Decimal("10573.36")},
@@ -187,7 +188,7 @@ def test_finding_send_and_answer_pages(client_as, assigned, agency_a_staff, ent_
 
 def test_objection_pages(client_as, assigned, agency_a_staff, bureau_admin, ent_a):
     svc.verification_file(actor=agency_a_staff, report=assigned, conclusion="confirmed",
-                          figures=f_figures(), file=pdf())
+                          figures=f_figures(assigned), file=pdf())
     svc.recheck(actor=bureau_admin, report=assigned, decision="accepted")
     response = client_as(ent_a).post(url("objection_file", assigned), {"reasons": ""})
     assert "reasons" in response.context["form"].errors and fresh(assigned).status == "final"
@@ -225,7 +226,7 @@ def test_disclosure_only_final_search_and_export(client, assigned, agency_a_staf
     index = reverse("disclosure:index")
     assert list(client.get(index).context["page_obj"]) == []
     svc.verification_file(actor=agency_a_staff, report=assigned, conclusion="confirmed",
-                          figures=f_figures(), file=pdf())
+                          figures=f_figures(assigned), file=pdf())
     svc.recheck(actor=bureau_admin, report=assigned, decision="accepted")
     rows = list(client.get(index).context["page_obj"])
     assert [(r.enterprise, r.final_emissions) for r in rows] == [(enterprise_a, Decimal("30573.36"))]
