@@ -186,6 +186,13 @@ class ReportLineInputSerializer(serializers.Serializer):
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
+    def __init__(self, *args, enterprise=None, **kwargs):
+        """Only ``enterprise``'s facilities are valid: another enterprise's id gives the same
+        "invalid pk" error as an id that does not exist."""
+        super().__init__(*args, **kwargs)
+        qs = Facility.objects.filter(enterprise=enterprise) if enterprise else Facility.objects.none()
+        self.fields["facility"].queryset = qs
+
 
 class SubmitSerializer(serializers.Serializer):
     certification = serializers.CharField(allow_blank=True)

@@ -84,8 +84,8 @@ class ReportViewSet(
     def change_action(self):
         return REPORT_ACTION_PERMS.get(getattr(self, "action", None))
 
-    def _input(self, serializer_class):
-        serializer = serializer_class(data=self.request.data)
+    def _input(self, serializer_class, **kwargs):
+        serializer = serializer_class(data=self.request.data, **kwargs)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
@@ -126,7 +126,7 @@ class ReportViewSet(
     def add_line(self, request, pk=None):
         """Add a line to the current draft version; the server computes its emissions."""
         report = self.get_object()
-        data = self._input(s.ReportLineInputSerializer)
+        data = self._input(s.ReportLineInputSerializer, enterprise=report.enterprise)
         version = m.ReportVersion.objects.get(pk=report.current_version_id)
         call(reports.line_save, actor=request.user, version=version, data=dict(data))
         return Response(s.ReportVersionSerializer(_fresh_version(version)).data, status=201)

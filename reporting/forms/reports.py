@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,11 +29,15 @@ PARAM_NAMES = _param_fields()
 
 
 class ReportStartForm(BootstrapMixin, forms.Form):
-    year = forms.IntegerField(label=_("Reporting year"), min_value=2013, max_value=2100)
+    year = forms.IntegerField(label=_("Reporting year"), min_value=2013)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].initial = timezone.localdate().year - 1
+        today = timezone.localdate()  # TIME_ZONE is Asia/Shanghai
+        self.fields["year"].initial = today.year - 1
+        self.fields["year"].max_value = today.year
+        self.fields["year"].validators.append(MaxValueValidator(today.year))
+        self.fields["year"].widget.attrs["max"] = today.year
 
 
 class ReportLineForm(BootstrapMixin, forms.Form):

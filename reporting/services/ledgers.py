@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -111,7 +111,17 @@ def ledger_save(*, actor, facility, year: int, month: int, data: dict, lines: li
             if name in data:
                 setattr(ledger, name, _value(name, data[name]))
         ledger.full_clean()
-        ledger.save()
+        try:
+            with transaction.atomic():
+                ledger.save()
+        except IntegrityError:
+            # another save of the same month won the race between the check and the insert
+            raise ValidationError(
+                _("The ledger of %(year)s-%(month)02d was saved by someone else at the same time; "
+                  "reload it and try again.")
+                % {"year": year, "month": month},
+                code="concurrent",
+            ) from None
         ledger.lines.all().delete()
         new_lines = []
         for line in lines:
