@@ -60,3 +60,14 @@ def history_rows(obj, limit: int = 50) -> list[dict]:
                 )
         rows.append({"record": record, "changes": changes})
     return rows
+
+
+def apply_errors(form, exc, aliases: dict | None = None) -> None:
+    """Put a service's ``ValidationError`` on ``form``: a field's errors on that field (or the
+    field ``aliases`` maps it to), anything else as a non-field error."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            field = (aliases or {}).get(field, field)
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from reporting import ledger_rules as lr
 from reporting.models import LedgerEvidence, MonthlyLedger, MonthlyLedgerLine
+from reporting.services.access import holds_role_for
 from zhongwei_carbon import events, roles
 from zhongwei_carbon.roles import Perm
 
@@ -47,20 +48,7 @@ def evidence_max_bytes() -> int:
 
 def actor_may(actor, enterprise, action: str) -> bool:
     """Does ``actor`` hold a role for ``action`` within ``enterprise``'s scope?"""
-    if getattr(actor, "is_system", False) or getattr(actor, "is_superuser", False):
-        return True
-    allowed = roles.roles_for(action)
-    for m in roles.memberships(actor):
-        if m.role not in allowed:
-            continue
-        kind = roles.ROLE_SCOPE[m.role]
-        if kind == roles.ScopeKind.CITY:
-            return True
-        if kind == roles.ScopeKind.AREA and m.area_id == enterprise.area_id:
-            return True
-        if kind == roles.ScopeKind.ENTERPRISE and m.enterprise_id == enterprise.pk:
-            return True
-    return False
+    return holds_role_for(actor, roles.roles_for(action), enterprise=enterprise)
 
 
 def _require(actor, enterprise, action: str) -> None:

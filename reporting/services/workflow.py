@@ -13,8 +13,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from reporting.models import AnnualReport
+from reporting.services.access import holds_role_for
 from reporting.workflow import ACTION_LABELS, TransitionError, transition_for
-from zhongwei_carbon import events, roles
+from zhongwei_carbon import events
 
 
 def lock(report: AnnualReport) -> AnnualReport:
@@ -24,21 +25,9 @@ def lock(report: AnnualReport) -> AnnualReport:
 
 def actor_may(actor, report: AnnualReport, allowed_roles) -> bool:
     """Does ``actor`` hold one of ``allowed_roles`` within this report's scope?"""
-    if getattr(actor, "is_system", False) or actor.is_superuser:
-        return True
-    for m in roles.memberships(actor):
-        if m.role not in allowed_roles:
-            continue
-        kind = roles.ROLE_SCOPE[m.role]
-        if kind == roles.ScopeKind.CITY:
-            return True
-        if kind == roles.ScopeKind.AREA and m.area_id == report.enterprise.area_id:
-            return True
-        if kind == roles.ScopeKind.ENTERPRISE and m.enterprise_id == report.enterprise_id:
-            return True
-        if kind == roles.ScopeKind.AGENCY and m.agency_id and m.agency_id == report.agency_id:
-            return True
-    return False
+    return holds_role_for(
+        actor, allowed_roles, enterprise=report.enterprise, agency_id=report.agency_id
+    )
 
 
 def apply_transition(

@@ -37,14 +37,6 @@ T = "reporting/ledgers/"
 STATUS_LABELS = {lr.MISSING: gettext_lazy("Missing"), **dict(LedgerStatus.choices)}
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _year(request) -> int:
     try:
         year = int(request.GET.get("year") or timezone.localdate().year)
@@ -212,7 +204,7 @@ def _save_ledger(request, *, facility, year, month, ledger=None):
                 lines=formset.lines(),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            web.apply_errors(form, exc)
         else:
             messages.success(request, _("Ledger saved as a draft."))
             return redirect("reporting:ledger_detail", pk=ledger.pk)
@@ -290,7 +282,7 @@ def ledger_county_check(request, pk):
                     actor=request.user, ledger=ledger, reason=form.cleaned_data["reason"]
                 )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            web.apply_errors(form, exc)
         else:
             messages.success(request, _("Technical check recorded."))
             return redirect("reporting:ledger_detail", pk=ledger.pk)
@@ -310,7 +302,7 @@ def ledger_evidence_upload(request, pk):
                 actor=request.user, ledger=ledger, name=upload.name, content=content
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            web.apply_errors(form, exc)
         else:
             if created:
                 messages.success(request, _("File attached."))
@@ -355,7 +347,7 @@ def ledger_upload(request):
         except UploadRejected as exc:
             form.add_error("file", str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            web.apply_errors(form, exc)
         else:
             if result.applied:
                 messages.success(

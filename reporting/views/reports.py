@@ -35,13 +35,9 @@ ZERO = Decimal("0")
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            if field == "parameters":
-                field = next((n for n in form.fields if n.startswith("p_")), None)
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+    # a process line's parameter errors go on its first parameter field
+    first_param = next((n for n in form.fields if n.startswith("p_")), None)
+    web.apply_errors(form, exc, aliases={"parameters": first_param})
 
 
 def _report(request, pk, action=Perm.VIEW_REPORT) -> AnnualReport:

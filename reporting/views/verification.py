@@ -22,14 +22,6 @@ T = "reporting/verification/"
 REPORTS = AnnualReport.objects.select_related("enterprise__area", "agency", "current_version")
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _report(request, pk, action):
     return web.get_scoped_or_404(REPORTS, request.user, action, pk=pk)
 
@@ -104,7 +96,7 @@ def declaration_add(request):
         try:
             svc.declaration_add(actor=request.user, agency=agencies[0], **form.service_data())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            web.apply_errors(form, exc)
         else:
             messages.success(request, _("Declaration recorded."))
             return redirect("reporting:declaration_list")
@@ -157,7 +149,7 @@ def verification_assign(request, pk):
         try:
             svc.verification_assign(actor=request.user, report=report, **form.service_data())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            web.apply_errors(form, exc)
         else:
             messages.success(request, _("Verification assigned."))
             return _to_detail(report)
@@ -178,7 +170,7 @@ def finding_add(request, pk):
         try:
             svc.finding_add(actor=request.user, report=report, **form.service_data())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            web.apply_errors(form, exc)
         else:
             messages.success(request, _("Finding recorded; it is not visible to the enterprise until sent."))
             return _to_detail(report)
@@ -223,7 +215,7 @@ def finding_answer(request, pk):
         try:
             svc.finding_answer(actor=request.user, finding=finding, **form.service_data())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            web.apply_errors(form, exc)
         else:
             messages.success(request, _("Answer sent."))
             return _to_detail(report)
@@ -246,7 +238,7 @@ def verification_file(request, pk):
                 figures=form.figures(), file=data["file"], note=data["note"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            web.apply_errors(form, exc)
         else:
             messages.success(request, _("Verification report filed."))
             return _to_detail(report)
@@ -264,7 +256,7 @@ def recheck(request, pk):
         try:
             svc.recheck(actor=request.user, report=report, **form.service_data())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            web.apply_errors(form, exc)
         else:
             messages.success(request, _("Re-check recorded."))
             return _to_detail(report)
@@ -283,7 +275,7 @@ def objection_file(request, pk):
         try:
             svc.objection_file(actor=request.user, report=report, **form.service_data())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            web.apply_errors(form, exc)
         else:
             messages.success(request, _("Objection filed."))
             return _to_detail(report)
@@ -309,7 +301,7 @@ def objection_decide(request, pk):
         try:
             svc.objection_decide(actor=request.user, objection=objection, **form.service_data())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            web.apply_errors(form, exc)
         else:
             messages.success(request, _("Objection decided."))
             return _to_detail(report)
