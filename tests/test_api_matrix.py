@@ -132,6 +132,33 @@ WRITE_RULES = {
 }
 # --- end reporting API ---
 
+# --- reporting API: agency and objection steps (reporting/api/agency_views.py) -------------
+# finding_unsent, objection_v: on report_v (see the ctx fixture of tests/test_url_matrix.py).
+RULES |= {
+    "api:report-finding-send": (
+        _k(pk=_obj("report_v"), finding_pk=_obj("finding_unsent")),
+        POST_ONLY_REPORT,
+    ),
+    "api:report-revise": (REPORT_A, POST_ONLY_REPORT),
+    "api:report-objections": (REPORT_V, api(VERIFY_VIEW)),
+    "api:report-objection-decide": (
+        _k(pk=_obj("report_v"), objection_pk=_obj("objection_v")),
+        POST_ONLY_REPORT,
+    ),
+}
+WRITE_RULES |= {
+    "api:report-findings": ("post", rule(DENIED, agency_a_staff=BAD, agency_b_staff=NOT_FOUND)),
+    "api:report-finding-send": ("post", rule(DENIED, agency_a_staff=OK, agency_b_staff=NOT_FOUND)),
+    "api:report-verifications": (
+        "post",
+        rule(DENIED, agency_a_staff=BAD, agency_b_staff=NOT_FOUND),
+    ),
+    "api:report-revise": ("post", rule(DENIED, ent_a=BAD, ent_b=NOT_FOUND)),
+    "api:report-objections": ("post", rule(DENIED, ent_a=BAD, ent_b=NOT_FOUND)),
+    "api:report-objection-decide": ("post", rule(DENIED, bureau_admin=BAD)),
+}
+# --- end reporting API: agency and objection steps ---
+
 
 def api_url_names() -> list[str]:
     names = []

@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from reporting.api import ledger_views, views
+from reporting.api import agency_views, ledger_views, views
 
 router = SimpleRouter()
 router.register("fuel-types", views.FuelTypeViewSet, basename="fuel-type")
@@ -10,7 +10,7 @@ router.register(
 )
 router.register("reporting-years", views.ReportingYearViewSet, basename="reporting-year")
 # annual reports (with verification actions) and monthly ledgers
-router.register("reports", views.ReportViewSet, basename="report")
+router.register("reports", agency_views.ReportAgencyViewSet, basename="report")
 router.register("ledgers", ledger_views.LedgerViewSet, basename="ledger")
 
 urlpatterns = router.urls
