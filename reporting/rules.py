@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 C_TO_CO2 = Decimal(44) / Decimal(12)  # molar mass ratio CO2 / C
@@ -104,3 +105,32 @@ def exceeds_tolerance(annual: Decimal, monthly_sum: Decimal, tolerance: Decimal)
     ``tolerance`` (a fraction, e.g. 0.02 for 2 %; data of the reporting year)."""
     d = deviation(annual, monthly_sum)
     return d is not None and d > tolerance
+
+
+# --- deadlines (dates are Asia/Shanghai calendar dates) ----------------------------------------
+
+
+def report_late(*, due: date | None, submitted_on: date | None, today: date) -> bool:
+    """Late: submitted after the due date, or not submitted and the due date has passed.
+    A submission on the due date itself is on time."""
+    if due is None:
+        return False
+    if submitted_on is not None:
+        return submitted_on > due
+    return today > due
+
+
+def county_check_due(submitted_on: date | None, days: int) -> date | None:
+    """The county checks a submitted report within ``days`` calendar days of its submission."""
+    if submitted_on is None:
+        return None
+    return submitted_on + timedelta(days=days)
+
+
+def county_check_overdue(*, due: date | None, checked_on: date | None, today: date) -> bool:
+    """Overdue: checked after the due date, or still unchecked after it."""
+    if due is None:
+        return False
+    if checked_on is not None:
+        return checked_on > due
+    return today > due

@@ -4,15 +4,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reporting import rules
 from reporting.choices import FactorKind, SourceKind
-from reporting.models import AnnualReport, ReportLine, ReportVersion
+from reporting.models import AnnualReport, ReportingYear, ReportLine, ReportVersion
 from reporting.selectors.factors import MissingFactor, factor_for, fuel_defaults
 from reporting.workflow import actions_from
 from zhongwei_carbon import scoping
@@ -185,3 +188,42 @@ def grouped_lines(version: ReportVersion) -> list[dict]:
 
 def available_actions(report: AnnualReport) -> list[str]:
     return actions_from(report.status)
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    report_due: date | None
+    submitted_on: date | None  # first submission (Asia/Shanghai date)
+    late: bool
+    county_due: date | None  # last submission + the county's days
+    county_overdue: bool
+
+
+def _local_date(dt) -> date | None:
+    return timezone.localdate(dt) if dt is not None else None
+
+
+def deadlines(report, *, today: date | None = None) -> Deadlines:
+    """The report's due date and the county check due date, with their overdue flags."""
+    today = today or timezone.localdate()
+    year = ReportingYear.objects.filter(year=report.year).first()
+    submissions = list(
+        report.versions.filter(submitted_at__isnull=False)
+        .order_by("number")
+        .values_list("submitted_at", flat=True)
+    )
+    first = _local_date(submissions[0]) if submissions else None
+    last = _local_date(submissions[-1]) if submissions else None
+    due = year.report_due if year else None
+    county_due = rules.county_check_due(last, year.report_county_check_days) if year else None
+    checked_at = report.county_checked_at
+    if checked_at is not None and submissions and checked_at < submissions[-1]:
+        checked_at = None  # the check of an earlier version
+    checked = _local_date(checked_at)
+    return Deadlines(
+        report_due=due,
+        submitted_on=first,
+        late=rules.report_late(due=due, submitted_on=first, today=today),
+        county_due=county_due,
+        county_overdue=rules.county_check_overdue(due=county_due, checked_on=checked, today=today),
+    )

@@ -183,6 +183,7 @@ def _version_page(request, report, version):
             "history": web.history_rows(report),
             "actions": _actions(request, report),
             "next_steps": [ACTION_LABELS[a] for a in sel.available_actions(report)],
+            "deadlines": sel.deadlines(report),
         },
     )
 
