@@ -109,3 +109,29 @@ urlpatterns += [
     ),
 ]
 # --- end verification ---
+# --- checked file downloads (reporting/views/files.py) ---
+from reporting.views import files as file_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "ledgers/<int:pk>/evidence/<int:evidence_pk>/",
+        file_views.ledger_evidence_download,
+        name="ledger_evidence_download",
+    ),
+    path(
+        "reports/<int:pk>/versions/<int:number>/workbook/",
+        file_views.report_version_workbook,
+        name="report_version_workbook",
+    ),
+    path(
+        "reports/<int:pk>/verification/<int:round_number>/report/",
+        file_views.verification_report_download,
+        name="verification_report_download",
+    ),
+    path(
+        "reports/<int:pk>/objections/<int:objection_pk>/file/",
+        file_views.objection_file_download,
+        name="objection_file_download",
+    ),
+]
+# --- end checked file downloads ---

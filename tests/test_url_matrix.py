@@ -107,6 +107,19 @@ LEDGER_A_COUNTY = rule(DENIED, official_a=OK, official_b=NOT_FOUND, anonymous=LO
 # --- end monthly ledgers ---
 
 
+# --- reporting: checked file downloads ---
+# Round 1 of report_v is filed but not yet accepted: the enterprise does not see its PDF yet.
+FILE_VERIFICATION_PDF = rule(
+    NOT_FOUND,
+    bureau_admin=OK,
+    bureau_reviewer=OK,
+    official_a=OK,
+    agency_a_staff=OK,
+    anonymous=LOGIN,
+)
+# --- end checked file downloads ---
+
+
 def _k(**kw):
     return lambda ctx: {k: (v(ctx) if callable(v) else v) for k, v in kw.items()}
 
@@ -240,6 +253,21 @@ RULES = {
     "reporting:ledger_county_check": (_k(pk=_obj("ledger_a")), LEDGER_A_COUNTY),
     "reporting:ledger_close": (_k(pk=_obj("ledger_a")), BUREAU),
     # --- end monthly ledgers ---
+    # --- reporting: checked file downloads ---
+    "reporting:ledger_evidence_download": (
+        _k(pk=_obj("ledger_a"), evidence_pk=_obj("files_evidence")),
+        ENTERPRISE_A,
+    ),
+    "reporting:report_version_workbook": (_k(pk=_obj("report_a"), number=1), REPORT_A_VIEW),
+    "reporting:verification_report_download": (
+        _k(pk=_obj("report_v"), round_number=1),
+        FILE_VERIFICATION_PDF,
+    ),
+    "reporting:objection_file_download": (
+        _k(pk=_obj("report_v"), objection_pk=_obj("objection_v")),
+        VERIFY_VIEW,
+    ),
+    # --- end checked file downloads ---
 }
 
 
@@ -327,6 +355,28 @@ def _factors_ctx():
     }
 
 
+def _files_ctx(c):
+    """checked file downloads: stored files on ledger_a, report_a v1, report_v (round 1 filed,
+    not accepted) and objection_v."""
+    from django.core.files.base import ContentFile
+
+    from reporting.models import LedgerEvidence, VerificationReport
+
+    evidence = LedgerEvidence(
+        ledger=c["ledger_a"], original_name="stamped.pdf", sha256="0" * 64,
+        uploaded_by=c["ent_a"],
+    )
+    evidence.file.save("stamped.pdf", ContentFile(b"%PDF-evidence"), save=True)
+    c["report_a"].current_version.source_file.save("r.xlsx", ContentFile(b"PK-xlsx"), save=True)
+    round1 = VerificationReport(
+        report=c["report_v"], round=1, agency=c["agency_a"], filed_by=c["agency_a_staff"],
+        conclusion="confirmed", verified_total=Decimal("30573.36"), sha256="1" * 64,
+    )
+    round1.file.save("signed.pdf", ContentFile(b"%PDF-signed"), save=True)
+    c["objection_v"].file.save("proof.pdf", ContentFile(b"%PDF-objection"), save=True)
+    return {"files_evidence": evidence}
+
+
 @pytest.fixture
 def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     facility = f.FacilityFactory(enterprise=enterprise_a)
@@ -355,7 +405,7 @@ def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
         username="wangwu",
         password_hash=make_password("Secret-2026!"),
     )
-    return {
+    c = {
         **personas,
         "enterprise_a": enterprise_a,
         "enterprise_b": enterprise_b,
@@ -380,6 +430,9 @@ def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
         # --- reporting: monthly ledgers ---
         "ledger_a": f.ledger_make(facility, year=2025, month=1),
     }
+    # --- reporting: checked file downloads ---
+    c.update(_files_ctx(c))
+    return c
 
 
 def outcome(response) -> object:
