@@ -45,7 +45,7 @@ class ReportStatus(models.TextChoices):
 class FindingStatus(models.TextChoices):
     OPEN = "open", _("Open")
     ANSWERED = "answered", _("Answered by enterprise")
-    CLOSED = "closed", pgettext_lazy("ledger status", "Closed")
+    CLOSED = "closed", pgettext_lazy("finding status", "Closed")
 
 
 class Conclusion(models.TextChoices):
