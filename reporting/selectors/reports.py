@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,7 +51,7 @@ def reports_for(
         qs = qs.filter(status=status)
     if flagged:
         qs = qs.filter(current_version__deviation_flagged=True)
-    return qs.order_by("-year", "enterprise__name", "pk")
+    return with_submissions(qs).order_by("-year", "enterprise__name", "pk")
 
 
 def compute_line(*, enterprise, year: int, data: dict) -> dict:
@@ -205,25 +205,80 @@ def _local_date(dt) -> date | None:
 
 def deadlines(report, *, today: date | None = None) -> Deadlines:
     """The report's due date and the county check due date, with their overdue flags."""
-    today = today or timezone.localdate()
     year = ReportingYear.objects.filter(year=report.year).first()
     submissions = list(
         report.versions.filter(submitted_at__isnull=False)
         .order_by("number")
         .values_list("submitted_at", flat=True)
     )
-    first = _local_date(submissions[0]) if submissions else None
-    last = _local_date(submissions[-1]) if submissions else None
+    return _deadlines_of(
+        report,
+        year,
+        submissions[0] if submissions else None,
+        submissions[-1] if submissions else None,
+        today or timezone.localdate(),
+    )
+
+
+def _deadlines_of(report, year, first_at, last_at, today: date) -> Deadlines:
+    """Pure: the flags from the year's rules and the first and last submission times."""
+    first = _local_date(first_at)
     due = year.report_due if year else None
-    county_due = rules.county_check_due(last, year.report_county_check_days) if year else None
+    county_due = (
+        rules.county_check_due(_local_date(last_at), year.report_county_check_days)
+        if year
+        else None
+    )
     checked_at = report.county_checked_at
-    if checked_at is not None and submissions and checked_at < submissions[-1]:
+    if checked_at is not None and last_at is not None and checked_at < last_at:
         checked_at = None  # the check of an earlier version
-    checked = _local_date(checked_at)
     return Deadlines(
         report_due=due,
         submitted_on=first,
         late=rules.report_late(due=due, submitted_on=first, today=today),
         county_due=county_due,
-        county_overdue=rules.county_check_overdue(due=county_due, checked_on=checked, today=today),
+        county_overdue=rules.county_check_overdue(
+            due=county_due, checked_on=_local_date(checked_at), today=today
+        ),
     )
+
+
+def with_submissions(qs: QuerySet) -> QuerySet:
+    """Annotate ``first_submitted_at`` / ``last_submitted_at`` (by version number) so that
+    ``deadlines_for`` needs no query per report."""
+    submitted = ReportVersion.objects.filter(report=OuterRef("pk"), submitted_at__isnull=False)
+    return qs.annotate(
+        first_submitted_at=Subquery(submitted.order_by("number").values("submitted_at")[:1]),
+        last_submitted_at=Subquery(submitted.order_by("-number").values("submitted_at")[:1]),
+    )
+
+
+def reporting_years(years=None) -> dict[int, ReportingYear]:
+    """The ReportingYear rows by year (all of them when ``years`` is None): one query."""
+    qs = ReportingYear.objects.all()
+    if years is not None:
+        qs = qs.filter(year__in=set(years))
+    return {row.year: row for row in qs}
+
+
+def deadlines_for(report, years: dict[int, ReportingYear], *, today: date | None = None) -> Deadlines:
+    """``deadlines`` for a report from ``with_submissions`` and a ``reporting_years`` dict
+    (no query)."""
+    return _deadlines_of(
+        report,
+        years.get(report.year),
+        report.first_submitted_at,
+        report.last_submitted_at,
+        today or timezone.localdate(),
+    )
+
+
+def attach_deadlines(reports, *, today: date | None = None) -> list:
+    """Set ``deadline`` on each report (annotated by ``with_submissions``); one query for the
+    years of the whole batch."""
+    reports = list(reports)
+    years = reporting_years(r.year for r in reports)
+    today = today or timezone.localdate()
+    for report in reports:
+        report.deadline = deadlines_for(report, years, today=today)
+    return reports

@@ -22,6 +22,7 @@ from reporting.models import (
     ReportLine,
     VerificationReport,
 )
+from reporting.selectors.reports import with_submissions
 from zhongwei_carbon import roles, scoping
 from zhongwei_carbon.roles import Perm, Role
 
@@ -61,6 +62,7 @@ def queue_for(user, *, status: str = "") -> list[QueueRow]:
     qs = qs.filter(status__in=statuses)
     if status in statuses:
         qs = qs.filter(status=status)
+    qs = with_submissions(qs)  # for the report's late flag (selectors.reports.attach_deadlines)
     qs = qs.select_related("enterprise__area", "agency", "current_version").prefetch_related(
         "objections"
     ).order_by("verification_due", "enterprise__name", "pk")

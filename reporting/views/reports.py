@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -70,6 +71,7 @@ def _filters(request) -> dict:
 def report_list(request):
     filters = _filters(request)
     page_obj = web.paginate(request, sel.reports_for(request.user, **filters))
+    page_obj.object_list = sel.attach_deadlines(page_obj.object_list)  # one query for the page
     enterprises = []
     if roles.has_perm(request.user, Perm.EDIT_REPORT):
         enterprises = list(
@@ -110,7 +112,21 @@ def _export_columns() -> list[Column]:
             10,
         ),
         Column(_("Submitted at"), lambda r: v(r).submitted_at if v(r) else None, 18),
+        Column(_("Report due"), lambda r: r.deadline.report_due, 12),
+        Column(_("Late"), lambda r: _("Yes") if r.deadline.late else "", 8),
+        Column(_("County check due"), lambda r: r.deadline.county_due, 12),
+        Column(
+            _("County check overdue"), lambda r: _("Yes") if r.deadline.county_overdue else "", 10
+        ),
     ]
+
+
+def _with_deadlines(reports):
+    years = sel.reporting_years()  # one query for the whole export
+    today = timezone.localdate()
+    for report in reports:
+        report.deadline = sel.deadlines_for(report, years, today=today)
+        yield report
 
 
 @web.require(Perm.VIEW_REPORT)
@@ -120,7 +136,9 @@ def report_export(request):
         filename=_("annual-reports"),
         sheet_title=_("Annual reports"),
         columns=_export_columns(),
-        rows=sel.reports_for(request.user, **_filters(request)).iterator(chunk_size=500),
+        rows=_with_deadlines(
+            sel.reports_for(request.user, **_filters(request)).iterator(chunk_size=500)
+        ),
     )
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from reporting.choices import ObjectionDecision, ReportStatus
 from reporting.forms import verification as vf
 from reporting.models import AnnualReport, Finding, Objection
+from reporting.selectors import reports as report_sel
 from reporting.selectors import verification as sel
 from reporting.services import verification as svc
 from reporting.workflow import actions_from
@@ -57,11 +58,13 @@ def verification_queue(request):
     status = request.GET.get("status", "")
     rows = sel.queue_for(request.user, status=status)
     statuses = sel.QUEUE_STATUSES if roles.is_bureau(request.user) else sel.AGENCY_QUEUE_STATUSES
+    page_obj = web.paginate(request, rows)
+    report_sel.attach_deadlines([row.report for row in page_obj.object_list])
     return render(
         request,
         T + "queue.html",
         {
-            "page_obj": web.paginate(request, rows),
+            "page_obj": page_obj,
             "statuses": [(s, ReportStatus(s).label) for s in statuses],
             "status": status,
             "is_bureau": roles.is_bureau(request.user),
