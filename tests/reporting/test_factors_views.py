@@ -274,7 +274,9 @@ def test_unchanged_edit_writes_no_event(client_as, bureau_admin):
 
 
 def test_export_has_every_table_with_exact_values(client_as, ent_b):
-    response = client_as(ent_b).get(reverse("reporting:factor_export"))
+    client = client_as(ent_b)
+    client.cookies["django_language"] = "en"  # sheet names asserted in English
+    response = client.get(reverse("reporting:factor_export"))
     assert response.status_code == 200
     wb = load_workbook(io.BytesIO(response.content), read_only=True)
     assert wb.sheetnames == ["Fuel default factors", "Emission factors", "Applicability", "Reporting years"]

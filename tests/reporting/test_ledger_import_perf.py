@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from openpyxl import Workbook
 
 from reporting.models import MonthlyLedger, MonthlyLedgerLine
@@ -119,7 +120,8 @@ def test_month_values_compared_by_value(enterprise_a, facilities, ent_a):
             ["0号机组", 2025, 1, "天然气", 3, None, None, "1.50", None, None, None, None, None, "y"],
         ]
     )
-    result = imp.ledger_import(actor=ent_a, enterprise=enterprise_a, year=2025, data=data)
+    with translation.override("en"):
+        result = imp.ledger_import(actor=ent_a, enterprise=enterprise_a, year=2025, data=data)
     assert [(e.row, e.column) for e in result.errors] == [(4, "H")]
     assert "row 2" in result.errors[0].message
 
