@@ -1,7 +1,23 @@
 from django.apps import AppConfig
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
 class AllowancesConfig(AppConfig):
     name = "allowances"
     verbose_name = _("Allowances")
+
+    def ready(self):
+        from allowances import models as m
+        from zhongwei_carbon import scoping
+
+        scoping.register(m.ComplianceCycle, public=Q())
+        scoping.register(m.Milestone, public=Q())
+        scoping.register(m.CCERProject, public=Q())
+        scoping.register(m.AllowanceAccount, area="enterprise__area", enterprise="enterprise")
+        scoping.register(m.Holding, area="account__enterprise__area", enterprise="account__enterprise")
+        scoping.register(
+            m.LedgerEntry,
+            area="holding__account__enterprise__area",
+            enterprise="holding__account__enterprise",
+        )

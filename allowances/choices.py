@@ -1,0 +1,36 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class CycleStatus(models.TextChoices):
+    PLANNING = "planning", _("Planning")
+    ALLOCATION = "allocation", _("Allocation")
+    SURRENDER = "surrender", _("Surrender")
+    CLOSED = "closed", pgettext_lazy("compliance cycle status", "Closed")
+
+
+class MilestoneKind(models.TextChoices):
+    PRE_ALLOCATION = "pre_allocation", _("Pre-allocation")
+    VERIFICATION_DUE = "verification_due", _("Verification done")
+    FINAL_ALLOCATION = "final_allocation", _("Final allocation")
+    ISSUANCE = "issuance", _("Issuance")
+    LISTS = "lists", _("Lists published")
+    SURRENDER_DEADLINE = "surrender_deadline", _("Surrender deadline")
+
+
+class UnitType(models.TextChoices):
+    CEA = "cea", _("Allowance (CEA)")
+    CCER = "ccer", _("CCER")
+
+
+class EntryKind(models.TextChoices):
+    PRE_ALLOCATION = "pre_allocation", _("Pre-allocation")
+    FINAL_ALLOCATION = "final_allocation", _("Final allocation")
+    TOP_UP = "top_up", _("Top-up")
+    TRANSFER_IN = "transfer_in", _("Transfer in")
+    TRANSFER_OUT = "transfer_out", _("Transfer out")
+    SURRENDER = "surrender", _("Surrender")
+    CANCELLATION = "cancellation", _("Cancellation")
+    NEXT_YEAR_CUT = "next_year_cut", _("Next-year cut")
+    CORRECTION = "correction", _("Correction (reversal)")
