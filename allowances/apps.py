@@ -16,6 +16,12 @@ class AllowancesConfig(AppConfig):
         scoping.register(m.CCERProject, public=Q())
         scoping.register(m.AllowanceAccount, area="enterprise__area", enterprise="enterprise")
         scoping.register(m.Holding, area="account__enterprise__area", enterprise="account__enterprise")
+        scoping.register(m.MonthlyPrice, public=Q())
+        scoping.register(m.Allocation, area="enterprise__area", enterprise="enterprise")
+        scoping.register(m.PenaltyCase, area="enterprise__area", enterprise="enterprise")
+        scoping.register(
+            m.SurrenderRequest, area="account__enterprise__area", enterprise="account__enterprise"
+        )
         scoping.register(
             m.LedgerEntry,
             area="holding__account__enterprise__area",

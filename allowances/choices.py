@@ -34,3 +34,22 @@ class EntryKind(models.TextChoices):
     CANCELLATION = "cancellation", _("Cancellation")
     NEXT_YEAR_CUT = "next_year_cut", _("Next-year cut")
     CORRECTION = "correction", _("Correction (reversal)")
+
+
+class SurrenderStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested by enterprise")
+    APPROVED = "approved", _("Approved (awaiting confirmation)")
+    CONFIRMED = "confirmed", _("Confirmed: units surrendered")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class AllocationMethod(models.TextChoices):
+    POWER_BENCHMARK = "power_benchmark", _("Power-sector benchmark")
+    INTENSITY = "intensity", _("Intensity (output × intensity)")
+
+
+class PenaltyStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DECIDED = "decided", _("Decided")
+    CLOSED = "closed", pgettext_lazy("penalty case status", "Closed")

@@ -81,6 +81,17 @@ class Perm:
     RECHECK_REPORT = "reporting.recheck_report"
     OBJECT_TO_RESULT = "reporting.object_to_result"
     DECIDE_OBJECTION = "reporting.decide_objection"
+    # allowances
+    VIEW_CYCLE = "allowances.view_cycle"
+    MANAGE_CYCLE = "allowances.manage_cycle"
+    VIEW_ACCOUNT = "allowances.view_account"
+    MANAGE_ALLOCATION = "allowances.manage_allocation"
+    POST_LEDGER = "allowances.post_ledger"  # statements, transfers, corrections (bureau)
+    REQUEST_SURRENDER = "allowances.request_surrender"
+    APPROVE_SURRENDER = "allowances.approve_surrender"
+    CONFIRM_SURRENDER = "allowances.confirm_surrender"
+    VIEW_COMPLIANCE = "allowances.view_compliance"
+    MANAGE_PENALTY = "allowances.manage_penalty"
     VIEW_VERIFICATION_QUEUE = "reporting.view_verification_queue"  # bureau; agency: its own
 
 
@@ -129,6 +140,20 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Perm.RECHECK_REPORT: frozenset({Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER}),
     Perm.OBJECT_TO_RESULT: frozenset({Role.ENTERPRISE_USER}),
     Perm.DECIDE_OBJECTION: frozenset({Role.BUREAU_ADMIN}),
+    Perm.VIEW_CYCLE: ALL_ROLES,
+    Perm.MANAGE_CYCLE: frozenset({Role.BUREAU_ADMIN}),
+    Perm.VIEW_ACCOUNT: frozenset(
+        {Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER, Role.AREA_OFFICIAL, Role.ENTERPRISE_USER}
+    ),
+    Perm.MANAGE_ALLOCATION: frozenset({Role.BUREAU_ADMIN}),
+    Perm.POST_LEDGER: frozenset({Role.BUREAU_ADMIN}),
+    Perm.REQUEST_SURRENDER: frozenset({Role.ENTERPRISE_USER}),
+    Perm.APPROVE_SURRENDER: frozenset({Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER}),
+    Perm.CONFIRM_SURRENDER: frozenset({Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER}),
+    Perm.VIEW_COMPLIANCE: frozenset(
+        {Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER, Role.AREA_OFFICIAL, Role.ENTERPRISE_USER}
+    ),
+    Perm.MANAGE_PENALTY: frozenset({Role.BUREAU_ADMIN}),
     Perm.VIEW_VERIFICATION_QUEUE: frozenset(
         {Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER, Role.AGENCY_STAFF}
     ),

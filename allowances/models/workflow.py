@@ -1,0 +1,190 @@
+"""Allocation notices, surrender requests (four eyes), monthly prices and penalty cases."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from allowances.choices import AllocationMethod, PenaltyStatus, SurrenderStatus
+from allowances.models.ledger import AllowanceAccount, ComplianceCycle
+from registry.models import Enterprise
+
+
+class Allocation(models.Model):
+    """The region's notified allocation for one enterprise and cycle, beside the portal's own
+    check value (DOMAIN.md: the region decides; the bureau imports and compares)."""
+
+    cycle = models.ForeignKey(
+        ComplianceCycle,
+        verbose_name=_("cycle"),
+        on_delete=models.PROTECT,
+        related_name="allocations",
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="allocations",
+    )
+    method = models.CharField(_("method"), max_length=20, choices=AllocationMethod.choices)
+    pre_allocation = models.BigIntegerField(_("pre-allocation (t)"), null=True, blank=True)
+    notified = models.BigIntegerField(_("notified final allocation (t)"), null=True, blank=True)
+    computed = models.BigIntegerField(_("portal check value (t)"), null=True, blank=True)
+    inputs = models.JSONField(_("inputs of the check value"), default=dict, blank=True)
+    notice_reference = models.CharField(_("notice"), max_length=120, blank=True)
+    notified_on = models.DateField(_("notified on"), null=True, blank=True)
+    objection_deadline = models.DateField(_("objection deadline"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("allocation")
+        verbose_name_plural = _("allocations")
+        ordering = ["cycle_id", "enterprise__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "enterprise"], name="allocation_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.cycle} {self.enterprise}"
+
+    @property
+    def differs(self) -> bool:
+        return (
+            self.notified is not None
+            and self.computed is not None
+            and self.notified != self.computed
+        )
+
+
+class SurrenderRequest(models.Model):
+    """An enterprise asks to surrender units; one bureau user approves, a different one
+    confirms (four eyes); only the confirmation moves units."""
+
+    account = models.ForeignKey(
+        AllowanceAccount,
+        verbose_name=_("account"),
+        on_delete=models.PROTECT,
+        related_name="surrender_requests",
+    )
+    cycle = models.ForeignKey(
+        ComplianceCycle,
+        verbose_name=_("cycle"),
+        on_delete=models.PROTECT,
+        related_name="surrender_requests",
+    )
+    cea = models.JSONField(_("allowances [(vintage, t)]"), default=list)
+    ccer = models.JSONField(_("CCER [(project id, vintage, t)]"), default=list, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=SurrenderStatus.choices,
+        default=SurrenderStatus.REQUESTED,
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("surrender request")
+        verbose_name_plural = _("surrender requests")
+        ordering = ["-requested_at"]
+        constraints = [
+            # Four eyes, also in the database: the confirming user is never the approving one.
+            models.CheckConstraint(
+                condition=Q(confirmed_by__isnull=True) | ~Q(confirmed_by=F("approved_by")),
+                name="surrender_four_eyes",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.account} {self.cycle.year} #{self.pk}"
+
+
+class MonthlyPrice(models.Model):
+    """Average market price of a month (CNY/t), for the Art. 24 fine range."""
+
+    month = models.DateField(_("month (first day)"), unique=True)
+    average_price = models.DecimalField(
+        _("average price (CNY/t)"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    source = models.CharField(_("source"), max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("monthly price")
+        verbose_name_plural = _("monthly prices")
+        ordering = ["-month"]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}: {self.average_price}"
+
+
+class PenaltyCase(models.Model):
+    """Short surrender (Interim Regulations Art. 24): fine range and next year's cut."""
+
+    cycle = models.ForeignKey(
+        ComplianceCycle,
+        verbose_name=_("cycle"),
+        on_delete=models.PROTECT,
+        related_name="penalty_cases",
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="penalty_cases",
+    )
+    tonnes_short = models.BigIntegerField(_("tonnes not surrendered"))
+    price = models.DecimalField(
+        _("average price of the month before the deadline"), max_digits=10, decimal_places=2
+    )
+    fine_min = models.DecimalField(_("fine from (CNY)"), max_digits=16, decimal_places=2)
+    fine_max = models.DecimalField(_("fine up to (CNY)"), max_digits=16, decimal_places=2)
+    fine_decided = models.DecimalField(
+        _("fine decided (CNY)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    next_year_cut = models.BigIntegerField(_("next year's allocation cut (t)"))
+    cut_applied = models.BooleanField(_("cut applied"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PenaltyStatus.choices, default=PenaltyStatus.OPEN
+    )
+    decision_document = models.FileField(
+        _("decision document"), upload_to="penalties/%Y/", blank=True
+    )
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("penalty case")
+        verbose_name_plural = _("penalty cases")
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "enterprise"], name="penalty_case_unique"),
+            models.CheckConstraint(
+                condition=Q(fine_max__gte=F("fine_min")), name="penalty_range_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} {self.cycle.year}"
