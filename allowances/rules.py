@@ -1,0 +1,354 @@
+"""Allocation, surrender and penalty rules (pure: no ORM, no request). Benchmarks, load-factor
+bands, intensities and market prices are data passed in; this module holds the formulas, the
+caps, the deadlines' reading and every rounding, each one a named function.
+
+Sources: power sector allocation plan 2023–2024 (国环规气候〔2024〕1号); MEE Measures for Carbon
+Emission Trading (trial) 2020, Art. 29 (CCER ≤ 5 % of the allowances due, not from projects
+inside the national ETS); Interim Regulations on Carbon Emission Trading (Decree 775), Art. 24
+(short surrender); DOMAIN.md "Allocation and surrender".
+
+Quantities: emissions, activity data, benchmarks and prices are ``Decimal`` (a float is a
+TypeError); allowances are whole tonnes (``int``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+# --- parameters of the regulations (each with its source) --------------------------------
+
+PRE_ALLOCATION_SHARE = Decimal("0.70")  # 国环规气候〔2024〕1号: 70 % of prior verified emissions
+SHORTFALL_CAP_SHARE = Decimal("0.20")  # 国环规气候〔2024〕1号: shortfall ≤ 20 % of verified
+CCER_SHARE = Decimal("0.05")  # Measures (trial) 2020, Art. 29: CCER ≤ 5 % of allowances due
+FINE_MIN_MULTIPLE = Decimal(5)  # Interim Regulations Art. 24: 5–10 × average price × tonnes
+FINE_MAX_MULTIPLE = Decimal(10)
+
+CNY_PRECISION = Decimal("0.01")
+RATE_PRECISION = Decimal("0.0001")  # rates as fractions to 0.01 %
+
+
+# --- the named roundings ---------------------------------------------------------------------
+
+
+def _dec(value: Decimal | int) -> Decimal:
+    if isinstance(value, float):
+        raise TypeError("allowance rules take Decimal, never float")
+    return Decimal(value)
+
+
+def _non_negative(name: str, value: Decimal | int) -> Decimal:
+    value = _dec(value)
+    if value < 0:
+        raise ValueError(f"{name} must not be negative: {value}")
+    return value
+
+
+def round_allowance(value: Decimal) -> int:
+    """Allocations are whole tonnes, rounded half up once, at the end of the formula
+    (2,476,300.4 → 2,476,300; 2,476,300.5 → 2,476,301)."""
+    return int(_dec(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def round_up_tonnes(value: Decimal) -> int:
+    """Whole tonnes rounded UP: what must be surrendered (or topped up to) is never less
+    than the verified emissions (10,573.01 → 10,574)."""
+    return int(_dec(value).quantize(Decimal(1), rounding=ROUND_CEILING))
+
+
+def round_down_tonnes(value: Decimal) -> int:
+    """Whole tonnes rounded DOWN: a cap is never exceeded (999.95 → 999)."""
+    return int(_dec(value).quantize(Decimal(1), rounding=ROUND_FLOOR))
+
+
+def round_cny(value: Decimal) -> Decimal:
+    """Money to the fen (0.01 CNY), half up."""
+    return _dec(value).quantize(CNY_PRECISION, rounding=ROUND_HALF_UP)
+
+
+# --- allocation --------------------------------------------------------------------------------
+
+Band = tuple[Decimal | None, Decimal | None, Decimal]
+
+
+def load_factor_correction(load_factor: Decimal, bands: Sequence[Band]) -> Decimal:
+    """Ff for a unit's load factor, from the plan's bands (data): each band is
+    ``(lower, upper, Ff)``, lower bound inclusive, upper bound exclusive, ``None`` for an open
+    end; load factor and bounds in the same unit. Exactly one band must match."""
+    lf = _non_negative("load factor", load_factor)
+    matches = [
+        _dec(ff)
+        for lower, upper, ff in bands
+        if (lower is None or lf >= _dec(lower)) and (upper is None or lf < _dec(upper))
+    ]
+    if len(matches) != 1:
+        raise ValueError(f"load factor {lf} matches {len(matches)} bands, expected exactly one")
+    return matches[0]
+
+
+def power_allocation(
+    *,
+    supplied_mwh: Decimal,
+    benchmark: Decimal,
+    load_factor_correction: Decimal,
+    heat_gj: Decimal,
+    heat_benchmark: Decimal,
+) -> int:
+    """A = Ae + Ah = Qe × Be × Ff + Qh × Bh (MWh × tCO2/MWh × 1 + GJ × tCO2/GJ), rounded half
+    up to whole tonnes once, after the sum (``round_allowance``)."""
+    ae = (
+        _non_negative("supplied_mwh", supplied_mwh)
+        * _non_negative("benchmark", benchmark)
+        * _non_negative("load_factor_correction", load_factor_correction)
+    )
+    ah = _non_negative("heat_gj", heat_gj) * _non_negative("heat_benchmark", heat_benchmark)
+    return round_allowance(ae + ah)
+
+
+def intensity_allocation(output: Decimal, intensity: Decimal) -> int:
+    """Generic intensity method: A = output × intensity (product unit × tCO2/unit), rounded
+    half up to whole tonnes (``round_allowance``)."""
+    return round_allowance(_non_negative("output", output) * _non_negative("intensity", intensity))
+
+
+def pre_allocation(prior_verified: Decimal, *, share: Decimal = PRE_ALLOCATION_SHARE) -> int:
+    """Pre-allocation = ``share`` (70 %, 国环规气候〔2024〕1号) × the prior year's verified
+    emissions, rounded half up to whole tonnes (``round_allowance``)."""
+    return round_allowance(_non_negative("prior_verified", prior_verified) * _dec(share))
+
+
+@dataclass(frozen=True)
+class UnitAllocation:
+    """One unit's computed allocation (whole tonnes) and verified emissions (t, Decimal)."""
+
+    allocation: int
+    verified: Decimal
+    gas: bool = False
+
+
+@dataclass(frozen=True)
+class FinalAllocation:
+    computed: int  # sum of the units' computed allocations
+    gas_top_up: int  # gas units topped up to their verified emissions
+    cap_top_up: int  # what brings the enterprise shortfall down to the cap
+
+    @property
+    def top_up(self) -> int:
+        return self.gas_top_up + self.cap_top_up
+
+    @property
+    def allocation(self) -> int:
+        return self.computed + self.top_up
+
+
+def final_allocation(
+    units: Iterable[UnitAllocation], *, cap_share: Decimal = SHORTFALL_CAP_SHARE
+) -> FinalAllocation:
+    """Final allocation of one enterprise after verification (国环规气候〔2024〕1号):
+
+    1. each gas unit is topped up to its verified emissions, in whole tonnes rounded up
+       (``round_up_tonnes``), so a gas unit never leaves a shortfall;
+    2. the enterprise shortfall, obligation − allocation (``obligation`` of the summed verified
+       emissions), may be at most ``cap_share`` (20 %) × verified emissions; the cap in whole
+       tonnes is rounded down (``round_down_tonnes``) so the remaining shortfall never exceeds
+       20 %, and the excess is topped up.
+    """
+    units = list(units)
+    computed = 0
+    gas_top_up = 0
+    verified = Decimal(0)
+    for unit in units:
+        if unit.allocation < 0:
+            raise ValueError(f"allocation must not be negative: {unit.allocation}")
+        unit_verified = _non_negative("verified", unit.verified)
+        computed += unit.allocation
+        verified += unit_verified
+        if unit.gas:
+            gas_top_up += max(0, round_up_tonnes(unit_verified) - unit.allocation)
+    shortfall = obligation(verified) - (computed + gas_top_up)
+    allowed = round_down_tonnes(verified * _dec(cap_share))
+    return FinalAllocation(computed, gas_top_up, max(0, shortfall - allowed))
+
+
+@dataclass(frozen=True)
+class AllocationMethod:
+    code: str
+    label: str  # English msgid; translated where shown
+    parameters: tuple[str, ...]  # names of the inputs, in order
+    compute: Callable[..., int]
+
+
+ALLOCATION_METHODS: dict[str, AllocationMethod] = {
+    m.code: m
+    for m in (
+        AllocationMethod(
+            "power_benchmark",
+            "Power sector benchmark (Qe × Be × Ff + Qh × Bh)",
+            ("supplied_mwh", "benchmark", "load_factor_correction", "heat_gj", "heat_benchmark"),
+            power_allocation,
+        ),
+        AllocationMethod(
+            "intensity",
+            "Intensity (output × intensity)",
+            ("output", "intensity"),
+            intensity_allocation,
+        ),
+    )
+}
+
+
+def allocate(code: str, parameters: dict[str, Decimal]) -> int:
+    """Run the allocation method ``code`` with its parameters (extra keys are ignored)."""
+    method = ALLOCATION_METHODS[code]
+    missing = [p for p in method.parameters if p not in parameters]
+    if missing:
+        raise KeyError(f"missing parameters for {code}: {missing}")
+    return method.compute(**{p: _dec(parameters[p]) for p in method.parameters})
+
+
+# --- surrender (清缴) ------------------------------------------------------------------------------
+
+
+def obligation(verified_emissions: Decimal) -> int:
+    """Surrender obligation = verified emissions in whole tonnes. The regulation says the
+    surrender equals the verified emissions; any fraction is rounded UP (``round_up_tonnes``)
+    so an obligation is never under-surrendered (10,573.36 t → 10,574)."""
+    return round_up_tonnes(_non_negative("verified_emissions", verified_emissions))
+
+
+def ccer_cap(obligation: int, *, share: Decimal = CCER_SHARE) -> int:
+    """CCER usable for an obligation: at most ``share`` (5 %, Measures Art. 29), rounded DOWN
+    to whole tonnes (``round_down_tonnes``): 19,999 → 999; 20,020 → 1,001."""
+    return round_down_tonnes(_non_negative("obligation", obligation) * _dec(share))
+
+
+def ccer_eligible(*, project_in_national_ets: bool) -> bool:
+    """Art. 29: CCER from projects inside the national ETS cannot offset."""
+    return not project_in_national_ets
+
+
+def headroom(obligation: int, ccer_used: int) -> int:
+    """CCER tonnes still usable: the cap minus what was already surrendered in CCER, never
+    below 0."""
+    return max(0, ccer_cap(obligation) - ccer_used)
+
+
+def remaining(obligation: int, surrendered_total: int) -> int:
+    """Tonnes still to surrender (CEA and CCER together), never below 0."""
+    return max(0, obligation - surrendered_total)
+
+
+NOT_DUE = "not_due"
+IN_PROGRESS = "in_progress"
+COMPLIED = "complied"
+COMPLIED_LATE = "complied_late"
+SHORT = "short"
+COMPLIANCE_STATUSES = (NOT_DUE, IN_PROGRESS, COMPLIED, COMPLIED_LATE, SHORT)
+
+
+def compliance_status(
+    obligation: int,
+    surrendered: int,
+    deadline: date | None,
+    surrendered_on: date | None,
+    today: date,
+) -> str:
+    """Status of one enterprise in one cycle. Dates are Asia/Shanghai calendar dates;
+    ``surrendered_on`` is the day the obligation was met in full (the last surrender needed).
+    A surrender ON the deadline is on time.
+
+    - complied: surrendered ≥ obligation, met on or before the deadline (a zero obligation is
+      complied);
+    - complied_late: surrendered in full, met after the deadline;
+    - short: not in full and the deadline has passed;
+    - in_progress: partly surrendered, deadline not passed;
+    - not_due: nothing surrendered and the deadline not passed (or no deadline set yet).
+    """
+    if surrendered >= obligation:
+        if obligation == 0 or deadline is None:
+            return COMPLIED
+        if surrendered_on is None:
+            raise ValueError("surrendered in full without the day it was met")
+        return COMPLIED if surrendered_on <= deadline else COMPLIED_LATE
+    if deadline is not None and today > deadline:
+        return SHORT
+    return IN_PROGRESS if surrendered > 0 else NOT_DUE
+
+
+@dataclass(frozen=True)
+class ComplianceRate:
+    due_count: int  # enterprises with an obligation > 0
+    complied_count: int  # of those, surrendered in full
+    due_tonnes: int
+    surrendered_tonnes: int  # each enterprise counted up to its obligation
+
+    @property
+    def by_count(self) -> Decimal | None:
+        return _rate(self.complied_count, self.due_count)
+
+    @property
+    def by_tonnes(self) -> Decimal | None:
+        return _rate(self.surrendered_tonnes, self.due_tonnes)
+
+
+def _rate(part: int, whole: int) -> Decimal | None:
+    if whole == 0:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(RATE_PRECISION, rounding=ROUND_HALF_UP)
+
+
+def compliance_rate(rows: Iterable[tuple[int, int]]) -> ComplianceRate:
+    """Compliance rate over ``(due, surrendered)`` rows (DOMAIN.md): by count = enterprises
+    surrendered in full ÷ enterprises due; by tonnes = tonnes surrendered ÷ tonnes due, where an
+    enterprise's surplus is not counted (min(surrendered, due)) so it cannot hide another's
+    shortfall. Rows with nothing due are left out. Rates are fractions rounded half up to
+    0.0001; ``None`` when nothing is due."""
+    due_count = complied = due_tonnes = surrendered_tonnes = 0
+    for due, surrendered in rows:
+        if due <= 0:
+            continue
+        due_count += 1
+        complied += surrendered >= due
+        due_tonnes += due
+        surrendered_tonnes += min(max(surrendered, 0), due)
+    return ComplianceRate(due_count, complied, due_tonnes, surrendered_tonnes)
+
+
+# --- penalties (Interim Regulations Art. 24) -----------------------------------------------------
+
+
+def tonnes_short(obligation: int, surrendered_total: int) -> int:
+    """Tonnes not surrendered by the deadline (what Art. 24 fines and cuts)."""
+    return remaining(obligation, surrendered_total)
+
+
+def price_month(deadline: date) -> tuple[int, int]:
+    """(year, month) whose average market price sets the fine: the month before the month of
+    the surrender deadline (deadline 31 Dec 2025 → November 2025)."""
+    if deadline.month == 1:
+        return deadline.year - 1, 12
+    return deadline.year, deadline.month - 1
+
+
+def short_surrender_fine_range(
+    tonnes_short: int, avg_price_month_before: Decimal
+) -> tuple[Decimal, Decimal]:
+    """Art. 24: a fine of 5–10 × the average market price of the month before the deadline
+    (CNY/t) × the tonnes not surrendered; (min, max) in CNY rounded half up to 0.01
+    (``round_cny``)."""
+    base = _non_negative("tonnes_short", tonnes_short) * _non_negative(
+        "avg_price_month_before", avg_price_month_before
+    )
+    return round_cny(base * FINE_MIN_MULTIPLE), round_cny(base * FINE_MAX_MULTIPLE)
+
+
+def next_year_cut(tonnes_short: int) -> int:
+    """Art. 24: next year's allocation is cut by the same tonnes not surrendered (whole
+    tonnes, as ``tonnes_short`` gives them)."""
+    if not isinstance(tonnes_short, int):
+        raise TypeError("tonnes short are whole tonnes (int)")
+    if tonnes_short < 0:
+        raise ValueError(f"tonnes_short must not be negative: {tonnes_short}")
+    return tonnes_short
