@@ -27,6 +27,15 @@ NAV_GROUPS = [
         ],
     ),
     (
+        _("Allowances"),
+        [
+            (_("Compliance cycles"), "allowances:cycle_list", Perm.VIEW_CYCLE),
+            (_("Allowance accounts"), "allowances:account_list", Perm.VIEW_ACCOUNT),
+            (_("Surrenders"), "allowances:surrender_list", Perm.VIEW_ACCOUNT),
+            (_("Compliance"), "allowances:compliance", Perm.VIEW_COMPLIANCE),
+        ],
+    ),
+    (
         _("Administration"),
         [
             (_("Agencies"), "verifiers:agency_list", Perm.VIEW_AGENCY),

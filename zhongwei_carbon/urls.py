@@ -16,6 +16,7 @@ urlpatterns = [
     path("registry/", include("registry.urls")),
     path("agencies/", include("verifiers.urls")),
     path("reporting/", include("reporting.urls")),
+    path("allowances/", include("allowances.urls")),
     path("public/disclosure/", include("reporting.public_urls")),
     path("public/", include("registry.public_urls")),
     path("api/v1/", include("zhongwei_carbon.api_urls")),
