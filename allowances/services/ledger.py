@@ -1,0 +1,244 @@
+"""Moving allowance units: every movement is an append-only ledger entry plus the update of
+the holding it belongs to, in one transaction, with the holdings locked in primary-key order
+(so concurrent movements queue instead of deadlocking) and a refusal when any holding would
+go below zero (the database CHECK backs it). DESIGN.md §4.4."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils.translation import gettext as _
+
+from allowances import rules
+from allowances.choices import EntryKind, UnitType
+from allowances.models import AllowanceAccount, CCERProject, ComplianceCycle, Holding, LedgerEntry
+from zhongwei_carbon import events
+
+
+@dataclass(frozen=True)
+class Movement:
+    account: AllowanceAccount
+    unit_type: str
+    vintage: int
+    quantity: int  # signed: positive in, negative out
+    kind: str
+    project: CCERProject | None = None
+    serial_start: int | None = None
+    serial_end: int | None = None
+    reverses: LedgerEntry | None = None
+
+    @property
+    def key(self):
+        return (
+            self.account.pk,
+            self.unit_type,
+            self.vintage,
+            self.project.pk if self.project else None,
+        )
+
+
+def account_for(enterprise) -> AllowanceAccount:
+    account, _created = AllowanceAccount.objects.get_or_create(enterprise=enterprise)
+    return account
+
+
+def _lock_holdings(movements: list[Movement]) -> dict[tuple, Holding]:
+    # sorted, so two transactions creating the same new holdings insert them in one order
+    # (an insert waits on another's uncommitted insert of the same key)
+    keys = sorted({m.key for m in movements}, key=lambda k: (k[0], k[1], k[2], k[3] or 0))
+    Holding.objects.bulk_create(
+        [Holding(account_id=a, unit_type=u, vintage=v, project_id=p) for a, u, v, p in keys],
+        ignore_conflicts=True,
+    )
+    wanted = defaultdict(list)
+    for a, u, v, p in keys:
+        wanted[a].append((u, v, p))
+    rows = (
+        Holding.objects.select_for_update()
+        .filter(account_id__in=wanted)
+        .order_by("pk")  # one global order: no deadlocks between concurrent movements
+    )
+    return {
+        (h.account_id, h.unit_type, h.vintage, h.project_id): h
+        for h in rows
+        if (h.unit_type, h.vintage, h.project_id) in wanted[h.account_id]
+    }
+
+
+@transaction.atomic
+def post(
+    *, actor, movements: list[Movement], cycle: ComplianceCycle | None = None, reference: str = ""
+) -> list[LedgerEntry]:
+    """Apply all ``movements`` or none. Refuses zero quantities, CEA with a project, CCER
+    without one, and any holding that would go below zero."""
+    if not movements:
+        raise ValidationError(_("Nothing to move."))
+    for m in movements:
+        if m.quantity == 0:
+            raise ValidationError(_("A movement of zero tonnes is not allowed."))
+        if (m.unit_type == UnitType.CCER) != (m.project is not None):
+            raise ValidationError(_("CCER units need their project; allowances have none."))
+    holdings = _lock_holdings(movements)
+    delta: dict[tuple, int] = defaultdict(int)
+    for m in movements:
+        delta[m.key] += m.quantity
+    for key, change in delta.items():
+        holding = holdings[key]
+        if holding.quantity + change < 0:
+            raise ValidationError(
+                _("Not enough units: %(held)s t held, %(needed)s t needed (%(what)s %(vintage)s).")
+                % {
+                    "held": holding.quantity,
+                    "needed": -change,
+                    "what": UnitType(holding.unit_type).label,
+                    "vintage": holding.vintage,
+                }
+            )
+    entries = LedgerEntry.objects.bulk_create(
+        [
+            LedgerEntry(
+                holding=holdings[m.key],
+                cycle=cycle,
+                kind=m.kind,
+                quantity=m.quantity,
+                serial_start=m.serial_start,
+                serial_end=m.serial_end,
+                reverses=m.reverses,
+                reference=reference,
+                actor=actor,
+            )
+            for m in movements
+        ]
+    )
+    for key, change in delta.items():
+        holding = holdings[key]
+        holding.quantity += change
+        holding.save(update_fields=["quantity"])
+    for account in {m.account for m in movements}:
+        moved = [m for m in movements if m.account == account]
+        events.record(
+            actor=actor,
+            verb="allowances.posted",
+            target=account,
+            message=_("%(n)d ledger entries posted (%(kinds)s).")
+            % {
+                "n": len(moved),
+                "kinds": ", ".join(sorted({str(EntryKind(m.kind).label) for m in moved})),
+            },
+            data={"reference": reference, "net": sum(m.quantity for m in moved)},
+        )
+    return entries
+
+
+def allocate(
+    *, actor, account, cycle, vintage: int, quantity: int, kind=EntryKind.FINAL_ALLOCATION
+):
+    if quantity <= 0:
+        raise ValidationError(_("An allocation must be a positive number of tonnes."))
+    return post(
+        actor=actor,
+        movements=[Movement(account, UnitType.CEA, vintage, quantity, kind)],
+        cycle=cycle,
+        reference=f"{kind}:{cycle.year}",
+    )
+
+
+def transfer(
+    *, actor, source, target, unit_type, vintage, quantity: int, project=None, reference=""
+):
+    """Units from one account to another (a trade recorded from the registry statement)."""
+    if quantity <= 0:
+        raise ValidationError(_("A transfer must be a positive number of tonnes."))
+    if source.pk == target.pk:
+        raise ValidationError(_("Source and target accounts are the same."))
+    return post(
+        actor=actor,
+        movements=[
+            Movement(source, unit_type, vintage, -quantity, EntryKind.TRANSFER_OUT, project),
+            Movement(target, unit_type, vintage, quantity, EntryKind.TRANSFER_IN, project),
+        ],
+        reference=reference,
+    )
+
+
+def surrendered(account, cycle) -> tuple[int, int]:
+    """(CEA, CCER) tonnes surrendered for ``cycle`` so far (positive numbers)."""
+    rows = (
+        LedgerEntry.objects.filter(holding__account=account, cycle=cycle)
+        .filter(
+            Q(kind=EntryKind.SURRENDER)
+            | Q(kind=EntryKind.CORRECTION, reverses__kind=EntryKind.SURRENDER)
+        )
+        .values("holding__unit_type")
+        .annotate(total=Sum("quantity"))
+    )
+    totals = {r["holding__unit_type"]: -r["total"] for r in rows}
+    return totals.get(UnitType.CEA, 0), totals.get(UnitType.CCER, 0)
+
+
+@transaction.atomic
+def surrender(*, actor, account, cycle, obligation: int, cea=(), ccer=()):
+    """Surrender CEA ``[(vintage, t)]`` and CCER ``[(project, vintage, t)]`` for ``cycle``.
+
+    The account row is locked first, so two surrenders of one enterprise are serialised and
+    the CCER cap (≤ 5 % of the obligation, Measures Art. 29) holds across them."""
+    AllowanceAccount.objects.select_for_update().get(pk=account.pk)
+    ccer_total = sum(q for _p, _v, q in ccer)
+    if any(q <= 0 for _v, q in cea) or any(q <= 0 for _p, _v, q in ccer):
+        raise ValidationError(_("Surrendered quantities must be positive."))
+    for project, _v, _q in ccer:
+        if project.inside_national_ets:
+            raise ValidationError(
+                _(
+                    "CCER units of %(project)s come from a project inside the national ETS and cannot offset."
+                )
+                % {"project": project}
+            )
+    _cea_done, ccer_done = surrendered(account, cycle)
+    cap = rules.ccer_cap(obligation)
+    if ccer_done + ccer_total > cap:
+        raise ValidationError(
+            _("CCER offsets are limited to %(cap)s t for this cycle; %(done)s t already used.")
+            % {"cap": cap, "done": ccer_done}
+        )
+    movements = [Movement(account, UnitType.CEA, v, -q, EntryKind.SURRENDER) for v, q in cea]
+    movements += [
+        Movement(account, UnitType.CCER, v, -q, EntryKind.SURRENDER, p) for p, v, q in ccer
+    ]
+    return post(actor=actor, movements=movements, cycle=cycle, reference=f"surrender:{cycle.year}")
+
+
+@transaction.atomic
+def reverse(*, actor, entry: LedgerEntry, reason: str):
+    """A correction: a new entry with the opposite quantity; the original stays."""
+    if not reason.strip():
+        raise ValidationError(_("A correction needs a reason."))
+    if entry.kind == EntryKind.CORRECTION:
+        # a reversal of a reversal would escape ``surrendered`` (and the CCER cap)
+        raise ValidationError(_("A correction cannot itself be reversed; post a new entry."))
+    # lock the holding first: two concurrent reversals of one entry queue here and the
+    # second is refused below instead of failing on the unique ``reverses``
+    Holding.objects.select_for_update().get(pk=entry.holding_id)
+    if LedgerEntry.objects.filter(reverses=entry).exists():
+        raise ValidationError(_("This entry has already been reversed."))
+    holding = entry.holding
+    movement = Movement(
+        holding.account,
+        holding.unit_type,
+        holding.vintage,
+        -entry.quantity,
+        EntryKind.CORRECTION,
+        holding.project,
+        reverses=entry,
+    )
+    (new,) = post(
+        actor=actor,
+        movements=[movement],
+        cycle=entry.cycle,
+        reference=f"reverses:{entry.pk} {reason}"[:120],
+    )
+    return new
