@@ -7,6 +7,30 @@ app_name = "allowances"
 urlpatterns = []
 
 # --- compliance cycles and milestones (allowances/views/cycles.py) ---
+from allowances.views import cycles as cycle_views  # noqa: E402
+
+urlpatterns += [
+    path("cycles/", cycle_views.cycle_list, name="cycle_list"),
+    path("cycles/new/", cycle_views.cycle_create, name="cycle_create"),
+    path("cycles/<int:year>/", cycle_views.cycle_detail, name="cycle_detail"),
+    path("cycles/<int:year>/edit/", cycle_views.cycle_edit, name="cycle_edit"),
+    path("cycles/<int:year>/milestones/new/", cycle_views.milestone_create, name="milestone_create"),
+    path("milestones/<int:pk>/edit/", cycle_views.milestone_edit, name="milestone_edit"),
+]
+# --- end compliance cycles ---
 # --- accounts, balances and ledger entries (allowances/views/accounts.py) ---
+from allowances.views import accounts as account_views  # noqa: E402
+
+urlpatterns += [
+    path("accounts/", account_views.account_list, name="account_list"),
+    path("accounts/export/", account_views.account_export, name="account_export"),
+    path("accounts/<int:pk>/", account_views.account_detail, name="account_detail"),
+    path(
+        "accounts/<int:pk>/entries/export/",
+        account_views.account_entries_export,
+        name="account_entries_export",
+    ),
+]
+# --- end accounts ---
 # --- surrender requests, four eyes (allowances/views/surrender.py) ---
 # --- compliance status and rates (allowances/views/compliance.py) ---
