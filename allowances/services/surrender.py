@@ -1,0 +1,195 @@
+"""Surrender requests (清缴) with four eyes (issue 5 §4): the enterprise requests, one bureau
+user approves, a DIFFERENT bureau user confirms, and only the confirmation moves units
+(``allowances.services.ledger.surrender``). The database CHECK ``surrender_four_eyes`` backs
+the rule that nobody confirms their own approval."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from allowances.choices import SurrenderStatus, UnitType
+from allowances.models import CCERProject, Holding, SurrenderRequest
+from allowances.selectors import compliance as sel
+from allowances.services import ledger
+from zhongwei_carbon import events, roles, scoping
+from zhongwei_carbon.roles import Perm
+
+S = SurrenderStatus
+
+
+def _check(actor, action: str, obj) -> None:
+    if not roles.has_perm(actor, action) or not scoping.can(actor, action, obj):
+        raise PermissionDenied
+
+
+def _clean_lines(cea, ccer) -> tuple[list[list[int]], list[list[int]]]:
+    """Normalise ``cea`` ``[(vintage, t)]`` and ``ccer`` ``[(project id, vintage, t)]`` to ints,
+    dropping zero rows; refuses negatives."""
+    errors = {}
+    cea_rows, ccer_rows = [], []
+    for vintage, tonnes in cea:
+        if int(tonnes) < 0:
+            errors["cea"] = _("Quantities must not be negative.")
+        elif int(tonnes):
+            cea_rows.append([int(vintage), int(tonnes)])
+    for project, vintage, tonnes in ccer:
+        if int(tonnes) < 0:
+            errors["ccer"] = _("Quantities must not be negative.")
+        elif int(tonnes):
+            ccer_rows.append([getattr(project, "pk", project), int(vintage), int(tonnes)])
+    if errors:
+        raise ValidationError(errors)
+    if not cea_rows and not ccer_rows:
+        raise ValidationError({"cea": _("Enter the tonnes to surrender.")})
+    return cea_rows, ccer_rows
+
+
+def check_request(account, cycle, cea_rows, ccer_rows) -> None:
+    """Against current holdings and the CCER headroom; field errors on ``cea`` / ``ccer``."""
+    held = {
+        (h.unit_type, h.vintage, h.project_id): h.quantity
+        for h in Holding.objects.filter(account=account)
+    } if account.pk else {}
+    wanted = defaultdict(int)
+    for vintage, tonnes in cea_rows:
+        wanted[(UnitType.CEA, vintage, None)] += tonnes
+    for project, vintage, tonnes in ccer_rows:
+        wanted[(UnitType.CCER, vintage, project)] += tonnes
+    errors = defaultdict(list)
+    for (unit_type, vintage, project), tonnes in wanted.items():
+        if tonnes > held.get((unit_type, vintage, project), 0):
+            errors[unit_type].append(
+                _("Only %(held)s t of vintage %(vintage)s held; %(wanted)s t requested.")
+                % {"held": held.get((unit_type, vintage, project), 0), "vintage": vintage,
+                   "wanted": tonnes}
+            )
+    projects = CCERProject.objects.in_bulk({p for p, _v, _t in ccer_rows})
+    for project_id, _v, _t in ccer_rows:
+        project = projects.get(project_id)
+        if project is None or project.inside_national_ets:
+            errors["ccer"].append(
+                _("CCER units of %(project)s cannot offset (project inside the national ETS).")
+                % {"project": project or project_id}
+            )
+    totals = sel.totals(account, cycle)
+    ccer_total = sum(t for _p, _v, t in ccer_rows)
+    if ccer_total > totals.headroom:
+        errors["ccer"].append(
+            _("CCER is limited to %(cap)s t (5 %% of %(due)s t); %(done)s t already used, "
+              "%(headroom)s t left, %(wanted)s t requested.")
+            % {"cap": totals.cap, "due": totals.due, "done": totals.ccer_done,
+               "headroom": totals.headroom, "wanted": ccer_total}
+        )
+    if errors:
+        raise ValidationError(dict(errors))
+
+
+@transaction.atomic
+def surrender_request(*, actor, account, cycle, cea=(), ccer=()) -> SurrenderRequest:
+    """The enterprise asks to surrender CEA ``[(vintage, t)]`` and CCER ``[(project, vintage,
+    t)]`` for ``cycle``; nothing moves until a second bureau user confirms."""
+    _check(actor, Perm.REQUEST_SURRENDER, account.enterprise)
+    cea_rows, ccer_rows = _clean_lines(cea, ccer)
+    if account.pk is None:
+        account = ledger.account_for(account.enterprise)
+    check_request(account, cycle, cea_rows, ccer_rows)
+    request = SurrenderRequest(
+        account=account, cycle=cycle, cea=cea_rows, ccer=ccer_rows, requested_by=actor
+    )
+    request.full_clean()
+    request.save()
+    events.record(
+        actor=actor,
+        verb="allowances.surrender_requested",
+        target=request,
+        message=_("Surrender requested: %(cea)s t allowances, %(ccer)s t CCER.")
+        % {"cea": request_tonnes(request)[0], "ccer": request_tonnes(request)[1]},
+        data={"cea": cea_rows, "ccer": ccer_rows},
+    )
+    return request
+
+
+def request_tonnes(request) -> tuple[int, int]:
+    return sum(t for _v, t in request.cea), sum(t for _p, _v, t in request.ccer)
+
+
+def _locked(request, *, allowed: tuple[str, ...]) -> SurrenderRequest:
+    locked = SurrenderRequest.objects.select_for_update().select_related(
+        "account__enterprise", "cycle"
+    ).get(pk=request.pk)
+    if locked.status not in allowed:
+        raise ValidationError(
+            _("Not possible while the request is '%(status)s'.")
+            % {"status": locked.get_status_display()}
+        )
+    return locked
+
+
+def _save(request, actor, verb, message, fields):
+    request.full_clean()
+    request.save(update_fields=fields)
+    events.record(actor=actor, verb=verb, target=request, message=message,
+                  data={"status": request.status})
+    return request
+
+
+@transaction.atomic
+def surrender_approve(*, actor, request) -> SurrenderRequest:
+    _check(actor, Perm.APPROVE_SURRENDER, request)
+    request = _locked(request, allowed=(S.REQUESTED,))
+    request.status, request.approved_by, request.approved_at = S.APPROVED, actor, timezone.now()
+    return _save(request, actor, "allowances.surrender_approved",
+                 _("Surrender approved; a second bureau user confirms it."),
+                 ["status", "approved_by", "approved_at"])
+
+
+@transaction.atomic
+def surrender_confirm(*, actor, request) -> SurrenderRequest:
+    """A different bureau user confirms; the units move now. If they are no longer there the
+    confirmation fails with the ledger's error and the request stays approved."""
+    _check(actor, Perm.CONFIRM_SURRENDER, request)
+    request = _locked(request, allowed=(S.APPROVED,))
+    if request.approved_by_id == actor.pk:
+        raise ValidationError(
+            _("Four eyes: the user who approved this surrender cannot also confirm it.")
+        )
+    obligation = sel.obligation_of(request.account.enterprise, request.cycle) or 0
+    projects = CCERProject.objects.in_bulk({p for p, _v, _t in request.ccer})
+    ledger.surrender(
+        actor=actor,
+        account=request.account,
+        cycle=request.cycle,
+        obligation=obligation,
+        cea=[(v, t) for v, t in request.cea],
+        ccer=[(projects[p], v, t) for p, v, t in request.ccer],
+    )
+    request.status, request.confirmed_by, request.confirmed_at = S.CONFIRMED, actor, timezone.now()
+    return _save(request, actor, "allowances.surrender_confirmed",
+                 _("Surrender confirmed: the units were surrendered."),
+                 ["status", "confirmed_by", "confirmed_at"])
+
+
+@transaction.atomic
+def surrender_reject(*, actor, request, reason: str) -> SurrenderRequest:
+    _check(actor, Perm.APPROVE_SURRENDER, request)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give a reason for the rejection.")})
+    request = _locked(request, allowed=(S.REQUESTED, S.APPROVED))
+    request.status, request.note = S.REJECTED, reason.strip()[:500]
+    return _save(request, actor, "allowances.surrender_rejected",
+                 _("Surrender rejected: %(reason)s") % {"reason": request.note},
+                 ["status", "note"])
+
+
+@transaction.atomic
+def surrender_withdraw(*, actor, request) -> SurrenderRequest:
+    _check(actor, Perm.REQUEST_SURRENDER, request)
+    request = _locked(request, allowed=(S.REQUESTED, S.APPROVED))
+    request.status = S.WITHDRAWN
+    return _save(request, actor, "allowances.surrender_withdrawn",
+                 _("Surrender withdrawn by the enterprise."), ["status"])
