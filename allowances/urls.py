@@ -33,4 +33,25 @@ urlpatterns += [
 ]
 # --- end accounts ---
 # --- surrender requests, four eyes (allowances/views/surrender.py) ---
+from allowances.views import surrender as surrender_views  # noqa: E402
+
+urlpatterns += [
+    path("surrenders/", surrender_views.surrender_list, name="surrender_list"),
+    path("surrenders/new/", surrender_views.surrender_new, name="surrender_new"),
+    path("surrenders/<int:pk>/", surrender_views.surrender_detail, name="surrender_detail"),
+    path("surrenders/<int:pk>/approve/", surrender_views.surrender_approve, name="surrender_approve"),
+    path("surrenders/<int:pk>/confirm/", surrender_views.surrender_confirm, name="surrender_confirm"),
+    path("surrenders/<int:pk>/reject/", surrender_views.surrender_reject, name="surrender_reject"),
+    path(
+        "surrenders/<int:pk>/withdraw/", surrender_views.surrender_withdraw, name="surrender_withdraw"
+    ),
+]
+# --- end surrender requests ---
 # --- compliance status and rates (allowances/views/compliance.py) ---
+from allowances.views import compliance as compliance_views  # noqa: E402
+
+urlpatterns += [
+    path("compliance/", compliance_views.compliance, name="compliance"),
+    path("compliance/export/", compliance_views.compliance_export, name="compliance_export"),
+]
+# --- end compliance ---
