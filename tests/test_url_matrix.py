@@ -120,6 +120,13 @@ FILE_VERIFICATION_PDF = rule(
 # --- end checked file downloads ---
 
 
+# --- allowances: compliance cycles and accounts (account_a: enterprise_a's account) ---
+CYCLE_VIEW = LOGGED_IN
+ACCOUNT_LIST = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=LOGIN)
+ACCOUNT_A = ENTERPRISE_A
+# --- end allowances: compliance cycles and accounts ---
+
+
 def _k(**kw):
     return lambda ctx: {k: (v(ctx) if callable(v) else v) for k, v in kw.items()}
 
@@ -268,6 +275,18 @@ RULES = {
         VERIFY_VIEW,
     ),
     # --- end checked file downloads ---
+    # --- allowances: compliance cycles and accounts ---
+    "allowances:cycle_list": (NO_ARGS, CYCLE_VIEW),
+    "allowances:cycle_create": (NO_ARGS, ADMIN_ONLY),
+    "allowances:cycle_detail": (_k(year=_obj("cycle_x", "year")), CYCLE_VIEW),
+    "allowances:cycle_edit": (_k(year=_obj("cycle_x", "year")), ADMIN_ONLY),
+    "allowances:milestone_create": (_k(year=_obj("cycle_x", "year")), ADMIN_ONLY),
+    "allowances:milestone_edit": (_k(pk=_obj("milestone_x")), ADMIN_ONLY),
+    "allowances:account_list": (NO_ARGS, ACCOUNT_LIST),
+    "allowances:account_export": (NO_ARGS, ACCOUNT_LIST),
+    "allowances:account_detail": (_k(pk=_obj("account_a")), ACCOUNT_A),
+    "allowances:account_entries_export": (_k(pk=_obj("account_a")), ACCOUNT_A),
+    # --- end allowances: compliance cycles and accounts ---
 }
 
 
@@ -377,6 +396,21 @@ def _files_ctx(c):
     return {"files_evidence": evidence}
 
 
+def _cycles_accounts_ctx(enterprise):
+    """allowances: cycle_x (2025) with one milestone, and enterprise_a's account."""
+    from datetime import date
+
+    from allowances.models import AllowanceAccount, ComplianceCycle, Milestone
+
+    # get_or_create: other allowance blocks may need the same cycle and account
+    cycle, _ = ComplianceCycle.objects.get_or_create(year=2025, defaults={"name": "2025"})
+    milestone, _ = Milestone.objects.get_or_create(
+        cycle=cycle, kind="surrender_deadline", defaults={"due_date": date(2026, 12, 31)}
+    )
+    account, _ = AllowanceAccount.objects.get_or_create(enterprise=enterprise)
+    return {"cycle_x": cycle, "milestone_x": milestone, "account_a": account}
+
+
 @pytest.fixture
 def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     facility = f.FacilityFactory(enterprise=enterprise_a)
@@ -432,6 +466,8 @@ def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     }
     # --- reporting: checked file downloads ---
     c.update(_files_ctx(c))
+    # --- allowances: compliance cycles and accounts ---
+    c.update(_cycles_accounts_ctx(enterprise_a))
     return c
 
 
