@@ -1,0 +1,169 @@
+"""Surrender with four eyes (issue 5 §4): request form with the CCER cap at its boundary,
+approve / confirm by two different bureau users (service and DB CHECK), balances by hand,
+scoping (404 / 403) and a failed confirmation that leaves the request approved."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from allowances.choices import EntryKind, MilestoneKind, UnitType
+from allowances.models import CCERProject, ComplianceCycle, Holding, Milestone, SurrenderRequest
+from allowances.services import ledger
+from allowances.services import surrender as svc
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup(enterprise_a, bureau_admin):
+    """enterprise_a: verified 2024 emissions 20,020.40 t → obligation 20,021 t → CCER cap
+    floor(1,001.05) = 1,001 t. Holds 30,000 t CEA 2024 and 2,000 t CCER 2023."""
+    cycle = ComplianceCycle.objects.create(year=2024, name="2024")
+    Milestone.objects.create(
+        cycle=cycle, kind=MilestoneKind.SURRENDER_DEADLINE, due_date=date(2099, 12, 31)
+    )
+    f.EmissionRecordFactory(enterprise=enterprise_a, year=2024, emissions_tco2e=Decimal("20020.40"))
+    account = ledger.account_for(enterprise_a)
+    ledger.allocate(actor=bureau_admin, account=account, cycle=cycle, vintage=2024, quantity=30000)
+    project = CCERProject.objects.create(code="CCER-ZW-1", name="中卫光伏")
+    ledger.post(
+        actor=bureau_admin,
+        movements=[ledger.Movement(account, UnitType.CCER, 2023, 2000, EntryKind.TRANSFER_IN, project)],
+    )
+    cea = Holding.objects.get(account=account, unit_type=UnitType.CEA)
+    ccer = Holding.objects.get(account=account, unit_type=UnitType.CCER)
+    return {"cycle": cycle, "account": account, "project": project, "cea": cea, "ccer": ccer}
+
+
+def qty(holding):
+    holding.refresh_from_db()
+    return holding.quantity
+
+
+def new_url():
+    return reverse("allowances:surrender_new") + "?cycle=2024"
+
+
+def test_ccer_cap_at_the_boundary_through_the_form(setup, ent_a, client_as):
+    client = client_as(ent_a)
+    fields = {f"h_{setup['cea'].pk}": "19020", f"h_{setup['ccer'].pk}": "1002"}
+    response = client.post(new_url(), fields)
+    assert response.status_code == 200
+    assert f"h_{setup['ccer'].pk}" in response.context["form"].errors
+    assert not SurrenderRequest.objects.exists()
+
+    fields[f"h_{setup['ccer'].pk}"] = "1001"
+    response = client.post(new_url(), fields)
+    assert response.status_code == 302
+    request = SurrenderRequest.objects.get()
+    assert request.cea == [[2024, 19020]]
+    assert request.ccer == [[setup["project"].pk, 2023, 1001]]
+    assert request.status == "requested"
+    assert qty(setup["cea"]) == 30000  # nothing moves before confirmation
+
+
+def test_more_than_held_is_a_field_error(setup, ent_a, client_as):
+    response = client_as(ent_a).post(new_url(), {f"h_{setup['cea'].pk}": "30001"})
+    assert f"h_{setup['cea'].pk}" in response.context["form"].errors
+    assert not SurrenderRequest.objects.exists()
+    with pytest.raises(ValidationError) as exc:
+        svc.surrender_request(actor=ent_a, account=setup["account"], cycle=setup["cycle"],
+                              cea=[(2024, 30001)])
+    assert "cea" in exc.value.error_dict
+
+
+def test_live_totals(setup, ent_a, client_as):
+    response = client_as(ent_a).post(
+        new_url(), {f"h_{setup['cea'].pk}": "5000", f"h_{setup['ccer'].pk}": "300"},
+        HTTP_HX_REQUEST="true",
+    )
+    totals = response.context["totals"]
+    assert (totals.obligation, totals.done, totals.headroom) == (20021, 0, 1001)
+    assert totals.remaining_after == 20021 - 5300  # 14,721
+    assert totals.headroom_after == 701
+    assert not SurrenderRequest.objects.exists()
+
+
+def request_of(setup, ent_a, cea=19020, ccer=1001):
+    return svc.surrender_request(
+        actor=ent_a, account=setup["account"], cycle=setup["cycle"],
+        cea=[(2024, cea)], ccer=[(setup["project"], 2023, ccer)],
+    )
+
+
+def test_four_eyes_and_exact_movement(setup, ent_a, bureau_admin, bureau_reviewer):
+    request = request_of(setup, ent_a)
+    svc.surrender_approve(actor=bureau_admin, request=request)
+    with pytest.raises(ValidationError):
+        svc.surrender_confirm(actor=bureau_admin, request=request)
+    request.refresh_from_db()
+    assert request.status == "approved" and request.confirmed_by is None
+    assert qty(setup["cea"]) == 30000
+
+    svc.surrender_confirm(actor=bureau_reviewer, request=request)
+    request.refresh_from_db()
+    assert request.status == "confirmed" and request.confirmed_by == bureau_reviewer
+    assert qty(setup["cea"]) == 30000 - 19020 == 10980
+    assert qty(setup["ccer"]) == 2000 - 1001 == 999
+    assert ledger.surrendered(setup["account"], setup["cycle"]) == (19020, 1001)
+
+
+def test_db_check_refuses_confirmer_equal_to_approver(setup, ent_a, bureau_admin):
+    request = request_of(setup, ent_a)
+    svc.surrender_approve(actor=bureau_admin, request=request)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SurrenderRequest.objects.filter(pk=request.pk).update(confirmed_by=bureau_admin)
+
+
+def test_confirm_fails_cleanly_when_units_are_gone(
+    setup, ent_a, enterprise_b, bureau_admin, bureau_reviewer
+):
+    request = request_of(setup, ent_a, cea=19020, ccer=0)
+    svc.surrender_approve(actor=bureau_admin, request=request)
+    ledger.transfer(actor=bureau_admin, source=setup["account"],
+                    target=ledger.account_for(enterprise_b), unit_type=UnitType.CEA,
+                    vintage=2024, quantity=20000)
+    with pytest.raises(ValidationError):
+        svc.surrender_confirm(actor=bureau_reviewer, request=request)
+    request.refresh_from_db()
+    assert request.status == "approved"
+    assert qty(setup["cea"]) == 10000
+
+
+def test_reject_needs_reason_and_withdraw(setup, ent_a, bureau_admin):
+    request = request_of(setup, ent_a)
+    with pytest.raises(ValidationError):
+        svc.surrender_reject(actor=bureau_admin, request=request, reason="  ")
+    svc.surrender_withdraw(actor=ent_a, request=request)
+    request.refresh_from_db()
+    assert request.status == "withdrawn"
+    with pytest.raises(ValidationError):
+        svc.surrender_approve(actor=bureau_admin, request=request)
+
+
+def test_roles_and_scope(setup, ent_a, ent_b, official_a, bureau_admin, client_as):
+    request = request_of(setup, ent_a)
+    with pytest.raises(PermissionDenied):
+        svc.surrender_approve(actor=official_a, request=request)
+    with pytest.raises(PermissionDenied):
+        svc.surrender_withdraw(actor=ent_b, request=request)
+    approve = reverse("allowances:surrender_approve", kwargs={"pk": request.pk})
+    assert client_as(official_a).post(approve).status_code == 403
+    detail = reverse("allowances:surrender_detail", kwargs={"pk": request.pk})
+    assert client_as(ent_b).get(detail).status_code == 404
+    withdraw = reverse("allowances:surrender_withdraw", kwargs={"pk": request.pk})
+    assert client_as(ent_b).post(withdraw).status_code == 404
+    request.refresh_from_db()
+    assert request.status == "requested"
+    # the bureau approves through the page; the same user then cannot confirm
+    assert client_as(bureau_admin).post(approve).status_code == 302
+    confirm = reverse("allowances:surrender_confirm", kwargs={"pk": request.pk})
+    client_as(bureau_admin).post(confirm)
+    request.refresh_from_db()
+    assert request.status == "approved"
+    assert qty(setup["cea"]) == 30000
