@@ -1,0 +1,164 @@
+"""Demo data of the allowances app: compliance cycles, accounts, allocations and CCER units.
+Loaded by ``manage.py seed_demo`` after the registry and reporting demo data; idempotent
+(every row is found by its natural key, a ledger entry by account, cycle and kind, or by its
+reference, before anything is posted).
+
+Dates: DOMAIN.md's "typical year (2025 cycle)" — pre-allocation 20 Apr, verification done
+30 Jun, final allocation 31 Jul, issuance 20 Aug, lists 31 Oct, surrender 31 Dec. The 2025
+cycle surrenders the 2025 emissions, which are reported and verified in 2026, so its
+milestones fall in 2026 (and the closed 2024 cycle's in 2025).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from allowances import rules
+from allowances.choices import CycleStatus, EntryKind, MilestoneKind, UnitType
+from allowances.models import CCERProject, ComplianceCycle, LedgerEntry, Milestone
+from allowances.services import cycles, ledger
+from registry.choices import ListChange, ListStatus, RecordSource
+from registry.models import EmissionRecord, KeyEmitterListEntry
+
+CYCLE_YEAR = 2025
+MILESTONE_DAYS = [
+    (MilestoneKind.PRE_ALLOCATION, 4, 20),
+    (MilestoneKind.VERIFICATION_DUE, 6, 30),
+    (MilestoneKind.FINAL_ALLOCATION, 7, 31),
+    (MilestoneKind.ISSUANCE, 8, 20),
+    (MilestoneKind.LISTS, 10, 31),
+    (MilestoneKind.SURRENDER_DEADLINE, 12, 31),
+]
+CYCLES = [
+    (2024, "2024年度履约周期", CycleStatus.CLOSED),
+    (2025, "2025年度履约周期", CycleStatus.SURRENDER),
+]
+# The demo's computed allocation of a year: 95 % of the verified emissions (a stand-in for the
+# benchmark / intensity methods, which need plan data the demo does not have).
+DEMO_ALLOCATION_SHARE = Decimal("0.95")
+PROJECTS = [
+    # code, name, type, inside the national ETS
+    ("CCER-2024-0001", "中卫沙坡头100MW光伏发电项目（演示）", "光伏", False),
+    ("CCER-2024-0002", "中宁电厂余热发电项目（演示）", "余热利用", True),
+]
+# (index of the listed enterprise, project code, vintage, first serial, quantity)
+CCER_ISSUES = [
+    (0, "CCER-2024-0001", 2024, 100000001, 1500),
+    (1, "CCER-2024-0001", 2024, 100001501, 800),
+    (1, "CCER-2024-0002", 2024, 200000001, 600),
+]
+
+
+def seed(*, actor, stdout=None) -> None:
+    by_year = {year: _cycle(actor, year, name, status) for year, name, status in CYCLES}
+    cycle = by_year[CYCLE_YEAR]
+    listed = _listed_enterprises(CYCLE_YEAR)
+    allocated = 0
+    for enterprise in listed:
+        allocated += _allocate(actor, cycle, enterprise)
+    projects = {code: _project(code, name, kind, inside) for code, name, kind, inside in PROJECTS}
+    issued = 0
+    for index, code, vintage, first, quantity in CCER_ISSUES:
+        if index < len(listed):
+            issued += _issue_ccer(actor, listed[index], projects[code], vintage, first, quantity)
+    if stdout is not None:
+        stdout.write(
+            f"Allowances: {len(by_year)} compliance cycles, {len(listed)} accounts of the "
+            f"{CYCLE_YEAR} list, {allocated} allocation entries and {issued} CCER issues posted."
+        )
+
+
+def _cycle(actor, year: int, name: str, status: str) -> ComplianceCycle:
+    cycle = ComplianceCycle.objects.filter(year=year).first()
+    if cycle is None:
+        cycle = cycles.cycle_create(actor=actor, data={"year": year, "name": name, "status": status})
+    for kind, month, day in MILESTONE_DAYS:
+        if not Milestone.objects.filter(cycle=cycle, kind=kind).exists():
+            cycles.milestone_create(
+                actor=actor, cycle=cycle, data={"kind": kind, "due_date": date(year + 1, month, day)}
+            )
+    return cycle
+
+
+def _listed_enterprises(year: int) -> list:
+    entries = (
+        KeyEmitterListEntry.objects.filter(
+            key_list__year=year, key_list__status=ListStatus.PUBLISHED
+        )
+        .exclude(change=ListChange.REMOVED)
+        .select_related("enterprise")
+        .order_by("enterprise__uscc")
+    )
+    return [e.enterprise for e in entries]
+
+
+def _emissions(enterprise, year: int) -> Decimal | None:
+    """The year's verified emissions, or (demo only, before verification) the best figure."""
+    records = EmissionRecord.objects.filter(enterprise=enterprise, year=year)
+    verified = records.filter(source=RecordSource.VERIFIED).first()
+    record = verified or records.first()
+    return record.emissions_tco2e if record else None
+
+
+def _posted(account, cycle, kind) -> bool:
+    return LedgerEntry.objects.filter(holding__account=account, cycle=cycle, kind=kind).exists()
+
+
+def _allocate(actor, cycle, enterprise) -> int:
+    """Pre-allocation (70 % of the prior year's verified emissions), then the final allocation
+    (what the method gives less the pre-allocation) and any top-up (20 % shortfall cap)."""
+    account = ledger.account_for(enterprise)
+    posted = 0
+    prior = _emissions(enterprise, cycle.year - 1)
+    pre = rules.pre_allocation(prior) if prior else 0
+    if pre and not _posted(account, cycle, EntryKind.PRE_ALLOCATION):
+        ledger.allocate(
+            actor=actor, account=account, cycle=cycle, vintage=cycle.year, quantity=pre,
+            kind=EntryKind.PRE_ALLOCATION,
+        )
+        posted += 1
+    verified = _emissions(enterprise, cycle.year)
+    if verified is None:
+        return posted
+    final = rules.final_allocation(
+        [rules.UnitAllocation(rules.round_allowance(verified * DEMO_ALLOCATION_SHARE), verified)]
+    )
+    rest = final.computed - pre
+    if rest > 0 and not _posted(account, cycle, EntryKind.FINAL_ALLOCATION):
+        ledger.allocate(actor=actor, account=account, cycle=cycle, vintage=cycle.year, quantity=rest)
+        posted += 1
+    if final.top_up > 0 and not _posted(account, cycle, EntryKind.TOP_UP):
+        ledger.allocate(
+            actor=actor, account=account, cycle=cycle, vintage=cycle.year,
+            quantity=final.top_up, kind=EntryKind.TOP_UP,
+        )
+        posted += 1
+    return posted
+
+
+def _project(code: str, name: str, project_type: str, inside: bool) -> CCERProject:
+    project, _created = CCERProject.objects.get_or_create(
+        code=code,
+        defaults={"name": name, "project_type": project_type, "inside_national_ets": inside},
+    )
+    return project
+
+
+def _issue_ccer(actor, enterprise, project, vintage: int, first: int, quantity: int) -> int:
+    """CCER units arriving in the enterprise's account with their serial range."""
+    account = ledger.account_for(enterprise)
+    reference = f"CCER {project.code} {first}-{first + quantity - 1}"
+    if LedgerEntry.objects.filter(holding__account=account, reference=reference).exists():
+        return 0
+    ledger.post(
+        actor=actor,
+        movements=[
+            ledger.Movement(
+                account, UnitType.CCER, vintage, quantity, EntryKind.TRANSFER_IN, project,
+                serial_start=first, serial_end=first + quantity - 1,
+            )
+        ],
+        reference=reference,
+    )
+    return 1

@@ -1,0 +1,105 @@
+"""The allowances demo data: cycles with DOMAIN.md's milestones, 70 % pre-allocation and the
+final allocation by hand, CCER units with serials; a second run changes nothing."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from allowances import demo_seed
+from allowances.choices import EntryKind, UnitType
+from allowances.models import CCERProject, ComplianceCycle, Holding, LedgerEntry, Milestone
+from registry.models import KeyEmitterList, KeyEmitterListEntry
+from tests import factories as f
+from zhongwei_carbon.models import Event
+
+pytestmark = pytest.mark.django_db
+
+
+def _listed(key_list, enterprise):
+    KeyEmitterListEntry.objects.create(
+        key_list=key_list, enterprise=enterprise, change="added", reason="emissions",
+        emissions_tco2e=Decimal("30000"), enterprise_name=enterprise.name, uscc=enterprise.uscc,
+        area=enterprise.area, sector=enterprise.sector,
+    )
+
+
+@pytest.fixture
+def listed(enterprise_a, enterprise_b, bureau_admin):
+    key_list = KeyEmitterList.objects.create(year=2025, basis_year=2024, drafted_by=bureau_admin)
+    for enterprise, e2024, e2025 in [
+        (enterprise_a, "30000", "32000"),
+        (enterprise_b, "40000", "20000"),
+    ]:
+        f.EmissionRecordFactory(enterprise=enterprise, year=2024, emissions_tco2e=Decimal(e2024),
+                                source="verified")
+        f.EmissionRecordFactory(enterprise=enterprise, year=2025, emissions_tco2e=Decimal(e2025),
+                                source="verified")
+        _listed(key_list, enterprise)
+    KeyEmitterList.objects.filter(pk=key_list.pk).update(status="published")
+    return sorted([enterprise_a, enterprise_b], key=lambda e: e.uscc)
+
+
+def _snapshot():
+    return (
+        LedgerEntry.objects.count(),
+        Event.objects.count(),
+        list(Holding.objects.order_by("pk").values_list("pk", "quantity")),
+        Milestone.objects.count(),
+        ComplianceCycle.objects.count(),
+        CCERProject.objects.count(),
+    )
+
+
+def test_demo_seed(listed, bureau_admin, enterprise_a, enterprise_b):
+    demo_seed.seed(actor=bureau_admin)
+    cycle = ComplianceCycle.objects.get(year=2025)
+    assert cycle.name == "2025年度履约周期"
+    assert ComplianceCycle.objects.get(year=2024).status == "closed"
+    assert dict(cycle.milestones.values_list("kind", "due_date")) == {
+        "pre_allocation": date(2026, 4, 20),
+        "verification_due": date(2026, 6, 30),
+        "final_allocation": date(2026, 7, 31),
+        "issuance": date(2026, 8, 20),
+        "lists": date(2026, 10, 31),
+        "surrender_deadline": date(2026, 12, 31),
+    }
+
+    def entries(enterprise, kind):
+        return list(
+            LedgerEntry.objects.filter(holding__account__enterprise=enterprise, kind=kind)
+            .values_list("quantity", flat=True)
+        )
+
+    # enterprise_a: pre = 70 % × 30,000 = 21,000; computed = 95 % × 32,000 = 30,400;
+    # final = 30,400 − 21,000 = 9,400; shortfall 1,600 ≤ 20 % × 32,000: no top-up.
+    assert entries(enterprise_a, EntryKind.PRE_ALLOCATION) == [21000]
+    assert entries(enterprise_a, EntryKind.FINAL_ALLOCATION) == [9400]
+    assert entries(enterprise_a, EntryKind.TOP_UP) == []
+    # enterprise_b: pre = 70 % × 40,000 = 28,000 ≥ computed 19,000: no final entry.
+    assert entries(enterprise_b, EntryKind.PRE_ALLOCATION) == [28000]
+    assert entries(enterprise_b, EntryKind.FINAL_ALLOCATION) == []
+    first, second = listed
+    cea = {h.account.enterprise_id: h.quantity for h in Holding.objects.filter(unit_type="cea")}
+    assert cea == {enterprise_a.pk: 30400, enterprise_b.pk: 28000}
+
+    ccer = Holding.objects.filter(unit_type=UnitType.CCER).select_related("project", "account")
+    assert sorted((h.account.enterprise_id, h.project.code, h.quantity) for h in ccer) == sorted([
+        (first.pk, "CCER-2024-0001", 1500),
+        (second.pk, "CCER-2024-0001", 800),
+        (second.pk, "CCER-2024-0002", 600),
+    ])
+    assert CCERProject.objects.get(code="CCER-2024-0002").inside_national_ets
+    issue = LedgerEntry.objects.get(holding__account__enterprise=first, holding__unit_type="ccer")
+    assert (issue.serial_start, issue.serial_end) == (100000001, 100001500)
+
+    before = _snapshot()
+    demo_seed.seed(actor=bureau_admin)
+    assert _snapshot() == before
+
+
+def test_demo_seed_without_lists_makes_only_cycles(bureau_admin):
+    demo_seed.seed(actor=bureau_admin)
+    assert ComplianceCycle.objects.count() == 2
+    assert Milestone.objects.count() == 12
+    assert LedgerEntry.objects.count() == 0
