@@ -127,6 +127,15 @@ ACCOUNT_A = ENTERPRISE_A
 # --- end allowances: compliance cycles and accounts ---
 
 
+# --- allowances: surrender and compliance (surrender_a: a request of enterprise_a) ---
+SURRENDER_LIST = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=LOGIN)
+SURRENDER_NEW = rule(DENIED, ent_a=OK, ent_b=OK, anonymous=LOGIN)
+SURRENDER_A = ENTERPRISE_A
+SURRENDER_WITHDRAW_A = rule(DENIED, ent_a=OK, ent_b=NOT_FOUND, anonymous=LOGIN)
+COMPLIANCE_VIEW = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=LOGIN)
+# --- end allowances: surrender and compliance ---
+
+
 def _k(**kw):
     return lambda ctx: {k: (v(ctx) if callable(v) else v) for k, v in kw.items()}
 
@@ -287,6 +296,17 @@ RULES = {
     "allowances:account_detail": (_k(pk=_obj("account_a")), ACCOUNT_A),
     "allowances:account_entries_export": (_k(pk=_obj("account_a")), ACCOUNT_A),
     # --- end allowances: compliance cycles and accounts ---
+    # --- allowances: surrender and compliance ---
+    "allowances:surrender_list": (NO_ARGS, SURRENDER_LIST),
+    "allowances:surrender_new": (NO_ARGS, SURRENDER_NEW),
+    "allowances:surrender_detail": (_k(pk=_obj("surrender_a")), SURRENDER_A),
+    "allowances:surrender_approve": (_k(pk=_obj("surrender_a")), BUREAU),
+    "allowances:surrender_confirm": (_k(pk=_obj("surrender_a")), BUREAU),
+    "allowances:surrender_reject": (_k(pk=_obj("surrender_a")), BUREAU),
+    "allowances:surrender_withdraw": (_k(pk=_obj("surrender_a")), SURRENDER_WITHDRAW_A),
+    "allowances:compliance": (NO_ARGS, COMPLIANCE_VIEW),
+    "allowances:compliance_export": (NO_ARGS, COMPLIANCE_VIEW),
+    # --- end allowances: surrender and compliance ---
 }
 
 
@@ -411,6 +431,18 @@ def _cycles_accounts_ctx(enterprise):
     return {"cycle_x": cycle, "milestone_x": milestone, "account_a": account}
 
 
+def _surrender_ctx(enterprise, ent_user):
+    """allowances: surrender_a, a requested surrender of enterprise_a (cycle 2025, ORM)."""
+    from allowances.models import AllowanceAccount, ComplianceCycle, SurrenderRequest
+
+    cycle, _ = ComplianceCycle.objects.get_or_create(year=2025, defaults={"name": "2025"})
+    account, _ = AllowanceAccount.objects.get_or_create(enterprise=enterprise)
+    request = SurrenderRequest.objects.create(
+        account=account, cycle=cycle, cea=[[2025, 10]], requested_by=ent_user
+    )
+    return {"surrender_a": request}
+
+
 @pytest.fixture
 def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     facility = f.FacilityFactory(enterprise=enterprise_a)
@@ -468,6 +500,8 @@ def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     c.update(_files_ctx(c))
     # --- allowances: compliance cycles and accounts ---
     c.update(_cycles_accounts_ctx(enterprise_a))
+    # --- allowances: surrender and compliance ---
+    c.update(_surrender_ctx(enterprise_a, personas["ent_a"]))
     return c
 
 
