@@ -1,0 +1,158 @@
+"""Concurrency on PostgreSQL (issue 5, "Done when"): 24 threads, each on its own connection,
+start together (a barrier) and try to move the same allowances. Exactly the feasible ones
+succeed, the others get a ValidationError, nothing is double-spent, no deadlock, and every
+holding equals the sum of its entries."""
+
+import threading
+from collections import Counter
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Sum
+
+from allowances.choices import EntryKind, UnitType
+from allowances.models import CCERProject, ComplianceCycle, Holding, LedgerEntry
+from allowances.services import ledger
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+THREADS = 24
+
+
+def run_at_once(jobs):
+    """Run each callable in its own thread, all released together; return the outcomes:
+    "ok", "refused" (ValidationError) or the repr of any other exception."""
+    barrier = threading.Barrier(len(jobs))
+    outcomes = [None] * len(jobs)
+
+    def worker(i, job):
+        try:
+            barrier.wait(timeout=30)
+            job()
+            outcomes[i] = "ok"
+        except ValidationError:
+            outcomes[i] = "refused"
+        except Exception as exc:  # a deadlock or an IntegrityError would land here
+            outcomes[i] = repr(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads)
+    return Counter(outcomes)
+
+
+def assert_ledger_consistent():
+    for h in Holding.objects.all():
+        total = h.entries.aggregate(s=Sum("quantity"))["s"] or 0
+        assert h.quantity == total
+        assert h.quantity >= 0
+
+
+def cea(account):
+    return (
+        Holding.objects.filter(account=account, unit_type=UnitType.CEA).aggregate(
+            s=Sum("quantity")
+        )["s"]
+        or 0
+    )
+
+
+@pytest.fixture
+def world():
+    actor = f.UserFactory(username="ledger_concurrency")
+    cycle = ComplianceCycle.objects.create(year=2025, name="2025")
+    a = ledger.account_for(f.EnterpriseFactory())
+    b = ledger.account_for(f.EnterpriseFactory())
+    return actor, cycle, a, b
+
+
+def test_24_threads_spend_the_same_1000_tonnes(world):
+    actor, cycle, a, b = world
+    ledger.allocate(actor=actor, account=a, cycle=cycle, vintage=2025, quantity=1_000)
+
+    def surrender():
+        ledger.surrender(actor=actor, account=a, cycle=cycle, obligation=5_000, cea=[(2025, 100)])
+
+    def transfer():
+        ledger.transfer(
+            actor=actor, source=a, target=b, unit_type=UnitType.CEA, vintage=2025, quantity=100
+        )
+
+    outcomes = run_at_once([surrender if i % 2 else transfer for i in range(THREADS)])
+
+    assert outcomes == Counter({"ok": 10, "refused": 14})  # 1,000 t / 100 t = 10
+    assert cea(a) == 0
+    surrendered = -LedgerEntry.objects.filter(kind=EntryKind.SURRENDER).aggregate(
+        s=Sum("quantity")
+    )["s"]
+    transferred = cea(b)
+    assert surrendered % 100 == 0 and transferred % 100 == 0
+    assert surrendered + transferred == 1_000  # nothing double-spent
+    assert LedgerEntry.objects.filter(kind=EntryKind.TRANSFER_IN).count() * 100 == transferred
+    assert_ledger_consistent()
+
+
+def test_opposite_transfers_do_not_deadlock(world):
+    actor, cycle, a, b = world
+    ledger.allocate(actor=actor, account=a, cycle=cycle, vintage=2025, quantity=1_000)
+    ledger.allocate(actor=actor, account=b, cycle=cycle, vintage=2025, quantity=1_000)
+
+    def move(source, target):
+        return lambda: ledger.transfer(
+            actor=actor,
+            source=source,
+            target=target,
+            unit_type=UnitType.CEA,
+            vintage=2025,
+            quantity=50,
+        )
+
+    outcomes = run_at_once([move(a, b) if i % 2 else move(b, a) for i in range(THREADS)])
+
+    assert outcomes == Counter({"ok": THREADS})  # 12 each way: 1,000 − 600 + 600
+    assert (cea(a), cea(b)) == (1_000, 1_000)
+    assert LedgerEntry.objects.count() == 2 + 2 * THREADS
+    assert_ledger_consistent()
+
+
+def test_concurrent_ccer_surrenders_respect_the_cap(world):
+    # obligation 20,019 t → cap 1,000 t (5 %, rounded down); 5,000 t CCER held
+    actor, cycle, a, _b = world
+    project = CCERProject.objects.create(code="P-CONC", name="风电")
+    ledger.post(
+        actor=actor,
+        movements=[ledger.Movement(a, UnitType.CCER, 2025, 5_000, EntryKind.TRANSFER_IN, project)],
+    )
+
+    def surrender():
+        ledger.surrender(
+            actor=actor, account=a, cycle=cycle, obligation=20_019, ccer=[(project, 2025, 100)]
+        )
+
+    outcomes = run_at_once([surrender] * THREADS)
+
+    assert outcomes == Counter({"ok": 10, "refused": 14})
+    assert ledger.surrendered(a, cycle) == (0, 1_000)
+    assert Holding.objects.get(account=a, project=project).quantity == 4_000
+    assert_ledger_consistent()
+
+
+def test_concurrent_reversals_of_one_entry_apply_once(world):
+    actor, cycle, a, _b = world
+    (entry,) = ledger.allocate(actor=actor, account=a, cycle=cycle, vintage=2025, quantity=100)
+    ledger.allocate(actor=actor, account=a, cycle=cycle, vintage=2025, quantity=1_000)
+
+    outcomes = run_at_once(
+        [lambda: ledger.reverse(actor=actor, entry=entry, reason="double entry")] * THREADS
+    )
+
+    assert outcomes == Counter({"ok": 1, "refused": THREADS - 1})
+    assert cea(a) == 1_000  # 100 + 1,000 − 100
+    assert_ledger_consistent()
