@@ -227,3 +227,35 @@ def test_api_write_matrix(name, api_ctx):
         )
         got[persona] = outcome(response)
     assert got == expected, f"{method.upper()} {url}"
+
+
+# --- allowances API: accounts, entries, surrenders, compliance (allowances/api) ------------
+# account_a: enterprise_a's account; surrender_a: its requested surrender (cycle 2025), see the
+# ctx fixture of tests/test_url_matrix.py. Personas write in PERSONAS order on one request.
+ACCOUNT_LIST_API = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=DENIED)
+POST_ONLY_SURRENDER = rule(405, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=DENIED)
+ACCOUNT_A_API = _k(pk=_obj("account_a"))
+SURRENDER_A_API = _k(pk=_obj("surrender_a"))
+RULES |= {
+    "api:allowance-account-list": (NO_ARGS, ACCOUNT_LIST_API),
+    "api:allowance-account-detail": (ACCOUNT_A_API, api(ENTERPRISE_A)),
+    "api:allowance-account-entries": (ACCOUNT_A_API, api(ENTERPRISE_A)),
+    "api:surrender-list": (NO_ARGS, ACCOUNT_LIST_API),
+    "api:surrender-detail": (SURRENDER_A_API, api(ENTERPRISE_A)),
+    "api:surrender-approve": (SURRENDER_A_API, POST_ONLY_SURRENDER),
+    "api:surrender-confirm": (SURRENDER_A_API, POST_ONLY_SURRENDER),
+    "api:surrender-reject": (SURRENDER_A_API, POST_ONLY_SURRENDER),
+    "api:surrender-withdraw": (SURRENDER_A_API, POST_ONLY_SURRENDER),
+    "api:compliance-list": (NO_ARGS, ACCOUNT_LIST_API),
+}
+WRITE_RULES |= {
+    "api:surrender-list": ("post", rule(DENIED, ent_a=BAD, ent_b=BAD)),
+    # bureau_admin approves (200); the reviewer then finds it approved already (400)
+    "api:surrender-approve": ("post", rule(DENIED, bureau_admin=OK, bureau_reviewer=BAD)),
+    # still requested: nothing to confirm
+    "api:surrender-confirm": ("post", rule(DENIED, bureau_admin=BAD, bureau_reviewer=BAD)),
+    # no reason given
+    "api:surrender-reject": ("post", rule(DENIED, bureau_admin=BAD, bureau_reviewer=BAD)),
+    "api:surrender-withdraw": ("post", rule(DENIED, ent_a=OK, ent_b=NOT_FOUND)),
+}
+# --- end allowances API ---

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("registry.api.urls")),
     path("", include("verifiers.api.urls")),
     path("", include("reporting.api.urls")),
+    path("", include("allowances.api.urls")),
 ]

@@ -1,0 +1,205 @@
+"""Allowance API (issue 5 §6): accounts with holdings and paginated ledger entries, surrender
+requests with the four-eyes actions, and compliance status with rates. Reads go through
+``scoping.for_user``; every write calls ``allowances.services.surrender`` via ``calls.call``
+(service ValidationError → 400 with its message, PermissionDenied → 403; out of scope → 404)."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.response import Response
+
+from allowances.api import serializers as s
+from allowances.choices import EntryKind, UnitType
+from allowances.models import AllowanceAccount, ComplianceCycle, SurrenderRequest
+from allowances.selectors import accounts as acc
+from allowances.selectors import compliance as sel
+from allowances.services import surrender as svc
+from reporting.api.calls import call
+from zhongwei_carbon.api import ActionPermission, ScopedQuerysetMixin
+from zhongwei_carbon.roles import Perm
+
+
+class AllowanceAccountViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    """Allowance accounts in the caller's scope with CEA and CCER balances (t); the detail
+    adds the holdings by unit type, vintage and CCER project."""
+
+    view_action = Perm.VIEW_ACCOUNT
+    queryset = AllowanceAccount.objects.all()
+    serializer_class = s.AccountSerializer
+
+    def get_queryset(self):
+        return acc.accounts_for(self.request.user)
+
+    def get_serializer_class(self):
+        return s.AccountDetailSerializer if self.action == "retrieve" else s.AccountSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("cycle", OpenApiTypes.INT, description="Compliance year."),
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=EntryKind.values),
+            OpenApiParameter("unit_type", OpenApiTypes.STR, enum=UnitType.values),
+            OpenApiParameter("page", OpenApiTypes.INT),
+        ],
+        responses=s.EntryPageSerializer,
+    )
+    @action(detail=True, methods=["get"])
+    def entries(self, request, pk=None):
+        """Ledger entries of the account, newest first, paginated; filters: cycle (year),
+        kind, unit_type."""
+        account = self.get_object()
+        qs = acc.entries_of(account)
+        errors = {}
+        cycle = request.query_params.get("cycle", "")
+        if cycle:
+            if cycle.isdigit():
+                qs = qs.filter(cycle__year=int(cycle))
+            else:
+                errors["cycle"] = [_("Enter a year.")]
+        for name, choices, lookup in (
+            ("kind", EntryKind, "kind"),
+            ("unit_type", UnitType, "holding__unit_type"),
+        ):
+            value = request.query_params.get(name, "")
+            if value and value not in choices.values:
+                errors[name] = [_("Not a valid choice.")]
+            elif value:
+                qs = qs.filter(**{lookup: value})
+        if errors:
+            raise DRFValidationError(errors)
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(s.EntrySerializer(page, many=True).data)
+
+
+SURRENDER_ACTION_PERMS = {
+    "create": Perm.REQUEST_SURRENDER,
+    "approve": Perm.APPROVE_SURRENDER,
+    "confirm": Perm.CONFIRM_SURRENDER,
+    "reject": Perm.APPROVE_SURRENDER,
+    "withdraw": Perm.REQUEST_SURRENDER,
+}
+
+
+class SurrenderViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Surrender requests (清缴) in the caller's scope. The enterprise requests, one bureau user
+    approves, a different one confirms; only the confirmation moves units."""
+
+    view_action = Perm.VIEW_ACCOUNT
+    queryset = SurrenderRequest.objects.select_related("account", "cycle").order_by(
+        "-requested_at", "-pk"
+    )
+    serializer_class = s.SurrenderSerializer
+    filterset_fields = ["status"]
+
+    @property
+    def change_action(self):
+        return SURRENDER_ACTION_PERMS.get(getattr(self, "action", None))
+
+    def _input(self, serializer_class):
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def _response(self, obj, status=200):
+        obj = self.queryset.get(pk=obj.pk)
+        return Response(s.SurrenderSerializer(obj).data, status=status)
+
+    @extend_schema(request=s.SurrenderInputSerializer, responses={201: s.SurrenderSerializer})
+    def create(self, request, *args, **kwargs):
+        """Request a surrender for the caller's enterprise: CEA lines (vintage, tonnes) and
+        CCER lines (project, vintage, tonnes), checked against holdings and the 5 % CCER cap."""
+        data = self._input(s.SurrenderInputSerializer)
+        cycle = ComplianceCycle.objects.filter(year=data["cycle"]).first()
+        if cycle is None:
+            raise DRFValidationError({"cycle": [_("No compliance cycle for this year.")]})
+        account = sel.account_of_user(request.user)
+        if account is None:
+            raise DRFValidationError({"non_field_errors": [_("No enterprise to act for.")]})
+        obj = call(
+            svc.surrender_request,
+            actor=request.user,
+            account=account,
+            cycle=cycle,
+            cea=[(r["vintage"], r["tonnes"]) for r in data.get("cea", [])],
+            ccer=[(r["project"], r["vintage"], r["tonnes"]) for r in data.get("ccer", [])],
+        )
+        return self._response(obj, status=201)
+
+    def _step(self, name, **kwargs):
+        obj = self.get_object()
+        obj = call(getattr(svc, f"surrender_{name}"), actor=self.request.user, request=obj, **kwargs)
+        return self._response(obj)
+
+    @extend_schema(request=None, responses=s.SurrenderSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """A bureau user approves a requested surrender."""
+        return self._step("approve")
+
+    @extend_schema(request=None, responses=s.SurrenderSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        """A DIFFERENT bureau user confirms an approved surrender; the units move now."""
+        return self._step("confirm")
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.SurrenderSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """The bureau rejects a requested or approved surrender, with a reason."""
+        self.get_object()  # scope first: 404 before input errors
+        data = self._input(s.ReasonSerializer)
+        return self._step("reject", reason=data["reason"])
+
+    @extend_schema(request=None, responses=s.SurrenderSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """The enterprise withdraws its request before confirmation."""
+        return self._step("withdraw")
+
+
+class ComplianceViewSet(viewsets.ViewSet):
+    """Compliance status of every enterprise in the caller's scope for one cycle, and the
+    compliance rates (fractions, 4 places) for the city, by county/park and by sector."""
+
+    view_action = Perm.VIEW_COMPLIANCE
+    permission_classes = [ActionPermission]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("cycle", OpenApiTypes.INT, description="Compliance year; "
+                                     "default the latest cycle.")],
+        responses=s.ComplianceSerializer,
+    )
+    def list(self, request):
+        value = request.query_params.get("cycle", "")
+        if value and not value.isdigit():
+            raise DRFValidationError({"cycle": [_("Enter a year.")]})
+        cycle = sel.cycle_from(value or None)
+        if cycle is None:
+            raise Http404
+        data = sel.compliance(request.user, cycle)
+        payload = {
+            "cycle": data.cycle,
+            "deadline": data.deadline,
+            "city": _rate(data.city),
+            "by_area": [_rate(rate, name) for name, rate in data.by_area],
+            "by_sector": [_rate(rate, name) for name, rate in data.by_sector],
+            "rows": data.rows,
+        }
+        return Response(s.ComplianceSerializer(payload).data)
+
+
+def _rate(rate, name=None) -> dict:
+    out = {
+        "due_count": rate.due_count,
+        "complied_count": rate.complied_count,
+        "due_tonnes": rate.due_tonnes,
+        "surrendered_tonnes": rate.surrendered_tonnes,
+        "by_count": rate.by_count,
+        "by_tonnes": rate.by_tonnes,
+    }
+    if name is not None:
+        out["name"] = name
+    return out
