@@ -55,3 +55,14 @@ urlpatterns += [
     path("compliance/export/", compliance_views.compliance_export, name="compliance_export"),
 ]
 # --- end compliance ---
+# --- penalties and prices (allowances/views/penalties.py) ---
+from allowances.views import penalties as penalty_views  # noqa: E402
+
+urlpatterns += [
+    path("prices/", penalty_views.price_list, name="price_list"),
+    path("penalties/", penalty_views.penalty_list, name="penalty_list"),
+    path("penalties/open/", penalty_views.penalty_open, name="penalty_open"),
+    path("penalties/<int:pk>/", penalty_views.penalty_detail, name="penalty_detail"),
+    path("penalties/<int:pk>/cut/", penalty_views.penalty_cut, name="penalty_cut"),
+]
+# --- end penalties and prices ---

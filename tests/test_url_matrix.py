@@ -136,6 +136,13 @@ COMPLIANCE_VIEW = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymo
 # --- end allowances: surrender and compliance ---
 
 
+# --- allowances: penalties and prices (penalty_a: a case of enterprise_a) ---
+PRICE_LIST = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=LOGIN)
+PENALTY_LIST = PRICE_LIST
+PENALTY_A = ENTERPRISE_A
+# --- end allowances: penalties and prices ---
+
+
 def _k(**kw):
     return lambda ctx: {k: (v(ctx) if callable(v) else v) for k, v in kw.items()}
 
@@ -307,6 +314,13 @@ RULES = {
     "allowances:compliance": (NO_ARGS, COMPLIANCE_VIEW),
     "allowances:compliance_export": (NO_ARGS, COMPLIANCE_VIEW),
     # --- end allowances: surrender and compliance ---
+    # --- allowances: penalties and prices ---
+    "allowances:price_list": (NO_ARGS, PRICE_LIST),
+    "allowances:penalty_list": (NO_ARGS, PENALTY_LIST),
+    "allowances:penalty_open": (NO_ARGS, ADMIN_ONLY),
+    "allowances:penalty_detail": (_k(pk=_obj("penalty_a")), PENALTY_A),
+    "allowances:penalty_cut": (_k(pk=_obj("penalty_a")), ADMIN_ONLY),
+    # --- end allowances: penalties and prices ---
 }
 
 
@@ -443,6 +457,21 @@ def _surrender_ctx(enterprise, ent_user):
     return {"surrender_a": request}
 
 
+def _penalty_ctx(enterprise, admin):
+    """allowances: penalty_a, an open case of enterprise_a (cycle 2025, ORM)."""
+    from decimal import Decimal
+
+    from allowances.models import ComplianceCycle, PenaltyCase
+
+    cycle, _ = ComplianceCycle.objects.get_or_create(year=2025, defaults={"name": "2025"})
+    case = PenaltyCase.objects.create(
+        cycle=cycle, enterprise=enterprise, tonnes_short=10, price=Decimal("80.00"),
+        fine_min=Decimal("4000.00"), fine_max=Decimal("8000.00"), next_year_cut=10,
+        opened_by=admin,
+    )
+    return {"penalty_a": case}
+
+
 @pytest.fixture
 def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     facility = f.FacilityFactory(enterprise=enterprise_a)
@@ -502,6 +531,8 @@ def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     c.update(_cycles_accounts_ctx(enterprise_a))
     # --- allowances: surrender and compliance ---
     c.update(_surrender_ctx(enterprise_a, personas["ent_a"]))
+    # --- allowances: penalties and prices ---
+    c.update(_penalty_ctx(enterprise_a, bureau_admin))
     return c
 
 

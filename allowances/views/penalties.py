@@ -1,0 +1,202 @@
+"""Monthly prices and penalty cases for short surrender (issue 5 §5). Reading needs
+VIEW_COMPLIANCE (county: its area, enterprise: its own); every change needs MANAGE_PENALTY
+(bureau admin). Thin: forms check, services act."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from allowances.models import ComplianceCycle, MonthlyPrice, PenaltyCase
+from allowances.selectors import compliance as sel
+from allowances.services import penalties as svc
+from registry.models import Enterprise
+from zhongwei_carbon import events, roles, scoping, web
+from zhongwei_carbon.forms import BootstrapMixin
+from zhongwei_carbon.roles import Perm
+
+TEMPLATES = "allowances/penalties/"
+
+
+class PriceForm(BootstrapMixin, forms.Form):
+    month = forms.CharField(
+        label=gettext_lazy("Month (YYYY-MM)"), max_length=7,
+        widget=forms.TextInput(attrs={"type": "month"}),
+    )
+    average_price = forms.DecimalField(
+        label=gettext_lazy("Average price (CNY/t)"), max_digits=10, decimal_places=2, min_value=0
+    )
+    source = forms.CharField(label=gettext_lazy("Source"), max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def clean_month(self):
+        raw = self.cleaned_data["month"].strip()
+        try:
+            year, month = (int(p) for p in raw.split("-"))
+            return date(year, month, 1)
+        except (ValueError, TypeError):
+            raise ValidationError(_("Enter a month as YYYY-MM.")) from None
+
+
+class DecideForm(BootstrapMixin, forms.Form):
+    fine_decided = forms.DecimalField(
+        label=gettext_lazy("Fine decided (CNY)"), max_digits=16, decimal_places=2, min_value=0
+    )
+    document = forms.FileField(label=gettext_lazy("Decision document"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+
+class CutForm(BootstrapMixin, forms.Form):
+    next_cycle = forms.ModelChoiceField(
+        label=gettext_lazy("Next cycle"), queryset=ComplianceCycle.objects.none()
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = ComplianceCycle.objects.filter(year__gt=case.cycle.year).order_by("year")
+        self.fields["next_cycle"].queryset = qs
+        self.fields["next_cycle"].initial = qs.first()
+        self.style_fields()
+
+
+@web.require(Perm.VIEW_COMPLIANCE)
+@require_http_methods(["GET", "POST"])
+def price_list(request):
+    can_manage = roles.has_perm(request.user, Perm.MANAGE_PENALTY)
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied
+    initial = {}
+    edit = MonthlyPrice.objects.filter(pk=request.GET.get("edit") or None).first() if str(
+        request.GET.get("edit", "")).isdigit() else None
+    if edit is not None:
+        initial = {"month": f"{edit.month:%Y-%m}", "average_price": edit.average_price,
+                   "source": edit.source}
+    form = PriceForm(request.POST or None, initial=initial) if can_manage else None
+    if request.method == "POST" and form.is_valid():
+        try:
+            price = svc.price_set(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            web.apply_errors(form, exc)
+        else:
+            messages.success(request, _("Price of %(month)s saved.") % {
+                "month": f"{price.month:%Y-%m}"})
+            return redirect("allowances:price_list")
+    qs = scoping.for_user(MonthlyPrice.objects.all(), request.user, Perm.VIEW_COMPLIANCE)
+    return render(request, TEMPLATES + "prices.html", {
+        "form": form, "page_obj": web.paginate(request, qs), "can_manage": can_manage,
+    })
+
+
+@web.require(Perm.VIEW_COMPLIANCE)
+@require_GET
+def penalty_list(request):
+    cycle = sel.cycle_from(request.GET.get("cycle"))
+    cases = scoping.for_user(
+        PenaltyCase.objects.select_related("enterprise__area", "cycle"),
+        request.user, Perm.VIEW_COMPLIANCE,
+    )
+    short = []
+    if cycle is not None:
+        cases = cases.filter(cycle=cycle)
+        with_case = set(cases.values_list("enterprise_id", flat=True))
+        data = sel.compliance(request.user, cycle)
+        short = [r for r in data.rows
+                 if r.status == "short" and r.enterprise.pk not in with_case]
+    return render(request, TEMPLATES + "list.html", {
+        "cycle": cycle,
+        "cycles": ComplianceCycle.objects.all(),
+        "page_obj": web.paginate(request, cases),
+        "short": short,
+        "can_manage": roles.has_perm(request.user, Perm.MANAGE_PENALTY),
+    })
+
+
+@web.require(Perm.MANAGE_PENALTY)
+@require_POST
+def penalty_open(request):
+    cycle = ComplianceCycle.objects.filter(year=request.POST.get("cycle") or 0).first() if str(
+        request.POST.get("cycle", "")).isdigit() else None
+    enterprise_id = request.POST.get("enterprise", "")
+    if cycle is None or not enterprise_id.isdigit():
+        raise Http404
+    enterprise = web.get_scoped_or_404(
+        Enterprise.objects.all(), request.user, Perm.MANAGE_PENALTY, pk=int(enterprise_id)
+    )
+    try:
+        case = svc.penalty_open(actor=request.user, cycle=cycle, enterprise=enterprise)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(f"{_list_url()}?cycle={cycle.year}")
+    messages.success(request, _("Penalty case opened."))
+    return redirect("allowances:penalty_detail", pk=case.pk)
+
+
+def _list_url():
+    return reverse("allowances:penalty_list")
+
+
+def _get(request, pk, action=Perm.VIEW_COMPLIANCE):
+    return web.get_scoped_or_404(
+        PenaltyCase.objects.select_related("enterprise__area", "cycle", "opened_by"),
+        request.user, action, pk=pk,
+    )
+
+
+@web.require(Perm.VIEW_COMPLIANCE)
+@require_http_methods(["GET", "POST"])
+def penalty_detail(request, pk):
+    case = _get(request, pk)
+    can_manage = roles.has_perm(request.user, Perm.MANAGE_PENALTY)
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied
+    form = None
+    if can_manage:
+        form = DecideForm(request.POST or None, request.FILES or None,
+                          initial={"fine_decided": case.fine_decided})
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.penalty_decide(actor=request.user, case=case,
+                               fine=form.cleaned_data["fine_decided"],
+                               document=form.cleaned_data.get("document"))
+        except ValidationError as exc:
+            web.apply_errors(form, exc)
+        else:
+            messages.success(request, _("Fine decided."))
+            return redirect("allowances:penalty_detail", pk=case.pk)
+    return render(request, TEMPLATES + "detail.html", {
+        "case": case, "form": form, "can_manage": can_manage,
+        "events": events.for_object(case), "history": web.history_rows(case),
+    })
+
+
+@web.require(Perm.MANAGE_PENALTY)
+@require_http_methods(["GET", "POST"])
+def penalty_cut(request, pk):
+    case = _get(request, pk, Perm.MANAGE_PENALTY)
+    form = CutForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.penalty_apply_cut(actor=request.user, case=case,
+                                  next_cycle=form.cleaned_data["next_cycle"])
+        except ValidationError as exc:
+            web.apply_errors(form, exc)
+        else:
+            messages.success(request, _("Next year's cut applied."))
+            return redirect("allowances:penalty_detail", pk=case.pk)
+    return render(request, TEMPLATES + "cut.html", {"case": case, "form": form})

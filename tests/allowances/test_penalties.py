@@ -1,0 +1,215 @@
+"""Penalty cases for short surrender (Interim Regulations Art. 24, issue 5 §5), numbers by
+hand: enterprise_a's verified 2024 emissions 10,000.00 t → obligation 10,000 t; 6,500 t
+surrendered → 3,500 t short. Deadline 31 Dec 2024 → price month November 2024 at 88.34 CNY/t:
+3,500 × 88.34 = 309,190.00; × 5 = 1,545,950.00; × 10 = 3,091,900.00; cut 3,500 t."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from allowances.choices import EntryKind, MilestoneKind, UnitType
+from allowances.models import (
+    ComplianceCycle,
+    Holding,
+    LedgerEntry,
+    Milestone,
+    MonthlyPrice,
+    PenaltyCase,
+)
+from allowances.services import ledger
+from allowances.services import penalties as svc
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+AFTER = date(2025, 1, 1)
+
+
+@pytest.fixture
+def setup(enterprise_a, bureau_admin):
+    cycle = ComplianceCycle.objects.create(year=2024, name="2024")
+    Milestone.objects.create(
+        cycle=cycle, kind=MilestoneKind.SURRENDER_DEADLINE, due_date=date(2024, 12, 31)
+    )
+    next_cycle = ComplianceCycle.objects.create(year=2025, name="2025")
+    f.EmissionRecordFactory(enterprise=enterprise_a, year=2024, emissions_tco2e=Decimal("10000.00"))
+    account = ledger.account_for(enterprise_a)
+    ledger.allocate(actor=bureau_admin, account=account, cycle=cycle, vintage=2024, quantity=6500)
+    ledger.surrender(
+        actor=bureau_admin, account=account, cycle=cycle, obligation=10000, cea=[(2024, 6500)]
+    )
+    return {"cycle": cycle, "next": next_cycle, "account": account}
+
+
+def price(admin, value="88.34", month=date(2024, 11, 1)):
+    return svc.price_set(actor=admin, month=month, average_price=Decimal(value), source="SEEE")
+
+
+def opened(setup, enterprise_a, admin):
+    price(admin)
+    return svc.penalty_open(actor=admin, cycle=setup["cycle"], enterprise=enterprise_a, today=AFTER)
+
+
+def test_range_and_cut_by_hand(setup, enterprise_a, bureau_admin):
+    case = opened(setup, enterprise_a, bureau_admin)
+    assert case.tonnes_short == 3500
+    assert case.price == Decimal("88.34")
+    assert case.fine_min == Decimal("1545950.00")
+    assert case.fine_max == Decimal("3091900.00")
+    assert case.next_year_cut == 3500
+    assert case.status == "open" and not case.cut_applied
+
+
+def test_open_on_the_deadline_refused(setup, enterprise_a, bureau_admin):
+    price(bureau_admin)
+    with pytest.raises(ValidationError):
+        svc.penalty_open(
+            actor=bureau_admin, cycle=setup["cycle"], enterprise=enterprise_a, today=date(2024, 12, 31)
+        )
+    assert not PenaltyCase.objects.exists()
+
+
+def test_missing_price_refused_with_the_month(setup, enterprise_a, bureau_admin):
+    price(bureau_admin, month=date(2024, 12, 1))  # the wrong month
+    with pytest.raises(ValidationError) as exc:
+        svc.penalty_open(actor=bureau_admin, cycle=setup["cycle"], enterprise=enterprise_a, today=AFTER)
+    assert "2024-11" in str(exc.value)
+    assert not PenaltyCase.objects.exists()
+
+
+def test_not_short_and_twice_refused(setup, enterprise_a, enterprise_b, bureau_admin):
+    opened(setup, enterprise_a, bureau_admin)
+    with pytest.raises(ValidationError):
+        svc.penalty_open(actor=bureau_admin, cycle=setup["cycle"], enterprise=enterprise_a, today=AFTER)
+    with pytest.raises(ValidationError):  # no verified figure: nothing due
+        svc.penalty_open(actor=bureau_admin, cycle=setup["cycle"], enterprise=enterprise_b, today=AFTER)
+    assert PenaltyCase.objects.count() == 1
+
+
+def test_only_the_bureau_admin(setup, enterprise_a, bureau_reviewer):
+    with pytest.raises(PermissionDenied):
+        svc.price_set(actor=bureau_reviewer, month=date(2024, 11, 1),
+                      average_price=Decimal("1"), source="x")
+    with pytest.raises(PermissionDenied):
+        svc.penalty_open(actor=bureau_reviewer, cycle=setup["cycle"], enterprise=enterprise_a,
+                         today=AFTER)
+
+
+def test_price_update_keeps_history(bureau_admin):
+    first = price(bureau_admin, "80.00")
+    again = price(bureau_admin, "88.34")
+    assert first.pk == again.pk and MonthlyPrice.objects.count() == 1
+    assert again.history.count() == 2
+
+
+def test_fine_outside_the_range_refused(setup, enterprise_a, bureau_admin):
+    case = opened(setup, enterprise_a, bureau_admin)
+    for fine in ("1545949.99", "3091900.01"):
+        with pytest.raises(ValidationError) as exc:
+            svc.penalty_decide(actor=bureau_admin, case=case, fine=Decimal(fine))
+        assert "fine_decided" in exc.value.error_dict
+    case.refresh_from_db()
+    assert case.fine_decided is None and case.status == "open"
+    svc.penalty_decide(actor=bureau_admin, case=case, fine=Decimal("1545950.00"))
+    case.refresh_from_db()
+    assert case.fine_decided == Decimal("1545950.00") and case.status == "decided"
+
+
+def test_cut_waits_for_units_then_applies_once(setup, enterprise_a, bureau_admin):
+    case = opened(setup, enterprise_a, bureau_admin)
+    with pytest.raises(ValidationError):  # nothing of vintage 2025 held yet
+        svc.penalty_apply_cut(actor=bureau_admin, case=case, next_cycle=setup["next"])
+    case.refresh_from_db()
+    assert not case.cut_applied
+    assert not LedgerEntry.objects.filter(kind=EntryKind.NEXT_YEAR_CUT).exists()
+
+    ledger.allocate(actor=bureau_admin, account=setup["account"], cycle=setup["next"],
+                    vintage=2025, quantity=8000)
+    svc.penalty_apply_cut(actor=bureau_admin, case=case, next_cycle=setup["next"])
+    entry = LedgerEntry.objects.get(kind=EntryKind.NEXT_YEAR_CUT)
+    assert entry.quantity == -3500 and entry.cycle == setup["next"]
+    holding = Holding.objects.get(account=setup["account"], unit_type=UnitType.CEA, vintage=2025)
+    assert holding.quantity == 8000 - 3500 == 4500
+    case.refresh_from_db()
+    assert case.cut_applied
+
+    with pytest.raises(ValidationError):
+        svc.penalty_apply_cut(actor=bureau_admin, case=case, next_cycle=setup["next"])
+    holding.refresh_from_db()
+    assert holding.quantity == 4500
+    assert LedgerEntry.objects.filter(kind=EntryKind.NEXT_YEAR_CUT).count() == 1
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+def test_list_shows_short_and_open_button_opens(setup, enterprise_a, bureau_admin, client_as):
+    price(bureau_admin)
+    client = client_as(bureau_admin)
+    response = client.get(reverse("allowances:penalty_list") + "?cycle=2024")
+    assert [r.enterprise for r in response.context["short"]] == [enterprise_a]
+    response = client.post(reverse("allowances:penalty_open"),
+                           {"cycle": "2024", "enterprise": str(enterprise_a.pk)})
+    case = PenaltyCase.objects.get()
+    assert response.status_code == 302 and case.fine_max == Decimal("3091900.00")
+    response = client.get(reverse("allowances:penalty_list") + "?cycle=2024")
+    assert response.context["short"] == [] and list(response.context["page_obj"]) == [case]
+
+
+def test_list_scoping(setup, enterprise_a, bureau_admin, official_b, ent_b, official_a, client_as):
+    case = opened(setup, enterprise_a, bureau_admin)
+    url = reverse("allowances:penalty_list") + "?cycle=2024"
+    for user, expected in ((official_a, [case]), (official_b, []), (ent_b, [])):
+        response = client_as(user).get(url)
+        assert list(response.context["page_obj"]) == expected
+        assert response.context["can_manage"] is False
+    url = reverse("allowances:penalty_detail", kwargs={"pk": case.pk})
+    assert client_as(official_b).get(url).status_code == 404
+    assert client_as(official_a).get(url).status_code == 200
+    assert client_as(official_a).post(url, {"fine_decided": "1545950"}).status_code == 403
+
+
+def test_decide_form_error_changes_nothing(setup, enterprise_a, bureau_admin, client_as):
+    case = opened(setup, enterprise_a, bureau_admin)
+    url = reverse("allowances:penalty_detail", kwargs={"pk": case.pk})
+    response = client_as(bureau_admin).post(url, {"fine_decided": "100"})
+    assert response.status_code == 200 and "fine_decided" in response.context["form"].errors
+    case.refresh_from_db()
+    assert case.fine_decided is None
+    response = client_as(bureau_admin).post(url, {"fine_decided": "2000000.00"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.fine_decided == Decimal("2000000.00")
+
+
+def test_cut_page_confirms_then_posts(setup, enterprise_a, bureau_admin, client_as):
+    case = opened(setup, enterprise_a, bureau_admin)
+    ledger.allocate(actor=bureau_admin, account=setup["account"], cycle=setup["next"],
+                    vintage=2025, quantity=3500)
+    url = reverse("allowances:penalty_cut", kwargs={"pk": case.pk})
+    client = client_as(bureau_admin)
+    assert client.get(url).status_code == 200
+    case.refresh_from_db()
+    assert not case.cut_applied  # GET only asks
+    response = client.post(url, {"next_cycle": str(setup["next"].pk)})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.cut_applied
+    response = client.post(url, {"next_cycle": str(setup["next"].pk)})
+    assert response.status_code == 200 and response.context["form"].errors
+    assert Holding.objects.get(account=setup["account"], vintage=2025).quantity == 0
+
+
+def test_price_page(bureau_admin, bureau_reviewer, client_as):
+    url = reverse("allowances:price_list")
+    response = client_as(bureau_admin).post(url, {"month": "2024-13", "average_price": "88.34",
+                                                  "source": "SEEE"})
+    assert "month" in response.context["form"].errors and not MonthlyPrice.objects.exists()
+    response = client_as(bureau_admin).post(url, {"month": "2024-11", "average_price": "88.34",
+                                                  "source": "SEEE"})
+    assert response.status_code == 302
+    assert MonthlyPrice.objects.get().month == date(2024, 11, 1)
+    assert client_as(bureau_reviewer).get(url).status_code == 200
+    assert client_as(bureau_reviewer).post(url, {}).status_code == 403
