@@ -8,7 +8,7 @@ PORT ?= 8000
 # The demo runs with DEBUG on; tests use their own settings.
 DEMO_ENV := DJANGO_DEBUG=true
 
-.PHONY: demo test install serve migrate seed messages lint db-stop clean bench
+.PHONY: demo test install serve migrate seed messages lint check db-stop clean bench
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -41,6 +41,9 @@ messages: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+
+check: lint
+	$(DEMO_ENV) $(PY) manage.py makemigrations --check --dry-run
 
 bench: install
 	$(DEMO_ENV) $(PY) -m bench
