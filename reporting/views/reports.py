@@ -184,6 +184,9 @@ def _actions(request, report) -> dict:
         "can_submit": draft and in_scope_edit and svc.is_signatory(user, report.enterprise),
         "can_revise": report.status == ReportStatus.COUNTY_RETURNED and in_scope_edit,
         "can_county_check": report.status == ReportStatus.SUBMITTED and county,
+        # Verification exists once the county has passed the report.
+        "has_verification": report.status
+        not in (ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.COUNTY_RETURNED),
     }
 
 

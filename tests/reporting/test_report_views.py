@@ -217,3 +217,20 @@ def test_list_scoped_and_export(client_as, official_b, bureau_admin, report):
     r = client_as(bureau_admin).get(reverse("reporting:report_export"))
     ws = load_workbook(io.BytesIO(r.content)).active
     assert ws.max_row == 2
+
+
+def test_verification_link_only_once_the_county_has_passed(
+    client_as, bureau_admin, enterprise_a, enterprise_b
+):
+    passed = f.verification_report_passed(enterprise_a, bureau_admin)
+    draft = f.report_draft(enterprise_b, bureau_admin)
+    client = client_as(bureau_admin)
+    link = lambda r: reverse("reporting:verification_detail", kwargs={"pk": r.pk})  # noqa: E731
+    assert (
+        link(passed)
+        in client.get(reverse("reporting:report_detail", args=[passed.pk])).content.decode()
+    )
+    assert (
+        link(draft)
+        not in client.get(reverse("reporting:report_detail", args=[draft.pk])).content.decode()
+    )
