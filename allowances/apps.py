@@ -18,6 +18,16 @@ class AllowancesConfig(AppConfig):
         scoping.register(m.Holding, area="account__enterprise__area", enterprise="account__enterprise")
         scoping.register(m.MonthlyPrice, public=Q())
         scoping.register(m.Allocation, area="enterprise__area", enterprise="enterprise")
+        scoping.register(
+            m.AllocationObjection,
+            area="allocation__enterprise__area",
+            enterprise="allocation__enterprise",
+        )
+        scoping.register(m.PowerBenchmark, public=Q())
+        scoping.register(m.LoadFactorBand, public=Q())
+        scoping.register(m.IntensityBenchmark, public=Q())
+        scoping.register(m.RegistryStatement)  # city-wide roles only
+        scoping.register(m.StatementLine)
         scoping.register(m.PenaltyCase, area="enterprise__area", enterprise="enterprise")
         scoping.register(
             m.SurrenderRequest, area="account__enterprise__area", enterprise="account__enterprise"

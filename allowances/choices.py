@@ -53,3 +53,25 @@ class PenaltyStatus(models.TextChoices):
     OPEN = "open", _("Open")
     DECIDED = "decided", _("Decided")
     CLOSED = "closed", pgettext_lazy("penalty case status", "Closed")
+
+
+class UnitClass(models.TextChoices):
+    """Generating-unit classes of the power-sector plan (国环规气候〔2024〕1号)."""
+
+    COAL_LARGE = "coal_large", _("Conventional coal, 400 MW and above")
+    COAL_SMALL = "coal_small", _("Conventional coal, below 400 MW")
+    COAL_UNCONVENTIONAL = "coal_cfb", _("Unconventional coal (incl. CFB)")
+    GAS = "gas", _("Gas-fired")
+
+
+class AllocationStatus(models.TextChoices):
+    IMPORTED = "imported", _("Imported, not yet notified")
+    NOTIFIED = "notified", _("Notified, objection period open")
+    OBJECTED = "objected", _("Objection pending")
+    ISSUED = "issued", _("Issued to the account")
+
+
+class ObjectionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    UPHELD = "upheld", _("Upheld")
+    DISMISSED = "dismissed", _("Dismissed")

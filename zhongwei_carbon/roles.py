@@ -85,7 +85,10 @@ class Perm:
     VIEW_CYCLE = "allowances.view_cycle"
     MANAGE_CYCLE = "allowances.manage_cycle"
     VIEW_ACCOUNT = "allowances.view_account"
-    MANAGE_ALLOCATION = "allowances.manage_allocation"
+    MANAGE_ALLOCATION = "allowances.manage_allocation"  # import, notify, issue, decide objections
+    VIEW_ALLOCATION = "allowances.view_allocation"
+    OBJECT_TO_ALLOCATION = "allowances.object_to_allocation"
+    VIEW_STATEMENT = "allowances.view_statement"  # registry statements and reconciliation
     POST_LEDGER = "allowances.post_ledger"  # statements, transfers, corrections (bureau)
     REQUEST_SURRENDER = "allowances.request_surrender"
     APPROVE_SURRENDER = "allowances.approve_surrender"
@@ -146,6 +149,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         {Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER, Role.AREA_OFFICIAL, Role.ENTERPRISE_USER}
     ),
     Perm.MANAGE_ALLOCATION: frozenset({Role.BUREAU_ADMIN}),
+    Perm.VIEW_ALLOCATION: frozenset(
+        {Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER, Role.AREA_OFFICIAL, Role.ENTERPRISE_USER}
+    ),
+    Perm.OBJECT_TO_ALLOCATION: frozenset({Role.ENTERPRISE_USER}),
+    Perm.VIEW_STATEMENT: frozenset({Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER}),
     Perm.POST_LEDGER: frozenset({Role.BUREAU_ADMIN}),
     Perm.REQUEST_SURRENDER: frozenset({Role.ENTERPRISE_USER}),
     Perm.APPROVE_SURRENDER: frozenset({Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER}),

@@ -6,10 +6,24 @@ from allowances.models.ledger import (
     LedgerEntry,
     Milestone,
 )
-from allowances.models.workflow import Allocation, MonthlyPrice, PenaltyCase, SurrenderRequest
+from allowances.models.parameters import IntensityBenchmark, LoadFactorBand, PowerBenchmark
+from allowances.models.statements import RegistryStatement, StatementLine
+from allowances.models.workflow import (
+    Allocation,
+    AllocationObjection,
+    MonthlyPrice,
+    PenaltyCase,
+    SurrenderRequest,
+)
 
 __all__ = [
     "Allocation",
+    "AllocationObjection",
+    "IntensityBenchmark",
+    "LoadFactorBand",
+    "PowerBenchmark",
+    "RegistryStatement",
+    "StatementLine",
     "AllowanceAccount",
     "CCERProject",
     "ComplianceCycle",

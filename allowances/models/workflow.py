@@ -9,7 +9,13 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from allowances.choices import AllocationMethod, PenaltyStatus, SurrenderStatus
+from allowances.choices import (
+    AllocationMethod,
+    AllocationStatus,
+    ObjectionStatus,
+    PenaltyStatus,
+    SurrenderStatus,
+)
 from allowances.models.ledger import AllowanceAccount, ComplianceCycle
 from registry.models import Enterprise
 
@@ -34,7 +40,17 @@ class Allocation(models.Model):
     pre_allocation = models.BigIntegerField(_("pre-allocation (t)"), null=True, blank=True)
     notified = models.BigIntegerField(_("notified final allocation (t)"), null=True, blank=True)
     computed = models.BigIntegerField(_("portal check value (t)"), null=True, blank=True)
+    pre_allocation_check = models.BigIntegerField(
+        _("portal check value of the pre-allocation (t)"), null=True, blank=True
+    )
+    check_problem = models.CharField(_("why no check value"), max_length=300, blank=True)
     inputs = models.JSONField(_("inputs of the check value"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=AllocationStatus.choices,
+        default=AllocationStatus.IMPORTED,
+    )
     notice_reference = models.CharField(_("notice"), max_length=120, blank=True)
     notified_on = models.DateField(_("notified on"), null=True, blank=True)
     objection_deadline = models.DateField(_("objection deadline"), null=True, blank=True)
@@ -58,6 +74,67 @@ class Allocation(models.Model):
             and self.computed is not None
             and self.notified != self.computed
         )
+
+    @property
+    def difference(self) -> int | None:
+        if self.notified is None or self.computed is None:
+            return None
+        return self.notified - self.computed
+
+    @property
+    def pre_differs(self) -> bool:
+        return (
+            self.pre_allocation is not None
+            and self.pre_allocation_check is not None
+            and self.pre_allocation != self.pre_allocation_check
+        )
+
+
+class AllocationObjection(models.Model):
+    """The enterprise objects to its notified allocation within the window (Measures Art. 16);
+    the bureau decides within its own window (working days, ``allowances.rules``)."""
+
+    allocation = models.ForeignKey(
+        Allocation,
+        verbose_name=_("allocation"),
+        on_delete=models.PROTECT,
+        related_name="objections",
+    )
+    reasons = models.TextField(_("reasons"))
+    file = models.FileField(_("supporting file"), upload_to="allocation-objections/%Y/", blank=True)
+    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_due = models.DateField(_("decision due"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ObjectionStatus.choices,
+        default=ObjectionStatus.PENDING,
+    )
+    decision_note = models.TextField(_("decision note"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("allocation objection")
+        verbose_name_plural = _("allocation objections")
+        ordering = ["-filed_at"]
+        constraints = [
+            # one pending objection per allocation at a time
+            models.UniqueConstraint(
+                fields=["allocation"],
+                condition=Q(status="pending"),
+                name="allocation_objection_one_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.allocation} {self.filed_at:%Y-%m-%d}"
 
 
 class SurrenderRequest(models.Model):
@@ -162,6 +239,7 @@ class PenaltyCase(models.Model):
         _("fine decided (CNY)"), max_digits=16, decimal_places=2, null=True, blank=True
     )
     next_year_cut = models.BigIntegerField(_("next year's allocation cut (t)"))
+    cut_posted = models.BigIntegerField(_("cut posted so far (t)"), default=0)
     cut_applied = models.BooleanField(_("cut applied"), default=False)
     status = models.CharField(
         _("status"), max_length=10, choices=PenaltyStatus.choices, default=PenaltyStatus.OPEN
