@@ -9,6 +9,7 @@ class AllowancesConfig(AppConfig):
 
     def ready(self):
         from allowances import models as m
+        from allowances import notifications  # noqa: F401  (subscribes to allocation events)
         from zhongwei_carbon import scoping
 
         scoping.register(m.ComplianceCycle, public=Q())

@@ -26,6 +26,11 @@ CCER_SHARE = Decimal("0.05")  # Measures (trial) 2020, Art. 29: CCER ≤ 5 % of 
 FINE_MIN_MULTIPLE = Decimal(5)  # Interim Regulations Art. 24: 5–10 × average price × tonnes
 FINE_MAX_MULTIPLE = Decimal(10)
 
+# Measures (trial) 2020, Art. 16: objection to the allocation within 7 working days of notice,
+# the authority's decision within 10 working days (counted with the bureau's calendar).
+ALLOCATION_OBJECTION_WORKING_DAYS = 7
+ALLOCATION_DECISION_WORKING_DAYS = 10
+
 CNY_PRECISION = Decimal("0.01")
 RATE_PRECISION = Decimal("0.0001")  # rates as fractions to 0.01 %
 
@@ -144,7 +149,10 @@ class FinalAllocation:
 
 
 def final_allocation(
-    units: Iterable[UnitAllocation], *, cap_share: Decimal = SHORTFALL_CAP_SHARE
+    units: Iterable[UnitAllocation],
+    *,
+    cap_share: Decimal = SHORTFALL_CAP_SHARE,
+    verified_total: Decimal | None = None,
 ) -> FinalAllocation:
     """Final allocation of one enterprise after verification (国环规气候〔2024〕1号):
 
@@ -154,6 +162,9 @@ def final_allocation(
        emissions), may be at most ``cap_share`` (20 %) × verified emissions; the cap in whole
        tonnes is rounded down (``round_down_tonnes``) so the remaining shortfall never exceeds
        20 %, and the excess is topped up.
+
+    ``verified_total`` is the enterprise's verified emissions when the units' own figures do
+    not add up to it (units without a figure of their own); it must not be below their sum.
     """
     units = list(units)
     computed = 0
@@ -167,6 +178,10 @@ def final_allocation(
         verified += unit_verified
         if unit.gas:
             gas_top_up += max(0, round_up_tonnes(unit_verified) - unit.allocation)
+    if verified_total is not None:
+        if _non_negative("verified_total", verified_total) < verified:
+            raise ValueError("verified_total is below the sum of the units' verified emissions")
+        verified = _dec(verified_total)
     shortfall = obligation(verified) - (computed + gas_top_up)
     allowed = round_down_tonnes(verified * _dec(cap_share))
     return FinalAllocation(computed, gas_top_up, max(0, shortfall - allowed))

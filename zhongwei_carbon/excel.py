@@ -126,3 +126,45 @@ def open_workbook(data: bytes, *, max_bytes: int | None = None):
 def column_letter(index: int) -> str:
     """1 → A, 27 → AA."""
     return get_column_letter(index)
+
+
+# --- reading cells of an uploaded sheet (values_only rows) ---------------------------------
+
+
+def cell_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime | date):
+        value = value.isoformat()
+    return str(value).strip()
+
+
+def cell_decimal(value) -> Decimal:
+    if isinstance(value, bool):
+        raise ValueError
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    text = str(value).strip().replace(",", "").replace("，", "")
+    number = Decimal(text)
+    if not number.is_finite():
+        raise ValueError
+    return number
+
+
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+
+
+def cell_date(value) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        for fmt in DATE_FORMATS:
+            try:
+                return datetime.strptime(value.strip(), fmt).date()
+            except ValueError:
+                continue
+    raise ValueError

@@ -163,28 +163,30 @@ def penalty_decide(*, actor, case, fine, document=None) -> PenaltyCase:
 
 @transaction.atomic
 def penalty_apply_cut(*, actor, case, next_cycle) -> PenaltyCase:
-    """Post −cut CEA of ``next_cycle``'s vintage on the enterprise account (NEXT_YEAR_CUT);
-    refused when already applied or when the account does not hold enough (the cut then waits
-    for the next allocation)."""
+    """Post what remains of the cut (the allocation may already have taken part of it, see
+    ``services.allocation.issue``) as −t CEA of ``next_cycle``'s vintage (NEXT_YEAR_CUT);
+    refused when already applied or when the account does not hold enough (the cut is then
+    taken from the next allocation issued)."""
     _check(actor, case)
     case = _locked(case)
     if case.cut_applied:
         raise ValidationError(_("The cut has already been applied."))
     if next_cycle.year <= case.cycle.year:
         raise ValidationError({"next_cycle": _("Choose a later cycle than the case's own.")})
-    if case.next_year_cut > 0:
+    remaining = case.next_year_cut - case.cut_posted
+    if remaining > 0:
         account = ledger.account_for(case.enterprise)
         ledger.post(
             actor=actor,
             movements=[
                 ledger.Movement(
-                    account, UnitType.CEA, next_cycle.year, -case.next_year_cut,
-                    EntryKind.NEXT_YEAR_CUT,
+                    account, UnitType.CEA, next_cycle.year, -remaining, EntryKind.NEXT_YEAR_CUT,
                 )
             ],
             cycle=next_cycle,
             reference=f"penalty:{case.pk}",
         )
+    case.cut_posted = case.next_year_cut
     case.cut_applied = True
     if case.status == PenaltyStatus.DECIDED:
         case.status = PenaltyStatus.CLOSED
@@ -195,7 +197,7 @@ def penalty_apply_cut(*, actor, case, next_cycle) -> PenaltyCase:
         verb="allowances.penalty_cut",
         target=case,
         message=_("Next year's allocation cut by %(t)s t (vintage %(year)s).")
-        % {"t": case.next_year_cut, "year": next_cycle.year},
-        data={"cut": case.next_year_cut, "vintage": next_cycle.year},
+        % {"t": remaining, "year": next_cycle.year},
+        data={"cut": remaining, "vintage": next_cycle.year},
     )
     return case

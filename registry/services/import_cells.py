@@ -7,7 +7,6 @@ reasons are translated messages. A cell holding a formula (``=...``) is always a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -19,6 +18,9 @@ from django.utils.translation import gettext_lazy
 from registry.choices import EnterpriseStatus, FacilityStatus, FacilityType, Fuel, RecordSource
 from registry.models import Area, EmissionRecord, Enterprise, Facility, Sector
 from zhongwei_carbon import uscc
+from zhongwei_carbon.excel import cell_date as _date
+from zhongwei_carbon.excel import cell_decimal as _decimal
+from zhongwei_carbon.excel import cell_text as _text
 
 SHEET_ENTERPRISES = "企业"
 SHEET_FACILITIES = "设施"
@@ -200,45 +202,6 @@ class ImportContext:
             (e, y): s
             for e, y, s in EmissionRecord.objects.values_list("enterprise_id", "year", "source")
         }
-
-
-def _text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime | date):
-        value = value.isoformat()
-    return str(value).strip()
-
-
-def _decimal(value) -> Decimal:
-    if isinstance(value, bool):
-        raise ValueError
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    if isinstance(value, int | Decimal):
-        return Decimal(value)
-    text = str(value).strip().replace(",", "").replace("，", "")
-    number = Decimal(text)
-    if not number.is_finite():
-        raise ValueError
-    return number
-
-
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
-
-
-def _date(value) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        for fmt in DATE_FORMATS:
-            try:
-                return datetime.strptime(value.strip(), fmt).date()
-            except ValueError:
-                continue
-    raise ValueError
 
 
 def parse_cell(col: Col, value, ctx: ImportContext):

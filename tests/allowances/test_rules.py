@@ -157,6 +157,22 @@ def test_enterprise_with_gas_and_coal_units():
     assert (result.gas_top_up, result.cap_top_up, result.allocation) == (5000, 10000, 80000)
 
 
+def test_shortfall_cap_uses_the_enterprise_total_when_units_lack_figures():
+    # Two coal units allocated 40,000 + 30,000 with no verified figure of their own; the
+    # enterprise verified 100,000 → cap 20,000, shortfall 30,000 → top-up 10,000, final 80,000
+    units = [UnitAllocation(40000, D("0")), UnitAllocation(30000, D("0"))]
+    result = rules.final_allocation(units, verified_total=D("100000"))
+    assert (result.computed, result.cap_top_up, result.allocation) == (70000, 10000, 80000)
+    # without the total the units' zero figures mean no shortfall at all
+    assert rules.final_allocation(units).top_up == 0
+    with pytest.raises(ValueError):  # a total below the units' own figures is inconsistent
+        rules.final_allocation([UnitAllocation(1, D("50"))], verified_total=D("49"))
+
+
+def test_allocation_objection_windows_are_the_measures_art_16():
+    assert (rules.ALLOCATION_OBJECTION_WORKING_DAYS, rules.ALLOCATION_DECISION_WORKING_DAYS) == (7, 10)
+
+
 def test_allocation_method_registry():
     assert set(rules.ALLOCATION_METHODS) == {"power_benchmark", "intensity"}
     assert rules.allocate("power_benchmark", {

@@ -1,0 +1,94 @@
+"""Who hears about an allocation: subscribers of the allocation's domain events. Each
+notification is keyed by allocation, step and notice date, so a repeated event notifies once.
+Texts are written in the portal's default language (Chinese)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership
+from allowances.models import Allocation
+from zhongwei_carbon.events import subscribe
+from zhongwei_carbon.notifications import notify
+from zhongwei_carbon.roles import Role
+
+
+def _users(**scope):
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            is_active=True, user__is_active=True, **scope
+        ).select_related("user")
+    ]
+
+
+def _send(allocation: Allocation, recipients, step: str, subject: str) -> None:
+    notify(
+        recipients=recipients,
+        key=f"allocation:{allocation.pk}:{step}:{allocation.notified_on}:{allocation.objections.count()}",
+        subject=subject,
+        link=reverse("allowances:allocation_detail", kwargs={"pk": allocation.pk}),
+    )
+
+
+def _get(allocation_id: int) -> Allocation:
+    return Allocation.objects.select_related("enterprise", "cycle").get(pk=allocation_id)
+
+
+def _enterprise_users(allocation):
+    return _users(role=Role.ENTERPRISE_USER, enterprise_id=allocation.enterprise_id)
+
+
+@subscribe("allocation.notified")
+def allocation_notified(*, allocation_id, **_kwargs):
+    allocation = _get(allocation_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        _send(
+            allocation,
+            _enterprise_users(allocation),
+            "notified",
+            _("Your %(year)s allocation has been notified; you may object until %(date)s.")
+            % {"year": allocation.cycle.year, "date": allocation.objection_deadline},
+        )
+
+
+@subscribe("allocation.objection_filed")
+def allocation_objection_filed(*, allocation_id, **_kwargs):
+    allocation = _get(allocation_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        _send(
+            allocation,
+            _users(role=Role.BUREAU_ADMIN),
+            "objection",
+            _("%(enterprise)s objects to its %(year)s allocation.")
+            % {"enterprise": allocation.enterprise.name, "year": allocation.cycle.year},
+        )
+
+
+@subscribe("allocation.objection_decided")
+def allocation_objection_decided(*, allocation_id, **_kwargs):
+    allocation = _get(allocation_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        _send(
+            allocation,
+            _enterprise_users(allocation),
+            "decided",
+            _("Your objection to the %(year)s allocation has been decided.")
+            % {"year": allocation.cycle.year},
+        )
+
+
+@subscribe("allocation.issued")
+def allocation_issued(*, allocation_id, **_kwargs):
+    allocation = _get(allocation_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        _send(
+            allocation,
+            _enterprise_users(allocation),
+            f"issued:{allocation.notified}:{allocation.pre_allocation}",
+            _("Your %(year)s allocation has been issued to your allowance account.")
+            % {"year": allocation.cycle.year},
+        )

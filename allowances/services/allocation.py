@@ -1,0 +1,411 @@
+"""The region's allocation in the portal (issue 5 §2): import the notice, compare with the
+portal's check value, notify the enterprises, take their objections (7 working days, decided
+within 10; Measures Art. 16) and issue the figure to the account as ledger entries. Issuing
+the first allocation of a later cycle also posts the next-year cut of an open short-surrender
+case (Interim Regulations Art. 24)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from allowances import rules
+from allowances.choices import (
+    AllocationStatus,
+    EntryKind,
+    ObjectionStatus,
+    PenaltyStatus,
+    UnitType,
+)
+from allowances.models import Allocation, AllocationObjection, LedgerEntry, PenaltyCase
+from allowances.selectors.allocation_check import check
+from allowances.services import allocation_import as reader
+from allowances.services import ledger
+from zhongwei_carbon import events, roles, scoping, workdays
+from zhongwei_carbon.roles import Perm
+
+ALLOCATION_KINDS = (EntryKind.PRE_ALLOCATION, EntryKind.FINAL_ALLOCATION, EntryKind.TOP_UP)
+NOTICE_FIELDS = ("method", "pre_allocation", "notified", "notice_reference", "notified_on", "inputs")
+
+
+def _check_perm(actor, action, obj=None) -> None:
+    if not roles.has_perm(actor, action):
+        raise PermissionDenied
+    if obj is not None and not scoping.can(actor, action, obj):
+        raise PermissionDenied
+
+
+def _today(today: date | None) -> date:
+    return today or timezone.localdate()
+
+
+def refresh_check(allocation: Allocation) -> Allocation:
+    """Recompute and store the check values (no event: they are derived data)."""
+    result = check(allocation)
+    allocation.pre_allocation_check = result.pre_allocation
+    allocation.computed = result.final
+    allocation.check_problem = result.problem
+    return allocation
+
+
+# --- import ------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportOutcome:
+    errors: list = field(default_factory=list)
+    error_total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    differing: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error_total == 0
+
+
+@transaction.atomic
+def allocation_import(*, actor, cycle, data: bytes, filename: str) -> ImportOutcome:
+    """Apply the notice workbook to ``cycle``, all or nothing. A changed figure sends the row
+    back to "imported" (it must be notified again); a row with a pending objection is refused.
+    Raises ``UploadRejected`` for an unsafe file."""
+    _check_perm(actor, Perm.MANAGE_ALLOCATION)
+    parsed = reader.read(data)
+    outcome = ImportOutcome(errors=parsed.errors, error_total=parsed.error_total)
+    existing = {
+        a.enterprise.uscc: a
+        for a in Allocation.objects.select_for_update(of=("self",))
+        .filter(cycle=cycle, enterprise__uscc__in=list(parsed.allocations))
+        .select_related("enterprise")
+    }
+    for code, row in parsed.allocations.items():
+        current = existing.get(code)
+        if current is not None and current.status == AllocationStatus.OBJECTED:
+            parsed.add(reader.SHEET_ALLOCATIONS, row["row"], None,
+                       _("An objection to this enterprise's allocation is pending: decide it "
+                         "before importing a new figure."))
+    outcome.errors, outcome.error_total = parsed.errors, parsed.error_total
+    if not outcome.ok:
+        return outcome
+    for code, row in parsed.allocations.items():
+        enterprise = parsed.enterprises[code]
+        allocation = existing.get(code) or Allocation(cycle=cycle, enterprise=enterprise)
+        new = {
+            "method": row["method"],
+            "pre_allocation": row["pre_allocation"],
+            "notified": row["notified"],
+            "notice_reference": row["notice_reference"] or "",
+            "notified_on": row["notified_on"],
+            "inputs": {"units": parsed.units.get(code, [])},
+        }
+        if new["notified_on"] is None and allocation.pk is not None:
+            new["notified_on"] = allocation.notified_on  # a notice date the file leaves out
+        changed = allocation.pk is None or any(
+            getattr(allocation, k) != v for k, v in new.items()
+        )
+        if changed and new["notified_on"] == allocation.notified_on != row["notified_on"]:
+            new["notified_on"] = row["notified_on"]  # a new figure: its notice date is new too
+        for key, value in new.items():
+            setattr(allocation, key, value)
+        refresh_check(allocation)
+        if allocation.differs or allocation.pre_differs:
+            outcome.differing += 1
+        if not changed:
+            outcome.unchanged += 1
+            allocation.save(update_fields=["pre_allocation_check", "computed", "check_problem"])
+            continue
+        if allocation.pk is None:
+            outcome.created += 1
+        else:
+            outcome.updated += 1
+        allocation.status = AllocationStatus.IMPORTED
+        allocation.objection_deadline = None
+        allocation.full_clean()
+        allocation.save()
+        events.record(
+            actor=actor,
+            verb="allowances.allocation_imported",
+            target=allocation,
+            message=_("Allocation notice imported: pre-allocation %(pre)s t, final %(final)s t.")
+            % {"pre": _t(allocation.pre_allocation), "final": _t(allocation.notified)},
+            data={"file": filename, "pre_allocation": allocation.pre_allocation,
+                  "notified": allocation.notified, "computed": allocation.computed},
+        )
+    events.record(
+        actor=actor,
+        verb="allowances.allocation_import",
+        target=cycle,
+        message=_("Allocation notice %(file)s imported: %(c)d new, %(u)d changed, "
+                  "%(n)d unchanged, %(d)d differ from the check value.")
+        % {"file": filename, "c": outcome.created, "u": outcome.updated,
+           "n": outcome.unchanged, "d": outcome.differing},
+        data={"sha256": hashlib.sha256(data).hexdigest(), "file": filename},
+    )
+    return outcome
+
+
+def _t(value) -> str:
+    return "—" if value is None else f"{value:,}"
+
+
+@transaction.atomic
+def recheck_all(*, actor, cycle) -> int:
+    """Recompute the check values of every allocation of ``cycle`` (after a parameter or a
+    verified figure changed); returns how many now differ."""
+    _check_perm(actor, Perm.MANAGE_ALLOCATION)
+    differing = 0
+    for allocation in Allocation.objects.filter(cycle=cycle).select_related("enterprise", "cycle"):
+        refresh_check(allocation).save(
+            update_fields=["pre_allocation_check", "computed", "check_problem"]
+        )
+        differing += allocation.differs or allocation.pre_differs
+    return differing
+
+
+# --- notice and objections -----------------------------------------------------------------
+
+
+def _lock(allocation) -> Allocation:
+    return Allocation.objects.select_for_update().select_related("enterprise", "cycle").get(
+        pk=allocation.pk
+    )
+
+
+@transaction.atomic
+def notify_all(*, actor, cycle, today: date | None = None) -> int:
+    """Notify every imported allocation of ``cycle``: the objection period (7 working days,
+    bureau calendar) starts today. Returns how many were notified."""
+    _check_perm(actor, Perm.MANAGE_ALLOCATION)
+    today = _today(today)
+    deadline = workdays.deadline(today, rules.ALLOCATION_OBJECTION_WORKING_DAYS)
+    count = 0
+    rows = Allocation.objects.select_for_update().filter(
+        cycle=cycle, status=AllocationStatus.IMPORTED
+    )
+    for allocation in rows.select_related("enterprise", "cycle"):
+        allocation.status = AllocationStatus.NOTIFIED
+        allocation.notified_on = allocation.notified_on or today
+        allocation.objection_deadline = deadline
+        allocation.full_clean()
+        allocation.save()
+        events.record(
+            actor=actor,
+            verb="allowances.allocation_notified",
+            target=allocation,
+            message=_("Allocation notified; objections until %(date)s.")
+            % {"date": deadline.isoformat()},
+            data={"deadline": deadline},
+        )
+        events.publish("allocation.notified", allocation_id=allocation.pk)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def objection_file(*, actor, allocation, reasons: str, file=None, today: date | None = None):
+    """The enterprise objects within the period (its last day included), once per notice."""
+    allocation = _lock(allocation)
+    _check_perm(actor, Perm.OBJECT_TO_ALLOCATION, allocation)
+    today = _today(today)
+    reasons = (reasons or "").strip()
+    if allocation.status != AllocationStatus.NOTIFIED:
+        raise ValidationError(_("This allocation is not open to objection."))
+    if allocation.objection_deadline and today > allocation.objection_deadline:
+        raise ValidationError(
+            _("The objection period ended on %(date)s.")
+            % {"date": allocation.objection_deadline.isoformat()}
+        )
+    if allocation.objections.filter(filed_at__date__gte=allocation.notified_on).exists():
+        raise ValidationError(_("An objection to this notice has already been filed."))
+    if not reasons:
+        raise ValidationError({"reasons": _("Give the reasons for the objection.")})
+    objection = AllocationObjection(
+        allocation=allocation,
+        reasons=reasons,
+        file=file or "",
+        filed_by=actor,
+        decision_due=workdays.deadline(today, rules.ALLOCATION_DECISION_WORKING_DAYS),
+    )
+    objection.full_clean()
+    objection.save()
+    allocation.status = AllocationStatus.OBJECTED
+    allocation.save(update_fields=["status"])
+    events.record(
+        actor=actor,
+        verb="allowances.allocation_objection",
+        target=allocation,
+        message=_("Objection filed; decision due %(date)s.")
+        % {"date": objection.decision_due.isoformat()},
+        data={"objection": objection.pk},
+    )
+    events.publish("allocation.objection_filed", allocation_id=allocation.pk)
+    return objection
+
+
+@transaction.atomic
+def objection_decide(*, actor, objection, decision: str, note: str) -> AllocationObjection:
+    """Uphold (the allocation goes back to "imported" until the corrected notice is imported
+    and notified) or dismiss (the notified figure stands and may be issued)."""
+    objection = AllocationObjection.objects.select_for_update().get(pk=objection.pk)
+    allocation = _lock(objection.allocation)
+    _check_perm(actor, Perm.MANAGE_ALLOCATION, allocation)
+    note = (note or "").strip()
+    if objection.status != ObjectionStatus.PENDING:
+        raise ValidationError(_("This objection has already been decided."))
+    if decision not in (ObjectionStatus.UPHELD, ObjectionStatus.DISMISSED):
+        raise ValidationError({"decision": _("Choose uphold or dismiss.")})
+    if not note:
+        raise ValidationError({"note": _("Write the reasons for the decision.")})
+    objection.status = decision
+    objection.decision_note = note
+    objection.decided_at = timezone.now()
+    objection.decided_by = actor
+    objection.full_clean()
+    objection.save()
+    allocation.status = (
+        AllocationStatus.IMPORTED if decision == ObjectionStatus.UPHELD
+        else AllocationStatus.NOTIFIED
+    )
+    allocation.save(update_fields=["status"])
+    events.record(
+        actor=actor,
+        verb="allowances.allocation_objection_decided",
+        target=allocation,
+        message=_("Objection decided: %(decision)s.") % {"decision": objection.get_status_display()},
+        data={"objection": objection.pk, "decision": decision},
+    )
+    events.publish("allocation.objection_decided", allocation_id=allocation.pk)
+    return objection
+
+
+# --- issuing to the account ----------------------------------------------------------------
+
+
+def issued_so_far(allocation) -> int:
+    """Tonnes of ``allocation``'s cycle already allocated to the enterprise (pre-allocation,
+    final allocation and top-ups, net of their reversals), read from the one ledger."""
+    total = LedgerEntry.objects.filter(
+        holding__account__enterprise_id=allocation.enterprise_id, cycle_id=allocation.cycle_id
+    ).filter(
+        Q(kind__in=ALLOCATION_KINDS) | Q(kind=EntryKind.CORRECTION, reverses__kind__in=ALLOCATION_KINDS)
+    ).aggregate(t=Sum("quantity"))["t"]
+    return total or 0
+
+
+def issue_blocker(allocation, today: date | None = None) -> str | None:
+    """Why ``allocation`` cannot be issued today, or ``None``."""
+    today = _today(today)
+    if allocation.status == AllocationStatus.ISSUED:
+        return _("Already issued.")
+    if allocation.status == AllocationStatus.IMPORTED:
+        return _("Notify the enterprise first.")
+    if allocation.status == AllocationStatus.OBJECTED:
+        return _("An objection is pending.")
+    dismissed = allocation.objections.filter(
+        status=ObjectionStatus.DISMISSED, filed_at__date__gte=allocation.notified_on
+    ).exists()
+    if not dismissed and allocation.objection_deadline and today <= allocation.objection_deadline:
+        return _("The objection period runs until %(date)s.") % {
+            "date": allocation.objection_deadline.isoformat()
+        }
+    return None
+
+
+@transaction.atomic
+def issue(*, actor, allocation, today: date | None = None) -> list[LedgerEntry]:
+    """Post the notified figure (the final allocation, else the pre-allocation) less what was
+    already allocated for the cycle, as CEA of the cycle's vintage; then, on a positive
+    allocation, the open next-year cuts of earlier cycles' penalty cases, up to the tonnes
+    allocated now. Refused while the objection period runs or an objection is pending."""
+    allocation = _lock(allocation)
+    _check_perm(actor, Perm.MANAGE_ALLOCATION, allocation)
+    blocker = issue_blocker(allocation, today)
+    if blocker:
+        raise ValidationError(blocker)
+    target = allocation.notified if allocation.notified is not None else allocation.pre_allocation
+    kind = (
+        EntryKind.FINAL_ALLOCATION if allocation.notified is not None else EntryKind.PRE_ALLOCATION
+    )
+    account = ledger.account_for(allocation.enterprise)
+    year = allocation.cycle.year
+    delta = target - issued_so_far(allocation)
+    movements = []
+    if delta:
+        movements.append(ledger.Movement(account, UnitType.CEA, year, delta, kind))
+    cuts = []
+    if delta > 0:
+        room = delta
+        cases = PenaltyCase.objects.select_for_update().filter(
+            enterprise=allocation.enterprise, cycle__year__lt=year, cut_applied=False
+        ).order_by("cycle__year", "pk")
+        for case in cases:
+            cut = min(case.next_year_cut - case.cut_posted, room)
+            if cut > 0:
+                movements.append(
+                    ledger.Movement(account, UnitType.CEA, year, -cut, EntryKind.NEXT_YEAR_CUT)
+                )
+                cuts.append((case, cut))
+                room -= cut
+    entries = []
+    if movements:
+        entries = ledger.post(
+            actor=actor, movements=movements, cycle=allocation.cycle,
+            reference=f"allocation:{allocation.pk}",
+        )
+    for case, cut in cuts:
+        _record_cut(actor, case, cut, year)
+    allocation.status = AllocationStatus.ISSUED
+    allocation.save(update_fields=["status"])
+    events.record(
+        actor=actor,
+        verb="allowances.allocation_issued",
+        target=allocation,
+        message=_("Allocation issued: %(delta)s t posted (%(target)s t in total for %(year)s).")
+        % {"delta": f"{delta:+,}", "target": f"{target:,}", "year": year},
+        data={"delta": delta, "target": target, "cuts": [c.pk for c, _n in cuts]},
+    )
+    events.publish("allocation.issued", allocation_id=allocation.pk)
+    return entries
+
+
+def _record_cut(actor, case: PenaltyCase, cut: int, year: int) -> None:
+    case.cut_posted += cut
+    case.cut_applied = case.cut_posted >= case.next_year_cut
+    if case.cut_applied and case.status == PenaltyStatus.DECIDED:
+        case.status = PenaltyStatus.CLOSED
+    case.full_clean()
+    case.save()
+    events.record(
+        actor=actor,
+        verb="allowances.penalty_cut",
+        target=case,
+        message=_("Next year's allocation cut by %(t)s t (vintage %(year)s).")
+        % {"t": cut, "year": year},
+        data={"cut": cut, "vintage": year, "with_allocation": True},
+    )
+
+
+def issue_all(*, actor, cycle, today: date | None = None) -> tuple[int, int]:
+    """Issue every allocation of ``cycle`` that can be issued today, each in its own
+    transaction (one refusal does not undo the others). Returns (issued, refused)."""
+    _check_perm(actor, Perm.MANAGE_ALLOCATION)
+    issued = refused = 0
+    rows = Allocation.objects.filter(cycle=cycle, status=AllocationStatus.NOTIFIED)
+    for allocation in rows.select_related("enterprise", "cycle"):
+        if issue_blocker(allocation, today):
+            continue
+        try:
+            issue(actor=actor, allocation=allocation, today=today)
+        except ValidationError:
+            refused += 1
+        else:
+            issued += 1
+    return issued, refused

@@ -1,0 +1,366 @@
+"""Allocation pages (issue 5 §2): the bureau's table per cycle (notified figure beside the
+portal's check value), the notice import, notice and issue with confirmation, objections.
+Reading needs VIEW_ALLOCATION (county: its area, enterprise: its own); changes need
+MANAGE_ALLOCATION (bureau admin), an objection OBJECT_TO_ALLOCATION (the enterprise)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import F, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from allowances.choices import AllocationStatus, ObjectionStatus
+from allowances.models import Allocation, AllocationObjection, ComplianceCycle
+from allowances.selectors import compliance as compliance_sel
+from allowances.selectors.allocation_check import check
+from allowances.services import allocation as svc
+from allowances.services import allocation_import as reader
+from registry.choices import ListChange
+from registry.models import Area
+from registry.selectors.lists import entries_of, published_list
+from zhongwei_carbon import events, roles, scoping, web
+from zhongwei_carbon.excel import XLSX_CONTENT_TYPE, Column, UploadRejected, xlsx_response
+from zhongwei_carbon.forms import BootstrapMixin
+from zhongwei_carbon.roles import Perm
+
+TEMPLATES = "allowances/allocation/"
+
+
+class FilterForm(BootstrapMixin, forms.Form):
+    q = forms.CharField(label=gettext_lazy("Name or credit code"), required=False)
+    area = forms.ModelChoiceField(Area.objects.all(), label=gettext_lazy("Area"), required=False)
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        choices=[("", "—")] + list(AllocationStatus.choices),
+        required=False,
+    )
+    differs = forms.BooleanField(label=gettext_lazy("Differences only"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+
+class ImportForm(BootstrapMixin, forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Excel file (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+
+class ObjectionForm(BootstrapMixin, forms.Form):
+    reasons = forms.CharField(
+        label=gettext_lazy("Reasons"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+
+class DecisionForm(BootstrapMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Decision"),
+        choices=[(ObjectionStatus.UPHELD, gettext_lazy("Uphold: the region corrects the figure")),
+                 (ObjectionStatus.DISMISSED, gettext_lazy("Dismiss: the notified figure stands"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Reasons"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+
+def _cycle(year) -> ComplianceCycle:
+    return get_object_or_404(ComplianceCycle, year=year)
+
+
+def _filtered(request):
+    cycle = compliance_sel.cycle_from(request.GET.get("cycle"))
+    form = FilterForm(request.GET or None)
+    qs = scoping.for_user(
+        Allocation.objects.select_related("enterprise__area", "enterprise__sector", "cycle"),
+        request.user, Perm.VIEW_ALLOCATION,
+    )
+    qs = qs.filter(cycle=cycle) if cycle else qs.none()
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"].strip():
+            q = data["q"].strip()
+            qs = qs.filter(Q(enterprise__name__icontains=q) | Q(enterprise__uscc__icontains=q.upper()))
+        if data["area"]:
+            qs = qs.filter(enterprise__area=data["area"])
+        if data["status"]:
+            qs = qs.filter(status=data["status"])
+        if data["differs"]:
+            qs = qs.filter(
+                Q(notified__isnull=False, computed__isnull=False) & ~Q(notified=F("computed"))
+                | Q(pre_allocation__isnull=False, pre_allocation_check__isnull=False)
+                & ~Q(pre_allocation=F("pre_allocation_check"))
+            )
+    return cycle, form, qs.order_by("enterprise__name", "pk")
+
+
+@web.require(Perm.VIEW_ALLOCATION)
+@require_GET
+def allocation_list(request):
+    cycle, form, qs = _filtered(request)
+    can_manage = roles.has_perm(request.user, Perm.MANAGE_ALLOCATION)
+    counts = {}
+    if can_manage and cycle is not None:
+        counts = {s: Allocation.objects.filter(cycle=cycle, status=s).count()
+                  for s in AllocationStatus.values}
+    return render(request, TEMPLATES + "list.html", {
+        "cycle": cycle, "cycles": ComplianceCycle.objects.all(), "form": form,
+        "page_obj": web.paginate(request, qs), "can_manage": can_manage, "counts": counts,
+        "query": request.GET.urlencode(),
+    })
+
+
+def allocation_columns() -> list[Column]:
+    return [
+        Column(_("Enterprise"), lambda a: a.enterprise.name, 36),
+        Column(_("Unified social credit code"), lambda a: a.enterprise.uscc, 22),
+        Column(_("Area"), lambda a: str(a.enterprise.area)),
+        Column(_("Method"), lambda a: a.get_method_display(), 20),
+        Column(_("Pre-allocation notified (t)"), lambda a: a.pre_allocation, 16),
+        Column(_("Pre-allocation check (t)"), lambda a: a.pre_allocation_check, 16),
+        Column(_("Final allocation notified (t)"), lambda a: a.notified, 16),
+        Column(_("Final allocation check (t)"), lambda a: a.computed, 16),
+        Column(_("Difference (t)"), lambda a: a.difference, 12),
+        Column(_("Why no check value"), lambda a: a.check_problem, 30),
+        Column(_("Notice"), lambda a: a.notice_reference, 20),
+        Column(_("Notified on"), lambda a: a.notified_on, 12),
+        Column(_("Objection deadline"), lambda a: a.objection_deadline, 12),
+        Column(_("Status"), lambda a: a.get_status_display(), 18),
+    ]
+
+
+@web.require(Perm.VIEW_ALLOCATION)
+@require_GET
+def allocation_export(request):
+    cycle, _form, qs = _filtered(request)
+    return xlsx_response(
+        filename=_("allocations-%(year)s") % {"year": cycle.year if cycle else ""},
+        sheet_title=_("Allocations"),
+        columns=allocation_columns(),
+        rows=qs.iterator(chunk_size=500),
+    )
+
+
+@web.require(Perm.MANAGE_ALLOCATION)
+@require_GET
+def allocation_template(request, year):
+    cycle = _cycle(year)
+    key_list = published_list(cycle.year)
+    listed = []
+    if key_list is not None:
+        entries = entries_of(key_list, request.user).exclude(change=ListChange.REMOVED)
+        listed = list(entries.order_by("uscc").values_list("uscc", "enterprise_name"))
+    response = HttpResponse(reader.template_workbook(cycle, listed), content_type=XLSX_CONTENT_TYPE)
+    name = quote(f"{cycle.year}年度配额分配导入模板.xlsx")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"allocation-template-{cycle.year}.xlsx\"; filename*=UTF-8''{name}"
+    )
+    return response
+
+
+@web.require(Perm.MANAGE_ALLOCATION)
+@require_http_methods(["GET", "POST"])
+def allocation_import(request, year):
+    cycle = _cycle(year)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > settings.UPLOAD_MAX_BYTES:
+                raise UploadRejected(
+                    _("The file is %(size).1f MB; the limit is %(limit).1f MB.")
+                    % {"size": upload.size / 1048576, "limit": settings.UPLOAD_MAX_BYTES / 1048576}
+                )
+            outcome = svc.allocation_import(
+                actor=request.user, cycle=cycle, data=upload.read(), filename=upload.name
+            )
+        except UploadRejected as exc:
+            form.add_error("file", str(exc))
+        else:
+            if outcome.ok:
+                messages.success(request, _(
+                    "Imported: %(c)d new, %(u)d changed, %(n)d unchanged; %(d)d differ from "
+                    "the portal's check value.") % {"c": outcome.created, "u": outcome.updated,
+                                                    "n": outcome.unchanged, "d": outcome.differing})
+                return redirect(f"{reverse('allowances:allocation_list')}?cycle={cycle.year}")
+    return render(request, TEMPLATES + "import.html", {
+        "cycle": cycle, "form": form, "outcome": outcome,
+        "columns": reader.SHEETS,
+    })
+
+
+@web.require(Perm.MANAGE_ALLOCATION)
+@require_POST
+def allocation_recheck(request, year):
+    cycle = _cycle(year)
+    differing = svc.recheck_all(actor=request.user, cycle=cycle)
+    messages.success(request, _("Check values recomputed; %(d)d allocations differ.")
+                     % {"d": differing})
+    return redirect(f"{reverse('allowances:allocation_list')}?cycle={cycle.year}")
+
+
+def _cycle_action(request, year, *, run, question, done):
+    """GET: the confirmation page; POST: run the bulk action and go back to the list."""
+    cycle = _cycle(year)
+    back = f"{reverse('allowances:allocation_list')}?cycle={cycle.year}"
+    if request.method == "POST":
+        try:
+            message = done(run(actor=request.user, cycle=cycle))
+        except ValidationError as exc:
+            for text in exc.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, message)
+        return redirect(back)
+    return render(request, TEMPLATES + "confirm.html", {
+        "title": cycle.name, "question": question(cycle), "back": back,
+    })
+
+
+@web.require(Perm.MANAGE_ALLOCATION)
+@require_http_methods(["GET", "POST"])
+def allocation_notify(request, year):
+    return _cycle_action(
+        request, year, run=svc.notify_all,
+        question=lambda c: _(
+            "Notify the %(n)d imported allocations of %(year)s to their enterprises? Each may "
+            "object within 7 working days; this cannot be undone.") % {
+            "n": Allocation.objects.filter(cycle=c, status=AllocationStatus.IMPORTED).count(),
+            "year": c.year},
+        done=lambda n: _("%(n)d allocations notified.") % {"n": n},
+    )
+
+
+@web.require(Perm.MANAGE_ALLOCATION)
+@require_http_methods(["GET", "POST"])
+def allocation_issue_all(request, year):
+    return _cycle_action(
+        request, year, run=svc.issue_all,
+        question=lambda c: _(
+            "Issue every notified allocation of %(year)s whose objection period has ended to the "
+            "enterprise accounts? Ledger entries cannot be deleted, only reversed.") % {
+            "year": c.year},
+        done=lambda r: _("%(issued)d allocations issued; %(refused)d refused.") % {
+            "issued": r[0], "refused": r[1]},
+    )
+
+
+def _get(request, pk, action=Perm.VIEW_ALLOCATION):
+    return web.get_scoped_or_404(
+        Allocation.objects.select_related("enterprise__area", "enterprise__sector", "cycle"),
+        request.user, action, pk=pk,
+    )
+
+
+@web.require(Perm.VIEW_ALLOCATION)
+@require_GET
+def allocation_detail(request, pk):
+    allocation = _get(request, pk)
+    user = request.user
+    can_manage = roles.has_perm(user, Perm.MANAGE_ALLOCATION)
+    objections = list(allocation.objections.select_related("filed_by", "decided_by"))
+    can_object = (
+        roles.has_perm(user, Perm.OBJECT_TO_ALLOCATION)
+        and allocation.status == AllocationStatus.NOTIFIED
+        and svc.issue_blocker(allocation) is not None
+        and not any(o.filed_at.date() >= allocation.notified_on for o in objections)
+    )
+    return render(request, TEMPLATES + "detail.html", {
+        "a": allocation, "result": check(allocation), "objections": objections,
+        "can_manage": can_manage, "can_object": can_object,
+        "issue_blocker": svc.issue_blocker(allocation) if can_manage else None,
+        "issued_so_far": svc.issued_so_far(allocation),
+        "decision_form": DecisionForm() if can_manage else None,
+        "events": events.for_object(allocation), "history": web.history_rows(allocation),
+    })
+
+
+@web.require(Perm.OBJECT_TO_ALLOCATION)
+@require_http_methods(["GET", "POST"])
+def allocation_object(request, pk):
+    allocation = _get(request, pk, Perm.OBJECT_TO_ALLOCATION)
+    form = ObjectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.objection_file(actor=request.user, allocation=allocation,
+                               reasons=form.cleaned_data["reasons"])
+        except ValidationError as exc:
+            web.apply_errors(form, exc)
+        else:
+            messages.success(request, _("Objection filed."))
+            return redirect("allowances:allocation_detail", pk=allocation.pk)
+    return render(request, TEMPLATES + "object.html", {"a": allocation, "form": form})
+
+
+@web.require(Perm.MANAGE_ALLOCATION)
+@require_POST
+def objection_decide(request, pk):
+    objection = web.get_scoped_or_404(
+        AllocationObjection.objects.select_related("allocation"), request.user,
+        Perm.MANAGE_ALLOCATION, pk=pk,
+    )
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.objection_decide(actor=request.user, objection=objection, **form.cleaned_data)
+        except ValidationError as exc:
+            for text in exc.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, _("Objection decided."))
+    else:
+        messages.error(request, _("Choose a decision and write its reasons."))
+    return redirect("allowances:allocation_detail", pk=objection.allocation_id)
+
+
+@web.require(Perm.MANAGE_ALLOCATION)
+@require_http_methods(["GET", "POST"])
+def allocation_issue(request, pk):
+    allocation = _get(request, pk, Perm.MANAGE_ALLOCATION)
+    back = reverse("allowances:allocation_detail", kwargs={"pk": allocation.pk})
+    if request.method == "POST":
+        try:
+            svc.issue(actor=request.user, allocation=allocation)
+        except ValidationError as exc:
+            for text in exc.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, _("Allocation issued to the account."))
+        return redirect(back)
+    target = allocation.notified if allocation.notified is not None else allocation.pre_allocation
+    if target is None:
+        raise Http404
+    delta = target - svc.issued_so_far(allocation)
+    return render(request, TEMPLATES + "confirm.html", {
+        "title": str(allocation),
+        "question": _("Post %(delta)s t of %(year)s allowances to %(enterprise)s (%(target)s t in "
+                      "total for the cycle)? Ledger entries cannot be deleted, only reversed.")
+        % {"delta": f"{delta:+,}", "year": allocation.cycle.year,
+           "enterprise": allocation.enterprise.name, "target": f"{target:,}"},
+        "back": back,
+    })

@@ -1,0 +1,336 @@
+"""Allocation notice import, check value, notice, objection and issue (issue 5 §2), with the
+numbers worked by hand:
+
+- enterprise_a, power benchmark: one coal unit ≥ 400 MW, Qe 3,000,000 MWh, Ff 1, Qh
+  1,000,000 GJ → 3,000,000 × 0.7910 + 1,000,000 × 0.1033 = 2,373,000 + 103,300 = 2,476,300
+  (DOMAIN.md's example). Verified 2025: 2,600,000 t → shortfall 123,700 ≤ 20 % cap 520,000 →
+  no top-up: check 2,476,300. The region notified 2,480,000 → difference +3,700.
+  Prior year verified 2,500,000 → pre-allocation check 70 % = 1,750,000 (= the notice).
+- enterprise_b, intensity: 120,000 t clinker × 0.8576 = 102,912; verified 110,000 →
+  shortfall 7,088 ≤ cap 22,000 → check 102,912 (= the notice).
+- Notice on Friday 2025-09-26 with 1–8 Oct holidays and Sun 28 Sep / Sat 11 Oct worked:
+  7 working days → Monday 2025-10-13 (the calendar example of zhongwei_carbon/workdays.py).
+"""
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
+
+from allowances.choices import AllocationStatus, EntryKind, ObjectionStatus, UnitType
+from allowances.models import (
+    Allocation,
+    ComplianceCycle,
+    Holding,
+    IntensityBenchmark,
+    LedgerEntry,
+    LoadFactorBand,
+    PenaltyCase,
+    PowerBenchmark,
+)
+from allowances.services import allocation as svc
+from tests import factories as f
+from tests.allowances.allocation_helpers import workbook
+from zhongwei_carbon.excel import UploadRejected
+from zhongwei_carbon.models import CalendarDay, Notification
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+NOTICE = date(2025, 9, 26)
+LAST_DAY = date(2025, 10, 13)
+AFTER = date(2025, 10, 14)
+
+
+@pytest.fixture
+def setup(enterprise_a, enterprise_b):
+    cycle = ComplianceCycle.objects.create(year=2025, name="2025年度")
+    PowerBenchmark.objects.create(year=2025, unit_class="coal_large", power_benchmark=D("0.7910"),
+                                  heat_benchmark=D("0.1033"), source="test")
+    LoadFactorBand.objects.create(year=2025, correction=D("1"), source="test")
+    IntensityBenchmark.objects.create(year=2025, sector=enterprise_b.sector, product="熟料",
+                                      unit="t", intensity=D("0.8576"), source="test")
+    f.EmissionRecordFactory(enterprise=enterprise_a, year=2024, emissions_tco2e=D("2500000.00"))
+    f.EmissionRecordFactory(enterprise=enterprise_a, year=2025, emissions_tco2e=D("2600000.00"))
+    f.EmissionRecordFactory(enterprise=enterprise_b, year=2025, emissions_tco2e=D("110000.00"))
+    for day in range(1, 9):
+        CalendarDay.objects.create(date=date(2025, 10, day), kind="holiday", name="国庆")
+    CalendarDay.objects.create(date=date(2025, 9, 28), kind="workday", name="调休")
+    CalendarDay.objects.create(date=date(2025, 10, 11), kind="workday", name="调休")
+    return cycle
+
+
+def notice(a, b, *, final_a=2480000, pre_a=1750000):
+    return workbook(
+        [
+            [a.uscc, a.name, "power_benchmark", pre_a, final_a, "宁环发〔2025〕1号", "2025-09-26"],
+            [b.uscc, b.name, "强度法", None, 102912, "宁环发〔2025〕1号", None],
+        ],
+        [
+            [a.uscc, "1号机组", "coal_large", 3000000, None, 1000000, None, None, None],
+            [b.uscc, "熟料线", None, None, None, None, "熟料", 120000, None],
+        ],
+    )
+
+
+def imported(admin, cycle, a, b, **kw):
+    outcome = svc.allocation_import(actor=admin, cycle=cycle, data=notice(a, b, **kw), filename="n.xlsx")
+    assert outcome.ok, outcome.errors
+    return outcome
+
+
+def test_import_computes_the_check_values_by_hand(setup, bureau_admin, enterprise_a, enterprise_b):
+    outcome = imported(bureau_admin, setup, enterprise_a, enterprise_b)
+    assert (outcome.created, outcome.updated, outcome.differing) == (2, 0, 1)
+    a = Allocation.objects.get(enterprise=enterprise_a)
+    assert (a.pre_allocation, a.pre_allocation_check) == (1750000, 1750000)
+    assert (a.notified, a.computed, a.difference) == (2480000, 2476300, 3700)
+    assert a.differs and not a.pre_differs and a.status == AllocationStatus.IMPORTED
+    b = Allocation.objects.get(enterprise=enterprise_b)
+    assert (b.method, b.notified, b.computed, b.differs) == ("intensity", 102912, 102912, False)
+    assert b.pre_allocation_check is None  # no verified 2024 figure
+
+
+def test_the_cap_tops_up_the_check_value(setup, bureau_admin, enterprise_a, enterprise_b):
+    # Verified 2025 raised to 3,200,000: cap 640,000; shortfall 3,200,000 − 2,476,300 = 723,700
+    # → top-up 83,700 → check 2,560,000
+    enterprise_a.emission_records.filter(year=2025).update(emissions_tco2e=D("3200000.00"))
+    imported(bureau_admin, setup, enterprise_a, enterprise_b)
+    assert Allocation.objects.get(enterprise=enterprise_a).computed == 2560000
+
+
+def test_a_missing_parameter_is_explained_not_guessed(setup, bureau_admin, enterprise_a, enterprise_b):
+    PowerBenchmark.objects.all().delete()
+    imported(bureau_admin, setup, enterprise_a, enterprise_b)
+    a = Allocation.objects.get(enterprise=enterprise_a)
+    assert a.computed is None and "2025" in a.check_problem
+
+
+@pytest.mark.parametrize(
+    "row, unit, expected",
+    [
+        (["91640500MA0000000X", "x", "power_benchmark", 1, 2, "", ""], None, "check character"),
+        (["A", "x", "power_benchmark", 1.5, None, "", ""], None, "whole tonnes"),
+        (["A", "x", "power_benchmark", "=1+1", None, "", ""], None, "Formulas"),
+        (["A", "x", "power_benchmark", -5, None, "", ""], None, "negative"),
+        (["A", "x", "auction", 1, None, "", ""], None, "allowed values"),
+        (["A", "x", "power_benchmark", None, None, "", ""], None, "Give the pre-allocation"),
+        (["A", "x", "power_benchmark", 1, None, "", "31/02/2025"], None, "Not a date"),
+        (["A", "x", "power_benchmark", 1, None, "", ""],
+         ["A", "u1", None, 10, None, None, None, None, None], "unit class"),
+        (["A", "x", "power_benchmark", 1, None, "", ""],
+         ["B", "u1", "gas", 10, None, None, None, None, None], "not on sheet"),
+    ],
+)
+def test_bad_rows_are_refused_and_nothing_is_saved(
+    setup, bureau_admin, enterprise_a, enterprise_b, row, unit, expected
+):
+    codes = {"A": enterprise_a.uscc, "B": enterprise_b.uscc}
+    row = [codes.get(v, v) if i == 0 else v for i, v in enumerate(row)]
+    units = [[codes.get(v, v) if i == 0 else v for i, v in enumerate(unit)]] if unit else []
+    outcome = svc.allocation_import(
+        actor=bureau_admin, cycle=setup, data=workbook([row], units), filename="bad.xlsx"
+    )
+    assert not outcome.ok
+    assert any(expected in e.message for e in outcome.errors), outcome.errors
+    assert not Allocation.objects.exists()
+
+
+def test_unknown_enterprise_wrong_headers_and_non_excel(setup, bureau_admin, enterprise_a):
+    unknown = f.EnterpriseFactory.build().uscc
+    outcome = svc.allocation_import(
+        actor=bureau_admin, cycle=setup,
+        data=workbook([[unknown, "", "intensity", 1, None, "", ""]]), filename="x.xlsx",
+    )
+    assert [e.message for e in outcome.errors] == ["No enterprise with this code in the registry."]
+    outcome = svc.allocation_import(
+        actor=bureau_admin, cycle=setup, data=workbook([], headers=["代码"]), filename="x.xlsx"
+    )
+    assert "use the import template" in outcome.errors[0].message
+    with pytest.raises(UploadRejected):
+        svc.allocation_import(actor=bureau_admin, cycle=setup, data=b"%PDF-1.4", filename="x.xlsx")
+    assert not Allocation.objects.exists()
+
+
+def test_only_the_bureau_admin_imports(setup, bureau_reviewer, ent_a, enterprise_a, enterprise_b):
+    for user in (bureau_reviewer, ent_a):
+        with pytest.raises(PermissionDenied):
+            svc.allocation_import(actor=user, cycle=setup, data=notice(enterprise_a, enterprise_b),
+                                  filename="n.xlsx")
+
+
+def test_reimport_unchanged_and_changed(setup, bureau_admin, enterprise_a, enterprise_b):
+    imported(bureau_admin, setup, enterprise_a, enterprise_b)
+    svc.notify_all(actor=bureau_admin, cycle=setup, today=NOTICE)
+    again = imported(bureau_admin, setup, enterprise_a, enterprise_b)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert Allocation.objects.get(enterprise=enterprise_a).status == AllocationStatus.NOTIFIED
+    changed = imported(bureau_admin, setup, enterprise_a, enterprise_b, final_a=2476300)
+    assert (changed.updated, changed.unchanged) == (1, 1)
+    a = Allocation.objects.get(enterprise=enterprise_a)
+    assert (a.status, a.objection_deadline, a.differs) == (AllocationStatus.IMPORTED, None, False)
+
+
+def test_notice_starts_seven_working_days_and_notifies(
+    setup, bureau_admin, ent_a, enterprise_a, enterprise_b, django_capture_on_commit_callbacks
+):
+    imported(bureau_admin, setup, enterprise_a, enterprise_b)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert svc.notify_all(actor=bureau_admin, cycle=setup, today=NOTICE) == 2
+    a = Allocation.objects.get(enterprise=enterprise_a)
+    assert (a.status, a.objection_deadline) == (AllocationStatus.NOTIFIED, LAST_DAY)
+    assert Notification.objects.filter(recipient=ent_a, link__contains=f"/allocations/{a.pk}/").count() == 1
+    assert svc.notify_all(actor=bureau_admin, cycle=setup, today=NOTICE) == 0  # nothing imported left
+
+
+def notified(setup, admin, a, b):
+    imported(admin, setup, a, b)
+    svc.notify_all(actor=admin, cycle=setup, today=NOTICE)
+    return Allocation.objects.get(enterprise=a)
+
+
+def test_objection_on_the_last_day_then_never_twice(setup, bureau_admin, ent_a, enterprise_a, enterprise_b):
+    a = notified(setup, bureau_admin, enterprise_a, enterprise_b)
+    objection = svc.objection_file(actor=ent_a, allocation=a, reasons="供电量有误", today=LAST_DAY)
+    # decision due 10 working days after 13 Oct 2025 (no more holidays) → Mon 27 Oct
+    assert objection.decision_due == date(2025, 10, 27)
+    a.refresh_from_db()
+    assert a.status == AllocationStatus.OBJECTED
+    assert svc.issue_blocker(a, AFTER) == "An objection is pending."
+    svc.objection_decide(actor=bureau_admin, objection=objection, decision="dismissed", note="核实无误")
+    a.refresh_from_db()
+    assert a.status == AllocationStatus.NOTIFIED
+    with pytest.raises(ValidationError, match="already been filed"):
+        svc.objection_file(actor=ent_a, allocation=a, reasons="再次", today=LAST_DAY)
+
+
+def test_objection_after_the_period_or_by_others_is_refused(
+    setup, bureau_admin, ent_a, ent_b, official_a, enterprise_a, enterprise_b
+):
+    a = notified(setup, bureau_admin, enterprise_a, enterprise_b)
+    with pytest.raises(ValidationError, match="ended on 2025-10-13"):
+        svc.objection_file(actor=ent_a, allocation=a, reasons="晚了", today=AFTER)
+    for user in (ent_b, official_a, bureau_admin):
+        with pytest.raises(PermissionDenied):
+            svc.objection_file(actor=user, allocation=a, reasons="x", today=NOTICE)
+    with pytest.raises(ValidationError):
+        svc.objection_file(actor=ent_a, allocation=a, reasons="  ", today=NOTICE)
+    assert not a.objections.exists()
+
+
+def test_upheld_objection_sends_the_allocation_back_to_import(setup, bureau_admin, ent_a, enterprise_a, enterprise_b):
+    a = notified(setup, bureau_admin, enterprise_a, enterprise_b)
+    objection = svc.objection_file(actor=ent_a, allocation=a, reasons="x", today=NOTICE)
+    outcome = svc.allocation_import(actor=bureau_admin, cycle=setup,
+                                    data=notice(enterprise_a, enterprise_b, final_a=2476300),
+                                    filename="n.xlsx")
+    assert [e.message for e in outcome.errors] == [
+        "An objection to this enterprise's allocation is pending: decide it before importing a "
+        "new figure."
+    ]
+    assert Allocation.objects.get(pk=a.pk).notified == 2480000  # nothing changed
+    with pytest.raises(ValidationError):
+        svc.objection_decide(actor=bureau_admin, objection=objection, decision="upheld", note="")
+    svc.objection_decide(actor=bureau_admin, objection=objection, decision="upheld", note="区厅更正")
+    a.refresh_from_db()
+    assert a.status == AllocationStatus.IMPORTED
+    objection.refresh_from_db()
+    assert objection.status == ObjectionStatus.UPHELD
+    with pytest.raises(ValidationError, match="already been decided"):
+        svc.objection_decide(actor=bureau_admin, objection=objection, decision="dismissed", note="x")
+
+
+def _cea(enterprise, year=2025):
+    holding = Holding.objects.filter(account__enterprise=enterprise, unit_type=UnitType.CEA,
+                                     vintage=year).first()
+    return holding.quantity if holding else 0
+
+
+def test_issue_waits_for_the_period_then_posts(setup, bureau_admin, enterprise_a, enterprise_b):
+    a = notified(setup, bureau_admin, enterprise_a, enterprise_b)
+    with pytest.raises(ValidationError, match="2025-10-13"):
+        svc.issue(actor=bureau_admin, allocation=a, today=LAST_DAY)
+    assert _cea(enterprise_a) == 0
+    svc.issue(actor=bureau_admin, allocation=a, today=AFTER)
+    assert _cea(enterprise_a) == 2480000
+    a.refresh_from_db()
+    assert a.status == AllocationStatus.ISSUED
+    with pytest.raises(ValidationError, match="Already issued"):
+        svc.issue(actor=bureau_admin, allocation=a, today=AFTER)
+
+
+def test_pre_allocation_then_final_posts_the_difference(setup, bureau_admin, enterprise_a, enterprise_b):
+    a = notified(setup, bureau_admin, enterprise_a, enterprise_b)
+    Allocation.objects.filter(pk=a.pk).update(notified=None)
+    svc.issue(actor=bureau_admin, allocation=a, today=AFTER)
+    assert _cea(enterprise_a) == 1750000
+    imported(bureau_admin, setup, enterprise_a, enterprise_b)  # the final notice: changed row
+    svc.notify_all(actor=bureau_admin, cycle=setup, today=AFTER)
+    a.refresh_from_db()
+    svc.issue(actor=bureau_admin, allocation=a, today=date(2025, 12, 1))
+    kinds = list(LedgerEntry.objects.filter(holding__account__enterprise=enterprise_a)
+                 .order_by("id").values_list("kind", "quantity"))
+    assert kinds == [(EntryKind.PRE_ALLOCATION, 1750000), (EntryKind.FINAL_ALLOCATION, 730000)]
+    assert _cea(enterprise_a) == 2480000 == svc.issued_so_far(a)
+
+
+def test_issue_takes_the_next_year_cut_of_an_earlier_case(setup, bureau_admin, enterprise_a, enterprise_b):
+    earlier = ComplianceCycle.objects.create(year=2024, name="2024")
+    case = PenaltyCase.objects.create(
+        cycle=earlier, enterprise=enterprise_a, tonnes_short=3500, price=D("88.34"),
+        fine_min=D("1545950.00"), fine_max=D("3091900.00"), next_year_cut=3500,
+        opened_by=bureau_admin,
+    )
+    a = notified(setup, bureau_admin, enterprise_a, enterprise_b)
+    svc.issue(actor=bureau_admin, allocation=a, today=AFTER)
+    assert _cea(enterprise_a) == 2480000 - 3500
+    cut = LedgerEntry.objects.get(kind=EntryKind.NEXT_YEAR_CUT)
+    assert (cut.quantity, cut.cycle, cut.holding.vintage) == (-3500, setup, 2025)
+    case.refresh_from_db()
+    assert (case.cut_posted, case.cut_applied) == (3500, True)
+
+
+def test_a_small_allocation_takes_part_of_the_cut_and_the_next_the_rest(
+    setup, bureau_admin, enterprise_a, enterprise_b
+):
+    earlier = ComplianceCycle.objects.create(year=2024, name="2024")
+    case = PenaltyCase.objects.create(
+        cycle=earlier, enterprise=enterprise_a, tonnes_short=3500, price=D("80"),
+        fine_min=D("1400000"), fine_max=D("2800000"), next_year_cut=3500, opened_by=bureau_admin,
+    )
+    a = notified(setup, bureau_admin, enterprise_a, enterprise_b)
+    Allocation.objects.filter(pk=a.pk).update(notified=None, pre_allocation=2000)
+    svc.issue(actor=bureau_admin, allocation=a, today=AFTER)  # +2,000, cut 2,000 of 3,500
+    case.refresh_from_db()
+    assert (_cea(enterprise_a), case.cut_posted, case.cut_applied) == (0, 2000, False)
+    Allocation.objects.filter(pk=a.pk).update(notified=5000, status=AllocationStatus.NOTIFIED,
+                                              objection_deadline=LAST_DAY)
+    a.refresh_from_db()
+    svc.issue(actor=bureau_admin, allocation=a, today=AFTER)  # +3,000, the last 1,500 of the cut
+    case.refresh_from_db()
+    assert (_cea(enterprise_a), case.cut_posted, case.cut_applied) == (1500, 3500, True)
+
+
+def test_issue_all_issues_only_what_is_ready(setup, bureau_admin, ent_a, enterprise_a, enterprise_b):
+    a = notified(setup, bureau_admin, enterprise_a, enterprise_b)
+    svc.objection_file(actor=ent_a, allocation=a, reasons="x", today=NOTICE)
+    assert svc.issue_all(actor=bureau_admin, cycle=setup, today=AFTER) == (1, 0)
+    assert (_cea(enterprise_a), _cea(enterprise_b)) == (0, 102912)
+
+
+def test_a_final_below_what_was_issued_takes_units_back(setup, bureau_admin, enterprise_a, enterprise_b):
+    a = notified(setup, bureau_admin, enterprise_a, enterprise_b)
+    svc.issue(actor=bureau_admin, allocation=a, today=AFTER)
+    imported(bureau_admin, setup, enterprise_a, enterprise_b, final_a=2476300)
+    svc.notify_all(actor=bureau_admin, cycle=setup, today=AFTER)
+    a.refresh_from_db()
+    svc.issue(actor=bureau_admin, allocation=a, today=date(2025, 12, 1))
+    assert _cea(enterprise_a) == 2476300
+    assert LedgerEntry.objects.filter(kind=EntryKind.FINAL_ALLOCATION, quantity=-3700).exists()

@@ -1,0 +1,145 @@
+"""Allocation pages through the browser's HTTP: who sees what, the import page, the
+confirmation steps, the objection form and the export (issue 5 §2, §6)."""
+
+import io
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from allowances.choices import AllocationStatus
+from allowances.models import Allocation, AllocationObjection, LedgerEntry
+from allowances.services import allocation as svc
+from tests.allowances.allocation_helpers import workbook
+from tests.allowances.test_allocation import NOTICE, english, notice, setup  # noqa: F401
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+LIST = reverse("allowances:allocation_list")
+
+
+@pytest.fixture
+def allocations(setup, bureau_admin, enterprise_a, enterprise_b):  # noqa: F811
+    svc.allocation_import(actor=bureau_admin, cycle=setup, data=notice(enterprise_a, enterprise_b),
+                          filename="n.xlsx")
+    return {a.enterprise_id: a for a in Allocation.objects.all()}
+
+
+def test_the_list_is_scoped_and_flags_differences(
+    allocations, bureau_reviewer, official_a, ent_b, agency_a_staff, enterprise_a, enterprise_b
+):
+    body = client_for(bureau_reviewer).get(LIST, {"cycle": 2025}).content.decode()
+    assert enterprise_a.name in body and enterprise_b.name in body
+    assert body.count('data-differs="1"') == 1
+    body = client_for(official_a).get(LIST, {"cycle": 2025}).content.decode()
+    assert enterprise_a.name in body and enterprise_b.name not in body
+    body = client_for(ent_b).get(LIST, {"cycle": 2025}).content.decode()
+    assert enterprise_b.name in body and enterprise_a.name not in body
+    assert reverse("allowances:allocation_import", kwargs={"year": 2025}) not in body
+    assert client_for(agency_a_staff).get(LIST).status_code == 403
+    only = client_for(bureau_reviewer).get(LIST, {"cycle": 2025, "differs": "on"}).content.decode()
+    assert enterprise_a.name in only and enterprise_b.name not in only
+
+
+def test_another_enterprise_allocation_is_not_found(allocations, ent_b, official_b, enterprise_a):
+    url = reverse("allowances:allocation_detail", kwargs={"pk": allocations[enterprise_a.pk].pk})
+    assert client_for(ent_b).get(url).status_code == 404
+    assert client_for(official_b).get(url).status_code == 404
+
+
+def test_detail_shows_the_units_formula_and_both_figures(allocations, ent_a, enterprise_a):
+    url = reverse("allowances:allocation_detail", kwargs={"pk": allocations[enterprise_a.pk].pk})
+    body = client_for(ent_a).get(url).content.decode()
+    assert "2,480,000" in body and "2,476,300" in body
+    assert "3000000 MWh × 0.7910 × 1.0000 + 1000000 GJ × 0.1033" in body
+    objecting = reverse("allowances:allocation_object", kwargs={"pk": allocations[enterprise_a.pk].pk})
+    assert objecting not in body  # not notified yet: no objection link
+
+
+def test_import_page_shows_every_problem_and_saves_nothing(setup, bureau_admin, enterprise_a):  # noqa: F811
+    url = reverse("allowances:allocation_import", kwargs={"year": 2025})
+    bad = workbook([[enterprise_a.uscc, "", "power_benchmark", 1.5, "=A1", "", ""]])
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client_for(bureau_admin).post(
+        url, {"file": SimpleUploadedFile("bad.xlsx", bad)}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.split("<table", 2)[-1].count("<tr>") == 3  # the header and the two problems
+    assert "data-errors" in body
+    assert not Allocation.objects.exists()
+    response = client_for(bureau_admin).post(
+        url, {"file": SimpleUploadedFile("x.xlsx", b"not a workbook")}
+    )
+    assert response.context["form"].errors["file"]
+
+
+def test_import_page_applies_a_good_notice(setup, bureau_admin, bureau_reviewer, enterprise_a, enterprise_b):  # noqa: F811
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = reverse("allowances:allocation_import", kwargs={"year": 2025})
+    upload = SimpleUploadedFile("n.xlsx", notice(enterprise_a, enterprise_b))
+    assert client_for(bureau_reviewer).post(url, {"file": upload}).status_code == 403
+    upload = SimpleUploadedFile("n.xlsx", notice(enterprise_a, enterprise_b))
+    response = client_for(bureau_admin).post(url, {"file": upload})
+    assert response.status_code == 302 and Allocation.objects.count() == 2
+
+
+def test_notify_and_issue_need_confirmation(allocations, bureau_admin, enterprise_a):
+    client = client_for(bureau_admin)
+    url = reverse("allowances:allocation_notify", kwargs={"year": 2025})
+    page = client.get(url).content.decode()
+    assert "alert-warning" in page and " 2 " in page.split("alert-warning", 1)[1][:300]
+    assert Allocation.objects.filter(status=AllocationStatus.IMPORTED).count() == 2  # GET changes nothing
+    client.post(url)
+    assert Allocation.objects.filter(status=AllocationStatus.NOTIFIED).count() == 2
+    a = allocations[enterprise_a.pk]
+    issue = reverse("allowances:allocation_issue", kwargs={"pk": a.pk})
+    client.post(issue)  # still inside the objection period: refused with a message
+    assert not LedgerEntry.objects.exists()
+
+
+def test_enterprise_objects_through_the_form(allocations, bureau_admin, ent_a, enterprise_a):
+    svc.notify_all(actor=bureau_admin, cycle=allocations[enterprise_a.pk].cycle, today=date.today())
+    a = allocations[enterprise_a.pk]
+    detail = reverse("allowances:allocation_detail", kwargs={"pk": a.pk})
+    url = reverse("allowances:allocation_object", kwargs={"pk": a.pk})
+    assert url in client_for(ent_a).get(detail).content.decode()
+    response = client_for(ent_a).post(url, {"reasons": ""})
+    assert response.status_code == 200 and not AllocationObjection.objects.exists()
+    response = client_for(ent_a).post(url, {"reasons": "供电量应为2,950,000 MWh"})
+    assert response.status_code == 302
+    objection = AllocationObjection.objects.get()
+    decide = reverse("allowances:allocation_objection_decide", kwargs={"pk": objection.pk})
+    assert client_for(ent_a).post(decide, {"decision": "dismissed", "note": "x"}).status_code == 403
+    client_for(bureau_admin).post(decide, {"decision": "dismissed", "note": "核实无误"})
+    objection.refresh_from_db()
+    assert objection.status == "dismissed"
+
+
+def test_export_has_both_figures_and_the_difference(allocations, bureau_admin, enterprise_a):
+    response = client_for(bureau_admin).get(reverse("allowances:allocation_export"), {"cycle": 2025})
+    ws = load_workbook(io.BytesIO(response.content)).active
+    rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    row = rows[enterprise_a.name]
+    assert (row[6], row[7], row[8]) == (2480000, 2476300, 3700)
+
+
+def test_template_lists_the_key_emitters(setup, bureau_admin, ent_a):  # noqa: F811
+    url = reverse("allowances:allocation_template", kwargs={"year": 2025})
+    assert client_for(ent_a).get(url).status_code == 403
+    response = client_for(bureau_admin).get(url)
+    wb = load_workbook(io.BytesIO(response.content))
+    assert wb.sheetnames[:2] == ["分配", "机组"]
+
+
+def test_list_query_count_does_not_grow(allocations, bureau_admin, django_assert_max_num_queries):
+    client = client_for(bureau_admin)
+    client.get(LIST, {"cycle": 2025})
+    with django_assert_max_num_queries(14):
+        assert client.get(LIST, {"cycle": 2025}).status_code == 200
+
+
+_ = (NOTICE, english)
