@@ -7,8 +7,22 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from allowances.choices import EntryKind, SurrenderStatus, UnitType
-from allowances.models import AllowanceAccount, Holding, LedgerEntry, SurrenderRequest
+from allowances.choices import (
+    AllocationMethod,
+    AllocationStatus,
+    EntryKind,
+    ObjectionStatus,
+    SurrenderStatus,
+    UnitType,
+)
+from allowances.models import (
+    Allocation,
+    AllocationObjection,
+    AllowanceAccount,
+    Holding,
+    LedgerEntry,
+    SurrenderRequest,
+)
 
 
 def _codes(choices) -> str:
@@ -155,3 +169,34 @@ class ComplianceSerializer(serializers.Serializer):
     by_area = GroupRateSerializer(many=True)
     by_sector = GroupRateSerializer(many=True)
     rows = ComplianceRowSerializer(many=True)
+
+
+class AllocationObjectionSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(help_text=_codes(ObjectionStatus))
+
+    class Meta:
+        model = AllocationObjection
+        fields = ["id", "reasons", "filed_at", "filed_by", "decision_due", "status",
+                  "decision_note", "decided_at"]
+        read_only_fields = fields
+
+
+class AllocationSerializer(serializers.ModelSerializer):
+    cycle = serializers.IntegerField(source="cycle.year")
+    uscc = serializers.CharField(source="enterprise.uscc")
+    method = serializers.CharField(help_text=_codes(AllocationMethod))
+    status = serializers.CharField(help_text=_codes(AllocationStatus))
+    difference = serializers.IntegerField(allow_null=True, help_text="notified − computed (t)")
+
+    class Meta:
+        model = Allocation
+        fields = [
+            "id", "cycle", "enterprise", "uscc", "method", "pre_allocation",
+            "pre_allocation_check", "notified", "computed", "difference", "check_problem",
+            "notice_reference", "notified_on", "objection_deadline", "status",
+        ]
+        read_only_fields = fields
+
+
+class AllocationObjectionInputSerializer(serializers.Serializer):
+    reasons = serializers.CharField(max_length=5000)

@@ -14,9 +14,10 @@ from rest_framework.response import Response
 
 from allowances.api import serializers as s
 from allowances.choices import EntryKind, UnitType
-from allowances.models import AllowanceAccount, ComplianceCycle, SurrenderRequest
+from allowances.models import Allocation, AllowanceAccount, ComplianceCycle, SurrenderRequest
 from allowances.selectors import accounts as acc
 from allowances.selectors import compliance as sel
+from allowances.services import allocation as allocation_svc
 from allowances.services import surrender as svc
 from reporting.api.calls import call
 from zhongwei_carbon.api import ActionPermission, ScopedQuerysetMixin
@@ -203,3 +204,52 @@ def _rate(rate, name=None) -> dict:
     if name is not None:
         out["name"] = name
     return out
+
+
+class AllocationViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    """Notified allocations in the caller's scope with the portal's check values; filter
+    ``cycle`` (year). The enterprise files an objection within the period (POST objections)."""
+
+    view_action = Perm.VIEW_ALLOCATION
+    queryset = Allocation.objects.select_related("enterprise", "cycle").order_by("cycle__year", "pk")
+    serializer_class = s.AllocationSerializer
+
+    @property
+    def change_action(self):
+        return Perm.OBJECT_TO_ALLOCATION if getattr(self, "action", "") == "file_objection" else None
+
+    @extend_schema(parameters=[OpenApiParameter("cycle", OpenApiTypes.INT)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def filter_queryset(self, queryset):
+        cycle = self.request.query_params.get("cycle", "")
+        if self.action == "list" and cycle:
+            if not cycle.isdigit():
+                raise DRFValidationError({"cycle": [_("Enter a year.")]})
+            queryset = queryset.filter(cycle__year=int(cycle))
+        return super().filter_queryset(queryset)
+
+    @extend_schema(responses=s.AllocationObjectionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def objections(self, request, pk=None):
+        """Objections to the allocation, oldest first."""
+        allocation = self.get_object()
+        rows = allocation.objections.order_by("filed_at", "pk")
+        return Response(s.AllocationObjectionSerializer(rows, many=True).data)
+
+    @extend_schema(
+        request=s.AllocationObjectionInputSerializer,
+        responses={201: s.AllocationObjectionSerializer},
+    )
+    @objections.mapping.post
+    def file_objection(self, request, pk=None):
+        """The enterprise objects within 7 working days of the notice (once per notice)."""
+        allocation = self.get_object()
+        data = s.AllocationObjectionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        objection = call(
+            allocation_svc.objection_file, actor=request.user, allocation=allocation,
+            reasons=data.validated_data["reasons"],
+        )
+        return Response(s.AllocationObjectionSerializer(objection).data, status=201)

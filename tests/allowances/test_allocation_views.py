@@ -143,3 +143,20 @@ def test_list_query_count_does_not_grow(allocations, bureau_admin, django_assert
 
 
 _ = (NOTICE, english)
+
+
+def test_api_lists_in_scope_and_takes_an_objection(allocations, bureau_admin, ent_a, ent_b, enterprise_a):
+    a = allocations[enterprise_a.pk]
+    svc.notify_all(actor=bureau_admin, cycle=a.cycle, today=date.today())
+    rows = client_for(ent_a).get(reverse("api:allocation-list"), {"cycle": 2025}).json()["results"]
+    assert [(r["uscc"], r["notified"], r["computed"], r["difference"]) for r in rows] == [
+        (enterprise_a.uscc, 2480000, 2476300, 3700)
+    ]
+    assert client_for(ent_a).get(reverse("api:allocation-list"), {"cycle": "x"}).status_code == 400
+    url = reverse("api:allocation-objections", kwargs={"pk": a.pk})
+    assert client_for(ent_b).post(url, {"reasons": "x"}, content_type="application/json").status_code == 404
+    assert client_for(bureau_admin).post(url, {"reasons": "x"}, content_type="application/json").status_code == 403
+    response = client_for(ent_a).post(url, {"reasons": "供电量有误"}, content_type="application/json")
+    assert response.status_code == 201 and response.json()["status"] == "pending"
+    again = client_for(ent_a).post(url, {"reasons": "再次"}, content_type="application/json")
+    assert again.status_code == 400 and AllocationObjection.objects.count() == 1
