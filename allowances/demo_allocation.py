@@ -1,0 +1,120 @@
+"""Demo allocation notices of the 2025 cycle, loaded through the real path: a notice workbook
+built in memory is imported (``services.allocation.allocation_import``), notified on the
+final-allocation milestone, one enterprise objects and the bureau dismisses it, and the
+notices are issued on the issuance milestone. The figures equal what ``demo_seed`` already
+posted to the accounts, so issuing posts nothing new; the unit data give the portal's check
+value, which differs from the notice by a few tonnes where the demo's inputs are rounded.
+Idempotent: nothing happens once the cycle has allocations."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from openpyxl import Workbook
+
+from accounts.models import Membership
+from allowances.choices import AllocationMethod, UnitClass
+from allowances.models import Allocation, PowerBenchmark
+from allowances.services import allocation as svc
+from allowances.services.allocation_import import (
+    ALLOCATION_COLUMNS,
+    SHEET_ALLOCATIONS,
+    SHEET_UNITS,
+    UNIT_COLUMNS,
+)
+from zhongwei_carbon.roles import Role
+
+NOTICE_REFERENCE = "宁环办发〔2026〕演示1号"
+NOTIFIED_ON = date(2026, 7, 31)  # final allocation milestone of the 2025 cycle
+OBJECTED_ON = date(2026, 8, 3)
+ISSUED_ON = date(2026, 8, 20)  # issuance milestone
+# The unit class of the demo's power enterprises' first unit, by the facility fuel mix.
+DEMO_UNIT_CLASS = {
+    "宁夏海原热电有限公司": UnitClass.COAL_UNCONVENTIONAL,
+    "宁夏中宁新能源发电有限公司": UnitClass.GAS,
+}
+
+
+def seed(*, actor, cycle, enterprises) -> int:
+    """Import, notify, object once, issue; returns the number of allocations created."""
+    if Allocation.objects.filter(cycle=cycle).exists():
+        return 0
+    rows, units = [], []
+    for enterprise in enterprises:
+        total = svc.issued_so_far(Allocation(cycle=cycle, enterprise=enterprise))
+        if total <= 0:
+            continue
+        pre = _pre_posted(enterprise, cycle)
+        if enterprise.sector.code == "power":
+            unit_class = DEMO_UNIT_CLASS.get(enterprise.name, UnitClass.COAL_SMALL)
+            bench = PowerBenchmark.objects.filter(year=cycle.year, unit_class=unit_class).first()
+            rows.append([enterprise.uscc, enterprise.name, AllocationMethod.POWER_BENCHMARK,
+                         pre or None, total, NOTICE_REFERENCE, NOTIFIED_ON.isoformat()])
+            if bench is not None:
+                # supplied power that gives about 95 % of the verified emissions, in whole MWh
+                mwh = round(total / bench.power_benchmark)
+                units.append([enterprise.uscc, "1号机组", unit_class, mwh, None, None, None,
+                              None, None])
+        else:
+            rows.append([enterprise.uscc, enterprise.name, AllocationMethod.INTENSITY,
+                         pre or None, total, NOTICE_REFERENCE, NOTIFIED_ON.isoformat()])
+    if not rows:
+        return 0
+    outcome = svc.allocation_import(
+        actor=actor, cycle=cycle, data=_workbook(rows, units), filename="demo-notice.xlsx"
+    )
+    if not outcome.ok:
+        raise RuntimeError(f"demo allocation notice refused: {outcome.errors[:3]}")
+    svc.notify_all(actor=actor, cycle=cycle, today=NOTIFIED_ON)
+    _one_objection(actor, cycle)
+    svc.issue_all(actor=actor, cycle=cycle, today=ISSUED_ON)
+    return outcome.created
+
+
+def _pre_posted(enterprise, cycle) -> int:
+    from allowances.choices import EntryKind
+    from allowances.models import LedgerEntry
+
+    return sum(
+        LedgerEntry.objects.filter(
+            holding__account__enterprise=enterprise, cycle=cycle, kind=EntryKind.PRE_ALLOCATION
+        ).values_list("quantity", flat=True)
+    )
+
+
+def _one_objection(actor, cycle) -> None:
+    """The first power enterprise with a user objects; the bureau dismisses it."""
+    for allocation in Allocation.objects.filter(
+        cycle=cycle, method=AllocationMethod.POWER_BENCHMARK
+    ).select_related("enterprise"):
+        member = Membership.objects.filter(
+            enterprise=allocation.enterprise, role=Role.ENTERPRISE_USER, is_active=True
+        ).select_related("user").first()
+        if member is None:
+            continue
+        objection = svc.objection_file(
+            actor=member.user, allocation=allocation, today=OBJECTED_ON,
+            reasons="演示：我厂2025年供热量统计口径与通知不一致，请复核。",
+        )
+        svc.objection_decide(
+            actor=actor, objection=objection, decision="dismissed",
+            note="演示：经核对，供热量按核查报告确认数据计算，通知数据无误。",
+        )
+        return
+
+
+def _workbook(rows, units) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET_ALLOCATIONS
+    ws.append([c.header for c in ALLOCATION_COLUMNS])
+    for row in rows:
+        ws.append([str(v) if hasattr(v, "value") else v for v in row])
+    us = wb.create_sheet(SHEET_UNITS)
+    us.append([c.header for c in UNIT_COLUMNS])
+    for row in units:
+        us.append([str(v) if hasattr(v, "value") else v for v in row])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
