@@ -45,6 +45,7 @@ def cycle_list(request):
         {
             "page_obj": web.paginate(request, cycles),
             "can_manage": roles.has_perm(request.user, Perm.MANAGE_CYCLE),
+            "can_follow": roles.has_perm(request.user, Perm.VIEW_ALLOCATION),
         },
     )
 
