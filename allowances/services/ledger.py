@@ -147,19 +147,68 @@ def allocate(
     )
 
 
+def check_serials(*, unit_type, quantity: int, serial_start=None, serial_end=None) -> None:
+    """A serial block is optional, for CCER only, both ends given, ordered, and exactly as
+    long as the quantity."""
+    if serial_start is None and serial_end is None:
+        return
+    if unit_type != UnitType.CCER:
+        raise ValidationError({"serial_start": _("Serial numbers are kept for CCER units only.")})
+    if serial_start is None or serial_end is None:
+        missing = "serial_end" if serial_end is None else "serial_start"
+        raise ValidationError({missing: _("Give both the first and the last serial, or neither.")})
+    if serial_start < 0:
+        raise ValidationError({"serial_start": _("A serial number cannot be negative.")})
+    if serial_end < serial_start:
+        raise ValidationError({"serial_end": _("The last serial cannot be before the first.")})
+    if serial_end - serial_start + 1 != quantity:
+        raise ValidationError(
+            {
+                "serial_end": _(
+                    "The serial block %(first)s–%(last)s holds %(n)s units, not %(quantity)s t."
+                )
+                % {
+                    "first": serial_start,
+                    "last": serial_end,
+                    "n": serial_end - serial_start + 1,
+                    "quantity": quantity,
+                }
+            }
+        )
+
+
 def transfer(
-    *, actor, source, target, unit_type, vintage, quantity: int, project=None, reference=""
+    *,
+    actor,
+    source,
+    target,
+    unit_type,
+    vintage,
+    quantity: int,
+    project=None,
+    reference="",
+    serial_start: int | None = None,
+    serial_end: int | None = None,
 ):
-    """Units from one account to another (a trade recorded from the registry statement)."""
+    """Units from one account to another (a trade recorded from the registry statement).
+    A CCER serial block, when given, is kept on both entries."""
     if quantity <= 0:
         raise ValidationError(_("A transfer must be a positive number of tonnes."))
     if source.pk == target.pk:
         raise ValidationError(_("Source and target accounts are the same."))
+    check_serials(
+        unit_type=unit_type, quantity=quantity, serial_start=serial_start, serial_end=serial_end
+    )
+    serials = {"serial_start": serial_start, "serial_end": serial_end}
     return post(
         actor=actor,
         movements=[
-            Movement(source, unit_type, vintage, -quantity, EntryKind.TRANSFER_OUT, project),
-            Movement(target, unit_type, vintage, quantity, EntryKind.TRANSFER_IN, project),
+            Movement(
+                source, unit_type, vintage, -quantity, EntryKind.TRANSFER_OUT, project, **serials
+            ),
+            Movement(
+                target, unit_type, vintage, quantity, EntryKind.TRANSFER_IN, project, **serials
+            ),
         ],
         reference=reference,
     )
