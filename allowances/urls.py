@@ -66,3 +66,23 @@ urlpatterns += [
     path("penalties/<int:pk>/cut/", penalty_views.penalty_cut, name="penalty_cut"),
 ]
 # --- end penalties and prices ---
+# --- registry statements and reconciliation (allowances/views/statements.py) ---
+from allowances.views import statements as statement_views  # noqa: E402
+
+urlpatterns += [
+    path("statements/", statement_views.statement_list, name="statement_list"),
+    path("statements/template/", statement_views.statement_template, name="statement_template"),
+    path("statements/<int:pk>/", statement_views.statement_detail, name="statement_detail"),
+    path("statements/<int:pk>/export/", statement_views.statement_export, name="statement_export"),
+    path("statements/<int:pk>/file/", statement_views.statement_download, name="statement_download"),
+]
+# --- end registry statements ---
+# --- transfers and ledger entries (allowances/views/movements.py) ---
+from allowances.views import movements as movement_views  # noqa: E402
+
+urlpatterns += [
+    path("transfers/new/", movement_views.transfer_new, name="transfer_new"),
+    path("entries/<int:pk>/", movement_views.entry_detail, name="entry_detail"),
+    path("entries/<int:pk>/reverse/", movement_views.entry_reverse, name="entry_reverse"),
+]
+# --- end transfers and ledger entries ---

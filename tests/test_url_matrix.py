@@ -143,6 +143,13 @@ PENALTY_A = ENTERPRISE_A
 # --- end allowances: penalties and prices ---
 
 
+# --- allowances: registry statements, transfers, ledger entries (entry_a: enterprise_a's) ---
+STATEMENT_VIEW = BUREAU
+STATEMENT_IMPORT = ADMIN_ONLY
+ENTRY_A = ENTERPRISE_A
+# --- end allowances: registry statements, transfers, ledger entries ---
+
+
 def _k(**kw):
     return lambda ctx: {k: (v(ctx) if callable(v) else v) for k, v in kw.items()}
 
@@ -321,6 +328,16 @@ RULES = {
     "allowances:penalty_detail": (_k(pk=_obj("penalty_a")), PENALTY_A),
     "allowances:penalty_cut": (_k(pk=_obj("penalty_a")), ADMIN_ONLY),
     # --- end allowances: penalties and prices ---
+    # --- allowances: registry statements, transfers, ledger entries ---
+    "allowances:statement_list": (NO_ARGS, STATEMENT_VIEW),
+    "allowances:statement_template": (NO_ARGS, STATEMENT_IMPORT),
+    "allowances:statement_detail": (_k(pk=_obj("statement_x")), STATEMENT_VIEW),
+    "allowances:statement_export": (_k(pk=_obj("statement_x")), STATEMENT_VIEW),
+    "allowances:statement_download": (_k(pk=_obj("statement_x")), STATEMENT_VIEW),
+    "allowances:transfer_new": (NO_ARGS, STATEMENT_IMPORT),
+    "allowances:entry_detail": (_k(pk=_obj("entry_a")), ENTRY_A),
+    "allowances:entry_reverse": (_k(pk=_obj("entry_a")), STATEMENT_IMPORT),
+    # --- end allowances: registry statements, transfers, ledger entries ---
 }
 
 
@@ -472,6 +489,37 @@ def _penalty_ctx(enterprise, admin):
     return {"penalty_a": case}
 
 
+def _statements_ctx(enterprise, admin):
+    """allowances: statement_x (one line about enterprise_a, stored file) and entry_a, a
+    transfer-in entry of enterprise_a's account (ORM)."""
+    from django.core.files.base import ContentFile
+
+    from allowances.models import (
+        AllowanceAccount,
+        Holding,
+        LedgerEntry,
+        RegistryStatement,
+        StatementLine,
+    )
+
+    statement = RegistryStatement(
+        as_of="2025-06-30", file_name="s.csv", uploaded_by=admin, line_count=1
+    )
+    statement.file.save("s.csv", ContentFile(b"uscc"), save=True)
+    StatementLine.objects.create(
+        statement=statement, enterprise=enterprise, uscc=enterprise.uscc, unit_type="cea",
+        vintage=2025, statement_quantity=10, portal_quantity=10,
+    )
+    account, _ = AllowanceAccount.objects.get_or_create(enterprise=enterprise)
+    holding, _ = Holding.objects.get_or_create(
+        account=account, unit_type="cea", vintage=2025, project=None, defaults={"quantity": 10}
+    )
+    entry = LedgerEntry.objects.create(
+        holding=holding, kind="transfer_in", quantity=10, reference="matrix", actor=admin
+    )
+    return {"statement_x": statement, "entry_a": entry}
+
+
 @pytest.fixture
 def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     facility = f.FacilityFactory(enterprise=enterprise_a)
@@ -533,6 +581,8 @@ def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     c.update(_surrender_ctx(enterprise_a, personas["ent_a"]))
     # --- allowances: penalties and prices ---
     c.update(_penalty_ctx(enterprise_a, bureau_admin))
+    # --- allowances: registry statements, transfers, ledger entries ---
+    c.update(_statements_ctx(enterprise_a, bureau_admin))
     return c
 
 
