@@ -86,3 +86,34 @@ urlpatterns += [
     path("entries/<int:pk>/reverse/", movement_views.entry_reverse, name="entry_reverse"),
 ]
 # --- end transfers and ledger entries ---
+# --- allocation parameters (allowances/views/parameters.py) ---
+from allowances.views import parameters as parameter_views  # noqa: E402
+
+urlpatterns += [
+    path("parameters/", parameter_views.parameter_index, name="parameter_index"),
+    path("parameters/benchmarks/new/", parameter_views.benchmark_create, name="benchmark_create"),
+    path("parameters/benchmarks/export/", parameter_views.benchmark_export, name="benchmark_export"),
+    path("parameters/benchmarks/<int:pk>/edit/", parameter_views.benchmark_edit, name="benchmark_edit"),
+    path(
+        "parameters/benchmarks/<int:pk>/delete/",
+        parameter_views.benchmark_delete,
+        name="benchmark_delete",
+    ),
+    path("parameters/bands/new/", parameter_views.band_create, name="band_create"),
+    path("parameters/bands/export/", parameter_views.band_export, name="band_export"),
+    path("parameters/bands/<int:pk>/edit/", parameter_views.band_edit, name="band_edit"),
+    path("parameters/bands/<int:pk>/delete/", parameter_views.band_delete, name="band_delete"),
+    path("parameters/intensities/new/", parameter_views.intensity_create, name="intensity_create"),
+    path(
+        "parameters/intensities/export/", parameter_views.intensity_export, name="intensity_export"
+    ),
+    path(
+        "parameters/intensities/<int:pk>/edit/", parameter_views.intensity_edit, name="intensity_edit"
+    ),
+    path(
+        "parameters/intensities/<int:pk>/delete/",
+        parameter_views.intensity_delete,
+        name="intensity_delete",
+    ),
+]
+# --- end allocation parameters ---

@@ -150,6 +150,12 @@ ENTRY_A = ENTERPRISE_A
 # --- end allowances: registry statements, transfers, ledger entries ---
 
 
+# --- allowances: allocation parameters (benchmark_x, band_x, intensity_x: 2025 rows) ---
+PARAMETERS_VIEW = LOGGED_IN
+PARAMETERS_EDIT = ADMIN_ONLY
+# --- end allowances: allocation parameters ---
+
+
 def _k(**kw):
     return lambda ctx: {k: (v(ctx) if callable(v) else v) for k, v in kw.items()}
 
@@ -338,6 +344,21 @@ RULES = {
     "allowances:entry_detail": (_k(pk=_obj("entry_a")), ENTRY_A),
     "allowances:entry_reverse": (_k(pk=_obj("entry_a")), STATEMENT_IMPORT),
     # --- end allowances: registry statements, transfers, ledger entries ---
+    # --- allowances: allocation parameters ---
+    "allowances:parameter_index": (NO_ARGS, PARAMETERS_VIEW),
+    "allowances:benchmark_create": (NO_ARGS, PARAMETERS_EDIT),
+    "allowances:benchmark_export": (NO_ARGS, PARAMETERS_VIEW),
+    "allowances:benchmark_edit": (_k(pk=_obj("benchmark_x")), PARAMETERS_EDIT),
+    "allowances:benchmark_delete": (_k(pk=_obj("benchmark_x")), PARAMETERS_EDIT),
+    "allowances:band_create": (NO_ARGS, PARAMETERS_EDIT),
+    "allowances:band_export": (NO_ARGS, PARAMETERS_VIEW),
+    "allowances:band_edit": (_k(pk=_obj("band_x")), PARAMETERS_EDIT),
+    "allowances:band_delete": (_k(pk=_obj("band_x")), PARAMETERS_EDIT),
+    "allowances:intensity_create": (NO_ARGS, PARAMETERS_EDIT),
+    "allowances:intensity_export": (NO_ARGS, PARAMETERS_VIEW),
+    "allowances:intensity_edit": (_k(pk=_obj("intensity_x")), PARAMETERS_EDIT),
+    "allowances:intensity_delete": (_k(pk=_obj("intensity_x")), PARAMETERS_EDIT),
+    # --- end allowances: allocation parameters ---
 }
 
 
@@ -520,6 +541,25 @@ def _statements_ctx(enterprise, admin):
     return {"statement_x": statement, "entry_a": entry}
 
 
+def _parameters_ctx():
+    """allowances: benchmark_x, band_x and intensity_x, 2025 rows (ORM)."""
+    from allowances.models import IntensityBenchmark, LoadFactorBand, PowerBenchmark
+
+    return {
+        "benchmark_x": PowerBenchmark.objects.create(
+            year=2025, unit_class="gas", power_benchmark=Decimal("0.3288"),
+            heat_benchmark=Decimal("0.0533"), source="matrix",
+        ),
+        "band_x": LoadFactorBand.objects.create(
+            year=2025, correction=Decimal("1.0000"), source="matrix"
+        ),
+        "intensity_x": IntensityBenchmark.objects.create(
+            year=2025, sector=f.sector("building_materials"), product="熟料", unit="t",
+            intensity=Decimal("0.85"), source="matrix",
+        ),
+    }
+
+
 @pytest.fixture
 def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     facility = f.FacilityFactory(enterprise=enterprise_a)
@@ -583,6 +623,8 @@ def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     c.update(_penalty_ctx(enterprise_a, bureau_admin))
     # --- allowances: registry statements, transfers, ledger entries ---
     c.update(_statements_ctx(enterprise_a, bureau_admin))
+    # --- allowances: allocation parameters ---
+    c.update(_parameters_ctx())
     return c
 
 

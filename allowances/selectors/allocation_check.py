@@ -75,7 +75,7 @@ def _power_unit(year: int, unit: dict) -> UnitCheck:
         heat_benchmark=bench.heat_benchmark,
     )
     check.detail = (
-        f"{qe} MWh × {bench.power_benchmark} × {ff} + {qh} GJ × {bench.heat_benchmark}"
+        f"{qe:,} MWh × {bench.power_benchmark} × {ff} + {qh:,} GJ × {bench.heat_benchmark}"
     )
     return check
 
@@ -90,7 +90,7 @@ def _intensity_unit(year: int, sector, unit: dict) -> UnitCheck:
         )
     bench = params.intensity_benchmark(year, sector, product)
     check.allocation = rules.intensity_allocation(output, bench.intensity)
-    check.detail = f"{output} {bench.unit} × {bench.intensity}"
+    check.detail = f"{output:,} {bench.unit} × {bench.intensity}"
     return check
 
 

@@ -62,3 +62,30 @@ def intensity_benchmark(year: int, sector, product: str) -> IntensityBenchmark:
             % {"year": year, "sector": sector, "product": product}
         )
     return row
+
+
+# --- the parameter pages -----------------------------------------------------------------------
+
+
+def parameter_years() -> list[int]:
+    """Every year that has a row in one of the three tables, newest first."""
+    years: set[int] = set()
+    for model in (PowerBenchmark, LoadFactorBand, IntensityBenchmark):
+        years.update(model.objects.values_list("year", flat=True).distinct())
+    return sorted(years, reverse=True)
+
+
+def band_gaps(bands: list[rules.Band]) -> list[tuple[Decimal, Decimal | None]]:
+    """Load factors in [0, +∞) that no band covers, as ``(from, below)`` ranges (``None`` =
+    no upper end): a unit whose load factor falls there gets no Ff (``MissingParameter``)."""
+    gaps: list[tuple[Decimal, Decimal | None]] = []
+    covered: Decimal | None = Decimal(0)  # everything below is covered; None: all of it
+    for lower, upper, _ff in sorted(bands, key=lambda b: (b[0] is not None, b[0] or 0)):
+        if covered is None:
+            break
+        if lower is not None and lower > covered:
+            gaps.append((covered, lower))
+        covered = None if upper is None else max(covered, upper)
+    if covered is not None:
+        gaps.append((covered, None))
+    return gaps

@@ -52,7 +52,7 @@ def test_detail_shows_the_units_formula_and_both_figures(allocations, ent_a, ent
     url = reverse("allowances:allocation_detail", kwargs={"pk": allocations[enterprise_a.pk].pk})
     body = client_for(ent_a).get(url).content.decode()
     assert "2,480,000" in body and "2,476,300" in body
-    assert "3000000 MWh × 0.7910 × 1.0000 + 1000000 GJ × 0.1033" in body
+    assert "3,000,000 MWh × 0.7910 × 1.0000 + 1,000,000 GJ × 0.1033" in body
     objecting = reverse("allowances:allocation_object", kwargs={"pk": allocations[enterprise_a.pk].pk})
     assert objecting not in body  # not notified yet: no objection link
 
