@@ -60,7 +60,9 @@ from allowances.views import penalties as penalty_views  # noqa: E402
 
 urlpatterns += [
     path("prices/", penalty_views.price_list, name="price_list"),
+    path("prices/export/", penalty_views.price_export, name="price_export"),
     path("penalties/", penalty_views.penalty_list, name="penalty_list"),
+    path("penalties/export/", penalty_views.penalty_export, name="penalty_export"),
     path("penalties/open/", penalty_views.penalty_open, name="penalty_open"),
     path("penalties/<int:pk>/", penalty_views.penalty_detail, name="penalty_detail"),
     path("penalties/<int:pk>/cut/", penalty_views.penalty_cut, name="penalty_cut"),

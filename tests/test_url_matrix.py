@@ -153,6 +153,8 @@ ENTRY_A = ENTERPRISE_A
 # --- allowances: allocation parameters (benchmark_x, band_x, intensity_x: 2025 rows) ---
 PARAMETERS_VIEW = LOGGED_IN
 PARAMETERS_EDIT = ADMIN_ONLY
+PRICE_EXPORT = PRICE_LIST
+PENALTY_EXPORT = PRICE_LIST
 # --- end allowances: allocation parameters ---
 
 
@@ -358,6 +360,8 @@ RULES = {
     "allowances:intensity_export": (NO_ARGS, PARAMETERS_VIEW),
     "allowances:intensity_edit": (_k(pk=_obj("intensity_x")), PARAMETERS_EDIT),
     "allowances:intensity_delete": (_k(pk=_obj("intensity_x")), PARAMETERS_EDIT),
+    "allowances:price_export": (NO_ARGS, PRICE_EXPORT),
+    "allowances:penalty_export": (NO_ARGS, PENALTY_EXPORT),
     # --- end allowances: allocation parameters ---
 }
 

@@ -33,6 +33,7 @@ NAV_GROUPS = [
             (_("Allowance accounts"), "allowances:account_list", Perm.VIEW_ACCOUNT),
             (_("Surrenders"), "allowances:surrender_list", Perm.VIEW_ACCOUNT),
             (_("Compliance"), "allowances:compliance", Perm.VIEW_COMPLIANCE),
+            (_("Penalties"), "allowances:penalty_list", Perm.VIEW_COMPLIANCE),
             (_("Allocation parameters"), "allowances:parameter_index", Perm.VIEW_ALLOCATION),
             (_("Registry statements"), "allowances:statement_list", Perm.VIEW_STATEMENT),
         ],

@@ -21,6 +21,7 @@ from allowances.selectors import compliance as sel
 from allowances.services import penalties as svc
 from registry.models import Enterprise
 from zhongwei_carbon import events, roles, scoping, web
+from zhongwei_carbon.excel import Column, xlsx_response
 from zhongwei_carbon.forms import BootstrapMixin
 from zhongwei_carbon.roles import Perm
 
@@ -96,23 +97,51 @@ def price_list(request):
             messages.success(request, _("Price of %(month)s saved.") % {
                 "month": f"{price.month:%Y-%m}"})
             return redirect("allowances:price_list")
-    qs = scoping.for_user(MonthlyPrice.objects.all(), request.user, Perm.VIEW_COMPLIANCE)
+    qs = _prices(request)
     return render(request, TEMPLATES + "prices.html", {
         "form": form, "page_obj": web.paginate(request, qs), "can_manage": can_manage,
     })
 
 
+def _prices(request):
+    return scoping.for_user(MonthlyPrice.objects.all(), request.user, Perm.VIEW_COMPLIANCE)
+
+
 @web.require(Perm.VIEW_COMPLIANCE)
 @require_GET
-def penalty_list(request):
+def price_export(request):
+    """Every monthly price, newest first (the list page, unpaginated)."""
+    return xlsx_response(
+        filename=_("monthly-prices"),
+        sheet_title=_("Monthly prices"),
+        columns=[
+            Column(_("Month"), lambda p: f"{p.month:%Y-%m}", 10),
+            Column(_("Average price (CNY/t)"), lambda p: p.average_price, 18),
+            Column(_("Source"), lambda p: p.source, 50),
+        ],
+        rows=_prices(request).order_by("-month"),
+    )
+
+
+def _cases(request):
+    """The penalty cases the user may see, of the cycle chosen on the page (``?cycle=YEAR``,
+    else the newest cycle; all cycles while none exists)."""
     cycle = sel.cycle_from(request.GET.get("cycle"))
     cases = scoping.for_user(
         PenaltyCase.objects.select_related("enterprise__area", "cycle"),
         request.user, Perm.VIEW_COMPLIANCE,
     )
-    short = []
     if cycle is not None:
         cases = cases.filter(cycle=cycle)
+    return cycle, cases
+
+
+@web.require(Perm.VIEW_COMPLIANCE)
+@require_GET
+def penalty_list(request):
+    cycle, cases = _cases(request)
+    short = []
+    if cycle is not None:
         with_case = set(cases.values_list("enterprise_id", flat=True))
         data = sel.compliance(request.user, cycle)
         short = [r for r in data.rows
@@ -124,6 +153,35 @@ def penalty_list(request):
         "short": short,
         "can_manage": roles.has_perm(request.user, Perm.MANAGE_PENALTY),
     })
+
+
+def penalty_columns() -> list[Column]:
+    return [
+        Column(_("Enterprise"), lambda c: c.enterprise.name, 36),
+        Column(_("Unified social credit code"), lambda c: c.enterprise.uscc, 22),
+        Column(_("Area"), lambda c: str(c.enterprise.area)),
+        Column(_("Cycle"), lambda c: c.cycle.year, 8),
+        Column(_("Tonnes short (t)"), lambda c: c.tonnes_short, 14),
+        Column(_("Price (CNY/t)"), lambda c: c.price, 12),
+        Column(_("Fine from (CNY)"), lambda c: c.fine_min, 16),
+        Column(_("Fine up to (CNY)"), lambda c: c.fine_max, 16),
+        Column(_("Fine decided (CNY)"), lambda c: c.fine_decided, 16),
+        Column(_("Next year's cut (t)"), lambda c: c.next_year_cut, 14),
+        Column(_("Cut applied"), lambda c: _("Yes") if c.cut_applied else _("No"), 10),
+        Column(_("Status"), lambda c: c.get_status_display(), 12),
+    ]
+
+
+@web.require(Perm.VIEW_COMPLIANCE)
+@require_GET
+def penalty_export(request):
+    cycle, cases = _cases(request)
+    return xlsx_response(
+        filename=_("penalty-cases") + (f"-{cycle.year}" if cycle else ""),
+        sheet_title=_("Penalty cases"),
+        columns=penalty_columns(),
+        rows=cases.order_by("enterprise__area__code", "enterprise__name", "pk"),
+    )
 
 
 @web.require(Perm.MANAGE_PENALTY)

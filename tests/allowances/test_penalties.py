@@ -213,3 +213,48 @@ def test_price_page(bureau_admin, bureau_reviewer, client_as):
     assert MonthlyPrice.objects.get().month == date(2024, 11, 1)
     assert client_as(bureau_reviewer).get(url).status_code == 200
     assert client_as(bureau_reviewer).post(url, {}).status_code == 403
+
+
+# --- exports -----------------------------------------------------------------------------------
+
+
+def _sheet(response):
+    import io
+
+    import openpyxl
+
+    assert response.status_code == 200
+    return list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(
+        values_only=True))
+
+
+def test_penalty_export_rows_and_scoping(setup, enterprise_a, bureau_admin, official_a,
+                                         official_b, ent_b, agency_a_staff, client_as):
+    from django.utils import translation
+
+    case = opened(setup, enterprise_a, bureau_admin)
+    svc.penalty_decide(actor=bureau_admin, case=case, fine=Decimal("2000000.00"))
+    url = reverse("allowances:penalty_export")
+    rows = _sheet(client_as(official_a).get(url, {"cycle": "2024"}))
+    assert len(rows) == 2 and len(rows[0]) == 11 + 1
+    with translation.override("zh-hans"):
+        no, decided = str(translation.gettext("No")), str(translation.gettext("Decided"))
+    assert rows[1] == (
+        enterprise_a.name, enterprise_a.uscc, str(enterprise_a.area), 2024,
+        3500, 88.34, 1545950, 3091900, 2000000, 3500, no, decided,
+    )
+    # the page's scope: another area and another enterprise see no case, an agency no page
+    assert len(_sheet(client_as(official_b).get(url, {"cycle": "2024"}))) == 1
+    assert len(_sheet(client_as(ent_b).get(url, {"cycle": "2024"}))) == 1
+    assert client_as(agency_a_staff).get(url).status_code == 403
+    # the page's cycle: without ?cycle the newest (2025, no case)
+    assert len(_sheet(client_as(bureau_admin).get(url))) == 1
+
+
+def test_price_export_newest_first(bureau_admin, ent_b, agency_a_staff, client_as):
+    price(bureau_admin)
+    price(bureau_admin, "90.10", month=date(2024, 12, 1))
+    url = reverse("allowances:price_export")
+    rows = _sheet(client_as(ent_b).get(url))
+    assert rows[1:] == [("2024-12", 90.1, "SEEE"), ("2024-11", 88.34, "SEEE")]
+    assert client_as(agency_a_staff).get(url).status_code == 403
