@@ -172,6 +172,31 @@ def _surrender_entries(cycle, enterprise_ids):
     )
 
 
+def _tally(cycle, verified: dict, ids) -> tuple[dict, dict]:
+    """Surrendered CEA/CCER per enterprise and the day each met its obligation in full (the
+    surrender that reached it; a reversal below it re-opens it)."""
+    done: dict[int, dict[str, int]] = defaultdict(lambda: {UnitType.CEA: 0, UnitType.CCER: 0})
+    met_on: dict[int, object] = {}
+    for enterprise_id, unit_type, quantity, created_at in _surrender_entries(cycle, ids):
+        done[enterprise_id][unit_type] += -quantity
+        due = rules.obligation(verified[enterprise_id]) if enterprise_id in verified else 0
+        total = sum(done[enterprise_id].values())
+        if total >= due and enterprise_id not in met_on:
+            met_on[enterprise_id] = timezone.localdate(created_at)
+        elif total < due:
+            met_on.pop(enterprise_id, None)  # a reversal re-opens it
+    return done, met_on
+
+
+def _row(e, verified, done, met_on, deadline, today) -> Row:
+    obligation = rules.obligation(verified[e.pk]) if e.pk in verified else None
+    cea, ccer = done[e.pk][UnitType.CEA], done[e.pk][UnitType.CCER]
+    status = rules.compliance_status(obligation or 0, cea + ccer, deadline, met_on.get(e.pk), today)
+    if obligation is None and status == rules.COMPLIED:
+        status = rules.NOT_DUE  # nothing verified yet: nothing is due
+    return Row(e, obligation, cea, ccer, met_on.get(e.pk), status)
+
+
 def compliance(user, cycle, *, today=None) -> Compliance:
     """Status of every enterprise the user may see in ``cycle`` (those with a verified figure
     for the year or an allowance account), and the rates over them."""
@@ -180,6 +205,7 @@ def compliance(user, cycle, *, today=None) -> Compliance:
     q = scoping.scope_q(Enterprise, user, Perm.VIEW_COMPLIANCE)
     if q is None:
         enterprises = []
+        verified = {}
     else:
         verified = dict(
             EmissionRecord.objects.filter(year=cycle.year, source=RecordSource.VERIFIED)
@@ -192,27 +218,8 @@ def compliance(user, cycle, *, today=None) -> Compliance:
             .select_related("area", "sector")
             .order_by("area__code", "name")
         )
-    ids = [e.pk for e in enterprises]
-    done: dict[int, dict[str, int]] = defaultdict(lambda: {UnitType.CEA: 0, UnitType.CCER: 0})
-    met_on: dict[int, object] = {}
-    for enterprise_id, unit_type, quantity, created_at in _surrender_entries(cycle, ids):
-        done[enterprise_id][unit_type] += -quantity
-        due = rules.obligation(verified[enterprise_id]) if enterprise_id in verified else 0
-        total = sum(done[enterprise_id].values())
-        if total >= due and enterprise_id not in met_on:
-            met_on[enterprise_id] = timezone.localdate(created_at)
-        elif total < due:
-            met_on.pop(enterprise_id, None)  # a reversal re-opens it
-    rows = []
-    for e in enterprises:
-        obligation = rules.obligation(verified[e.pk]) if e.pk in verified else None
-        cea, ccer = done[e.pk][UnitType.CEA], done[e.pk][UnitType.CCER]
-        status = rules.compliance_status(
-            obligation or 0, cea + ccer, deadline, met_on.get(e.pk), today
-        )
-        if obligation is None and status == rules.COMPLIED:
-            status = rules.NOT_DUE  # nothing verified yet: nothing is due
-        rows.append(Row(e, obligation, cea, ccer, met_on.get(e.pk), status))
+    done, met_on = _tally(cycle, verified, [e.pk for e in enterprises])
+    rows = [_row(e, verified, done, met_on, deadline, today) for e in enterprises]
     return Compliance(
         cycle=cycle,
         deadline=deadline,
@@ -221,6 +228,21 @@ def compliance(user, cycle, *, today=None) -> Compliance:
         by_area=_grouped(rows, lambda r: str(r.enterprise.area)),
         by_sector=_grouped(rows, lambda r: str(r.enterprise.sector)),
     )
+
+
+def row_of(enterprise, cycle, *, deadline=None, today=None) -> Row:
+    """The compliance row of one enterprise (the same as its row in ``compliance``), in a
+    fixed number of queries; pass ``deadline`` when it was read already."""
+    today = today or timezone.localdate()
+    if deadline is None:
+        deadline = deadline_of(cycle)
+    verified = dict(
+        EmissionRecord.objects.filter(
+            enterprise=enterprise, year=cycle.year, source=RecordSource.VERIFIED
+        ).values_list("enterprise_id", "emissions_tco2e")
+    )
+    done, met_on = _tally(cycle, verified, [enterprise.pk])
+    return _row(enterprise, verified, done, met_on, deadline, today)
 
 
 def _rate(rows) -> rules.ComplianceRate:

@@ -7,8 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from allowances.forms import AccountFilterForm
-from allowances.models import AllowanceAccount
+from allowances.models import AllowanceAccount, ComplianceCycle
 from allowances.selectors import accounts as sel
+from allowances.selectors import compliance
 from zhongwei_carbon import web
 from zhongwei_carbon.excel import Column, xlsx_response
 from zhongwei_carbon.roles import Perm
@@ -78,8 +79,28 @@ def account_detail(request, pk):
             "holdings": sel.holdings_of(account),
             "totals": sel.totals_of(account),
             "page_obj": web.paginate(request, sel.entries_of(account)),
+            **_obligation_panel(request, account),
         },
     )
+
+
+def _obligation_panel(request, account) -> dict:
+    """The cycle panel: ``?cycle=YEAR`` or the newest cycle; obligation, what was surrendered,
+    the CCER cap and headroom, what remains, the status and the deadline, all from the
+    compliance selectors (the rules live in ``allowances.rules``)."""
+    cycles = list(ComplianceCycle.objects.order_by("-year").values_list("year", flat=True))
+    cycle = compliance.cycle_from(request.GET.get("cycle"))
+    if cycle is None:
+        return {"cycle": None, "cycle_years": cycles}
+    deadline = compliance.deadline_of(cycle)
+    row = compliance.row_of(account.enterprise, cycle, deadline=deadline)
+    return {
+        "cycle": cycle,
+        "cycle_years": cycles,
+        "deadline": deadline,
+        "status": row,
+        "obligation": compliance.Totals(row.obligation, row.cea, row.ccer),
+    }
 
 
 def _serials(e):

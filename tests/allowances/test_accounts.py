@@ -129,3 +129,126 @@ def test_entries_export(accounts, ent_a, client_as):
     ccer = rows[1]
     assert ccer[4] == "CCER-14-001" and ccer[6:8] == (1000001, 1000300)
     assert rows[4][10] == 2025
+
+
+# --- the obligation panel of the current cycle ------------------------------------------------
+# enterprise_a: verified 10,000.40 t → obligation 10,001 t (rounded up); CCER cap
+# 5 % × 10,001 = 500.05 → 500 t (rounded down); 6,000 CEA + 300 CCER surrendered →
+# headroom 500 − 300 = 200 t, remaining 10,001 − 6,300 = 3,701 t.
+
+
+@pytest.fixture
+def panel(enterprise_a, bureau_admin):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from allowances.models import Milestone
+    from tests import factories as f
+
+    ComplianceCycle.objects.create(year=2024, name="2024年度履约周期")
+    cycle = ComplianceCycle.objects.create(year=2025, name="2025年度履约周期")
+    Milestone.objects.create(
+        cycle=cycle, kind="surrender_deadline", due_date=timezone.localdate() + timedelta(days=30)
+    )
+    f.EmissionRecordFactory(
+        enterprise=enterprise_a, year=2025, emissions_tco2e=Decimal("10000.40"), source="verified"
+    )
+    project = CCERProject.objects.create(code="CCER-14-002", name="中卫风电")
+    account = ledger.account_for(enterprise_a)
+    ledger.allocate(actor=bureau_admin, account=account, cycle=cycle, vintage=2025, quantity=10000)
+    ledger.post(
+        actor=bureau_admin,
+        movements=[ledger.Movement(account, UnitType.CCER, 2024, 400, EntryKind.TRANSFER_IN,
+                                   project, serial_start=1, serial_end=400)],
+        reference="CCER issue",
+    )
+    ledger.surrender(
+        actor=bureau_admin, account=account, cycle=cycle, obligation=10001,
+        cea=[(2025, 6000)], ccer=[(project, 2024, 300)],
+    )
+    return {"cycle": cycle, "account": account, "project": project}
+
+
+def _detail(client, account, **params):
+    return client.get(reverse("allowances:account_detail", kwargs={"pk": account.pk}), params)
+
+
+def test_panel_numbers_by_hand(panel, ent_a, client_as):
+    response = _detail(client_as(ent_a), panel["account"])
+    assert response.context["cycle"] == panel["cycle"]  # the newest cycle
+    o = response.context["obligation"]
+    assert (o.obligation, o.cea_done, o.ccer_done) == (10001, 6000, 300)
+    assert (o.cap, o.headroom, o.remaining) == (500, 200, 3701)
+    assert response.context["status"].status == "in_progress"
+    assert response.context["deadline"] == panel["cycle"].milestones.get().due_date
+    html = response.content.decode()
+    for element, text in [("panel-obligation", "10,001"), ("panel-cap", "500"),
+                          ("panel-headroom", "200"), ("panel-remaining", "3,701")]:
+        assert f'id="{element}">{text}<' in html, element
+
+
+def test_panel_after_the_deadline_and_when_complied(panel, bureau_admin, ent_a, client_as):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    milestone = panel["cycle"].milestones.get()
+    milestone.due_date = timezone.localdate() - timedelta(days=1)
+    milestone.save()
+    response = _detail(client_as(ent_a), panel["account"])
+    assert response.context["status"].status == "short"
+    # the last 3,701 t: 3,601 CEA + 100 CCER (≤ headroom 200), after the deadline
+    ledger.surrender(
+        actor=bureau_admin, account=panel["account"], cycle=panel["cycle"], obligation=10001,
+        cea=[(2025, 3601)], ccer=[(panel["project"], 2024, 100)],
+    )
+    response = _detail(client_as(ent_a), panel["account"])
+    o = response.context["obligation"]
+    assert (o.cea_done, o.ccer_done, o.remaining, o.headroom) == (9601, 400, 0, 100)
+    assert response.context["status"].status == "complied_late"
+    assert response.context["status"].met_on == timezone.localdate()
+
+
+def test_panel_without_verified_figure_and_other_cycle(panel, enterprise_b, bureau_admin,
+                                                       client_as):
+    account_b = ledger.account_for(enterprise_b)
+    response = _detail(client_as(bureau_admin), account_b)
+    o = response.context["obligation"]
+    assert o.obligation is None and (o.cea_done, o.ccer_done) == (0, 0)
+    assert response.context["status"].status == "not_due"
+    assert 'id="panel-obligation"><span class="text-muted">' in response.content.decode()
+    assert 'id="panel-remaining"' not in response.content.decode()
+    # ?cycle=2024: nothing verified, nothing surrendered for that cycle, no deadline
+    response = _detail(client_as(bureau_admin), panel["account"], cycle="2024")
+    assert response.context["cycle"].year == 2024
+    o = response.context["obligation"]
+    assert (o.obligation, o.cea_done, o.ccer_done) == (None, 0, 0)
+    assert response.context["deadline"] is None
+    response = _detail(client_as(bureau_admin), panel["account"], cycle="1999")
+    assert response.status_code == 200 and response.context["cycle"] is None
+
+
+def test_panel_of_another_enterprise_is_404(panel, ent_b, official_b, client_as):
+    for user in (ent_b, official_b):
+        assert _detail(client_as(user), panel["account"], cycle="2025").status_code == 404
+
+
+def test_account_page_query_count_does_not_grow(
+    panel, bureau_admin, client_as, django_assert_max_num_queries
+):
+    client = client_as(bureau_admin)
+    _detail(client, panel["account"])  # warm up (session, content types)
+    with django_assert_max_num_queries(14) as few:  # session, user, memberships, account,
+        # totals, entry count, cycles, cycle, deadline, verified, surrenders, notifications,
+        # holdings, entry page
+        _detail(client, panel["account"])
+    for vintage in range(2010, 2022):  # 12 more holdings, 24 more entries
+        ledger.allocate(actor=bureau_admin, account=panel["account"], cycle=panel["cycle"],
+                        vintage=vintage, quantity=10)
+        ledger.allocate(actor=bureau_admin, account=panel["account"], cycle=panel["cycle"],
+                        vintage=vintage, quantity=5, kind=EntryKind.TOP_UP)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = _detail(client, panel["account"])
+    assert len(response.context["holdings"]) == 2 + 12
