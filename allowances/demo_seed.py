@@ -1,4 +1,5 @@
-"""Demo data of the allowances app: compliance cycles, accounts, allocations and CCER units.
+"""Demo data of the allowances app: compliance cycles, allocation parameters (benchmarks, Ff
+bands, intensities), accounts, allocations and CCER units.
 Loaded by ``manage.py seed_demo`` after the registry and reporting demo data; idempotent
 (every row is found by its natural key, a ledger entry by account, cycle and kind, or by its
 reference, before anything is posted).
@@ -15,11 +16,20 @@ from datetime import date
 from decimal import Decimal
 
 from allowances import rules
-from allowances.choices import CycleStatus, EntryKind, MilestoneKind, UnitType
-from allowances.models import CCERProject, ComplianceCycle, LedgerEntry, Milestone
+from allowances.choices import CycleStatus, EntryKind, MilestoneKind, UnitClass, UnitType
+from allowances.models import (
+    CCERProject,
+    ComplianceCycle,
+    IntensityBenchmark,
+    LedgerEntry,
+    LoadFactorBand,
+    Milestone,
+    PowerBenchmark,
+)
 from allowances.services import cycles, ledger
+from allowances.services import parameters as parameter_services
 from registry.choices import ListChange, ListStatus, RecordSource
-from registry.models import EmissionRecord, KeyEmitterListEntry
+from registry.models import EmissionRecord, KeyEmitterListEntry, Sector
 
 CYCLE_YEAR = 2025
 MILESTONE_DAYS = [
@@ -42,6 +52,22 @@ PROJECTS = [
     ("CCER-2024-0001", "中卫沙坡头100MW光伏发电项目（演示）", "光伏", False),
     ("CCER-2024-0002", "中宁电厂余热发电项目（演示）", "余热利用", True),
 ]
+# Allocation parameters (DOMAIN.md "Allocation and surrender"): the 2024 power benchmarks of
+# 国环规气候〔2024〕1号, tCO2/MWh and heat tCO2/GJ; 2025 repeats them (the 2025 plan is not in
+# DOMAIN.md, so the demo says it copies them).
+BENCHMARKS = [
+    (UnitClass.COAL_LARGE, "0.7910", "0.1033"),
+    (UnitClass.COAL_SMALL, "0.8049", "0.1033"),
+    (UnitClass.COAL_UNCONVENTIONAL, "0.8244", "0.1033"),
+    (UnitClass.GAS, "0.3288", "0.0533"),
+]
+BENCHMARK_SOURCES = {
+    2024: "国环规气候〔2024〕1号",
+    2025: "演示：沿用国环规气候〔2024〕1号2024年度基准值",
+}
+BAND_SOURCE = "演示：负荷系数无需修正（Ff=1）"
+# (year, sector code, product, unit, intensity, source): only if the sector exists.
+INTENSITIES = [(2025, "cement", "熟料", "t", "0.8500", "演示值（非官方）")]
 # (index of the listed enterprise, project code, vintage, first serial, quantity)
 CCER_ISSUES = [
     (0, "CCER-2024-0001", 2024, 100000001, 1500),
@@ -52,6 +78,7 @@ CCER_ISSUES = [
 
 def seed(*, actor, stdout=None) -> None:
     by_year = {year: _cycle(actor, year, name, status) for year, name, status in CYCLES}
+    parameters = _parameters(actor)
     cycle = by_year[CYCLE_YEAR]
     listed = _listed_enterprises(CYCLE_YEAR)
     allocated = 0
@@ -65,7 +92,8 @@ def seed(*, actor, stdout=None) -> None:
     if stdout is not None:
         stdout.write(
             f"Allowances: {len(by_year)} compliance cycles, {len(listed)} accounts of the "
-            f"{CYCLE_YEAR} list, {allocated} allocation entries and {issued} CCER issues posted."
+            f"{CYCLE_YEAR} list, {allocated} allocation entries and {issued} CCER issues posted; "
+            f"{parameters} allocation parameter rows added."
         )
 
 
@@ -79,6 +107,38 @@ def _cycle(actor, year: int, name: str, status: str) -> ComplianceCycle:
                 actor=actor, cycle=cycle, data={"kind": kind, "due_date": date(year + 1, month, day)}
             )
     return cycle
+
+
+def _parameters(actor) -> int:
+    """Benchmarks, one open Ff band per year and the intensity rows, through the services;
+    a row already there (by year and unit class, any band of the year, or year, sector and
+    product) is left as it is. Returns the number of rows added."""
+    added = 0
+    for year, source in BENCHMARK_SOURCES.items():
+        for unit_class, power, heat in BENCHMARKS:
+            if not PowerBenchmark.objects.filter(year=year, unit_class=unit_class).exists():
+                parameter_services.benchmark_create(actor=actor, data={
+                    "year": year, "unit_class": unit_class, "power_benchmark": Decimal(power),
+                    "heat_benchmark": Decimal(heat), "source": source,
+                })
+                added += 1
+        if not LoadFactorBand.objects.filter(year=year).exists():
+            parameter_services.band_create(actor=actor, data={
+                "year": year, "lower": None, "upper": None, "correction": Decimal("1.0000"),
+                "source": BAND_SOURCE,
+            })
+            added += 1
+    for year, sector_code, product, unit, intensity, source in INTENSITIES:
+        sector = Sector.objects.filter(code=sector_code).first()
+        if sector is None:
+            continue
+        if not IntensityBenchmark.objects.filter(year=year, sector=sector, product=product).exists():
+            parameter_services.intensity_create(actor=actor, data={
+                "year": year, "sector": sector, "product": product, "unit": unit,
+                "intensity": Decimal(intensity), "source": source,
+            })
+            added += 1
+    return added
 
 
 def _listed_enterprises(year: int) -> list:

@@ -8,8 +8,18 @@ import pytest
 
 from allowances import demo_seed
 from allowances.choices import EntryKind, UnitType
-from allowances.models import CCERProject, ComplianceCycle, Holding, LedgerEntry, Milestone
-from registry.models import KeyEmitterList, KeyEmitterListEntry
+from allowances.models import (
+    CCERProject,
+    ComplianceCycle,
+    Holding,
+    IntensityBenchmark,
+    LedgerEntry,
+    LoadFactorBand,
+    Milestone,
+    PowerBenchmark,
+)
+from allowances.selectors import parameters as parameter_selectors
+from registry.models import KeyEmitterList, KeyEmitterListEntry, Sector
 from tests import factories as f
 from zhongwei_carbon.models import Event
 
@@ -48,6 +58,9 @@ def _snapshot():
         Milestone.objects.count(),
         ComplianceCycle.objects.count(),
         CCERProject.objects.count(),
+        list(PowerBenchmark.history.values_list("id", "history_type")),
+        list(LoadFactorBand.history.values_list("id", "history_type")),
+        list(IntensityBenchmark.history.values_list("id", "history_type")),
     )
 
 
@@ -103,3 +116,46 @@ def test_demo_seed_without_lists_makes_only_cycles(bureau_admin):
     assert ComplianceCycle.objects.count() == 2
     assert Milestone.objects.count() == 12
     assert LedgerEntry.objects.count() == 0
+
+
+def test_demo_seed_parameters(bureau_admin):
+    demo_seed.seed(actor=bureau_admin)
+    rows = PowerBenchmark.objects.values_list(
+        "year", "unit_class", "power_benchmark", "heat_benchmark", "source"
+    )
+    demo_2025 = "演示：沿用国环规气候〔2024〕1号2024年度基准值"
+    expected = []
+    for year, source in ((2024, "国环规气候〔2024〕1号"), (2025, demo_2025)):
+        expected += [
+            (year, "coal_large", Decimal("0.7910"), Decimal("0.1033"), source),
+            (year, "coal_small", Decimal("0.8049"), Decimal("0.1033"), source),
+            (year, "coal_cfb", Decimal("0.8244"), Decimal("0.1033"), source),
+            (year, "gas", Decimal("0.3288"), Decimal("0.0533"), source),
+        ]
+    assert sorted(rows) == sorted(expected)
+    bands = LoadFactorBand.objects.order_by("year").values_list(
+        "year", "lower", "upper", "correction", "source"
+    )
+    assert list(bands) == [
+        (2024, None, None, Decimal("1.0000"), "演示：负荷系数无需修正（Ff=1）"),
+        (2025, None, None, Decimal("1.0000"), "演示：负荷系数无需修正（Ff=1）"),
+    ]
+    # what the allocation check reads: DOMAIN.md's example, class I, Qe 3,000,000 MWh, Ff 1,
+    # Qh 1,000,000 GJ → 3,000,000 × 0.7910 × 1 + 1,000,000 × 0.1033 = 2,373,000 + 103,300
+    be = parameter_selectors.power_benchmark(2024, "coal_large")
+    ff = parameter_selectors.load_factor_correction(2024, None)
+    assert 3_000_000 * be.power_benchmark * ff + 1_000_000 * be.heat_benchmark == 2_476_300
+    # no sector "cement" in the reference data (clinker is under building materials): no row
+    assert not Sector.objects.filter(code="cement").exists()
+    assert not IntensityBenchmark.objects.exists()
+
+
+def test_demo_seed_cement_intensity_when_the_sector_exists(bureau_admin):
+    cement = Sector.objects.create(code="cement", name="水泥", name_en="Cement", sort_order=99)
+    demo_seed.seed(actor=bureau_admin)
+    demo_seed.seed(actor=bureau_admin)
+    row = IntensityBenchmark.objects.get()
+    assert (row.year, row.sector, row.product, row.unit, row.intensity, row.source) == (
+        2025, cement, "熟料", "t", Decimal("0.8500"), "演示值（非官方）"
+    )
+    assert PowerBenchmark.objects.count() == 8 and LoadFactorBand.objects.count() == 2
