@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from allowances import rules
+from allowances import demo_allocation, rules
 from allowances.choices import CycleStatus, EntryKind, MilestoneKind, UnitClass, UnitType
 from allowances.models import (
     CCERProject,
@@ -66,8 +66,9 @@ BENCHMARK_SOURCES = {
     2025: "演示：沿用国环规气候〔2024〕1号2024年度基准值",
 }
 BAND_SOURCE = "演示：负荷系数无需修正（Ff=1）"
-# (year, sector code, product, unit, intensity, source): only if the sector exists.
-INTENSITIES = [(2025, "cement", "熟料", "t", "0.8500", "演示值（非官方）")]
+# (year, sector code, product, unit, intensity, source): only if the sector exists (cement
+# clinker is under building materials in the reference sectors).
+INTENSITIES = [(2025, "building_materials", "熟料", "t", "0.8500", "演示值（非官方）")]
 # (index of the listed enterprise, project code, vintage, first serial, quantity)
 CCER_ISSUES = [
     (0, "CCER-2024-0001", 2024, 100000001, 1500),
@@ -84,6 +85,7 @@ def seed(*, actor, stdout=None) -> None:
     allocated = 0
     for enterprise in listed:
         allocated += _allocate(actor, cycle, enterprise)
+    notices = demo_allocation.seed(actor=actor, cycle=cycle, enterprises=listed)
     projects = {code: _project(code, name, kind, inside) for code, name, kind, inside in PROJECTS}
     issued = 0
     for index, code, vintage, first, quantity in CCER_ISSUES:
@@ -93,7 +95,7 @@ def seed(*, actor, stdout=None) -> None:
         stdout.write(
             f"Allowances: {len(by_year)} compliance cycles, {len(listed)} accounts of the "
             f"{CYCLE_YEAR} list, {allocated} allocation entries and {issued} CCER issues posted; "
-            f"{parameters} allocation parameter rows added."
+            f"{parameters} allocation parameter rows added; {notices} allocation notices imported."
         )
 
 

@@ -68,26 +68,47 @@ urlpatterns += [
     path("penalties/<int:pk>/cut/", penalty_views.penalty_cut, name="penalty_cut"),
 ]
 # --- end penalties and prices ---
-# --- registry statements and reconciliation (allowances/views/statements.py) ---
-from allowances.views import statements as statement_views  # noqa: E402
+# --- allocation: notice import, check value, notice, objections, issue (allowances/views/allocation.py) ---
+from allowances.views import allocation as allocation_views  # noqa: E402
 
 urlpatterns += [
-    path("statements/", statement_views.statement_list, name="statement_list"),
-    path("statements/template/", statement_views.statement_template, name="statement_template"),
-    path("statements/<int:pk>/", statement_views.statement_detail, name="statement_detail"),
-    path("statements/<int:pk>/export/", statement_views.statement_export, name="statement_export"),
-    path("statements/<int:pk>/file/", statement_views.statement_download, name="statement_download"),
+    path("allocations/", allocation_views.allocation_list, name="allocation_list"),
+    path("allocations/export/", allocation_views.allocation_export, name="allocation_export"),
+    path("allocations/<int:pk>/", allocation_views.allocation_detail, name="allocation_detail"),
+    path("allocations/<int:pk>/object/", allocation_views.allocation_object, name="allocation_object"),
+    path("allocations/<int:pk>/issue/", allocation_views.allocation_issue, name="allocation_issue"),
+    path(
+        "allocation-objections/<int:pk>/decide/",
+        allocation_views.objection_decide,
+        name="allocation_objection_decide",
+    ),
+    path(
+        "cycles/<int:year>/allocations/template/",
+        allocation_views.allocation_template,
+        name="allocation_template",
+    ),
+    path(
+        "cycles/<int:year>/allocations/import/",
+        allocation_views.allocation_import,
+        name="allocation_import",
+    ),
+    path(
+        "cycles/<int:year>/allocations/recheck/",
+        allocation_views.allocation_recheck,
+        name="allocation_recheck",
+    ),
+    path(
+        "cycles/<int:year>/allocations/notify/",
+        allocation_views.allocation_notify,
+        name="allocation_notify",
+    ),
+    path(
+        "cycles/<int:year>/allocations/issue/",
+        allocation_views.allocation_issue_all,
+        name="allocation_issue_all",
+    ),
 ]
-# --- end registry statements ---
-# --- transfers and ledger entries (allowances/views/movements.py) ---
-from allowances.views import movements as movement_views  # noqa: E402
-
-urlpatterns += [
-    path("transfers/new/", movement_views.transfer_new, name="transfer_new"),
-    path("entries/<int:pk>/", movement_views.entry_detail, name="entry_detail"),
-    path("entries/<int:pk>/reverse/", movement_views.entry_reverse, name="entry_reverse"),
-]
-# --- end transfers and ledger entries ---
+# --- end allocation ---
 # --- allocation parameters (allowances/views/parameters.py) ---
 from allowances.views import parameters as parameter_views  # noqa: E402
 
@@ -119,3 +140,23 @@ urlpatterns += [
     ),
 ]
 # --- end allocation parameters ---
+# --- registry statements and reconciliation (allowances/views/statements.py) ---
+from allowances.views import statements as statement_views  # noqa: E402
+
+urlpatterns += [
+    path("statements/", statement_views.statement_list, name="statement_list"),
+    path("statements/template/", statement_views.statement_template, name="statement_template"),
+    path("statements/<int:pk>/", statement_views.statement_detail, name="statement_detail"),
+    path("statements/<int:pk>/export/", statement_views.statement_export, name="statement_export"),
+    path("statements/<int:pk>/file/", statement_views.statement_download, name="statement_download"),
+]
+# --- end registry statements ---
+# --- transfers and ledger entries (allowances/views/movements.py) ---
+from allowances.views import movements as movement_views  # noqa: E402
+
+urlpatterns += [
+    path("transfers/new/", movement_views.transfer_new, name="transfer_new"),
+    path("entries/<int:pk>/", movement_views.entry_detail, name="entry_detail"),
+    path("entries/<int:pk>/reverse/", movement_views.entry_reverse, name="entry_reverse"),
+]
+# --- end transfers and ledger entries ---

@@ -247,6 +247,9 @@ RULES |= {
     "api:surrender-reject": (SURRENDER_A_API, POST_ONLY_SURRENDER),
     "api:surrender-withdraw": (SURRENDER_A_API, POST_ONLY_SURRENDER),
     "api:compliance-list": (NO_ARGS, ACCOUNT_LIST_API),
+    "api:allocation-list": (NO_ARGS, ACCOUNT_LIST_API),
+    "api:allocation-detail": (_k(pk=_obj("allocation_a")), api(ENTERPRISE_A)),
+    "api:allocation-objections": (_k(pk=_obj("allocation_a")), api(ENTERPRISE_A)),
 }
 WRITE_RULES |= {
     "api:surrender-list": ("post", rule(DENIED, ent_a=BAD, ent_b=BAD)),
@@ -257,5 +260,7 @@ WRITE_RULES |= {
     # no reason given
     "api:surrender-reject": ("post", rule(DENIED, bureau_admin=BAD, bureau_reviewer=BAD)),
     "api:surrender-withdraw": ("post", rule(DENIED, ent_a=OK, ent_b=NOT_FOUND)),
+    # no reasons given: 400 for the enterprise itself, 404 for another enterprise
+    "api:allocation-objections": ("post", rule(DENIED, ent_a=BAD, ent_b=NOT_FOUND)),
 }
 # --- end allowances API ---

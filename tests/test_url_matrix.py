@@ -158,6 +158,13 @@ PENALTY_EXPORT = PRICE_LIST
 # --- end allowances: allocation parameters ---
 
 
+# --- allowances: allocation (allocation_a: enterprise_a's notified allocation) ---
+ALLOCATION_LIST = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=LOGIN)
+ALLOCATION_A = ENTERPRISE_A
+ALLOCATION_OBJECT_A = rule(DENIED, ent_a=OK, ent_b=NOT_FOUND, anonymous=LOGIN)
+# --- end allowances: allocation ---
+
+
 def _k(**kw):
     return lambda ctx: {k: (v(ctx) if callable(v) else v) for k, v in kw.items()}
 
@@ -336,6 +343,19 @@ RULES = {
     "allowances:penalty_detail": (_k(pk=_obj("penalty_a")), PENALTY_A),
     "allowances:penalty_cut": (_k(pk=_obj("penalty_a")), ADMIN_ONLY),
     # --- end allowances: penalties and prices ---
+    # --- allowances: allocation ---
+    "allowances:allocation_list": (NO_ARGS, ALLOCATION_LIST),
+    "allowances:allocation_export": (NO_ARGS, ALLOCATION_LIST),
+    "allowances:allocation_detail": (_k(pk=_obj("allocation_a")), ALLOCATION_A),
+    "allowances:allocation_object": (_k(pk=_obj("allocation_a")), ALLOCATION_OBJECT_A),
+    "allowances:allocation_issue": (_k(pk=_obj("allocation_a")), ADMIN_ONLY),
+    "allowances:allocation_objection_decide": (_k(pk=_obj("objection_x")), ADMIN_ONLY),
+    "allowances:allocation_template": (_k(year=_obj("cycle_x", "year")), ADMIN_ONLY),
+    "allowances:allocation_import": (_k(year=_obj("cycle_x", "year")), ADMIN_ONLY),
+    "allowances:allocation_recheck": (_k(year=_obj("cycle_x", "year")), ADMIN_ONLY),
+    "allowances:allocation_notify": (_k(year=_obj("cycle_x", "year")), ADMIN_ONLY),
+    "allowances:allocation_issue_all": (_k(year=_obj("cycle_x", "year")), ADMIN_ONLY),
+    # --- end allowances: allocation ---
     # --- allowances: registry statements, transfers, ledger entries ---
     "allowances:statement_list": (NO_ARGS, STATEMENT_VIEW),
     "allowances:statement_template": (NO_ARGS, STATEMENT_IMPORT),
@@ -564,6 +584,26 @@ def _parameters_ctx():
     }
 
 
+def _allocation_ctx(enterprise, ent_user):
+    """allowances: allocation_a (enterprise_a, 2025, notified, objection period open) and
+    objection_x, a decided objection to it (ORM)."""
+    from datetime import date, timedelta
+
+    from allowances.models import Allocation, AllocationObjection, ComplianceCycle
+
+    cycle, _ = ComplianceCycle.objects.get_or_create(year=2025, defaults={"name": "2025"})
+    today = date.today()
+    allocation = Allocation.objects.create(
+        cycle=cycle, enterprise=enterprise, method="intensity", notified=100, status="notified",
+        notified_on=today, objection_deadline=today + timedelta(days=30),
+    )
+    objection = AllocationObjection.objects.create(
+        allocation=allocation, reasons="matrix", filed_by=ent_user, decision_due=today,
+        status="dismissed", decision_note="matrix",
+    )
+    return {"allocation_a": allocation, "objection_x": objection}
+
+
 @pytest.fixture
 def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     facility = f.FacilityFactory(enterprise=enterprise_a)
@@ -625,6 +665,8 @@ def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     c.update(_surrender_ctx(enterprise_a, personas["ent_a"]))
     # --- allowances: penalties and prices ---
     c.update(_penalty_ctx(enterprise_a, bureau_admin))
+    # --- allowances: allocation ---
+    c.update(_allocation_ctx(enterprise_a, personas["ent_a"]))
     # --- allowances: registry statements, transfers, ledger entries ---
     c.update(_statements_ctx(enterprise_a, bureau_admin))
     # --- allowances: allocation parameters ---

@@ -30,6 +30,7 @@ NAV_GROUPS = [
         _("Allowances"),
         [
             (_("Compliance cycles"), "allowances:cycle_list", Perm.VIEW_CYCLE),
+            (_("Allocation"), "allowances:allocation_list", Perm.VIEW_ALLOCATION),
             (_("Allowance accounts"), "allowances:account_list", Perm.VIEW_ACCOUNT),
             (_("Surrenders"), "allowances:surrender_list", Perm.VIEW_ACCOUNT),
             (_("Compliance"), "allowances:compliance", Perm.VIEW_COMPLIANCE),

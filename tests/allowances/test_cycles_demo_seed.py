@@ -145,17 +145,16 @@ def test_demo_seed_parameters(bureau_admin):
     be = parameter_selectors.power_benchmark(2024, "coal_large")
     ff = parameter_selectors.load_factor_correction(2024, None)
     assert 3_000_000 * be.power_benchmark * ff + 1_000_000 * be.heat_benchmark == 2_476_300
-    # no sector "cement" in the reference data (clinker is under building materials): no row
-    assert not Sector.objects.filter(code="cement").exists()
-    assert not IntensityBenchmark.objects.exists()
-
-
-def test_demo_seed_cement_intensity_when_the_sector_exists(bureau_admin):
-    cement = Sector.objects.create(code="cement", name="水泥", name_en="Cement", sort_order=99)
-    demo_seed.seed(actor=bureau_admin)
-    demo_seed.seed(actor=bureau_admin)
+    # clinker (熟料) is under building materials in the reference sectors
     row = IntensityBenchmark.objects.get()
-    assert (row.year, row.sector, row.product, row.unit, row.intensity, row.source) == (
-        2025, cement, "熟料", "t", Decimal("0.8500"), "演示值（非官方）"
+    assert (row.year, row.sector.code, row.product, row.unit, row.intensity, row.source) == (
+        2025, "building_materials", "熟料", "t", Decimal("0.8500"), "演示值（非官方）"
     )
+
+
+def test_demo_seed_without_the_sector_adds_no_intensity(bureau_admin):
+    Sector.objects.filter(code="building_materials").update(code="bm_renamed")
+    demo_seed.seed(actor=bureau_admin)
+    demo_seed.seed(actor=bureau_admin)
+    assert not IntensityBenchmark.objects.exists()
     assert PowerBenchmark.objects.count() == 8 and LoadFactorBand.objects.count() == 2
