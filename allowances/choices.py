@@ -51,7 +51,7 @@ class AllocationMethod(models.TextChoices):
 
 class PenaltyStatus(models.TextChoices):
     OPEN = "open", _("Open")
-    DECIDED = "decided", _("Decided")
+    DECIDED = "decided", pgettext_lazy("penalty case status", "Decided")
     CLOSED = "closed", pgettext_lazy("penalty case status", "Closed")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from allowances.forms import AccountFilterForm
@@ -52,7 +53,7 @@ def account_export(request):
     _form, qs = _filtered(request)
     return xlsx_response(
         filename=_("allowance-accounts"),
-        sheet_title=_("Accounts"),
+        sheet_title=pgettext("allowance accounts", "Accounts"),
         columns=account_columns(),
         rows=qs.iterator(chunk_size=500),
     )
