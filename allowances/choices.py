@@ -68,6 +68,7 @@ class AllocationStatus(models.TextChoices):
     IMPORTED = "imported", _("Imported, not yet notified")
     NOTIFIED = "notified", _("Notified, objection period open")
     OBJECTED = "objected", _("Objection pending")
+    CORRECTING = "correcting", _("Objection upheld, awaiting the corrected notice")
     ISSUED = "issued", _("Issued to the account")
 
 

@@ -9,13 +9,14 @@ Idempotent: nothing happens once the cycle has allocations."""
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 
 from accounts.models import Membership
 from allowances.choices import AllocationMethod, UnitClass
-from allowances.models import Allocation, IntensityBenchmark, PowerBenchmark
+from allowances.models import Allocation, AllocationObjection, IntensityBenchmark, PowerBenchmark
 from allowances.services import allocation as svc
 from allowances.services.allocation_import import (
     ALLOCATION_COLUMNS,
@@ -25,6 +26,7 @@ from allowances.services.allocation_import import (
 )
 from zhongwei_carbon.roles import Role
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOTICE_REFERENCE = "宁环办发〔2026〕演示1号"
 NOTIFIED_ON = date(2026, 7, 31)  # final allocation milestone of the 2025 cycle
 OBJECTED_ON = date(2026, 8, 3)
@@ -112,6 +114,11 @@ def _one_objection(actor, cycle) -> None:
         svc.objection_decide(
             actor=actor, objection=objection, decision="dismissed",
             note="演示：经核对，供热量按核查报告确认数据计算，通知数据无误。",
+        )
+        # the demo replays the past: the times of the objection are those of its story
+        AllocationObjection.objects.filter(pk=objection.pk).update(
+            filed_at=datetime(2026, 8, 3, 9, 30, tzinfo=SHANGHAI),
+            decided_at=datetime(2026, 8, 10, 15, 0, tzinfo=SHANGHAI),
         )
         return
 

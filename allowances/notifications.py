@@ -28,7 +28,7 @@ def _users(**scope):
 def _send(allocation: Allocation, recipients, step: str, subject: str) -> None:
     notify(
         recipients=recipients,
-        key=f"allocation:{allocation.pk}:{step}:{allocation.notified_on}:{allocation.objections.count()}",
+        key=f"allocation:{allocation.pk}:{step}:{allocation.notice_number}",
         subject=subject,
         link=reverse("allowances:allocation_detail", kwargs={"pk": allocation.pk}),
     )

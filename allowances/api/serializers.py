@@ -193,9 +193,19 @@ class AllocationSerializer(serializers.ModelSerializer):
         fields = [
             "id", "cycle", "enterprise", "uscc", "method", "pre_allocation",
             "pre_allocation_check", "notified", "computed", "difference", "check_problem",
-            "notice_reference", "notified_on", "objection_deadline", "status",
+            "notice_reference", "notice_date", "notified_on", "objection_deadline", "status",
         ]
         read_only_fields = fields
+
+    CHECK_FIELDS = ("pre_allocation_check", "computed", "difference", "check_problem")
+
+    def to_representation(self, instance):
+        """The portal's check values are the bureau's working figures: null for others."""
+        data = super().to_representation(instance)
+        if not self.context.get("bureau"):
+            for name in self.CHECK_FIELDS:
+                data[name] = None
+        return data
 
 
 class AllocationObjectionInputSerializer(serializers.Serializer):

@@ -52,7 +52,16 @@ class Allocation(models.Model):
         default=AllocationStatus.IMPORTED,
     )
     notice_reference = models.CharField(_("notice"), max_length=120, blank=True)
-    notified_on = models.DateField(_("notified on"), null=True, blank=True)
+    notice_date = models.DateField(_("date of the region's notice"), null=True, blank=True)
+    notified_on = models.DateField(
+        _("notified on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the portal notified the enterprise; the objection period runs from it."),
+    )
+    notice_number = models.PositiveSmallIntegerField(
+        _("notice number"), default=0, help_text=_("How many times this allocation was notified.")
+    )
     objection_deadline = models.DateField(_("objection deadline"), null=True, blank=True)
     history = HistoricalRecords()
 
@@ -100,6 +109,7 @@ class AllocationObjection(models.Model):
         on_delete=models.PROTECT,
         related_name="objections",
     )
+    notice_number = models.PositiveSmallIntegerField(_("notice number"), default=0)
     reasons = models.TextField(_("reasons"))
     file = models.FileField(_("supporting file"), upload_to="allocation-objections/%Y/", blank=True)
     filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
@@ -130,6 +140,10 @@ class AllocationObjection(models.Model):
                 fields=["allocation"],
                 condition=Q(status="pending"),
                 name="allocation_objection_one_pending",
+            ),
+            # one objection per notice (Measures Art. 16)
+            models.UniqueConstraint(
+                fields=["allocation", "notice_number"], name="allocation_objection_once_per_notice"
             ),
         ]
 

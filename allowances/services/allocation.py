@@ -24,7 +24,13 @@ from allowances.choices import (
     PenaltyStatus,
     UnitType,
 )
-from allowances.models import Allocation, AllocationObjection, LedgerEntry, PenaltyCase
+from allowances.models import (
+    Allocation,
+    AllocationObjection,
+    ComplianceCycle,
+    LedgerEntry,
+    PenaltyCase,
+)
 from allowances.selectors.allocation_check import check
 from allowances.services import allocation_import as reader
 from allowances.services import ledger
@@ -32,7 +38,6 @@ from zhongwei_carbon import events, roles, scoping, workdays
 from zhongwei_carbon.roles import Perm
 
 ALLOCATION_KINDS = (EntryKind.PRE_ALLOCATION, EntryKind.FINAL_ALLOCATION, EntryKind.TOP_UP)
-NOTICE_FIELDS = ("method", "pre_allocation", "notified", "notice_reference", "notified_on", "inputs")
 
 
 def _check_perm(actor, action, obj=None) -> None:
@@ -44,6 +49,11 @@ def _check_perm(actor, action, obj=None) -> None:
 
 def _today(today: date | None) -> date:
     return today or timezone.localdate()
+
+
+def _lock_cycle(cycle) -> None:
+    """One import, recheck or notice of a cycle at a time (new rows cannot race)."""
+    ComplianceCycle.objects.select_for_update().get(pk=cycle.pk)
 
 
 def refresh_check(allocation: Allocation) -> Allocation:
@@ -78,6 +88,7 @@ def allocation_import(*, actor, cycle, data: bytes, filename: str) -> ImportOutc
     back to "imported" (it must be notified again); a row with a pending objection is refused.
     Raises ``UploadRejected`` for an unsafe file."""
     _check_perm(actor, Perm.MANAGE_ALLOCATION)
+    _lock_cycle(cycle)
     parsed = reader.read(data)
     outcome = ImportOutcome(errors=parsed.errors, error_total=parsed.error_total)
     existing = {
@@ -98,36 +109,37 @@ def allocation_import(*, actor, cycle, data: bytes, filename: str) -> ImportOutc
     for code, row in parsed.allocations.items():
         enterprise = parsed.enterprises[code]
         allocation = existing.get(code) or Allocation(cycle=cycle, enterprise=enterprise)
-        new = {
-            "method": row["method"],
-            "pre_allocation": row["pre_allocation"],
-            "notified": row["notified"],
-            "notice_reference": row["notice_reference"] or "",
-            "notified_on": row["notified_on"],
-            "inputs": {"units": parsed.units.get(code, [])},
+        created = allocation.pk is None
+        # A blank figure keeps the stored one: a notice never withdraws a figure by omission.
+        figures = {
+            key: row[key] if row[key] is not None else getattr(allocation, key)
+            for key in ("pre_allocation", "notified")
         }
-        if new["notified_on"] is None and allocation.pk is not None:
-            new["notified_on"] = allocation.notified_on  # a notice date the file leaves out
-        changed = allocation.pk is None or any(
-            getattr(allocation, k) != v for k, v in new.items()
-        )
-        if changed and new["notified_on"] == allocation.notified_on != row["notified_on"]:
-            new["notified_on"] = row["notified_on"]  # a new figure: its notice date is new too
-        for key, value in new.items():
+        changed = created or any(getattr(allocation, k) != v for k, v in figures.items())
+        for key, value in figures.items():
             setattr(allocation, key, value)
+        # Method, reference, date and unit data update in place (no new notice needed);
+        # unit data absent from the file keep the stored ones.
+        allocation.method = row["method"]
+        allocation.notice_reference = row["notice_reference"] or allocation.notice_reference
+        allocation.notice_date = row["notice_date"] or allocation.notice_date
+        if parsed.units.get(code):
+            allocation.inputs = {"units": parsed.units[code]}
         refresh_check(allocation)
         if allocation.differs or allocation.pre_differs:
             outcome.differing += 1
         if not changed:
             outcome.unchanged += 1
-            allocation.save(update_fields=["pre_allocation_check", "computed", "check_problem"])
+            allocation.full_clean()
+            allocation.save()
             continue
-        if allocation.pk is None:
+        if created:
             outcome.created += 1
         else:
             outcome.updated += 1
         allocation.status = AllocationStatus.IMPORTED
         allocation.objection_deadline = None
+        allocation.notified_on = None
         allocation.full_clean()
         allocation.save()
         events.record(
@@ -161,8 +173,10 @@ def recheck_all(*, actor, cycle) -> int:
     """Recompute the check values of every allocation of ``cycle`` (after a parameter or a
     verified figure changed); returns how many now differ."""
     _check_perm(actor, Perm.MANAGE_ALLOCATION)
+    _lock_cycle(cycle)
     differing = 0
-    for allocation in Allocation.objects.filter(cycle=cycle).select_related("enterprise", "cycle"):
+    rows = Allocation.objects.select_for_update(of=("self",)).filter(cycle=cycle)
+    for allocation in rows.select_related("enterprise", "cycle"):
         refresh_check(allocation).save(
             update_fields=["pre_allocation_check", "computed", "check_problem"]
         )
@@ -174,25 +188,30 @@ def recheck_all(*, actor, cycle) -> int:
 
 
 def _lock(allocation) -> Allocation:
-    return Allocation.objects.select_for_update().select_related("enterprise", "cycle").get(
-        pk=allocation.pk
+    return (
+        Allocation.objects.select_for_update(of=("self",))
+        .select_related("enterprise", "cycle")
+        .get(pk=allocation.pk)
     )
 
 
 @transaction.atomic
 def notify_all(*, actor, cycle, today: date | None = None) -> int:
-    """Notify every imported allocation of ``cycle``: the objection period (7 working days,
-    bureau calendar) starts today. Returns how many were notified."""
+    """Notify every imported allocation of ``cycle``: the portal's notice to the enterprise is
+    today, and the objection period (7 working days, bureau calendar) runs from it. Returns
+    how many were notified."""
     _check_perm(actor, Perm.MANAGE_ALLOCATION)
+    _lock_cycle(cycle)
     today = _today(today)
     deadline = workdays.deadline(today, rules.ALLOCATION_OBJECTION_WORKING_DAYS)
     count = 0
-    rows = Allocation.objects.select_for_update().filter(
+    rows = Allocation.objects.select_for_update(of=("self",)).filter(
         cycle=cycle, status=AllocationStatus.IMPORTED
     )
     for allocation in rows.select_related("enterprise", "cycle"):
         allocation.status = AllocationStatus.NOTIFIED
-        allocation.notified_on = allocation.notified_on or today
+        allocation.notified_on = today
+        allocation.notice_number += 1
         allocation.objection_deadline = deadline
         allocation.full_clean()
         allocation.save()
@@ -223,12 +242,13 @@ def objection_file(*, actor, allocation, reasons: str, file=None, today: date | 
             _("The objection period ended on %(date)s.")
             % {"date": allocation.objection_deadline.isoformat()}
         )
-    if allocation.objections.filter(filed_at__date__gte=allocation.notified_on).exists():
+    if allocation.objections.filter(notice_number=allocation.notice_number).exists():
         raise ValidationError(_("An objection to this notice has already been filed."))
     if not reasons:
         raise ValidationError({"reasons": _("Give the reasons for the objection.")})
     objection = AllocationObjection(
         allocation=allocation,
+        notice_number=allocation.notice_number,
         reasons=reasons,
         file=file or "",
         filed_by=actor,
@@ -252,8 +272,9 @@ def objection_file(*, actor, allocation, reasons: str, file=None, today: date | 
 
 @transaction.atomic
 def objection_decide(*, actor, objection, decision: str, note: str) -> AllocationObjection:
-    """Uphold (the allocation goes back to "imported" until the corrected notice is imported
-    and notified) or dismiss (the notified figure stands and may be issued)."""
+    """Uphold (the allocation waits for the region's corrected notice: it cannot be notified
+    or issued again until an import changes its figures) or dismiss (the notified figure
+    stands and may be issued)."""
     objection = AllocationObjection.objects.select_for_update().get(pk=objection.pk)
     allocation = _lock(objection.allocation)
     _check_perm(actor, Perm.MANAGE_ALLOCATION, allocation)
@@ -271,7 +292,7 @@ def objection_decide(*, actor, objection, decision: str, note: str) -> Allocatio
     objection.full_clean()
     objection.save()
     allocation.status = (
-        AllocationStatus.IMPORTED if decision == ObjectionStatus.UPHELD
+        AllocationStatus.CORRECTING if decision == ObjectionStatus.UPHELD
         else AllocationStatus.NOTIFIED
     )
     allocation.save(update_fields=["status"])
@@ -309,8 +330,10 @@ def issue_blocker(allocation, today: date | None = None) -> str | None:
         return _("Notify the enterprise first.")
     if allocation.status == AllocationStatus.OBJECTED:
         return _("An objection is pending.")
+    if allocation.status == AllocationStatus.CORRECTING:
+        return _("The objection was upheld: import the region's corrected notice first.")
     dismissed = allocation.objections.filter(
-        status=ObjectionStatus.DISMISSED, filed_at__date__gte=allocation.notified_on
+        status=ObjectionStatus.DISMISSED, notice_number=allocation.notice_number
     ).exists()
     if not dismissed and allocation.objection_deadline and today <= allocation.objection_deadline:
         return _("The objection period runs until %(date)s.") % {
@@ -343,8 +366,10 @@ def issue(*, actor, allocation, today: date | None = None) -> list[LedgerEntry]:
     cuts = []
     if delta > 0:
         room = delta
-        cases = PenaltyCase.objects.select_for_update().filter(
-            enterprise=allocation.enterprise, cycle__year__lt=year, cut_applied=False
+        # only decided cases: the cut follows the decision (an open case is not yet one)
+        cases = PenaltyCase.objects.select_for_update(of=("self",)).filter(
+            enterprise=allocation.enterprise, cycle__year__lt=year, cut_applied=False,
+            status=PenaltyStatus.DECIDED,
         ).order_by("cycle__year", "pk")
         for case in cases:
             cut = min(case.next_year_cut - case.cut_posted, room)
@@ -395,12 +420,16 @@ def _record_cut(actor, case: PenaltyCase, cut: int, year: int) -> None:
 
 def issue_all(*, actor, cycle, today: date | None = None) -> tuple[int, int]:
     """Issue every allocation of ``cycle`` that can be issued today, each in its own
-    transaction (one refusal does not undo the others). Returns (issued, refused)."""
+    transaction (one refusal does not undo the others). Returns (issued, refused, waiting):
+    waiting are those still in their objection period or with an objection pending."""
     _check_perm(actor, Perm.MANAGE_ALLOCATION)
-    issued = refused = 0
-    rows = Allocation.objects.filter(cycle=cycle, status=AllocationStatus.NOTIFIED)
+    issued = refused = waiting = 0
+    rows = Allocation.objects.filter(
+        cycle=cycle, status__in=[AllocationStatus.NOTIFIED, AllocationStatus.OBJECTED]
+    )
     for allocation in rows.select_related("enterprise", "cycle"):
         if issue_blocker(allocation, today):
+            waiting += 1
             continue
         try:
             issue(actor=actor, allocation=allocation, today=today)
@@ -408,4 +437,4 @@ def issue_all(*, actor, cycle, today: date | None = None) -> tuple[int, int]:
             refused += 1
         else:
             issued += 1
-    return issued, refused
+    return issued, refused, waiting

@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -47,7 +48,7 @@ ALLOCATION_COLUMNS = [
     Col("pre_allocation", "预分配量（吨）", "tonnes", help=gettext_lazy("Whole tonnes")),
     Col("notified", "核定配额量（吨）", "tonnes", help=gettext_lazy("Whole tonnes; final allocation")),
     Col("notice_reference", "通知文号", "text", help=gettext_lazy("Optional")),
-    Col("notified_on", "通知日期", "date", help=gettext_lazy("YYYY-MM-DD, optional")),
+    Col("notice_date", "通知日期", "date", help=gettext_lazy("Date of the region's notice, YYYY-MM-DD, optional")),
 ]
 UNIT_COLUMNS = [
     Col("uscc", "统一社会信用代码", "uscc", True, gettext_lazy("An enterprise of sheet 分配")),
@@ -207,6 +208,10 @@ def read(data: bytes) -> Parsed:
                        % {"row": seen[code]})
             continue
         seen[code] = number
+        if good and row["notice_date"] and row["notice_date"] > timezone.localdate():
+            parsed.add(SHEET_ALLOCATIONS, number, ALLOCATION_COLUMNS[6],
+                       _("The notice date is in the future."))
+            good = False
         if good and row["pre_allocation"] is None and row["notified"] is None:
             parsed.add(SHEET_ALLOCATIONS, number, None,
                        _("Give the pre-allocation, the final allocation or both."))

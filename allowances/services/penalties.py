@@ -171,6 +171,8 @@ def penalty_apply_cut(*, actor, case, next_cycle) -> PenaltyCase:
     case = _locked(case)
     if case.cut_applied:
         raise ValidationError(_("The cut has already been applied."))
+    if case.status == PenaltyStatus.OPEN:
+        raise ValidationError(_("Decide the case first: the cut follows the decision."))
     if next_cycle.year <= case.cycle.year:
         raise ValidationError({"next_cycle": _("Choose a later cycle than the case's own.")})
     remaining = case.next_year_cut - case.cut_posted

@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -92,13 +93,20 @@ def _cycle(year) -> ComplianceCycle:
     return get_object_or_404(ComplianceCycle, year=year)
 
 
+def visible(user):
+    """Allocations ``user`` may see: the bureau all of its scope; counties and enterprises
+    only those notified (an imported figure may still change before the notice)."""
+    qs = scoping.for_user(
+        Allocation.objects.select_related("enterprise__area", "enterprise__sector", "cycle"),
+        user, Perm.VIEW_ALLOCATION,
+    )
+    return qs if roles.is_bureau(user) else qs.exclude(status=AllocationStatus.IMPORTED)
+
+
 def _filtered(request):
     cycle = compliance_sel.cycle_from(request.GET.get("cycle"))
     form = FilterForm(request.GET or None)
-    qs = scoping.for_user(
-        Allocation.objects.select_related("enterprise__area", "enterprise__sector", "cycle"),
-        request.user, Perm.VIEW_ALLOCATION,
-    )
+    qs = visible(request.user)
     qs = qs.filter(cycle=cycle) if cycle else qs.none()
     if form.is_valid():
         data = form.cleaned_data
@@ -130,23 +138,29 @@ def allocation_list(request):
     return render(request, TEMPLATES + "list.html", {
         "cycle": cycle, "cycles": ComplianceCycle.objects.all(), "form": form,
         "page_obj": web.paginate(request, qs), "can_manage": can_manage, "counts": counts,
+        "show_check": roles.is_bureau(request.user),
         "query": request.GET.urlencode(),
     })
 
 
-def allocation_columns() -> list[Column]:
+def allocation_columns(*, with_check: bool) -> list[Column]:
+    """The export's columns; the portal's check values only for the bureau."""
+    def check(column):
+        return [column] if with_check else []
+
     return [
         Column(_("Enterprise"), lambda a: a.enterprise.name, 36),
         Column(_("Unified social credit code"), lambda a: a.enterprise.uscc, 22),
         Column(_("Area"), lambda a: str(a.enterprise.area)),
         Column(_("Method"), lambda a: a.get_method_display(), 20),
         Column(_("Pre-allocation notified (t)"), lambda a: a.pre_allocation, 16),
-        Column(_("Pre-allocation check (t)"), lambda a: a.pre_allocation_check, 16),
+        *check(Column(_("Pre-allocation check (t)"), lambda a: a.pre_allocation_check, 16)),
         Column(_("Final allocation notified (t)"), lambda a: a.notified, 16),
-        Column(_("Final allocation check (t)"), lambda a: a.computed, 16),
-        Column(_("Difference (t)"), lambda a: a.difference, 12),
-        Column(_("Why no check value"), lambda a: a.check_problem, 30),
+        *check(Column(_("Final allocation check (t)"), lambda a: a.computed, 16)),
+        *check(Column(_("Difference (t)"), lambda a: a.difference, 12)),
+        *check(Column(_("Why no check value"), lambda a: a.check_problem, 30)),
         Column(_("Notice"), lambda a: a.notice_reference, 20),
+        Column(_("Date of the region's notice"), lambda a: a.notice_date, 12),
         Column(_("Notified on"), lambda a: a.notified_on, 12),
         Column(_("Objection deadline"), lambda a: a.objection_deadline, 12),
         Column(_("Status"), lambda a: a.get_status_display(), 18),
@@ -160,7 +174,7 @@ def allocation_export(request):
     return xlsx_response(
         filename=_("allocations-%(year)s") % {"year": cycle.year if cycle else ""},
         sheet_title=_("Allocations"),
-        columns=allocation_columns(),
+        columns=allocation_columns(with_check=roles.is_bureau(request.user)),
         rows=qs.iterator(chunk_size=500),
     )
 
@@ -265,16 +279,20 @@ def allocation_issue_all(request, year):
             "Issue every notified allocation of %(year)s whose objection period has ended to the "
             "enterprise accounts? Ledger entries cannot be deleted, only reversed.") % {
             "year": c.year},
-        done=lambda r: _("%(issued)d allocations issued; %(refused)d refused.") % {
-            "issued": r[0], "refused": r[1]},
+        done=lambda r: _("%(issued)d allocations issued; %(refused)d refused; %(waiting)d still "
+                         "in their objection period or with an objection pending.") % {
+            "issued": r[0], "refused": r[1], "waiting": r[2]},
     )
 
 
 def _get(request, pk, action=Perm.VIEW_ALLOCATION):
-    return web.get_scoped_or_404(
+    allocation = web.get_scoped_or_404(
         Allocation.objects.select_related("enterprise__area", "enterprise__sector", "cycle"),
         request.user, action, pk=pk,
     )
+    if not roles.is_bureau(request.user) and allocation.status == AllocationStatus.IMPORTED:
+        raise Http404  # not notified yet: the figure may still change
+    return allocation
 
 
 @web.require(Perm.VIEW_ALLOCATION)
@@ -288,10 +306,11 @@ def allocation_detail(request, pk):
         roles.has_perm(user, Perm.OBJECT_TO_ALLOCATION)
         and allocation.status == AllocationStatus.NOTIFIED
         and svc.issue_blocker(allocation) is not None
-        and not any(o.filed_at.date() >= allocation.notified_on for o in objections)
+        and not any(o.notice_number == allocation.notice_number for o in objections)
     )
     return render(request, TEMPLATES + "detail.html", {
         "a": allocation, "result": check(allocation), "objections": objections,
+        "show_check": roles.is_bureau(user), "today": timezone.localdate(),
         "can_manage": can_manage, "can_object": can_object,
         "issue_blocker": svc.issue_blocker(allocation) if can_manage else None,
         "issued_so_far": svc.issued_so_far(allocation),

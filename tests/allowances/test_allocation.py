@@ -240,7 +240,18 @@ def test_upheld_objection_sends_the_allocation_back_to_import(setup, bureau_admi
         svc.objection_decide(actor=bureau_admin, objection=objection, decision="upheld", note="")
     svc.objection_decide(actor=bureau_admin, objection=objection, decision="upheld", note="区厅更正")
     a.refresh_from_db()
-    assert a.status == AllocationStatus.IMPORTED
+    assert a.status == AllocationStatus.CORRECTING
+    assert svc.issue_blocker(a, AFTER).startswith("The objection was upheld")
+    # the same notice again changes nothing: no new notice, nothing to issue
+    imported(bureau_admin, setup, enterprise_a, enterprise_b)
+    assert svc.notify_all(actor=bureau_admin, cycle=setup, today=AFTER) == 0
+    # the corrected notice: imported, notified again, and the enterprise may object again
+    imported(bureau_admin, setup, enterprise_a, enterprise_b, final_a=2476300)
+    assert svc.notify_all(actor=bureau_admin, cycle=setup, today=AFTER) == 1
+    a.refresh_from_db()
+    assert (a.status, a.notice_number, a.notified) == (AllocationStatus.NOTIFIED, 2, 2476300)
+    again = svc.objection_file(actor=ent_a, allocation=a, reasons="仍有异议", today=AFTER)
+    assert again.notice_number == 2
     objection.refresh_from_db()
     assert objection.status == ObjectionStatus.UPHELD
     with pytest.raises(ValidationError, match="already been decided"):
@@ -286,7 +297,7 @@ def test_issue_takes_the_next_year_cut_of_an_earlier_case(setup, bureau_admin, e
     case = PenaltyCase.objects.create(
         cycle=earlier, enterprise=enterprise_a, tonnes_short=3500, price=D("88.34"),
         fine_min=D("1545950.00"), fine_max=D("3091900.00"), next_year_cut=3500,
-        opened_by=bureau_admin,
+        opened_by=bureau_admin, status="decided", fine_decided=D("1545950.00"),
     )
     a = notified(setup, bureau_admin, enterprise_a, enterprise_b)
     svc.issue(actor=bureau_admin, allocation=a, today=AFTER)
@@ -304,6 +315,7 @@ def test_a_small_allocation_takes_part_of_the_cut_and_the_next_the_rest(
     case = PenaltyCase.objects.create(
         cycle=earlier, enterprise=enterprise_a, tonnes_short=3500, price=D("80"),
         fine_min=D("1400000"), fine_max=D("2800000"), next_year_cut=3500, opened_by=bureau_admin,
+        status="decided", fine_decided=D("1400000"),
     )
     a = notified(setup, bureau_admin, enterprise_a, enterprise_b)
     Allocation.objects.filter(pk=a.pk).update(notified=None, pre_allocation=2000)
@@ -316,12 +328,46 @@ def test_a_small_allocation_takes_part_of_the_cut_and_the_next_the_rest(
     svc.issue(actor=bureau_admin, allocation=a, today=AFTER)  # +3,000, the last 1,500 of the cut
     case.refresh_from_db()
     assert (_cea(enterprise_a), case.cut_posted, case.cut_applied) == (1500, 3500, True)
+    assert case.status == "closed"  # decided and cut in full
+
+
+def test_an_open_case_is_not_cut_until_decided(setup, bureau_admin, enterprise_a, enterprise_b):
+    earlier = ComplianceCycle.objects.create(year=2024, name="2024")
+    case = PenaltyCase.objects.create(
+        cycle=earlier, enterprise=enterprise_a, tonnes_short=3500, price=D("80"),
+        fine_min=D("1400000"), fine_max=D("2800000"), next_year_cut=3500, opened_by=bureau_admin,
+    )
+    a = notified(setup, bureau_admin, enterprise_a, enterprise_b)
+    svc.issue(actor=bureau_admin, allocation=a, today=AFTER)
+    case.refresh_from_db()
+    assert (_cea(enterprise_a), case.cut_posted) == (2480000, 0)
+    assert not LedgerEntry.objects.filter(kind=EntryKind.NEXT_YEAR_CUT).exists()
+
+
+def test_a_blank_figure_or_a_missing_unit_sheet_keeps_what_is_stored(
+    setup, bureau_admin, enterprise_a, enterprise_b
+):
+    a = notified(setup, bureau_admin, enterprise_a, enterprise_b)
+    svc.issue(actor=bureau_admin, allocation=a, today=AFTER)
+    only_pre = workbook([[enterprise_a.uscc, "", "power_benchmark", 1750000, None, "", ""]])
+    outcome = svc.allocation_import(actor=bureau_admin, cycle=setup, data=only_pre, filename="x.xlsx")
+    assert (outcome.ok, outcome.unchanged, outcome.updated) == (True, 1, 0)
+    a.refresh_from_db()
+    assert (a.status, a.notified, a.computed) == (AllocationStatus.ISSUED, 2480000, 2476300)
+    assert a.inputs["units"][0]["supplied_mwh"] == "3000000"
+
+
+def test_a_notice_date_in_the_future_is_refused(setup, bureau_admin, enterprise_a):
+    row = [enterprise_a.uscc, "", "power_benchmark", 1, None, "", "2999-01-01"]
+    outcome = svc.allocation_import(actor=bureau_admin, cycle=setup, data=workbook([row]),
+                                    filename="x.xlsx")
+    assert [e.message for e in outcome.errors] == ["The notice date is in the future."]
 
 
 def test_issue_all_issues_only_what_is_ready(setup, bureau_admin, ent_a, enterprise_a, enterprise_b):
     a = notified(setup, bureau_admin, enterprise_a, enterprise_b)
     svc.objection_file(actor=ent_a, allocation=a, reasons="x", today=NOTICE)
-    assert svc.issue_all(actor=bureau_admin, cycle=setup, today=AFTER) == (1, 0)
+    assert svc.issue_all(actor=bureau_admin, cycle=setup, today=AFTER) == (1, 0, 1)
     assert (_cea(enterprise_a), _cea(enterprise_b)) == (0, 102912)
 
 

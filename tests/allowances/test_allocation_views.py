@@ -26,9 +26,24 @@ def allocations(setup, bureau_admin, enterprise_a, enterprise_b):  # noqa: F811
     return {a.enterprise_id: a for a in Allocation.objects.all()}
 
 
-def test_the_list_is_scoped_and_flags_differences(
-    allocations, bureau_reviewer, official_a, ent_b, agency_a_staff, enterprise_a, enterprise_b
+def test_imported_figures_stay_with_the_bureau_until_notified(
+    allocations, bureau_admin, official_a, ent_a, enterprise_a
 ):
+    a = allocations[enterprise_a.pk]
+    detail = reverse("allowances:allocation_detail", kwargs={"pk": a.pk})
+    for user in (official_a, ent_a):
+        body = client_for(user).get(LIST, {"cycle": 2025}).content.decode()
+        assert f'data-allocation="{a.pk}"' not in body
+        assert client_for(user).get(detail).status_code == 404
+        assert client_for(user).get(reverse("api:allocation-list")).json()["results"] == []
+    assert client_for(bureau_admin).get(detail).status_code == 200
+
+
+def test_the_list_is_scoped_and_flags_differences(
+    allocations, bureau_admin, bureau_reviewer, official_a, ent_b, agency_a_staff, enterprise_a,
+    enterprise_b,
+):
+    svc.notify_all(actor=bureau_admin, cycle=allocations[enterprise_a.pk].cycle, today=NOTICE)
     body = client_for(bureau_reviewer).get(LIST, {"cycle": 2025}).content.decode()
     assert enterprise_a.name in body and enterprise_b.name in body
     assert body.count('data-differs="1"') == 1
@@ -36,6 +51,7 @@ def test_the_list_is_scoped_and_flags_differences(
     assert enterprise_a.name in body and enterprise_b.name not in body
     body = client_for(ent_b).get(LIST, {"cycle": 2025}).content.decode()
     assert enterprise_b.name in body and enterprise_a.name not in body
+    assert 'data-differs' not in body  # the check values are the bureau's
     assert reverse("allowances:allocation_import", kwargs={"year": 2025}) not in body
     assert client_for(agency_a_staff).get(LIST).status_code == 403
     only = client_for(bureau_reviewer).get(LIST, {"cycle": 2025, "differs": "on"}).content.decode()
@@ -48,13 +64,16 @@ def test_another_enterprise_allocation_is_not_found(allocations, ent_b, official
     assert client_for(official_b).get(url).status_code == 404
 
 
-def test_detail_shows_the_units_formula_and_both_figures(allocations, ent_a, enterprise_a):
-    url = reverse("allowances:allocation_detail", kwargs={"pk": allocations[enterprise_a.pk].pk})
-    body = client_for(ent_a).get(url).content.decode()
+def test_detail_shows_the_units_formula_and_both_figures(allocations, bureau_reviewer, bureau_admin,
+                                                         ent_a, enterprise_a):
+    a = allocations[enterprise_a.pk]
+    url = reverse("allowances:allocation_detail", kwargs={"pk": a.pk})
+    body = client_for(bureau_reviewer).get(url).content.decode()
     assert "2,480,000" in body and "2,476,300" in body
     assert "3,000,000 MWh × 0.7910 × 1.0000 + 1,000,000 GJ × 0.1033" in body
-    objecting = reverse("allowances:allocation_object", kwargs={"pk": allocations[enterprise_a.pk].pk})
-    assert objecting not in body  # not notified yet: no objection link
+    svc.notify_all(actor=bureau_admin, cycle=a.cycle, today=NOTICE)
+    body = client_for(ent_a).get(url).content.decode()
+    assert "2,480,000" in body and "2,476,300" not in body and "MWh" not in body
 
 
 def test_import_page_shows_every_problem_and_saves_nothing(setup, bureau_admin, enterprise_a):  # noqa: F811
@@ -91,14 +110,31 @@ def test_notify_and_issue_need_confirmation(allocations, bureau_admin, enterpris
     client = client_for(bureau_admin)
     url = reverse("allowances:allocation_notify", kwargs={"year": 2025})
     page = client.get(url).content.decode()
-    assert "alert-warning" in page and " 2 " in page.split("alert-warning", 1)[1][:300]
+    question = page.split("alert-warning", 1)[1][:300]
+    assert "2" in question.replace("2025", "")  # the question counts the two imported rows
     assert Allocation.objects.filter(status=AllocationStatus.IMPORTED).count() == 2  # GET changes nothing
     client.post(url)
     assert Allocation.objects.filter(status=AllocationStatus.NOTIFIED).count() == 2
     a = allocations[enterprise_a.pk]
     issue = reverse("allowances:allocation_issue", kwargs={"pk": a.pk})
-    client.post(issue)  # still inside the objection period: refused with a message
+    response = client.post(issue, follow=True)  # still inside the objection period: refused
+    assert response.status_code == 200
+    assert [m.level_tag for m in response.context["messages"]][-1:] == ["error"]
     assert not LedgerEntry.objects.exists()
+
+
+def test_reviewer_and_county_cannot_issue_or_decide(allocations, bureau_admin, bureau_reviewer,
+                                                     official_a, ent_a, enterprise_a):
+    a = allocations[enterprise_a.pk]
+    svc.notify_all(actor=bureau_admin, cycle=a.cycle, today=date.today())
+    objection = svc.objection_file(actor=ent_a, allocation=a, reasons="x")
+    decide = reverse("allowances:allocation_objection_decide", kwargs={"pk": objection.pk})
+    issue = reverse("allowances:allocation_issue", kwargs={"pk": a.pk})
+    for user in (bureau_reviewer, official_a):
+        assert client_for(user).post(decide, {"decision": "dismissed", "note": "x"}).status_code == 403
+        assert client_for(user).post(issue).status_code == 403
+    objection.refresh_from_db()
+    assert objection.status == "pending" and not LedgerEntry.objects.exists()
 
 
 def test_enterprise_objects_through_the_form(allocations, bureau_admin, ent_a, enterprise_a):
@@ -150,8 +186,12 @@ def test_api_lists_in_scope_and_takes_an_objection(allocations, bureau_admin, en
     svc.notify_all(actor=bureau_admin, cycle=a.cycle, today=date.today())
     rows = client_for(ent_a).get(reverse("api:allocation-list"), {"cycle": 2025}).json()["results"]
     assert [(r["uscc"], r["notified"], r["computed"], r["difference"]) for r in rows] == [
-        (enterprise_a.uscc, 2480000, 2476300, 3700)
+        (enterprise_a.uscc, 2480000, None, None)  # the check values are the bureau's
     ]
+    rows = client_for(bureau_admin).get(reverse("api:allocation-list"), {"cycle": 2025}).json()
+    assert {(r["uscc"], r["computed"], r["difference"]) for r in rows["results"]} >= {
+        (enterprise_a.uscc, 2476300, 3700)
+    }
     assert client_for(ent_a).get(reverse("api:allocation-list"), {"cycle": "x"}).status_code == 400
     url = reverse("api:allocation-objections", kwargs={"pk": a.pk})
     assert client_for(ent_b).post(url, {"reasons": "x"}, content_type="application/json").status_code == 404

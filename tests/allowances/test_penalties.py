@@ -119,6 +119,13 @@ def test_fine_outside_the_range_refused(setup, enterprise_a, bureau_admin):
 
 def test_cut_waits_for_units_then_applies_once(setup, enterprise_a, bureau_admin):
     case = opened(setup, enterprise_a, bureau_admin)
+    ledger.allocate(actor=bureau_admin, account=setup["account"], cycle=setup["next"],
+                    vintage=2025, quantity=1)
+    with pytest.raises(ValidationError, match="Decide"):  # the cut follows the decision
+        svc.penalty_apply_cut(actor=bureau_admin, case=case, next_cycle=setup["next"])
+    ledger.post(actor=bureau_admin, movements=[ledger.Movement(
+        setup["account"], UnitType.CEA, 2025, -1, EntryKind.CANCELLATION)])
+    case = svc.penalty_decide(actor=bureau_admin, case=case, fine=Decimal("1545950.00"))
     with pytest.raises(ValidationError):  # nothing of vintage 2025 held yet
         svc.penalty_apply_cut(actor=bureau_admin, case=case, next_cycle=setup["next"])
     case.refresh_from_db()
@@ -126,19 +133,19 @@ def test_cut_waits_for_units_then_applies_once(setup, enterprise_a, bureau_admin
     assert not LedgerEntry.objects.filter(kind=EntryKind.NEXT_YEAR_CUT).exists()
 
     ledger.allocate(actor=bureau_admin, account=setup["account"], cycle=setup["next"],
-                    vintage=2025, quantity=8000)
+                    vintage=2025, quantity=7999)
     svc.penalty_apply_cut(actor=bureau_admin, case=case, next_cycle=setup["next"])
     entry = LedgerEntry.objects.get(kind=EntryKind.NEXT_YEAR_CUT)
     assert entry.quantity == -3500 and entry.cycle == setup["next"]
     holding = Holding.objects.get(account=setup["account"], unit_type=UnitType.CEA, vintage=2025)
-    assert holding.quantity == 8000 - 3500 == 4500
+    assert holding.quantity == 1 - 1 + 7999 - 3500 == 4499
     case.refresh_from_db()
     assert case.cut_applied
 
     with pytest.raises(ValidationError):
         svc.penalty_apply_cut(actor=bureau_admin, case=case, next_cycle=setup["next"])
     holding.refresh_from_db()
-    assert holding.quantity == 4500
+    assert holding.quantity == 4499
     assert LedgerEntry.objects.filter(kind=EntryKind.NEXT_YEAR_CUT).count() == 1
 
 
@@ -185,7 +192,10 @@ def test_decide_form_error_changes_nothing(setup, enterprise_a, bureau_admin, cl
 
 
 def test_cut_page_confirms_then_posts(setup, enterprise_a, bureau_admin, client_as):
-    case = opened(setup, enterprise_a, bureau_admin)
+    case = svc.penalty_decide(
+        actor=bureau_admin, case=opened(setup, enterprise_a, bureau_admin),
+        fine=Decimal("1545950.00"),
+    )
     ledger.allocate(actor=bureau_admin, account=setup["account"], cycle=setup["next"],
                     vintage=2025, quantity=3500)
     url = reverse("allowances:penalty_cut", kwargs={"pk": case.pk})
@@ -238,7 +248,8 @@ def test_penalty_export_rows_and_scoping(setup, enterprise_a, bureau_admin, offi
     rows = _sheet(client_as(official_a).get(url, {"cycle": "2024"}))
     assert len(rows) == 2 and len(rows[0]) == 11 + 1
     with translation.override("zh-hans"):
-        no, decided = str(translation.gettext("No")), str(translation.gettext("Decided"))
+        no = str(translation.gettext("No"))
+        decided = str(translation.pgettext("penalty case status", "Decided"))
     assert rows[1] == (
         enterprise_a.name, enterprise_a.uscc, str(enterprise_a.area), 2024,
         3500, 88.34, 1545950, 3091900, 2000000, 3500, no, decided,
