@@ -137,3 +137,38 @@ def _workbook(rows, units) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+STATEMENT_DATE = date(2026, 9, 30)
+STATEMENT_NAME = "注册登记系统持仓对账单-2026Q3（演示）.csv"
+
+
+def seed_statement(*, actor) -> int:
+    """A registry statement of 30 Sep 2026 as Chinese Excel saves a CSV (GB18030): every
+    holding of the portal, except that the first account shows 500 t more CEA (a trade the
+    portal has not recorded) and the last holding is missing. Returns 1 when imported."""
+    from allowances.models import Holding, RegistryStatement
+    from allowances.services import statements
+    from allowances.services.statement_file import COLUMNS
+
+    if RegistryStatement.objects.filter(file_name=STATEMENT_NAME).exists():
+        return 0
+    holdings = list(
+        Holding.objects.exclude(quantity=0)
+        .select_related("account__enterprise", "project")
+        .order_by("account__enterprise__uscc", "unit_type", "vintage", "pk")
+    )
+    if len(holdings) < 2:
+        return 0
+    lines = [",".join(header for _key, header in COLUMNS)]
+    for index, h in enumerate(holdings[:-1]):
+        quantity = h.quantity + (500 if index == 0 else 0)
+        unit = "配额" if h.unit_type == "cea" else "CCER"
+        code = h.project.code if h.project else ""
+        lines.append(f"{h.account.enterprise.uscc},{unit},{h.vintage},{code},{quantity}")
+    data = ("\r\n".join(lines) + "\r\n").encode("gb18030")
+    statements.statement_import(
+        actor=actor, as_of=STATEMENT_DATE, upload_name=STATEMENT_NAME, data=data,
+        note="演示：一笔交易未登记，一项持仓未列入",
+    )
+    return 1

@@ -91,11 +91,12 @@ def seed(*, actor, stdout=None) -> None:
     for index, code, vintage, first, quantity in CCER_ISSUES:
         if index < len(listed):
             issued += _issue_ccer(actor, listed[index], projects[code], vintage, first, quantity)
+    statement = demo_allocation.seed_statement(actor=actor)
     if stdout is not None:
         stdout.write(
             f"Allowances: {len(by_year)} compliance cycles, {len(listed)} accounts of the "
             f"{CYCLE_YEAR} list, {allocated} allocation entries and {issued} CCER issues posted; "
-            f"{parameters} allocation parameter rows added; {notices} allocation notices imported."
+            f"{parameters} allocation parameter rows added; {notices} allocation notices imported; {statement} registry statement reconciled."
         )
 
 

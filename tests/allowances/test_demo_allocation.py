@@ -1,0 +1,47 @@
+"""The demo's allocation notices and registry statement, seeded through the real services
+(``manage.py seed_demo``): what a newcomer sees on /allowances/allocations/ and
+/allowances/statements/, and that a second run adds nothing."""
+
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from allowances.choices import AllocationStatus
+from allowances.demo_allocation import DEMO_DIFFERENCE
+from allowances.services import allocation as svc
+from allowances.models import (
+    Allocation,
+    AllocationObjection,
+    LedgerEntry,
+    RegistryStatement,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return [m.objects.count() for m in (Allocation, AllocationObjection, LedgerEntry,
+                                        RegistryStatement)]
+
+
+def test_demo_notices_issued_through_the_services_and_a_statement_reconciled():
+    call_command("seed_demo", stdout=StringIO())
+    allocations = list(Allocation.objects.select_related("enterprise"))
+    assert allocations and {a.status for a in allocations} == {AllocationStatus.ISSUED}
+    # one notice differs from its check value: 10,000 MWh × 0.8049 t/MWh = 8,049 t
+    differing = [a for a in allocations if a.differs]
+    assert [(a.enterprise.name, a.difference) for a in differing] == [
+        (name, int(mwh * Decimal("0.8049"))) for name, mwh in DEMO_DIFFERENCE.items()
+    ]
+    # issuing posted nothing new: each notice equals what the account was allocated
+    assert all(svc.issued_so_far(a) == a.notified for a in allocations)
+    objection = AllocationObjection.objects.get()
+    assert (objection.status, objection.notice_number) == ("dismissed", 1)
+    statement = RegistryStatement.objects.get()
+    diffs = sorted(statement.lines.exclude(difference=0).values_list("difference", flat=True))
+    assert statement.difference_count == 2 and diffs[-1] == 500 and diffs[0] < 0
+    before = _counts()
+    call_command("seed_demo", stdout=StringIO())
+    assert _counts() == before
