@@ -10,13 +10,13 @@ from django.core.management import call_command
 
 from allowances.choices import AllocationStatus
 from allowances.demo_allocation import DEMO_DIFFERENCE
-from allowances.services import allocation as svc
 from allowances.models import (
     Allocation,
     AllocationObjection,
     LedgerEntry,
     RegistryStatement,
 )
+from allowances.services import allocation as svc
 
 pytestmark = pytest.mark.django_db
 
