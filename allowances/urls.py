@@ -37,6 +37,7 @@ from allowances.views import surrender as surrender_views  # noqa: E402
 
 urlpatterns += [
     path("surrenders/", surrender_views.surrender_list, name="surrender_list"),
+    path("surrenders/export/", surrender_views.surrender_export, name="surrender_export"),
     path("surrenders/new/", surrender_views.surrender_new, name="surrender_new"),
     path("surrenders/<int:pk>/", surrender_views.surrender_detail, name="surrender_detail"),
     path("surrenders/<int:pk>/approve/", surrender_views.surrender_approve, name="surrender_approve"),

@@ -327,6 +327,7 @@ RULES = {
     # --- end allowances: compliance cycles and accounts ---
     # --- allowances: surrender and compliance ---
     "allowances:surrender_list": (NO_ARGS, SURRENDER_LIST),
+    "allowances:surrender_export": (NO_ARGS, SURRENDER_LIST),
     "allowances:surrender_new": (NO_ARGS, SURRENDER_NEW),
     "allowances:surrender_detail": (_k(pk=_obj("surrender_a")), SURRENDER_A),
     "allowances:surrender_approve": (_k(pk=_obj("surrender_a")), BUREAU),

@@ -17,6 +17,7 @@ from allowances.models import ComplianceCycle, SurrenderRequest
 from allowances.selectors import compliance as sel
 from allowances.services import surrender as svc
 from zhongwei_carbon import events, roles, scoping, web
+from zhongwei_carbon.excel import Column, xlsx_response
 from zhongwei_carbon.forms import BootstrapMixin
 from zhongwei_carbon.roles import Perm
 
@@ -89,11 +90,11 @@ class ReasonForm(BootstrapMixin, forms.Form):
                              widget=forms.Textarea(attrs={"rows": 3}))
 
 
-@web.require(Perm.VIEW_ACCOUNT)
-@require_GET
-def surrender_list(request):
+def _filtered(request):
     qs = scoping.for_user(
-        SurrenderRequest.objects.select_related("account__enterprise__area", "cycle"),
+        SurrenderRequest.objects.select_related(
+            "account__enterprise__area", "cycle", "requested_by", "approved_by", "confirmed_by"
+        ),
         request.user, Perm.VIEW_ACCOUNT,
     )
     status = request.GET.get("status", "")
@@ -102,7 +103,43 @@ def surrender_list(request):
     cycle = request.GET.get("cycle", "")
     if cycle.isdigit():
         qs = qs.filter(cycle__year=int(cycle))
+    return qs
+
+
+def _tonnes(lines, index) -> int:
+    return sum(int(line[index]) for line in lines or [])
+
+
+@web.require(Perm.VIEW_ACCOUNT)
+@require_GET
+def surrender_export(request):
+    """The surrender list as Excel (the page's scope and filters)."""
+    columns = [
+        Column("#", lambda r: r.pk, 8),
+        Column(_("Enterprise"), lambda r: r.account.enterprise.name, 36),
+        Column(_("Unified social credit code"), lambda r: r.account.enterprise.uscc, 22),
+        Column(_("Area"), lambda r: str(r.account.enterprise.area)),
+        Column(_("Cycle"), lambda r: r.cycle.year, 8),
+        Column(_("Allowances (t)"), lambda r: _tonnes(r.cea, 1), 14),
+        Column(_("CCER (t)"), lambda r: _tonnes(r.ccer, 2), 12),
+        Column(_("Status"), lambda r: r.get_status_display(), 22),
+        Column(_("Requested at"), lambda r: r.requested_at, 18),
+        Column(_("Requested by"), lambda r: str(r.requested_by), 14),
+        Column(_("Approved at"), lambda r: r.approved_at, 18),
+        Column(_("Approved by"), lambda r: str(r.approved_by or ""), 14),
+        Column(_("Confirmed at"), lambda r: r.confirmed_at, 18),
+        Column(_("Confirmed by"), lambda r: str(r.confirmed_by or ""), 14),
+    ]
+    return xlsx_response(filename=_("surrenders"), sheet_title=_("Surrenders"), columns=columns,
+                         rows=_filtered(request).iterator(chunk_size=500))
+
+
+@web.require(Perm.VIEW_ACCOUNT)
+@require_GET
+def surrender_list(request):
+    qs = _filtered(request)
     return render(request, TEMPLATES + "list.html", {
+        "query": request.GET.urlencode(),
         "page_obj": web.paginate(request, qs),
         "statuses": SurrenderStatus.choices,
         "cycles": ComplianceCycle.objects.all(),

@@ -167,3 +167,31 @@ def test_roles_and_scope(setup, ent_a, ent_b, official_a, bureau_admin, client_a
     request.refresh_from_db()
     assert request.status == "approved"
     assert qty(setup["cea"]) == 30000
+
+
+def test_surrender_export_follows_scope_and_filters(bureau_admin, ent_a, ent_b, enterprise_a,
+                                                     enterprise_b, client_as):
+    import io
+
+    from openpyxl import load_workbook
+
+    from allowances.models import ComplianceCycle, SurrenderRequest
+    from allowances.services import ledger as ledger_svc
+
+    cycle = ComplianceCycle.objects.create(year=2031, name="2031")
+    a = SurrenderRequest.objects.create(account=ledger_svc.account_for(enterprise_a), cycle=cycle,
+                                        cea=[[2031, 700], [2030, 50]], ccer=[[1, 2030, 30]],
+                                        requested_by=ent_a)
+    SurrenderRequest.objects.create(account=ledger_svc.account_for(enterprise_b), cycle=cycle,
+                                    cea=[[2031, 5]], requested_by=ent_b, status="rejected")
+    url = reverse("allowances:surrender_export")
+
+    def rows(user, **params):
+        response = client_as(user).get(url, params)
+        return list(load_workbook(io.BytesIO(response.content)).active.iter_rows(
+            min_row=2, values_only=True))
+
+    mine = rows(ent_a, cycle=2031)
+    assert [(r[0], r[5], r[6]) for r in mine] == [(a.pk, 750, 30)]  # 700 + 50 CEA, 30 CCER
+    assert len(rows(bureau_admin, cycle=2031)) == 2
+    assert len(rows(bureau_admin, cycle=2031, status="rejected")) == 1
