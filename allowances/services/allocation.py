@@ -33,7 +33,7 @@ from allowances.models import (
 )
 from allowances.selectors.allocation_check import check
 from allowances.services import allocation_import as reader
-from allowances.services import ledger
+from allowances.services import ledger, penalties
 from zhongwei_carbon import events, roles, scoping, workdays
 from zhongwei_carbon.roles import Perm
 
@@ -386,7 +386,7 @@ def issue(*, actor, allocation, today: date | None = None) -> list[LedgerEntry]:
             reference=f"allocation:{allocation.pk}",
         )
     for case, cut in cuts:
-        _record_cut(actor, case, cut, year)
+        penalties.record_cut(actor=actor, case=case, cut=cut, vintage=year, with_allocation=True)
     allocation.status = AllocationStatus.ISSUED
     allocation.save(update_fields=["status"])
     events.record(
@@ -399,23 +399,6 @@ def issue(*, actor, allocation, today: date | None = None) -> list[LedgerEntry]:
     )
     events.publish("allocation.issued", allocation_id=allocation.pk)
     return entries
-
-
-def _record_cut(actor, case: PenaltyCase, cut: int, year: int) -> None:
-    case.cut_posted += cut
-    case.cut_applied = case.cut_posted >= case.next_year_cut
-    if case.cut_applied and case.status == PenaltyStatus.DECIDED:
-        case.status = PenaltyStatus.CLOSED
-    case.full_clean()
-    case.save()
-    events.record(
-        actor=actor,
-        verb="allowances.penalty_cut",
-        target=case,
-        message=_("Next year's allocation cut by %(t)s t (vintage %(year)s).")
-        % {"t": cut, "year": year},
-        data={"cut": cut, "vintage": year, "with_allocation": True},
-    )
 
 
 def issue_all(*, actor, cycle, today: date | None = None) -> tuple[int, int]:

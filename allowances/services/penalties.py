@@ -188,9 +188,16 @@ def penalty_apply_cut(*, actor, case, next_cycle) -> PenaltyCase:
             cycle=next_cycle,
             reference=f"penalty:{case.pk}",
         )
-    case.cut_posted = case.next_year_cut
-    case.cut_applied = True
-    if case.status == PenaltyStatus.DECIDED:
+    return record_cut(actor=actor, case=case, cut=remaining, vintage=next_cycle.year)
+
+
+def record_cut(*, actor, case: PenaltyCase, cut: int, vintage: int, **data) -> PenaltyCase:
+    """Book ``cut`` tonnes (already posted as a NEXT_YEAR_CUT entry by the caller, inside
+    its transaction) on the locked ``case``: applied once the whole cut is posted, and a
+    decided case is then closed."""
+    case.cut_posted += cut
+    case.cut_applied = case.cut_posted >= case.next_year_cut
+    if case.cut_applied and case.status == PenaltyStatus.DECIDED:
         case.status = PenaltyStatus.CLOSED
     case.full_clean()
     case.save()
@@ -199,7 +206,7 @@ def penalty_apply_cut(*, actor, case, next_cycle) -> PenaltyCase:
         verb="allowances.penalty_cut",
         target=case,
         message=_("Next year's allocation cut by %(t)s t (vintage %(year)s).")
-        % {"t": remaining, "year": next_cycle.year},
-        data={"cut": remaining, "vintage": next_cycle.year},
+        % {"t": cut, "year": vintage},
+        data={"cut": cut, "vintage": vintage, **data},
     )
     return case

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from allowances.choices import EntryKind, MilestoneKind, UnitType
 from allowances.models import (
@@ -121,7 +122,7 @@ def test_cut_waits_for_units_then_applies_once(setup, enterprise_a, bureau_admin
     case = opened(setup, enterprise_a, bureau_admin)
     ledger.allocate(actor=bureau_admin, account=setup["account"], cycle=setup["next"],
                     vintage=2025, quantity=1)
-    with pytest.raises(ValidationError, match="Decide"):  # the cut follows the decision
+    with translation.override("en"), pytest.raises(ValidationError, match="Decide"):
         svc.penalty_apply_cut(actor=bureau_admin, case=case, next_cycle=setup["next"])
     ledger.post(actor=bureau_admin, movements=[ledger.Movement(
         setup["account"], UnitType.CEA, 2025, -1, EntryKind.CANCELLATION)])
