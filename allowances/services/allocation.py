@@ -34,6 +34,8 @@ from allowances.models import (
 from allowances.selectors.allocation_check import check
 from allowances.services import allocation_import as reader
 from allowances.services import ledger, penalties
+from registry.choices import ListChange, ListStatus
+from registry.models import KeyEmitterListEntry
 from zhongwei_carbon import events, roles, scoping, workdays
 from zhongwei_carbon.roles import Perm
 
@@ -76,6 +78,7 @@ class ImportOutcome:
     updated: int = 0
     unchanged: int = 0
     differing: int = 0
+    not_listed: list = field(default_factory=list)  # names not on the cycle's published list
 
     @property
     def ok(self) -> bool:
@@ -106,6 +109,15 @@ def allocation_import(*, actor, cycle, data: bytes, filename: str) -> ImportOutc
     outcome.errors, outcome.error_total = parsed.errors, parsed.error_total
     if not outcome.ok:
         return outcome
+    listed = set(
+        KeyEmitterListEntry.objects.filter(
+            key_list__year=cycle.year, key_list__status=ListStatus.PUBLISHED
+        ).exclude(change=ListChange.REMOVED).values_list("enterprise_id", flat=True)
+    )
+    outcome.not_listed = sorted(
+        e.name for code, e in parsed.enterprises.items()
+        if code in parsed.allocations and e.pk not in listed
+    )
     for code, row in parsed.allocations.items():
         enterprise = parsed.enterprises[code]
         allocation = existing.get(code) or Allocation(cycle=cycle, enterprise=enterprise)

@@ -221,6 +221,11 @@ def allocation_import(request, year):
                     "Imported: %(c)d new, %(u)d changed, %(n)d unchanged; %(d)d differ from "
                     "the portal's check value.") % {"c": outcome.created, "u": outcome.updated,
                                                     "n": outcome.unchanged, "d": outcome.differing})
+                if outcome.not_listed:
+                    messages.warning(request, _(
+                        "Not on the published key-emitter list of %(year)s: %(names)s. Check "
+                        "that the region's notice is meant for them.") % {
+                        "year": cycle.year, "names": "、".join(outcome.not_listed[:20])})
                 return redirect(f"{reverse('allowances:allocation_list')}?cycle={cycle.year}")
     return render(request, TEMPLATES + "import.html", {
         "cycle": cycle, "form": form, "outcome": outcome,

@@ -89,6 +89,8 @@ def imported(admin, cycle, a, b, **kw):
 def test_import_computes_the_check_values_by_hand(setup, bureau_admin, enterprise_a, enterprise_b):
     outcome = imported(bureau_admin, setup, enterprise_a, enterprise_b)
     assert (outcome.created, outcome.updated, outcome.differing) == (2, 0, 1)
+    # no published 2025 list in this test: both are named for the bureau to check
+    assert outcome.not_listed == sorted([enterprise_a.name, enterprise_b.name])
     a = Allocation.objects.get(enterprise=enterprise_a)
     assert (a.pre_allocation, a.pre_allocation_check) == (1750000, 1750000)
     assert (a.notified, a.computed, a.difference) == (2480000, 2476300, 3700)
@@ -380,3 +382,18 @@ def test_a_final_below_what_was_issued_takes_units_back(setup, bureau_admin, ent
     svc.issue(actor=bureau_admin, allocation=a, today=date(2025, 12, 1))
     assert _cea(enterprise_a) == 2476300
     assert LedgerEntry.objects.filter(kind=EntryKind.FINAL_ALLOCATION, quantity=-3700).exists()
+
+
+def test_an_enterprise_on_the_published_list_is_not_flagged(setup, bureau_admin, enterprise_a,
+                                                            enterprise_b):
+    from registry.models import KeyEmitterList, KeyEmitterListEntry
+
+    key_list = KeyEmitterList.objects.create(year=2025, basis_year=2024, drafted_by=bureau_admin)
+    KeyEmitterListEntry.objects.create(
+        key_list=key_list, enterprise=enterprise_a, change="added", reason="emissions",
+        emissions_tco2e=D("2500000"), enterprise_name=enterprise_a.name, uscc=enterprise_a.uscc,
+        area=enterprise_a.area, sector=enterprise_a.sector,
+    )
+    KeyEmitterList.objects.filter(pk=key_list.pk).update(status="published")
+    outcome = imported(bureau_admin, setup, enterprise_a, enterprise_b)
+    assert outcome.not_listed == [enterprise_b.name]
