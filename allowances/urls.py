@@ -67,6 +67,7 @@ urlpatterns += [
     path("penalties/open/", penalty_views.penalty_open, name="penalty_open"),
     path("penalties/<int:pk>/", penalty_views.penalty_detail, name="penalty_detail"),
     path("penalties/<int:pk>/cut/", penalty_views.penalty_cut, name="penalty_cut"),
+    path("penalties/<int:pk>/document/", penalty_views.penalty_document, name="penalty_document"),
 ]
 # --- end penalties and prices ---
 # --- allocation: notice import, check value, notice, objections, issue (allowances/views/allocation.py) ---

@@ -343,6 +343,7 @@ RULES = {
     "allowances:penalty_open": (NO_ARGS, ADMIN_ONLY),
     "allowances:penalty_detail": (_k(pk=_obj("penalty_a")), PENALTY_A),
     "allowances:penalty_cut": (_k(pk=_obj("penalty_a")), ADMIN_ONLY),
+    "allowances:penalty_document": (_k(pk=_obj("penalty_a")), PENALTY_A),
     # --- end allowances: penalties and prices ---
     # --- allowances: allocation ---
     "allowances:allocation_list": (NO_ARGS, ALLOCATION_LIST),
@@ -532,6 +533,9 @@ def _penalty_ctx(enterprise, admin):
         fine_min=Decimal("4000.00"), fine_max=Decimal("8000.00"), next_year_cut=10,
         opened_by=admin,
     )
+    from django.core.files.base import ContentFile
+
+    case.decision_document.save("decision.pdf", ContentFile(b"%PDF-decision"), save=True)
     return {"penalty_a": case}
 
 

@@ -71,3 +71,18 @@ def apply_errors(form, exc, aliases: dict | None = None) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def send_file(field, filename: str):
+    """Stream a stored file as an attachment (the caller has found its owner within the
+    user's scope); a missing file is a 404, never a server error. Files are never served
+    from /media/."""
+    from django.http import FileResponse, Http404
+
+    if not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=filename)

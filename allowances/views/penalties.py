@@ -4,6 +4,7 @@ VIEW_COMPLIANCE (county: its area, enterprise: its own); every change needs MANA
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 from django import forms
@@ -258,3 +259,14 @@ def penalty_cut(request, pk):
             messages.success(request, _("Next year's cut applied."))
             return redirect("allowances:penalty_detail", pk=case.pk)
     return render(request, TEMPLATES + "cut.html", {"case": case, "form": form})
+
+
+@web.require(Perm.VIEW_COMPLIANCE)
+@require_GET
+def penalty_document(request, pk):
+    """The decision document, for whoever may see the case (out of scope: 404)."""
+    case = _get(request, pk)
+    ext = os.path.splitext(case.decision_document.name or "")[1].lower()
+    return web.send_file(
+        case.decision_document, f"penalty-{case.enterprise.uscc}-{case.cycle.year}{ext}"
+    )

@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -167,10 +167,4 @@ def statement_export(request, pk):
 @require_GET
 def statement_download(request, pk):
     statement = _statement(request, pk)
-    if not statement.file:
-        raise Http404
-    try:
-        handle = statement.file.open("rb")
-    except OSError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=statement.file_name)
+    return web.send_file(statement.file, statement.file_name)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.views.decorators.http import require_GET
 
 from reporting.models import AnnualReport, MonthlyLedger
@@ -14,15 +14,7 @@ from reporting.selectors.verification import verifications_visible
 from zhongwei_carbon import web
 from zhongwei_carbon.roles import Perm
 
-
-def _send(field, filename: str) -> FileResponse:
-    if not field:
-        raise Http404
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=filename)
+_send = web.send_file
 
 
 def _ext(field, default: str) -> str:

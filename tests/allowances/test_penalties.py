@@ -270,3 +270,19 @@ def test_price_export_newest_first(bureau_admin, ent_b, agency_a_staff, client_a
     rows = _sheet(client_as(ent_b).get(url))
     assert rows[1:] == [("2024-12", 90.1, "SEEE"), ("2024-11", 88.34, "SEEE")]
     assert client_as(agency_a_staff).get(url).status_code == 403
+
+
+def test_decision_document_download_is_scoped(setup, enterprise_a, bureau_admin, ent_a, ent_b,
+                                              client_as):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    case = opened(setup, enterprise_a, bureau_admin)
+    svc.penalty_decide(actor=bureau_admin, case=case, fine=Decimal("1545950.00"),
+                       document=SimpleUploadedFile("决定书.pdf", b"%PDF-1.4 decision"))
+    url = reverse("allowances:penalty_document", kwargs={"pk": case.pk})
+    response = client_as(ent_a).get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 decision"
+    assert client_as(ent_b).get(url).status_code == 404
+    detail = client_as(ent_a).get(reverse("allowances:penalty_detail", kwargs={"pk": case.pk}))
+    assert url in detail.content.decode() and "/media/" not in detail.content.decode()
