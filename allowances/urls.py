@@ -80,6 +80,11 @@ urlpatterns += [
     path("allocations/<int:pk>/object/", allocation_views.allocation_object, name="allocation_object"),
     path("allocations/<int:pk>/issue/", allocation_views.allocation_issue, name="allocation_issue"),
     path(
+        "allocation-objections/<int:pk>/file/",
+        allocation_views.objection_file,
+        name="allocation_objection_file",
+    ),
+    path(
         "allocation-objections/<int:pk>/decide/",
         allocation_views.objection_decide,
         name="allocation_objection_decide",

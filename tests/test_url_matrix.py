@@ -352,6 +352,7 @@ RULES = {
     "allowances:allocation_object": (_k(pk=_obj("allocation_a")), ALLOCATION_OBJECT_A),
     "allowances:allocation_issue": (_k(pk=_obj("allocation_a")), ADMIN_ONLY),
     "allowances:allocation_objection_decide": (_k(pk=_obj("objection_x")), ADMIN_ONLY),
+    "allowances:allocation_objection_file": (_k(pk=_obj("objection_x")), ALLOCATION_A),
     "allowances:allocation_template": (_k(year=_obj("cycle_x", "year")), ADMIN_ONLY),
     "allowances:allocation_import": (_k(year=_obj("cycle_x", "year")), ADMIN_ONLY),
     "allowances:allocation_recheck": (_k(year=_obj("cycle_x", "year")), ADMIN_ONLY),
@@ -606,6 +607,9 @@ def _allocation_ctx(enterprise, ent_user):
         allocation=allocation, reasons="matrix", filed_by=ent_user, decision_due=today,
         status="dismissed", decision_note="matrix",
     )
+    from django.core.files.base import ContentFile
+
+    objection.file.save("proof.pdf", ContentFile(b"%PDF-objection"), save=True)
     return {"allocation_a": allocation, "objection_x": objection}
 
 

@@ -36,7 +36,7 @@ from allowances.services import allocation_import as reader
 from allowances.services import ledger, penalties
 from registry.choices import ListChange, ListStatus
 from registry.models import KeyEmitterListEntry
-from zhongwei_carbon import events, roles, scoping, workdays
+from zhongwei_carbon import events, roles, scoping, uploads, workdays
 from zhongwei_carbon.roles import Perm
 
 ALLOCATION_KINDS = (EntryKind.PRE_ALLOCATION, EntryKind.FINAL_ALLOCATION, EntryKind.TOP_UP)
@@ -258,6 +258,8 @@ def objection_file(*, actor, allocation, reasons: str, file=None, today: date | 
         raise ValidationError(_("An objection to this notice has already been filed."))
     if not reasons:
         raise ValidationError({"reasons": _("Give the reasons for the objection.")})
+    if file:
+        uploads.check_evidence(file)
     objection = AllocationObjection(
         allocation=allocation,
         notice_number=allocation.notice_number,

@@ -19,7 +19,7 @@ from allowances.choices import EntryKind, PenaltyStatus, UnitType
 from allowances.models import AllowanceAccount, MonthlyPrice, PenaltyCase
 from allowances.selectors import compliance as sel
 from allowances.services import ledger
-from zhongwei_carbon import events, roles, scoping
+from zhongwei_carbon import events, roles, scoping, uploads
 from zhongwei_carbon.roles import Perm
 
 
@@ -145,6 +145,8 @@ def penalty_decide(*, actor, case, fine, document=None) -> PenaltyCase:
         )
     if case.status == PenaltyStatus.CLOSED:
         raise ValidationError(_("This case is closed."))
+    if document:
+        uploads.check_evidence(document, field="document")
     case.fine_decided = rules.round_cny(fine)
     if document:
         case.decision_document = document

@@ -5,6 +5,7 @@ MANAGE_ALLOCATION (bureau admin), an objection OBJECT_TO_ALLOCATION (the enterpr
 
 from __future__ import annotations
 
+import os
 from urllib.parse import quote
 
 from django import forms
@@ -66,6 +67,10 @@ class ImportForm(BootstrapMixin, forms.Form):
 class ObjectionForm(BootstrapMixin, forms.Form):
     reasons = forms.CharField(
         label=gettext_lazy("Reasons"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+    )
+    file = forms.FileField(
+        label=gettext_lazy("Supporting file (PDF, PNG or JPEG, optional)"), required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -328,11 +333,12 @@ def allocation_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def allocation_object(request, pk):
     allocation = _get(request, pk, Perm.OBJECT_TO_ALLOCATION)
-    form = ObjectionForm(request.POST or None)
+    form = ObjectionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             svc.objection_file(actor=request.user, allocation=allocation,
-                               reasons=form.cleaned_data["reasons"])
+                               reasons=form.cleaned_data["reasons"],
+                               file=form.cleaned_data.get("file"))
         except ValidationError as exc:
             web.apply_errors(form, exc)
         else:
@@ -388,3 +394,15 @@ def allocation_issue(request, pk):
            "enterprise": allocation.enterprise.name, "target": f"{target:,}"},
         "back": back,
     })
+
+
+@web.require(Perm.VIEW_ALLOCATION)
+@require_GET
+def objection_file(request, pk):
+    """An objection's supporting file, for whoever may see the allocation (else 404)."""
+    objection = get_object_or_404(AllocationObjection.objects.select_related("allocation"), pk=pk)
+    allocation = _get(request, objection.allocation_id)
+    ext = os.path.splitext(objection.file.name or "")[1].lower()
+    return web.send_file(
+        objection.file, f"allocation-objection-{allocation.enterprise.uscc}-{objection.pk}{ext}"
+    )

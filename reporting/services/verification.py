@@ -11,7 +11,6 @@ import hashlib
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -44,13 +43,13 @@ from reporting.workflow import Action, transition_for
 from verifiers.choices import AgencyStatus
 from zhongwei_carbon import events, roles, workdays
 from zhongwei_carbon.roles import Role
+from zhongwei_carbon.uploads import EVIDENCE_MAGIC, PDF_MAGIC
+from zhongwei_carbon.uploads import checked_bytes as _read
 
 # Statuses in which the agency works on the report (findings, filing).
 AGENCY_WORKING = (ReportStatus.ASSIGNED, ReportStatus.RECHECK_RETURNED)
 # Statuses in which a recorded finding may be sent to the enterprise.
 FINDING_SEND_STATUSES = (ReportStatus.ASSIGNED, ReportStatus.VERIFIED, ReportStatus.RECHECK_RETURNED)
-PDF_MAGIC = b"%PDF-"
-EVIDENCE_MAGIC = (PDF_MAGIC, b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 
 
 def _require(actor, report, allowed) -> None:
@@ -61,22 +60,6 @@ def _require(actor, report, allowed) -> None:
 def _check(actor, report, action: str) -> None:
     """Fail early (before any other write) on a forbidden transition or actor."""
     _require(actor, report, transition_for(report.status, action).roles)
-
-
-def _read(file, *, field: str, magic: tuple[bytes, ...], message: str) -> bytes:
-    """The upload's bytes after size and signature checks (never trust the file name)."""
-    limit = settings.UPLOAD_MAX_BYTES
-    if file.size > limit:
-        raise ValidationError(
-            {field: _("The file is %(size).1f MB; the limit is %(limit).1f MB.")
-             % {"size": file.size / 1048576, "limit": limit / 1048576}}
-        )
-    file.seek(0)
-    data = file.read()
-    file.seek(0)
-    if not data.startswith(magic):
-        raise ValidationError({field: message})
-    return data
 
 
 def _today() -> date:

@@ -200,3 +200,24 @@ def test_api_lists_in_scope_and_takes_an_objection(allocations, bureau_admin, en
     assert response.status_code == 201 and response.json()["status"] == "pending"
     again = client_for(ent_a).post(url, {"reasons": "再次"}, content_type="application/json")
     assert again.status_code == 400 and AllocationObjection.objects.count() == 1
+
+
+def test_objection_with_a_supporting_file_and_its_scoped_download(
+    allocations, bureau_admin, ent_a, ent_b, enterprise_a
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    a = allocations[enterprise_a.pk]
+    svc.notify_all(actor=bureau_admin, cycle=a.cycle, today=date.today())
+    url = reverse("allowances:allocation_object", kwargs={"pk": a.pk})
+    fake = SimpleUploadedFile("proof.pdf", b"MZ not a pdf")
+    response = client_for(ent_a).post(url, {"reasons": "x", "file": fake})
+    assert response.status_code == 200 and response.context["form"].errors["file"]
+    assert not AllocationObjection.objects.exists()
+    pdf = SimpleUploadedFile("供电量证明.pdf", b"%PDF-1.4 proof")
+    assert client_for(ent_a).post(url, {"reasons": "见附件", "file": pdf}).status_code == 302
+    objection = AllocationObjection.objects.get()
+    download = reverse("allowances:allocation_objection_file", kwargs={"pk": objection.pk})
+    response = client_for(bureau_admin).get(download)
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 proof"
+    assert client_for(ent_b).get(download).status_code == 404
