@@ -44,6 +44,14 @@ def paginate(request, qs, per_page: int = PAGE_SIZE):
     return Paginator(qs, per_page).get_page(request.GET.get("page"))
 
 
+def _shown(field, value):
+    """A choice field's value as its label (「已通知」, not "notified")."""
+    choices = dict(field.flatchoices) if getattr(field, "choices", None) else None
+    if choices and value in choices:
+        return choices[value]
+    return value
+
+
 def history_rows(obj, limit: int = 50) -> list[dict]:
     """django-simple-history records of ``obj`` with field-level before/after."""
     records = list(obj.history.select_related("history_user").order_by("-history_date")[: limit + 1])
@@ -56,7 +64,11 @@ def history_rows(obj, limit: int = 50) -> list[dict]:
             for change in delta.changes:
                 field = obj._meta.get_field(change.field)
                 changes.append(
-                    {"field": field.verbose_name, "old": change.old, "new": change.new}
+                    {
+                        "field": field.verbose_name,
+                        "old": _shown(field, change.old),
+                        "new": _shown(field, change.new),
+                    }
                 )
         rows.append({"record": record, "changes": changes})
     return rows

@@ -178,7 +178,7 @@ def test_list_query_count_does_not_grow(allocations, bureau_admin, django_assert
         assert client.get(LIST, {"cycle": 2025}).status_code == 200
 
 
-_ = (NOTICE, english)
+
 
 
 def test_api_lists_in_scope_and_takes_an_objection(allocations, bureau_admin, ent_a, ent_b, enterprise_a):
@@ -221,3 +221,16 @@ def test_objection_with_a_supporting_file_and_its_scoped_download(
     response = client_for(bureau_admin).get(download)
     assert b"".join(response.streaming_content) == b"%PDF-1.4 proof"
     assert client_for(ent_b).get(download).status_code == 404
+
+
+def test_history_shows_status_labels_not_codes(allocations, bureau_admin, enterprise_a):
+    from zhongwei_carbon import web
+
+    a = allocations[enterprise_a.pk]
+    svc.notify_all(actor=bureau_admin, cycle=a.cycle, today=NOTICE)
+    a.refresh_from_db()
+    status = [c for row in web.history_rows(a) for c in row["changes"] if c["new"] is not None
+              and str(c["field"]) == str(Allocation._meta.get_field("status").verbose_name)]
+    assert [(str(c["old"]), str(c["new"])) for c in status] == [
+        (str(AllocationStatus.IMPORTED.label), str(AllocationStatus.NOTIFIED.label))
+    ]
