@@ -5,7 +5,17 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from registry.choices import EnterpriseStatus, ListChange
-from registry.models import Area, EmissionRecord, Enterprise, Facility, KeyEmitterListEntry, Sector
+from registry.models import (
+    Area,
+    EmissionRecord,
+    Enterprise,
+    Facility,
+    KeyEmitterList,
+    KeyEmitterListEntry,
+    Sector,
+)
+from zhongwei_carbon import scoping
+from zhongwei_carbon.roles import Perm
 
 
 class EnterpriseFilterSet(django_filters.FilterSet):
@@ -26,9 +36,13 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(uscc__icontains=value.upper()))
 
     def filter_listed_in(self, queryset, name, value):
-        listed = KeyEmitterListEntry.objects.filter(key_list__year=value).exclude(
-            change=ListChange.REMOVED
-        )
+        """Enterprises on the list of that year, among the lists the user may see (a draft is
+        the bureau's: for anyone else it lists nobody)."""
+        user = getattr(self.request, "user", None)
+        lists = scoping.for_user(KeyEmitterList.objects.all(), user, Perm.VIEW_KEY_EMITTER_LIST)
+        listed = KeyEmitterListEntry.objects.filter(
+            key_list__in=lists.filter(year=value)
+        ).exclude(change=ListChange.REMOVED)
         return queryset.filter(pk__in=listed.values("enterprise_id"))
 
 

@@ -31,7 +31,9 @@ def _apply_errors(form, exc: ValidationError) -> None:
 
 
 def _filterset(request):
-    return EnterpriseFilterSet(request.GET or None, queryset=sel.enterprises_for(request.user))
+    return EnterpriseFilterSet(
+        request.GET or None, queryset=sel.enterprises_for(request.user), request=request
+    )
 
 
 # --- enterprises -----------------------------------------------------------------------

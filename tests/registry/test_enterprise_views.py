@@ -238,3 +238,19 @@ def test_detail_query_count_does_not_grow(client_as, official_a, enterprise_a, b
         response = client.get(url)
     assert len(response.context["records"]) == 12
     assert len(response.context["events"]) == 24
+
+
+def test_listed_in_a_draft_year_lists_nobody_outside_the_bureau(
+    client_as, bureau_admin, official_a, ent_a, several
+):
+    """The 2025 list of ``several`` is a draft: the bureau may filter by it, a county official
+    or an enterprise may not learn who is on it (neither on the page nor through the API)."""
+    assert set(_names(client_as(bureau_admin).get(LIST, {"listed_in": "2025"}))) == {
+        several["a"].name, several["b"].name
+    }
+    for user in (official_a, ent_a):
+        assert _names(client_as(user).get(LIST, {"listed_in": "2025"})) == []
+        api = client_as(user).get(reverse("api:enterprise-list"), {"listed_in": "2025"}).json()
+        assert api["results"] == []
+    KeyEmitterList.objects.filter(year=2025).update(status="published")
+    assert _names(client_as(official_a).get(LIST, {"listed_in": "2025"})) == [several["a"].name]
