@@ -30,15 +30,6 @@ def _get_user(request, pk):
     return web.get_scoped_or_404(User.objects.all(), request.user, ACTION, pk=pk)
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form (on the named fields where possible)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _role_memberships(user):
     return [m for m in user.memberships.all() if m.is_active]
 
@@ -98,7 +89,7 @@ def user_create(request):
             target = mform if hasattr(exc, "error_dict") and set(exc.error_dict) & set(
                 mform.fields
             ) else form
-            _apply_errors(target, exc)
+            web.apply_errors(target, exc)
         else:
             messages.success(request, _("User %(name)s created.") % {"name": user.username})
             return redirect("accounts:user_detail", pk=user.pk)
@@ -129,7 +120,7 @@ def user_edit(request, pk):
         try:
             services.user_update(actor=request.user, user=user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            web.apply_errors(form, exc)
         else:
             messages.success(request, _("User data saved."))
             return redirect("accounts:user_detail", pk=user.pk)
@@ -183,7 +174,7 @@ def membership_add(request, pk):
         try:
             services.membership_add(actor=request.user, user=user, **form.service_kwargs())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            web.apply_errors(form, exc)
         else:
             messages.success(request, _("Role added."))
             return redirect("accounts:user_detail", pk=user.pk)

@@ -21,14 +21,6 @@ from zhongwei_carbon.excel import Column, xlsx_response
 from zhongwei_carbon.roles import Perm
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _form_page(request, form, *, title, cancel_url, agency=None):
     return render(
         request,
@@ -83,7 +75,7 @@ def agency_create(request):
         try:
             agency = services.agency_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            web.apply_errors(form, exc)
         else:
             messages.success(request, _("Agency %(name)s registered.") % {"name": agency.name})
             return redirect("verifiers:agency_detail", pk=agency.pk)
@@ -140,7 +132,7 @@ def _edit(request, agency, form, service):
         try:
             service(actor=request.user, agency=agency, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            web.apply_errors(form, exc)
         else:
             messages.success(request, _("Agency data saved."))
             return redirect("verifiers:agency_detail", pk=agency.pk)
@@ -227,7 +219,7 @@ def _child_form(request, agency, form, save, title):
         try:
             save(form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            web.apply_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("verifiers:agency_detail", pk=agency.pk)

@@ -182,7 +182,10 @@ def memberships(user) -> list:
         return []
     cached = getattr(user, "_zw_memberships", None)
     if cached is None:
-        cached = list(user.memberships.filter(is_active=True))
+        # the scope objects come along: every page prints the memberships' scopes
+        cached = list(
+            user.memberships.filter(is_active=True).select_related("area", "enterprise", "agency")
+        )
         user._zw_memberships = cached
     return cached
 

@@ -21,15 +21,6 @@ from zhongwei_carbon.roles import Perm
 TEMPLATES = "registry/enterprises/"
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form, on the named fields where possible."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _filterset(request):
     return EnterpriseFilterSet(
         request.GET or None, queryset=sel.enterprises_for(request.user), request=request
@@ -92,7 +83,7 @@ def enterprise_create(request):
         try:
             enterprise = svc.enterprise_create(actor=request.user, data=form.service_data())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            web.apply_errors(form, exc)
         else:
             messages.success(request, _("Enterprise %(name)s registered.") % {"name": enterprise.name})
             return redirect("registry:enterprise_detail", pk=enterprise.pk)
@@ -148,7 +139,7 @@ def enterprise_edit(request, pk):
                 actor=request.user, enterprise=enterprise, data=form.service_data()
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            web.apply_errors(form, exc)
         else:
             messages.success(request, _("Enterprise %(name)s saved.") % {"name": enterprise.name})
             return redirect("registry:enterprise_detail", pk=enterprise.pk)
@@ -171,7 +162,7 @@ def facility_create(request, pk):
                 actor=request.user, enterprise=enterprise, data=form.service_data()
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            web.apply_errors(form, exc)
         else:
             messages.success(request, _("Facility %(name)s added.") % {"name": facility.name})
             return redirect("registry:enterprise_detail", pk=enterprise.pk)
@@ -194,7 +185,7 @@ def facility_edit(request, pk):
                 actor=request.user, facility=facility, data=form.service_data()
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            web.apply_errors(form, exc)
         else:
             messages.success(request, _("Facility %(name)s saved.") % {"name": facility.name})
             return redirect("registry:enterprise_detail", pk=enterprise.pk)
@@ -232,7 +223,7 @@ def record_create(request, pk):
         try:
             record = _record_upsert(request, form, enterprise, form.cleaned_data["year"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            web.apply_errors(form, exc)
         else:
             messages.success(request, _("Annual record %(year)s saved.") % {"year": record.year})
             return redirect("registry:enterprise_detail", pk=enterprise.pk)
@@ -254,7 +245,7 @@ def record_edit(request, pk):
         try:
             record = _record_upsert(request, form, enterprise, record.year)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            web.apply_errors(form, exc)
         else:
             messages.success(request, _("Annual record %(year)s saved.") % {"year": record.year})
             return redirect("registry:enterprise_detail", pk=enterprise.pk)

@@ -23,15 +23,6 @@ DRAFT = Perm.DRAFT_KEY_EMITTER_LIST
 PUBLISH = Perm.PUBLISH_KEY_EMITTER_LIST
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form, on the named field where possible."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _get_list(request, year: int, action: str = VIEW) -> KeyEmitterList:
     return web.get_scoped_or_404(KeyEmitterList.objects.all(), request.user, action, year=year)
 
@@ -61,7 +52,7 @@ def list_draft(request):
         try:
             key_list = services.key_list_draft(actor=request.user, year=year)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            web.apply_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -145,7 +136,7 @@ def list_publish(request, year: int):
                 document_number=form.cleaned_data["document_number"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            web.apply_errors(form, exc)
         else:
             messages.success(
                 request,

@@ -24,16 +24,6 @@ ACTION = Perm.DECIDE_REGISTRATION
 SESSION_KEY = "registration_reference"
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            if field == "password":
-                field = "password1"
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 # --- public --------------------------------------------------------------------------------
 
 
@@ -44,7 +34,7 @@ def register(request):
         try:
             application = services.registration_submit(**form.service_kwargs())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            web.apply_errors(form, exc, aliases={"password": "password1"})
         else:
             request.session[SESSION_KEY] = services.reference_number(application)
             return redirect("public:register_done")
@@ -132,7 +122,7 @@ def registration_detail(request, pk):
                 error = _("Choose to approve or to refuse the application.")
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
-                _apply_errors(refuse_form if decision == "refuse" else approve_form, exc)
+                web.apply_errors(refuse_form if decision == "refuse" else approve_form, exc, aliases={"password": "password1"})
             else:
                 error = " ".join(exc.messages)
         status = 400

@@ -42,3 +42,23 @@ def test_deactivated_membership_sees_nothing(official_a, enterprise_a):
 def test_change_action_narrower_than_view(official_a, enterprise_a):
     assert scoping.for_user(Enterprise.objects.all(), official_a, Perm.VIEW_ENTERPRISE)
     assert not scoping.for_user(Enterprise.objects.all(), official_a, Perm.CHANGE_ENTERPRISE)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["official_a", "ent_a"])
+def test_the_scope_shown_on_every_page_costs_no_extra_query(persona, request):
+    """The header prints each membership's scope (area or enterprise): it comes with the
+    memberships in one query, not one more query per page and membership."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    client = client_for(request.getfixturevalue(persona))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("notifications")).status_code == 200
+    alone = [q["sql"] for q in queries.captured_queries
+             if q["sql"].startswith('SELECT') and ('FROM "registry_area"' in q["sql"]
+                                                   or 'FROM "registry_enterprise"' in q["sql"])]
+    assert alone == []
