@@ -52,15 +52,16 @@ def _shown(field, value):
     return value
 
 
-def history_rows(obj, limit: int = 50) -> list[dict]:
-    """django-simple-history records of ``obj`` with field-level before/after."""
+def history_rows(obj, limit: int = 50, exclude: tuple[str, ...] = ()) -> list[dict]:
+    """django-simple-history records of ``obj`` with field-level before/after; fields in
+    ``exclude`` are left out (a record changing only those shows no field)."""
     records = list(obj.history.select_related("history_user").order_by("-history_date")[: limit + 1])
     rows = []
     for i, record in enumerate(records[:limit]):
         older = records[i + 1] if i + 1 < len(records) else None
         changes = []
         if older is not None:
-            delta = record.diff_against(older)
+            delta = record.diff_against(older, excluded_fields=list(exclude))
             for change in delta.changes:
                 field = obj._meta.get_field(change.field)
                 changes.append(

@@ -13,14 +13,14 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
 from allowances.api import serializers as s
-from allowances.choices import AllocationStatus, EntryKind, UnitType
+from allowances.choices import EntryKind, UnitType
 from allowances.models import Allocation, AllowanceAccount, ComplianceCycle, SurrenderRequest
 from allowances.selectors import accounts as acc
+from allowances.selectors import allocations as alloc_sel
 from allowances.selectors import compliance as sel
 from allowances.services import allocation as allocation_svc
 from allowances.services import surrender as svc
 from reporting.api.calls import call
-from zhongwei_carbon import roles
 from zhongwei_carbon.api import ActionPermission, ScopedQuerysetMixin
 from zhongwei_carbon.roles import Perm
 
@@ -224,13 +224,14 @@ class AllocationViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
         return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
-        qs = super().get_queryset()
-        if roles.is_bureau(self.request.user):
-            return qs
-        return qs.exclude(status=AllocationStatus.IMPORTED)  # not notified yet
+        action = self.change_action or self.view_action
+        return alloc_sel.allocations_for(self.request.user, action).order_by("cycle__year", "pk")
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "bureau": roles.is_bureau(self.request.user)}
+        return {
+            **super().get_serializer_context(),
+            "bureau": alloc_sel.shows_check_values(self.request.user),
+        }
 
     def filter_queryset(self, queryset):
         cycle = self.request.query_params.get("cycle", "")

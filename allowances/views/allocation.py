@@ -12,7 +12,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from allowances.choices import AllocationStatus, ObjectionStatus
 from allowances.models import Allocation, AllocationObjection, ComplianceCycle
+from allowances.selectors import allocations as alloc_sel
 from allowances.selectors import compliance as compliance_sel
 from allowances.selectors.allocation_check import check
 from allowances.services import allocation as svc
@@ -30,7 +31,7 @@ from allowances.services import allocation_import as reader
 from registry.choices import ListChange
 from registry.models import Area
 from registry.selectors.lists import entries_of, published_list
-from zhongwei_carbon import events, roles, scoping, web
+from zhongwei_carbon import events, roles, web
 from zhongwei_carbon.excel import XLSX_CONTENT_TYPE, Column, UploadRejected, xlsx_response
 from zhongwei_carbon.forms import BootstrapMixin
 from zhongwei_carbon.roles import Perm
@@ -98,20 +99,10 @@ def _cycle(year) -> ComplianceCycle:
     return get_object_or_404(ComplianceCycle, year=year)
 
 
-def visible(user):
-    """Allocations ``user`` may see: the bureau all of its scope; counties and enterprises
-    only those notified (an imported figure may still change before the notice)."""
-    qs = scoping.for_user(
-        Allocation.objects.select_related("enterprise__area", "enterprise__sector", "cycle"),
-        user, Perm.VIEW_ALLOCATION,
-    )
-    return qs if roles.is_bureau(user) else qs.exclude(status=AllocationStatus.IMPORTED)
-
-
 def _filtered(request):
     cycle = compliance_sel.cycle_from(request.GET.get("cycle"))
     form = FilterForm(request.GET or None)
-    qs = visible(request.user)
+    qs = alloc_sel.allocations_for(request.user)
     qs = qs.filter(cycle=cycle) if cycle else qs.none()
     if form.is_valid():
         data = form.cleaned_data
@@ -138,12 +129,13 @@ def allocation_list(request):
     can_manage = roles.has_perm(request.user, Perm.MANAGE_ALLOCATION)
     counts = {}
     if can_manage and cycle is not None:
-        counts = {s: Allocation.objects.filter(cycle=cycle, status=s).count()
-                  for s in AllocationStatus.values}
+        counts = dict.fromkeys(AllocationStatus.values, 0) | dict(
+            Allocation.objects.filter(cycle=cycle).values_list("status").annotate(n=Count("pk"))
+        )
     return render(request, TEMPLATES + "list.html", {
         "cycle": cycle, "cycles": ComplianceCycle.objects.all(), "form": form,
         "page_obj": web.paginate(request, qs), "can_manage": can_manage, "counts": counts,
-        "show_check": roles.is_bureau(request.user),
+        "show_check": alloc_sel.shows_check_values(request.user),
         "query": request.GET.urlencode(),
     })
 
@@ -179,7 +171,7 @@ def allocation_export(request):
     return xlsx_response(
         filename=_("allocations-%(year)s") % {"year": cycle.year if cycle else ""},
         sheet_title=_("Allocations"),
-        columns=allocation_columns(with_check=roles.is_bureau(request.user)),
+        columns=allocation_columns(with_check=alloc_sel.shows_check_values(request.user)),
         rows=qs.iterator(chunk_size=500),
     )
 
@@ -296,13 +288,7 @@ def allocation_issue_all(request, year):
 
 
 def _get(request, pk, action=Perm.VIEW_ALLOCATION):
-    allocation = web.get_scoped_or_404(
-        Allocation.objects.select_related("enterprise__area", "enterprise__sector", "cycle"),
-        request.user, action, pk=pk,
-    )
-    if not roles.is_bureau(request.user) and allocation.status == AllocationStatus.IMPORTED:
-        raise Http404  # not notified yet: the figure may still change
-    return allocation
+    return get_object_or_404(alloc_sel.allocations_for(request.user, action), pk=pk)
 
 
 @web.require(Perm.VIEW_ALLOCATION)
@@ -311,6 +297,7 @@ def allocation_detail(request, pk):
     allocation = _get(request, pk)
     user = request.user
     can_manage = roles.has_perm(user, Perm.MANAGE_ALLOCATION)
+    show_check = alloc_sel.shows_check_values(user)
     objections = list(allocation.objections.select_related("filed_by", "decided_by"))
     can_object = (
         roles.has_perm(user, Perm.OBJECT_TO_ALLOCATION)
@@ -319,13 +306,15 @@ def allocation_detail(request, pk):
         and not any(o.notice_number == allocation.notice_number for o in objections)
     )
     return render(request, TEMPLATES + "detail.html", {
-        "a": allocation, "result": check(allocation), "objections": objections,
-        "show_check": roles.is_bureau(user), "today": timezone.localdate(),
+        "a": allocation, "objections": objections,
+        "result": check(allocation) if show_check else None,
+        "show_check": show_check, "today": timezone.localdate(),
         "can_manage": can_manage, "can_object": can_object,
         "issue_blocker": svc.issue_blocker(allocation) if can_manage else None,
         "issued_so_far": svc.issued_so_far(allocation),
         "decision_form": DecisionForm() if can_manage else None,
-        "events": events.for_object(allocation), "history": web.history_rows(allocation),
+        "events": events.for_object(allocation),
+        "history": web.history_rows(allocation, exclude=alloc_sel.history_exclude(user)),
     })
 
 
