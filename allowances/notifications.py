@@ -9,20 +9,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership
 from allowances.models import Allocation
 from zhongwei_carbon.events import subscribe
-from zhongwei_carbon.notifications import notify
-from zhongwei_carbon.roles import Role
-
-
-def _users(**scope):
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            is_active=True, user__is_active=True, **scope
-        ).select_related("user")
-    ]
+from zhongwei_carbon.notifications import members, notify
+from zhongwei_carbon.roles import Perm, Role, roles_for
 
 
 def _send(allocation: Allocation, recipients, step: str, subject: str) -> None:
@@ -39,7 +29,7 @@ def _get(allocation_id: int) -> Allocation:
 
 
 def _enterprise_users(allocation):
-    return _users(role=Role.ENTERPRISE_USER, enterprise_id=allocation.enterprise_id)
+    return members(roles=[Role.ENTERPRISE_USER], enterprise_id=allocation.enterprise_id)
 
 
 @subscribe("allocation.notified")
@@ -61,7 +51,7 @@ def allocation_objection_filed(*, allocation_id, **_kwargs):
     with translation.override(settings.LANGUAGE_CODE):
         _send(
             allocation,
-            _users(role=Role.BUREAU_ADMIN),
+            members(roles=roles_for(Perm.MANAGE_ALLOCATION)),  # who decides objections
             "objection",
             _("%(enterprise)s objects to its %(year)s allocation.")
             % {"enterprise": allocation.enterprise.name, "year": allocation.cycle.year},

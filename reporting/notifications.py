@@ -10,18 +10,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership
 from reporting.models import AnnualReport
 from zhongwei_carbon.events import subscribe
-from zhongwei_carbon.notifications import notify
+from zhongwei_carbon.notifications import members, notify
 from zhongwei_carbon.roles import Role
-
-
-def _users(**scope):
-    return [
-        m.user
-        for m in Membership.objects.filter(is_active=True, user__is_active=True, **scope).select_related("user")
-    ]
 
 
 def _send(
@@ -46,7 +38,7 @@ def report_submitted(*, report_id, **_kwargs):
     with translation.override(settings.LANGUAGE_CODE):
         _send(
             report,
-            _users(role=Role.AREA_OFFICIAL, area_id=report.enterprise.area_id),
+            members(roles=[Role.AREA_OFFICIAL], area_id=report.enterprise.area_id),
             "submit",
             _("%(enterprise)s submitted its %(year)s emission report for technical check.")
             % {"enterprise": report.enterprise.name, "year": report.year},
@@ -59,7 +51,7 @@ def report_returned_by_county(*, report_id, **_kwargs):
     with translation.override(settings.LANGUAGE_CODE):
         _send(
             report,
-            _users(role=Role.ENTERPRISE_USER, enterprise_id=report.enterprise_id),
+            members(roles=[Role.ENTERPRISE_USER], enterprise_id=report.enterprise_id),
             "county_return",
             _("Your %(year)s emission report was returned by the county.") % {"year": report.year},
             report.county_note,
@@ -77,7 +69,7 @@ def report_for_agency(*, report_id, status=None, round=None, **_kwargs):
     with translation.override(settings.LANGUAGE_CODE):
         _send(
             report,
-            _users(role=Role.AGENCY_STAFF, agency_id=report.agency_id),
+            members(roles=[Role.AGENCY_STAFF], agency_id=report.agency_id),
             f"agency:{status or report.status}",
             _("%(enterprise)s %(year)s: verification round %(round)s is waiting for your agency.")
             % {"enterprise": report.enterprise.name, "year": report.year, "round": round + 1},
@@ -91,7 +83,7 @@ def report_final(*, report_id, **_kwargs):
     with translation.override(settings.LANGUAGE_CODE):
         _send(
             report,
-            _users(role=Role.ENTERPRISE_USER, enterprise_id=report.enterprise_id),
+            members(roles=[Role.ENTERPRISE_USER], enterprise_id=report.enterprise_id),
             "final",
             _("Your verified emissions for %(year)s are final: %(tonnes)s tCO2e.")
             % {"year": report.year, "tonnes": report.final_emissions},

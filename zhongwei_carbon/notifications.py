@@ -35,3 +35,14 @@ def unread_count(user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def members(*, roles=None, **scope) -> list:
+    """Active users holding an active membership with one of ``roles`` (all roles when
+    ``None``) and the given scope (``area_id=``, ``enterprise_id=``, ``agency_id=``)."""
+    from accounts.models import Membership
+
+    qs = Membership.objects.filter(is_active=True, user__is_active=True, **scope)
+    if roles is not None:
+        qs = qs.filter(role__in=list(roles))
+    return list({m.user_id: m.user for m in qs.select_related("user")}.values())

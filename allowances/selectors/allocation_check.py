@@ -21,8 +21,7 @@ from django.utils.translation import gettext as _
 from allowances import rules
 from allowances.choices import AllocationMethod, UnitClass
 from allowances.selectors import parameters as params
-from registry.choices import RecordSource
-from registry.models import EmissionRecord
+from registry.selectors.enterprises import verified_emissions
 
 
 @dataclass
@@ -49,13 +48,6 @@ def _dec(value) -> Decimal | None:
     if value in (None, ""):
         return None
     return Decimal(str(value))
-
-
-def verified(enterprise, year: int) -> Decimal | None:
-    record = EmissionRecord.objects.filter(
-        enterprise=enterprise, year=year, source=RecordSource.VERIFIED
-    ).first()
-    return None if record is None else record.emissions_tco2e
 
 
 def _power_unit(year: int, unit: dict) -> UnitCheck:
@@ -99,7 +91,7 @@ def check(allocation) -> CheckResult:
     year = allocation.cycle.year
     enterprise = allocation.enterprise
     result = CheckResult()
-    prior = verified(enterprise, year - 1)
+    prior = verified_emissions(enterprise, year - 1)
     if prior is not None:
         result.pre_allocation = rules.pre_allocation(prior)
     elif allocation.pre_allocation is not None:
@@ -133,7 +125,7 @@ def check(allocation) -> CheckResult:
         )
     if len(unit_rows) != len(units):
         return result
-    total = verified(enterprise, year)
+    total = verified_emissions(enterprise, year)
     if total is None:
         result.problems.append(
             _("No verified emissions of %(year)s yet: the final check needs them.")

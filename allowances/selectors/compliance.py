@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from allowances import rules
-from allowances.choices import EntryKind, MilestoneKind, UnitType
+from allowances.choices import MilestoneKind, UnitType
 from allowances.models import AllowanceAccount, ComplianceCycle, Holding, LedgerEntry, Milestone
 from allowances.services import ledger
 from registry.choices import RecordSource
 from registry.models import EmissionRecord, Enterprise
+from registry.selectors.enterprises import verified_emissions
 from zhongwei_carbon import scoping
 from zhongwei_carbon.roles import Perm
 
@@ -43,10 +44,8 @@ def cycle_from(value) -> ComplianceCycle | None:
 
 def obligation_of(enterprise, cycle) -> int | None:
     """Whole tonnes due for ``cycle``; ``None`` while no verified figure exists."""
-    record = EmissionRecord.objects.filter(
-        enterprise=enterprise, year=cycle.year, source=RecordSource.VERIFIED
-    ).first()
-    return None if record is None else rules.obligation(record.emissions_tco2e)
+    verified = verified_emissions(enterprise, cycle.year)
+    return None if verified is None else rules.obligation(verified)
 
 
 def deadline_of(cycle):
@@ -163,10 +162,7 @@ class Compliance:
 def _surrender_entries(cycle, enterprise_ids):
     return (
         LedgerEntry.objects.filter(cycle=cycle, holding__account__enterprise_id__in=enterprise_ids)
-        .filter(
-            Q(kind=EntryKind.SURRENDER)
-            | Q(kind=EntryKind.CORRECTION, reverses__kind=EntryKind.SURRENDER)
-        )
+        .filter(ledger.SURRENDERED)
         .values_list("holding__account__enterprise_id", "holding__unit_type", "quantity", "created_at")
         .order_by("created_at", "id")
     )

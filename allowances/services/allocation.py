@@ -12,7 +12,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,8 +34,8 @@ from allowances.models import (
 from allowances.selectors.allocation_check import check
 from allowances.services import allocation_import as reader
 from allowances.services import ledger, penalties
-from registry.choices import ListChange, ListStatus
-from registry.models import KeyEmitterListEntry
+from registry.selectors.lists import published_list
+from registry.services.lists import listed_enterprise_ids
 from zhongwei_carbon import events, roles, scoping, uploads, workdays
 from zhongwei_carbon.roles import Perm
 
@@ -109,11 +109,7 @@ def allocation_import(*, actor, cycle, data: bytes, filename: str) -> ImportOutc
     outcome.errors, outcome.error_total = parsed.errors, parsed.error_total
     if not outcome.ok:
         return outcome
-    listed = set(
-        KeyEmitterListEntry.objects.filter(
-            key_list__year=cycle.year, key_list__status=ListStatus.PUBLISHED
-        ).exclude(change=ListChange.REMOVED).values_list("enterprise_id", flat=True)
-    )
+    listed = listed_enterprise_ids(published_list(cycle.year))
     outcome.not_listed = sorted(
         e.name for code, e in parsed.enterprises.items()
         if code in parsed.allocations and e.pk not in listed
@@ -329,9 +325,7 @@ def issued_so_far(allocation) -> int:
     final allocation and top-ups, net of their reversals), read from the one ledger."""
     total = LedgerEntry.objects.filter(
         holding__account__enterprise_id=allocation.enterprise_id, cycle_id=allocation.cycle_id
-    ).filter(
-        Q(kind__in=ALLOCATION_KINDS) | Q(kind=EntryKind.CORRECTION, reverses__kind__in=ALLOCATION_KINDS)
-    ).aggregate(t=Sum("quantity"))["t"]
+    ).filter(ledger.kinds_net_of_reversals(*ALLOCATION_KINDS)).aggregate(t=Sum("quantity"))["t"]
     return total or 0
 
 

@@ -214,14 +214,20 @@ def transfer(
     )
 
 
+def kinds_net_of_reversals(*kinds) -> Q:
+    """Entries of ``kinds`` and the corrections that reverse them: their sum is what those
+    kinds moved, net (the one filter for "surrendered" or "allocated")."""
+    return Q(kind__in=kinds) | Q(kind=EntryKind.CORRECTION, reverses__kind__in=kinds)
+
+
+SURRENDERED = kinds_net_of_reversals(EntryKind.SURRENDER)
+
+
 def surrendered(account, cycle) -> tuple[int, int]:
     """(CEA, CCER) tonnes surrendered for ``cycle`` so far (positive numbers)."""
     rows = (
         LedgerEntry.objects.filter(holding__account=account, cycle=cycle)
-        .filter(
-            Q(kind=EntryKind.SURRENDER)
-            | Q(kind=EntryKind.CORRECTION, reverses__kind=EntryKind.SURRENDER)
-        )
+        .filter(SURRENDERED)
         .values("holding__unit_type")
         .annotate(total=Sum("quantity"))
     )
@@ -240,7 +246,7 @@ def surrender(*, actor, account, cycle, obligation: int, cea=(), ccer=()):
     if any(q <= 0 for _v, q in cea) or any(q <= 0 for _p, _v, q in ccer):
         raise ValidationError(_("Surrendered quantities must be positive."))
     for project, _v, _q in ccer:
-        if project.inside_national_ets:
+        if not rules.ccer_eligible(project_in_national_ets=project.inside_national_ets):
             raise ValidationError(
                 _(
                     "CCER units of %(project)s come from a project inside the national ETS and cannot offset."

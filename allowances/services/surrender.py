@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from allowances import rules
 from allowances.choices import SurrenderStatus, UnitType
 from allowances.models import CCERProject, Holding, SurrenderRequest
 from allowances.selectors import compliance as sel
@@ -71,7 +72,9 @@ def check_request(account, cycle, cea_rows, ccer_rows) -> None:
     projects = CCERProject.objects.in_bulk({p for p, _v, _t in ccer_rows})
     for project_id, _v, _t in ccer_rows:
         project = projects.get(project_id)
-        if project is None or project.inside_national_ets:
+        if project is None or not rules.ccer_eligible(
+            project_in_national_ets=project.inside_national_ets
+        ):
             errors["ccer"].append(
                 _("CCER units of %(project)s cannot offset (project inside the national ETS).")
                 % {"project": project or project_id}

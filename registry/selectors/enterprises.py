@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
+from registry.choices import RecordSource
 from registry.models import (
     EmissionRecord,
     Enterprise,
@@ -81,3 +82,15 @@ def enterprise_events(enterprise: Enterprise, *, limit: int = 100) -> list[Event
     if record_ids:
         q |= Q(target_type=types[EmissionRecord], target_id__in=record_ids)
     return list(Event.objects.filter(q).select_related("actor")[:limit])
+
+
+def verified_emissions(enterprise, year: int):
+    """The enterprise's verified emissions of ``year`` (Decimal t), or ``None`` while there is
+    no verified figure: what obligations and allocation checks are computed from."""
+    return (
+        EmissionRecord.objects.filter(
+            enterprise=enterprise, year=year, source=RecordSource.VERIFIED
+        )
+        .values_list("emissions_tco2e", flat=True)
+        .first()
+    )
