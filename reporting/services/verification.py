@@ -166,8 +166,10 @@ def finding_add(*, actor, report, text: str) -> Finding:
     )
     finding.full_clean()
     finding.save()
+    # On the finding, not the report: the report's activity is shown to the enterprise,
+    # which must not learn of a finding before it is sent (DESIGN.md §6).
     events.record(
-        actor=actor, verb="finding.added", target=report,
+        actor=actor, verb="finding.added", target=finding,
         message=_("Finding recorded (round %(round)s)") % {"round": finding.round},
         data={"finding": finding.pk},
     )
@@ -385,6 +387,20 @@ def recheck(*, actor, report, decision: str, opinion: str = "") -> Recheck:
 # --- objections --------------------------------------------------------------------------
 
 
+def objection_blocker(report, today: date | None = None) -> str | None:
+    """Why the final result cannot be objected to (today), or ``None``: the period ends on
+    ``objection_deadline`` inclusive, and one objection per result (Measures Art. 27)."""
+    today = today or _today()
+    if report.objection_deadline and today > report.objection_deadline:
+        return _("The objection period ended on %(date)s.") % {
+            "date": report.objection_deadline.isoformat()
+        }
+    if report.final_at and report.objections.filter(filed_at__gte=report.final_at).exists():
+        # a rejected objection must not reopen the result
+        return _("An objection to this result has already been filed.")
+    return None
+
+
 @transaction.atomic
 def objection_file(*, actor, report, reasons: str, file=None) -> Objection:
     """The enterprise objects to the final result, until ``objection_deadline`` inclusive."""
@@ -392,13 +408,9 @@ def objection_file(*, actor, report, reasons: str, file=None) -> Objection:
     _check(actor, report, Action.OBJECT)
     reasons = (reasons or "").strip()
     today = _today()
-    if report.objection_deadline and today > report.objection_deadline:
-        raise ValidationError(
-            _("The objection period ended on %(date)s.") % {"date": report.objection_deadline.isoformat()}
-        )
-    if report.final_at and report.objections.filter(filed_at__gte=report.final_at).exists():
-        # One objection per result (Measures Art. 27): a rejected objection must not reopen it.
-        raise ValidationError(_("An objection to this result has already been filed."))
+    blocker = objection_blocker(report, today)
+    if blocker:
+        raise ValidationError(blocker)
     if not reasons:
         raise ValidationError({"reasons": _("Give the reasons for the objection.")})
     if file:

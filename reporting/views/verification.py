@@ -134,7 +134,8 @@ def verification_detail(request, pk):
             "can_verify": can(Perm.VERIFY_REPORT) and report.status in svc.AGENCY_WORKING,
             "can_recheck": "recheck_accept" in allowed and can(Perm.RECHECK_REPORT),
             "can_answer": can(Perm.ANSWER_FINDING),
-            "can_object": "object" in allowed and can(Perm.OBJECT_TO_RESULT),
+            "can_object": "object" in allowed and can(Perm.OBJECT_TO_RESULT)
+            and svc.objection_blocker(report) is None,
             "can_decide": "objection_uphold" in allowed and can(Perm.DECIDE_OBJECTION),
             "pending": ObjectionDecision.PENDING,
         },

@@ -72,6 +72,10 @@ def test_enterprise_never_sees_unsent_findings(client_as, assigned, agency_a_sta
     assert seen == [shown]
     assert client_as(ent_a).get(url("finding_answer", hidden)).status_code == 404
     assert len(client_as(bureau_admin).get(url("verification_detail", assigned)).context["findings"]) == 2
+    # nor does the activity of its report or of the verification page tell it one was recorded
+    for page in ("verification_detail", "report_detail"):
+        activity = client_as(ent_a).get(url(page, assigned)).context["events"]
+        assert [e.verb for e in activity if e.verb.startswith("finding.")] == ["finding.sent"]
 
 
 def test_enterprise_sees_rounds_and_opinions_only_when_final(
@@ -239,3 +243,17 @@ def test_disclosure_only_final_search_and_export(client, assigned, agency_a_staf
     values = list(ws.iter_rows(min_row=2, values_only=True))
     assert values == [(2024, enterprise_a.name, enterprise_a.uscc, str(enterprise_a.area),
                        str(enterprise_a.sector), 30573.36, facility)]
+
+
+def test_object_button_only_while_an_objection_may_be_filed(
+    client_as, assigned, agency_a_staff, bureau_reviewer, ent_a
+):
+    svc.verification_file(actor=agency_a_staff, report=assigned, conclusion="confirmed",
+                          figures=f_figures(assigned), file=pdf())
+    svc.recheck(actor=bureau_reviewer, report=assigned, decision="accepted")
+    page = url("verification_detail", assigned)
+    assert client_as(ent_a).get(page).context["can_object"]
+    AnnualReport.objects.filter(pk=assigned.pk).update(
+        objection_deadline=timezone.localdate() - timedelta(days=1)
+    )
+    assert not client_as(ent_a).get(page).context["can_object"]  # the period has ended
