@@ -16,6 +16,14 @@ C_TO_CO2 = Decimal(44) / Decimal(12)  # molar mass ratio CO2 / C
 CAO_TO_CO2 = Decimal(44) / Decimal(56)  # CO2 / CaO
 MGO_TO_CO2 = Decimal(44) / Decimal("40.3")  # CO2 / MgO
 TONNE_PRECISION = Decimal("0.01")
+# The first year of annual reporting the portal takes (the national MRV guidelines of 2013);
+# a report is started for a year that has begun, never for a future one.
+FIRST_REPORTING_YEAR = 2013
+
+
+def reportable_years(today: date) -> range:
+    """Years an annual report may be started for on ``today``."""
+    return range(FIRST_REPORTING_YEAR, today.year + 1)
 
 
 def round_tonnes(value: Decimal) -> Decimal:

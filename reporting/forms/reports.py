@@ -29,15 +29,15 @@ PARAM_NAMES = _param_fields()
 
 
 class ReportStartForm(BootstrapMixin, forms.Form):
-    year = forms.IntegerField(label=_("Reporting year"), min_value=2013)
+    year = forms.IntegerField(label=_("Reporting year"), min_value=rules.FIRST_REPORTING_YEAR)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        today = timezone.localdate()  # TIME_ZONE is Asia/Shanghai
-        self.fields["year"].initial = today.year - 1
-        self.fields["year"].max_value = today.year
-        self.fields["year"].validators.append(MaxValueValidator(today.year))
-        self.fields["year"].widget.attrs["max"] = today.year
+        last = rules.reportable_years(timezone.localdate()).stop - 1  # Asia/Shanghai date
+        self.fields["year"].initial = last - 1
+        self.fields["year"].max_value = last
+        self.fields["year"].validators.append(MaxValueValidator(last))
+        self.fields["year"].widget.attrs["max"] = last
 
 
 class ReportLineForm(BootstrapMixin, forms.Form):

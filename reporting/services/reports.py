@@ -64,6 +64,12 @@ def report_start(*, actor, enterprise, year: int) -> AnnualReport:
     """A draft report with version 1; one report per enterprise and year."""
     report = AnnualReport(enterprise=enterprise, year=year)
     require_enterprise_user(actor, report)
+    years = rules.reportable_years(timezone.localdate())
+    if year not in years:
+        raise ValidationError(
+            {"year": _("A report can be started for %(first)s to %(last)s.")
+             % {"first": years[0], "last": years[-1]}}
+        )
     if AnnualReport.objects.filter(enterprise=enterprise, year=year).exists():
         raise ValidationError({"year": _("A report for %(year)s already exists.") % {"year": year}})
     report.full_clean()

@@ -152,6 +152,14 @@ def test_start_twice_or_for_another_enterprise(ent_a, enterprise_a, enterprise_b
     assert AnnualReport.objects.count() == 1
 
 
+def test_no_report_for_a_future_or_too_early_year(ent_a, year_2023):
+    client = token_client(ent_a)
+    for year in (2099, 2012):
+        r = client.post(f"{API}/reports/", {"year": year}, format="json")
+        assert r.status_code == 400 and "year" in r.json()
+    assert not AnnualReport.objects.exists()
+
+
 def test_only_the_signatory_submits(enterprise_a, facility_a, ent_a, year_2023):
     clerk = f.make_member("clerk_a", Role.ENTERPRISE_USER, enterprise=enterprise_a)
     report = f.report_draft(enterprise_a, ent_a, year=2023)
