@@ -20,6 +20,7 @@ from reporting.models import (
     Recheck,
     ReportingYear,
     ReportLine,
+    VerificationFigure,
     VerificationReport,
 )
 from reporting.selectors.reports import with_submissions
@@ -121,7 +122,13 @@ def verifications_visible(user, report) -> list[VerificationReport]:
     if not _sees_all_rounds(user, report):
         qs = qs.filter(round__lte=accepted_round(report))
     return list(
-        qs.prefetch_related(Prefetch("figures", to_attr="figure_rows")).order_by("round")
+        qs.prefetch_related(
+            Prefetch(
+                "figures",
+                queryset=VerificationFigure.objects.select_related("facility"),
+                to_attr="figure_rows",
+            )
+        ).order_by("round")
     )
 
 

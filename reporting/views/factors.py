@@ -38,15 +38,6 @@ TEMPLATES = "reporting/factors/"
 INDEX = "reporting:factor_index"
 
 
-def apply_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form, on the named fields where possible."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def edit_page(request, *, form, save, title: str, back: str, obj=None, success: str):
     """The one create/edit flow: valid form → service → message and back; else the form
     again with the service's field errors (nothing saved)."""
@@ -54,7 +45,7 @@ def edit_page(request, *, form, save, title: str, back: str, obj=None, success: 
         try:
             saved = save(form.service_data())
         except ValidationError as exc:
-            apply_errors(form, exc)
+            web.apply_errors(form, exc)
         else:
             messages.success(request, success % {"obj": saved})
             return redirect(back)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from reporting.services import ledgers, workflow
 from reporting.services.access import holds_role_for
+from tests import factories as f
 from zhongwei_carbon import web
 from zhongwei_carbon.roles import Perm, Role
 
@@ -23,7 +24,11 @@ def test_one_scope_check_for_reports_and_ledgers(enterprise_a, enterprise_b, ent
                           agency_id=agency_a.pk)
     assert ledgers.actor_may(ent_a, enterprise_a, Perm.EDIT_LEDGER)
     assert not ledgers.actor_may(ent_a, enterprise_b, Perm.EDIT_LEDGER)
-    assert workflow.actor_may is not None
+    report_b = f.report_draft(enterprise_b, f.make_member("ent_b_clerk", Role.ENTERPRISE_USER,
+                                                        enterprise=enterprise_b))
+    assert workflow.actor_may(ent_a, f.report_draft(enterprise_a, ent_a), {Role.ENTERPRISE_USER})
+    assert not workflow.actor_may(ent_a, report_b, {Role.ENTERPRISE_USER})
+    assert not workflow.actor_may(official_a, report_b, {Role.AREA_OFFICIAL})
 
 
 class _Form(forms.Form):

@@ -257,3 +257,22 @@ def test_object_button_only_while_an_objection_may_be_filed(
         objection_deadline=timezone.localdate() - timedelta(days=1)
     )
     assert not client_as(ent_a).get(page).context["can_object"]  # the period has ended
+
+
+def test_detail_queries_do_not_grow_with_rounds(client_as, assigned, agency_a_staff,
+                                                bureau_reviewer, bureau_admin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as q:
+            assert client_as(bureau_admin).get(url("verification_detail", assigned)).status_code == 200
+        return len(q)
+
+    svc.verification_file(actor=agency_a_staff, report=assigned, conclusion="confirmed",
+                          figures=f_figures(assigned), file=pdf())
+    one = count()
+    svc.recheck(actor=bureau_reviewer, report=assigned, decision="returned", opinion="再核")
+    svc.verification_file(actor=agency_a_staff, report=assigned, conclusion="confirmed",
+                          figures=f_figures(assigned), file=pdf())
+    assert count() == one  # two rounds of figures, the same queries as one
