@@ -6,9 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import Membership, User
+from zhongwei_carbon.admin import ReadOnlyAdmin, ReadOnlyMixin
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyMixin, admin.TabularInline):
+    """Memberships change through the user pages (accounts.services: scope checks, events,
+    no self-lockout); the admin only shows them."""
+
     model = Membership
     extra = 0
     fields = ["role", "area", "enterprise", "agency", "is_signatory", "is_active"]
@@ -36,7 +40,7 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(ReadOnlyAdmin):
     list_display = ["user", "role", "area", "enterprise", "agency", "is_signatory", "is_active"]
     list_filter = ["role", "is_active", "is_signatory", "area"]
     search_fields = ["user__username", "user__full_name"]

@@ -9,17 +9,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from registry import models
-
-
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from zhongwei_carbon.admin import ReadOnlyAdmin
 
 
 @admin.register(models.Area)

@@ -2,20 +2,9 @@
 services (DESIGN.md §4.2)."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from verifiers.models import Agency, AgencyQualification, VerifierStaff
-
-
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from zhongwei_carbon.admin import ReadOnlyAdmin
 
 
 class QualificationInline(admin.TabularInline):

@@ -1,5 +1,9 @@
+"""The admin is read-mostly: regulated records change through the portal's services
+(DESIGN.md §4.2), so their admins never add, edit or delete."""
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from zhongwei_carbon.models import Event
 
@@ -7,13 +11,10 @@ admin.site.site_header = _("Zhongwei Carbon Market Portal administration")
 admin.site.site_title = _("Zhongwei Carbon Market Portal")
 
 
-@admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
-    list_display = ["occurred_at", "actor", "verb", "message"]
-    list_filter = ["verb"]
-    search_fields = ["message"]
+class ReadOnlyMixin:
+    """For a ModelAdmin or an inline: look, never add, change or delete."""
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -21,3 +22,14 @@ class EventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    pass
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["occurred_at", "actor", "verb", "message"]
+    list_filter = ["verb"]
+    search_fields = ["message"]

@@ -299,3 +299,21 @@ def _has(name):
         return False
     return True
 
+
+
+def test_django_admin_cannot_change_memberships(rf, bureau_admin):
+    """Role changes go through accounts.services (scope checks, events, no self-lockout);
+    the Django admin only shows memberships, also inline on the user."""
+    from django.contrib import admin as django_admin
+
+    from accounts.admin import MembershipInline
+    from accounts.models import Membership, User
+
+    request = rf.get("/")
+    request.user = User.objects.create_superuser("root_admin", "root@example.com", "x-Secret-1")
+    model_admin = django_admin.site._registry[Membership]
+    inline = MembershipInline(User, django_admin.site)
+    for checker in (model_admin, inline):
+        assert not checker.has_add_permission(request, None)
+        assert not checker.has_change_permission(request)
+        assert not checker.has_delete_permission(request)
