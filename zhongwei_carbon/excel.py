@@ -17,7 +17,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from urllib.parse import quote
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +24,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from zhongwei_carbon import uploads
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -81,12 +82,9 @@ def xlsx_response(*, filename: str, sheet_title: str, columns: list[Column], row
 
 def check_upload(data: bytes, *, max_bytes: int | None = None) -> None:
     """Raise ``UploadRejected`` unless ``data`` looks like a safe xlsx file."""
-    limit = max_bytes or settings.UPLOAD_MAX_BYTES
-    if len(data) > limit:
-        raise UploadRejected(
-            _("The file is %(size).1f MB; the limit is %(limit).1f MB.")
-            % {"size": len(data) / 1048576, "limit": limit / 1048576}
-        )
+    problem = uploads.size_problem(len(data), max_bytes)
+    if problem:
+        raise UploadRejected(problem)
     if not data.startswith(b"PK\x03\x04"):
         raise UploadRejected(_("This is not an Excel (.xlsx) file. Save it as .xlsx and try again."))
     try:

@@ -11,15 +11,23 @@ PDF_MAGIC = b"%PDF-"
 EVIDENCE_MAGIC = (PDF_MAGIC, b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")  # PDF, PNG, JPEG
 
 
+def size_problem(size: int, limit: int | None = None) -> str | None:
+    """Why a file of ``size`` bytes is refused (over the upload limit), or ``None``: the one
+    limit and message of every upload."""
+    limit = limit or settings.UPLOAD_MAX_BYTES
+    if size <= limit:
+        return None
+    return _("The file is %(size).1f MB; the limit is %(limit).1f MB.") % {
+        "size": size / 1048576, "limit": limit / 1048576
+    }
+
+
 def checked_bytes(file, *, field: str, magic: tuple[bytes, ...], message: str) -> bytes:
     """The upload's bytes after size and signature checks; a refusal is a ValidationError on
     ``field``."""
-    limit = settings.UPLOAD_MAX_BYTES
-    if file.size > limit:
-        raise ValidationError(
-            {field: _("The file is %(size).1f MB; the limit is %(limit).1f MB.")
-             % {"size": file.size / 1048576, "limit": limit / 1048576}}
-        )
+    problem = size_problem(file.size)
+    if problem:
+        raise ValidationError({field: problem})
     file.seek(0)
     data = file.read()
     file.seek(0)

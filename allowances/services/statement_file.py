@@ -20,13 +20,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import InvalidOperation
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from allowances.choices import UnitType
 from allowances.models import CCERProject
-from zhongwei_carbon import uscc
+from zhongwei_carbon import uploads, uscc
 from zhongwei_carbon.excel import UploadRejected, cell_decimal, cell_text, open_workbook
 
 MAX_ROWS = 10_000
@@ -143,11 +142,9 @@ def _decode(data: bytes) -> str:
 
 
 def _csv_rows(data: bytes) -> Iterator[tuple]:
-    if len(data) > settings.UPLOAD_MAX_BYTES:
-        raise _file_error(
-            _("The file is %(size).1f MB; the limit is %(limit).1f MB.")
-            % {"size": len(data) / 1048576, "limit": settings.UPLOAD_MAX_BYTES / 1048576}
-        )
+    problem = uploads.size_problem(len(data))
+    if problem:
+        raise _file_error(problem)
     if b"\x00" in data:
         raise _file_error(_("This is not a CSV text file."))
     text = _decode(data)

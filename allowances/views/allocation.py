@@ -9,7 +9,6 @@ import os
 from urllib.parse import quote
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q
@@ -31,7 +30,7 @@ from allowances.services import allocation_import as reader
 from registry.choices import ListChange
 from registry.models import Area
 from registry.selectors.lists import entries_of, published_list
-from zhongwei_carbon import events, roles, web
+from zhongwei_carbon import events, roles, uploads, web
 from zhongwei_carbon.excel import XLSX_CONTENT_TYPE, Column, UploadRejected, xlsx_response
 from zhongwei_carbon.forms import BootstrapMixin
 from zhongwei_carbon.roles import Perm
@@ -202,11 +201,9 @@ def allocation_import(request, year):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > settings.UPLOAD_MAX_BYTES:
-                raise UploadRejected(
-                    _("The file is %(size).1f MB; the limit is %(limit).1f MB.")
-                    % {"size": upload.size / 1048576, "limit": settings.UPLOAD_MAX_BYTES / 1048576}
-                )
+            problem = uploads.size_problem(upload.size)
+            if problem:
+                raise UploadRejected(problem)
             outcome = svc.allocation_import(
                 actor=request.user, cycle=cycle, data=upload.read(), filename=upload.name
             )

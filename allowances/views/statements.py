@@ -7,7 +7,6 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from allowances.models import RegistryStatement
 from allowances.selectors import statements as sel
 from allowances.services import statements as svc
-from zhongwei_carbon import events, roles, web
+from zhongwei_carbon import events, roles, uploads, web
 from zhongwei_carbon.excel import XLSX_CONTENT_TYPE, Column, xlsx_response
 from zhongwei_carbon.forms import BootstrapMixin
 from zhongwei_carbon.roles import Perm
@@ -54,16 +53,9 @@ def statement_list(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > settings.UPLOAD_MAX_BYTES:
-                raise ValidationError(
-                    {
-                        "file": _("The file is %(size).1f MB; the limit is %(limit).1f MB.")
-                        % {
-                            "size": upload.size / 1048576,
-                            "limit": settings.UPLOAD_MAX_BYTES / 1048576,
-                        }
-                    }
-                )
+            problem = uploads.size_problem(upload.size)
+            if problem:
+                raise ValidationError({"file": problem})
             statement = svc.statement_import(
                 actor=request.user,
                 as_of=form.cleaned_data["as_of"],

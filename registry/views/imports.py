@@ -11,7 +11,6 @@ import uuid
 from urllib.parse import quote
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from registry.services.import_template import template_workbook
 from registry.services.imports import enterprise_import
+from zhongwei_carbon import uploads
 from zhongwei_carbon.excel import XLSX_CONTENT_TYPE, UploadRejected
 from zhongwei_carbon.roles import Perm
 from zhongwei_carbon.web import require
@@ -66,11 +66,9 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > settings.UPLOAD_MAX_BYTES:
-                raise UploadRejected(
-                    _("The file is %(size).1f MB; the limit is %(limit).1f MB.")
-                    % {"size": upload.size / 1048576, "limit": settings.UPLOAD_MAX_BYTES / 1048576}
-                )
+            problem = uploads.size_problem(upload.size)
+            if problem:
+                raise UploadRejected(problem)
             data = upload.read()
             result = enterprise_import(
                 actor=request.user, data=data, filename=upload.name, apply=False

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from reporting import ledger_rules as lr
 from reporting.models import LedgerEvidence, MonthlyLedger, MonthlyLedgerLine
 from reporting.services.access import holds_role_for
-from zhongwei_carbon import events, roles
+from zhongwei_carbon import events, roles, uploads
 from zhongwei_carbon.roles import Perm
 
 LEDGER_FIELDS = (
@@ -211,14 +211,9 @@ def ledger_close(*, actor, ledger: MonthlyLedger) -> MonthlyLedger:
 
 def check_evidence(*, name: str, content: bytes) -> None:
     """PDF, JPEG or PNG (extension and file signature agree), within the size limit."""
-    limit = evidence_max_bytes()
-    if len(content) > limit:
-        raise ValidationError(
-            {
-                "file": _("The file is %(size).1f MB; the limit is %(limit).1f MB.")
-                % {"size": len(content) / 1048576, "limit": limit / 1048576}
-            }
-        )
+    problem = uploads.size_problem(len(content), evidence_max_bytes())
+    if problem:
+        raise ValidationError({"file": problem})
     ext = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     signatures = EVIDENCE_TYPES.get(ext)
     if not content or signatures is None or not content.startswith(signatures):

@@ -27,7 +27,7 @@ from reporting.selectors import reports as sel
 from reporting.services import report_excel
 from reporting.services import reports as svc
 from reporting.workflow import ACTION_LABELS, Action
-from zhongwei_carbon import events, roles, scoping, web
+from zhongwei_carbon import events, roles, scoping, uploads, web
 from zhongwei_carbon.excel import XLSX_CONTENT_TYPE, Column, xlsx_response
 from zhongwei_carbon.roles import Perm
 
@@ -424,15 +424,10 @@ def report_upload(request, pk):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         limit = settings.UPLOAD_MAX_BYTES
-        if upload.size > limit:  # name the real size, without reading the whole file
+        problem = uploads.size_problem(upload.size)
+        if problem:  # name the real size, without reading the whole file
             result = report_excel.UploadResult()
-            result.add(
-                0,
-                None,
-                _("The file is %(size).1f MB; the limit is %(limit).1f MB.")
-                % {"size": upload.size / 1048576, "limit": limit / 1048576},
-                sheet="",
-            )
+            result.add(0, None, problem, sheet="")
             return render(
                 request, T + "upload.html", {"report": report, "form": form, "result": result}
             )
