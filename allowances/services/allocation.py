@@ -236,6 +236,21 @@ def notify_all(*, actor, cycle, today: date | None = None) -> int:
     return count
 
 
+def objection_blocker(allocation, today: date | None = None) -> str | None:
+    """Why the enterprise cannot object today, or ``None``: only a notified allocation, until
+    the objection deadline inclusive, once per notice (Measures Art. 16)."""
+    today = _today(today)
+    if allocation.status != AllocationStatus.NOTIFIED:
+        return _("This allocation is not open to objection.")
+    if allocation.objection_deadline and today > allocation.objection_deadline:
+        return _("The objection period ended on %(date)s.") % {
+            "date": allocation.objection_deadline.isoformat()
+        }
+    if allocation.objections.filter(notice_number=allocation.notice_number).exists():
+        return _("An objection to this notice has already been filed.")
+    return None
+
+
 @transaction.atomic
 def objection_file(*, actor, allocation, reasons: str, file=None, today: date | None = None):
     """The enterprise objects within the period (its last day included), once per notice."""
@@ -243,15 +258,9 @@ def objection_file(*, actor, allocation, reasons: str, file=None, today: date | 
     _check_perm(actor, Perm.OBJECT_TO_ALLOCATION, allocation)
     today = _today(today)
     reasons = (reasons or "").strip()
-    if allocation.status != AllocationStatus.NOTIFIED:
-        raise ValidationError(_("This allocation is not open to objection."))
-    if allocation.objection_deadline and today > allocation.objection_deadline:
-        raise ValidationError(
-            _("The objection period ended on %(date)s.")
-            % {"date": allocation.objection_deadline.isoformat()}
-        )
-    if allocation.objections.filter(notice_number=allocation.notice_number).exists():
-        raise ValidationError(_("An objection to this notice has already been filed."))
+    blocker = objection_blocker(allocation, today)
+    if blocker:
+        raise ValidationError(blocker)
     if not reasons:
         raise ValidationError({"reasons": _("Give the reasons for the objection.")})
     if file:
@@ -350,6 +359,16 @@ def issue_blocker(allocation, today: date | None = None) -> str | None:
     return None
 
 
+def issue_preview(allocation) -> tuple[int | None, str, int]:
+    """What issuing would post: (target for the cycle, entry kind, tonnes to post now). The
+    target is the final allocation once notified, else the pre-allocation."""
+    final = allocation.notified is not None
+    target = allocation.notified if final else allocation.pre_allocation
+    kind = EntryKind.FINAL_ALLOCATION if final else EntryKind.PRE_ALLOCATION
+    delta = 0 if target is None else target - issued_so_far(allocation)
+    return target, kind, delta
+
+
 @transaction.atomic
 def issue(*, actor, allocation, today: date | None = None) -> list[LedgerEntry]:
     """Post the notified figure (the final allocation, else the pre-allocation) less what was
@@ -361,13 +380,9 @@ def issue(*, actor, allocation, today: date | None = None) -> list[LedgerEntry]:
     blocker = issue_blocker(allocation, today)
     if blocker:
         raise ValidationError(blocker)
-    target = allocation.notified if allocation.notified is not None else allocation.pre_allocation
-    kind = (
-        EntryKind.FINAL_ALLOCATION if allocation.notified is not None else EntryKind.PRE_ALLOCATION
-    )
+    target, kind, delta = issue_preview(allocation)
     account = ledger.account_for(allocation.enterprise)
     year = allocation.cycle.year
-    delta = target - issued_so_far(allocation)
     movements = []
     if delta:
         movements.append(ledger.Movement(account, UnitType.CEA, year, delta, kind))

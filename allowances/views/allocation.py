@@ -298,9 +298,7 @@ def allocation_detail(request, pk):
     objections = list(allocation.objections.select_related("filed_by", "decided_by"))
     can_object = (
         roles.has_perm(user, Perm.OBJECT_TO_ALLOCATION)
-        and allocation.status == AllocationStatus.NOTIFIED
-        and svc.issue_blocker(allocation) is not None
-        and not any(o.notice_number == allocation.notice_number for o in objections)
+        and svc.objection_blocker(allocation) is None
     )
     return render(request, TEMPLATES + "detail.html", {
         "a": allocation, "objections": objections,
@@ -368,10 +366,9 @@ def allocation_issue(request, pk):
         else:
             messages.success(request, _("Allocation issued to the account."))
         return redirect(back)
-    target = allocation.notified if allocation.notified is not None else allocation.pre_allocation
+    target, _kind, delta = svc.issue_preview(allocation)
     if target is None:
         raise Http404
-    delta = target - svc.issued_so_far(allocation)
     return render(request, TEMPLATES + "confirm.html", {
         "title": str(allocation),
         "question": _("Post %(delta)s t of %(year)s allowances to %(enterprise)s (%(target)s t in "
