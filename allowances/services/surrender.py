@@ -83,10 +83,10 @@ def check_request(account, cycle, cea_rows, ccer_rows) -> None:
     ccer_total = sum(t for _p, _v, t in ccer_rows)
     if ccer_total > totals.headroom:
         errors["ccer"].append(
-            _("CCER is limited to %(cap)s t (5 %% of %(due)s t); %(done)s t already used, "
-              "%(headroom)s t left, %(wanted)s t requested.")
-            % {"cap": totals.cap, "due": totals.due, "done": totals.ccer_done,
-               "headroom": totals.headroom, "wanted": ccer_total}
+            _("CCER is limited to %(cap)s t (%(share)s %% of %(due)s t); %(done)s t already "
+              "used, %(headroom)s t left, %(wanted)s t requested.")
+            % {"cap": totals.cap, "share": f"{rules.CCER_SHARE * 100:g}", "due": totals.due,
+               "done": totals.ccer_done, "headroom": totals.headroom, "wanted": ccer_total}
         )
     if errors:
         raise ValidationError(dict(errors))

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from allowances import rules
 from allowances.choices import AllocationStatus, ObjectionStatus
 from allowances.models import Allocation, AllocationObjection, ComplianceCycle
 from allowances.selectors import allocations as alloc_sel
@@ -262,9 +263,9 @@ def allocation_notify(request, year):
         request, year, run=svc.notify_all,
         question=lambda c: _(
             "Notify the %(n)d imported allocations of %(year)s to their enterprises? Each may "
-            "object within 7 working days; this cannot be undone.") % {
+            "object within %(days)d working days; this cannot be undone.") % {
             "n": Allocation.objects.filter(cycle=c, status=AllocationStatus.IMPORTED).count(),
-            "year": c.year},
+            "year": c.year, "days": rules.ALLOCATION_OBJECTION_WORKING_DAYS},
         done=lambda n: _("%(n)d allocations notified.") % {"n": n},
     )
 
@@ -328,7 +329,11 @@ def allocation_object(request, pk):
         else:
             messages.success(request, _("Objection filed."))
             return redirect("allowances:allocation_detail", pk=allocation.pk)
-    return render(request, TEMPLATES + "object.html", {"a": allocation, "form": form})
+    return render(request, TEMPLATES + "object.html", {
+        "a": allocation, "form": form,
+        "objection_days": rules.ALLOCATION_OBJECTION_WORKING_DAYS,
+        "decision_days": rules.ALLOCATION_DECISION_WORKING_DAYS,
+    })
 
 
 @web.require(Perm.MANAGE_ALLOCATION)

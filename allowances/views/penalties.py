@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from allowances import rules
 from allowances.models import ComplianceCycle, MonthlyPrice, PenaltyCase
 from allowances.selectors import compliance as sel
 from allowances.services import penalties as svc
@@ -240,6 +241,7 @@ def penalty_detail(request, pk):
             return redirect("allowances:penalty_detail", pk=case.pk)
     return render(request, TEMPLATES + "detail.html", {
         "case": case, "form": form, "can_manage": can_manage,
+        "fine_multiples": (rules.FINE_MIN_MULTIPLE, rules.FINE_MAX_MULTIPLE),
         "events": events.for_object(case), "history": web.history_rows(case),
     })
 

@@ -116,7 +116,8 @@ def test_notify_and_issue_need_confirmation(allocations, bureau_admin, enterpris
     with translation.override("zh-hans"):  # the question names the two rows it will notify
         expected = translation.gettext(
             "Notify the %(n)d imported allocations of %(year)s to their enterprises? Each may "
-            "object within 7 working days; this cannot be undone.") % {"n": 2, "year": 2025}
+            "object within %(days)d working days; this cannot be undone.") % {
+            "n": 2, "year": 2025, "days": 7}
     assert client.get(url).context["question"] == expected
     assert Allocation.objects.filter(status=AllocationStatus.IMPORTED).count() == 2  # GET changes nothing
     client.post(url)
