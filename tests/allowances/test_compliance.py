@@ -89,3 +89,11 @@ def test_scoped_rows_and_export(world, official_b, ent_a, agency_a_staff, client
     assert response["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml"
     )
+    import io
+
+    from openpyxl import load_workbook
+
+    # the export has the page's scope: the enterprise's own row only
+    exported = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(
+        min_row=2, values_only=True))
+    assert len(exported) == 1 and "沙坡头发电有限公司" in exported[0]

@@ -16,6 +16,8 @@ from allowances.models import (
     ComplianceCycle,
     Milestone,
     PenaltyCase,
+    RegistryStatement,
+    StatementLine,
     SurrenderRequest,
 )
 from allowances.services import ledger
@@ -47,6 +49,11 @@ def _rows(n, cycle, admin, start=0):
         PenaltyCase.objects.create(
             cycle=cycle, enterprise=enterprise, tonnes_short=10, price=Decimal("80"),
             fine_min=Decimal("4000"), fine_max=Decimal("8000"), next_year_cut=10, opened_by=admin)
+        statement = RegistryStatement.objects.create(
+            as_of=date(2025, 6, 30), file_name=f"s{i}.csv", uploaded_by=admin, line_count=1)
+        StatementLine.objects.create(
+            statement=statement, enterprise=enterprise, uscc=enterprise.uscc, unit_type="cea",
+            vintage=2025, statement_quantity=1, portal_quantity=1)
 
 
 PAGES = [
@@ -56,6 +63,14 @@ PAGES = [
     ("allowances:penalty_list", {"cycle": 2025}),
     ("allowances:allocation_list", {"cycle": 2025}),
     ("allowances:statement_list", {}),
+    ("allowances:account_export", {}),
+    ("allowances:surrender_export", {}),
+    ("allowances:allocation_export", {"cycle": 2025}),
+    ("allowances:penalty_export", {"cycle": 2025}),
+    ("allowances:compliance_export", {"cycle": 2025}),
+    ("api:allowance-account-list", {}),
+    ("api:surrender-list", {}),
+    ("api:allocation-list", {}),
 ]
 
 
