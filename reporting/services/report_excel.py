@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -31,7 +31,13 @@ from reporting.selectors.reports import compute_line, version_total
 from reporting.services import reports as svc
 from reporting.services.workflow import lock
 from zhongwei_carbon import events
-from zhongwei_carbon.excel import UploadRejected, column_letter, open_workbook
+from zhongwei_carbon.excel import (
+    UploadRejected,
+    cell_decimal,
+    cell_text,
+    column_letter,
+    open_workbook,
+)
 
 SHEET_LINES = "排放源"
 SHEET_CODES = "代码"
@@ -128,18 +134,10 @@ def template_workbook(report) -> bytes:
 
 
 def _text(value) -> str:
-    return "" if value is None else str(value).strip()
+    return "" if value is None else cell_text(value)
 
 
-def _number(value):
-    if isinstance(value, bool):
-        raise InvalidOperation
-    if isinstance(value, float):
-        value = repr(value)
-    number = Decimal(_text(value).replace(",", ""))
-    if not number.is_finite():
-        raise InvalidOperation
-    return number
+_number = cell_decimal  # raises ValueError or InvalidOperation for what is not a number
 
 
 def _parse_row(number, values, ctx, result) -> dict | None:
