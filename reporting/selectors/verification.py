@@ -55,22 +55,32 @@ def _due(report: AnnualReport, city_due: dict[int, date]) -> date | None:
     return None
 
 
-def queue_for(user, *, status: str = "") -> list[QueueRow]:
+def queue_statuses(user) -> tuple:
+    """The statuses of the user's queue: the bureau's steps, or an agency's."""
+    return QUEUE_STATUSES if roles.is_bureau(user) else AGENCY_QUEUE_STATUSES
+
+
+def queue_for(user, *, status: str = "") -> QuerySet:
     """Reports waiting for the bureau (assign, re-check, objection) or, for agency staff,
-    those assigned to their agency; with the due date and an overdue flag (Asia/Shanghai)."""
+    those assigned to their agency, oldest due first (a queryset: paginate it, then turn
+    the page into rows with ``queue_rows``)."""
     qs = scoping.for_user(AnnualReport.objects.all(), user, Perm.VIEW_VERIFICATION_QUEUE)
-    statuses = QUEUE_STATUSES if roles.is_bureau(user) else AGENCY_QUEUE_STATUSES
+    statuses = queue_statuses(user)
     qs = qs.filter(status__in=statuses)
     if status in statuses:
         qs = qs.filter(status=status)
     qs = with_submissions(qs)  # for the report's late flag (selectors.reports.attach_deadlines)
-    qs = qs.select_related("enterprise__area", "agency", "current_version").prefetch_related(
+    return qs.select_related("enterprise__area", "agency", "current_version").prefetch_related(
         "objections"
     ).order_by("verification_due", "enterprise__name", "pk")
+
+
+def queue_rows(reports) -> list[QueueRow]:
+    """Each report with its due date and an overdue flag (Asia/Shanghai)."""
     today = timezone.localdate()
     city_due = dict(ReportingYear.objects.values_list("year", "report_city_due"))
     rows = []
-    for report in qs:
+    for report in reports:
         due = _due(report, city_due)
         rows.append(QueueRow(report, due, bool(due and due < today)))
     return rows

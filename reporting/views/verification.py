@@ -56,10 +56,9 @@ def _form_page(request, report, form, *, title, action_url, confirm="", multipar
 @require_GET
 def verification_queue(request):
     status = request.GET.get("status", "")
-    rows = sel.queue_for(request.user, status=status)
-    statuses = sel.QUEUE_STATUSES if roles.is_bureau(request.user) else sel.AGENCY_QUEUE_STATUSES
-    page_obj = web.paginate(request, rows)
-    report_sel.attach_deadlines([row.report for row in page_obj.object_list])
+    statuses = sel.queue_statuses(request.user)
+    page_obj = web.paginate(request, sel.queue_for(request.user, status=status))
+    page_obj.object_list = sel.queue_rows(report_sel.attach_deadlines(page_obj.object_list))
     return render(
         request,
         T + "queue.html",
