@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -161,7 +161,9 @@ def _process(data, out, errors) -> None:
 
 
 def version_total(version: ReportVersion) -> Decimal:
-    return rules.round_tonnes(sum((line.emissions for line in version.lines.all()), ZERO))
+    """The sum of the version's line emissions (each already rounded), summed in the database."""
+    total = version.lines.aggregate(t=Sum("emissions"))["t"]
+    return rules.round_tonnes(total or ZERO)
 
 
 def grouped_lines(version: ReportVersion) -> list[dict]:
