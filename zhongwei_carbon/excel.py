@@ -71,11 +71,18 @@ def xlsx_response(*, filename: str, sheet_title: str, columns: list[Column], row
         ws.append([_cell(col.value(row)) for col in columns])
     buffer = io.BytesIO()
     wb.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
     stamp = timezone.localdate().strftime("%Y%m%d")
+    return xlsx_file_response(
+        buffer.getvalue(), ascii_name=f"export-{stamp}.xlsx", filename=f"{filename}-{stamp}.xlsx"
+    )
 
+
+def xlsx_file_response(data: bytes, *, ascii_name: str, filename: str) -> HttpResponse:
+    """A workbook download: ``ascii_name`` for old clients, ``filename`` (Chinese allowed)
+    for the others (RFC 6266 ``filename*``)."""
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = (
-        f"attachment; filename=\"export-{stamp}.xlsx\"; filename*=UTF-8''{quote(filename)}-{stamp}.xlsx"
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     )
     return response
 

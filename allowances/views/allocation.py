@@ -6,13 +6,12 @@ MANAGE_ALLOCATION (bureau admin), an objection OBJECT_TO_ALLOCATION (the enterpr
 from __future__ import annotations
 
 import os
-from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,7 +31,12 @@ from registry.choices import ListChange
 from registry.models import Area
 from registry.selectors.lists import entries_of, published_list
 from zhongwei_carbon import events, roles, uploads, web
-from zhongwei_carbon.excel import XLSX_CONTENT_TYPE, Column, UploadRejected, xlsx_response
+from zhongwei_carbon.excel import (
+    Column,
+    UploadRejected,
+    xlsx_file_response,
+    xlsx_response,
+)
 from zhongwei_carbon.forms import BootstrapMixin
 from zhongwei_carbon.roles import Perm
 
@@ -185,12 +189,9 @@ def allocation_template(request, year):
     if key_list is not None:
         entries = entries_of(key_list, request.user).exclude(change=ListChange.REMOVED)
         listed = list(entries.order_by("uscc").values_list("uscc", "enterprise_name"))
-    response = HttpResponse(reader.template_workbook(cycle, listed), content_type=XLSX_CONTENT_TYPE)
-    name = quote(f"{cycle.year}年度配额分配导入模板.xlsx")
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"allocation-template-{cycle.year}.xlsx\"; filename*=UTF-8''{name}"
-    )
-    return response
+    return xlsx_file_response(reader.template_workbook(cycle, listed),
+                              ascii_name=f"allocation-template-{cycle.year}.xlsx",
+                              filename=f"{cycle.year}年度配额分配导入模板.xlsx")
 
 
 @web.require(Perm.MANAGE_ALLOCATION)

@@ -4,12 +4,9 @@ reconciliation report, its Excel export and the stored file. Reading needs VIEW_
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +16,7 @@ from allowances.models import RegistryStatement
 from allowances.selectors import statements as sel
 from allowances.services import statements as svc
 from zhongwei_carbon import events, roles, uploads, web
-from zhongwei_carbon.excel import XLSX_CONTENT_TYPE, Column, xlsx_response
+from zhongwei_carbon.excel import Column, xlsx_file_response, xlsx_response
 from zhongwei_carbon.forms import BootstrapMixin
 from zhongwei_carbon.roles import Perm
 
@@ -86,12 +83,9 @@ def statement_list(request):
 @web.require(Perm.POST_LEDGER)
 @require_GET
 def statement_template(request):
-    response = HttpResponse(svc.template_workbook(), content_type=XLSX_CONTENT_TYPE)
-    name = quote("登记簿持有量对账单模板.xlsx")
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"registry-statement-template.xlsx\"; filename*=UTF-8''{name}"
-    )
-    return response
+    return xlsx_file_response(svc.template_workbook(),
+                              ascii_name="registry-statement-template.xlsx",
+                              filename="登记簿持有量对账单模板.xlsx")
 
 
 def _statement(request, pk) -> RegistryStatement:

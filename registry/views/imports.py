@@ -8,13 +8,11 @@ storage under a one-time token kept in the session; POST import/confirm/ applies
 from __future__ import annotations
 
 import uuid
-from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from registry.services.import_template import template_workbook
 from registry.services.imports import enterprise_import
 from zhongwei_carbon import uploads
-from zhongwei_carbon.excel import XLSX_CONTENT_TYPE, UploadRejected
+from zhongwei_carbon.excel import UploadRejected, xlsx_file_response
 from zhongwei_carbon.roles import Perm
 from zhongwei_carbon.web import require
 
@@ -44,12 +42,8 @@ class ConfirmForm(forms.Form):
 @require(Perm.IMPORT_ENTERPRISES)
 @require_GET
 def import_template(request):
-    response = HttpResponse(template_workbook(), content_type=XLSX_CONTENT_TYPE)
-    name = quote("企业设施排放导入模板.xlsx")
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"registry-import-template.xlsx\"; filename*=UTF-8''{name}"
-    )
-    return response
+    return xlsx_file_response(template_workbook(), ascii_name="registry-import-template.xlsx",
+                              filename="企业设施排放导入模板.xlsx")
 
 
 def _discard(request) -> None:

@@ -6,12 +6,10 @@ from __future__ import annotations
 import io
 from datetime import date
 from decimal import Decimal
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +29,7 @@ from reporting.models import (
 )
 from reporting.services import factors as svc
 from zhongwei_carbon import events, roles, scoping, web
-from zhongwei_carbon.excel import XLSX_CONTENT_TYPE, Column, column_letter
+from zhongwei_carbon.excel import Column, column_letter, xlsx_file_response
 from zhongwei_carbon.roles import Perm
 
 TEMPLATES = "reporting/factors/"
@@ -166,13 +164,9 @@ def factor_export(request):
             ws.append([_plain(col.value(row)) for col in columns])
     buffer = io.BytesIO()
     wb.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
     stamp = timezone.localdate().strftime("%Y%m%d")
-    name = quote(_("factor-tables"))
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"factors-{stamp}.xlsx\"; filename*=UTF-8''{name}-{stamp}.xlsx"
-    )
-    return response
+    return xlsx_file_response(buffer.getvalue(), ascii_name=f"factors-{stamp}.xlsx",
+                              filename=f"{_('factor-tables')}-{stamp}.xlsx")
 
 
 def _plain(value):
