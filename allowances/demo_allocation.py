@@ -87,14 +87,14 @@ def seed(*, actor, cycle, enterprises) -> int:
 
 
 def _pre_posted(enterprise, cycle) -> int:
+    from django.db.models import Sum
+
     from allowances.choices import EntryKind
     from allowances.models import LedgerEntry
 
-    return sum(
-        LedgerEntry.objects.filter(
-            holding__account__enterprise=enterprise, cycle=cycle, kind=EntryKind.PRE_ALLOCATION
-        ).values_list("quantity", flat=True)
-    )
+    return LedgerEntry.objects.filter(
+        holding__account__enterprise=enterprise, cycle=cycle, kind=EntryKind.PRE_ALLOCATION
+    ).aggregate(t=Sum("quantity"))["t"] or 0
 
 
 def _one_objection(actor, cycle) -> None:

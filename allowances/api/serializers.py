@@ -64,10 +64,9 @@ class AccountDetailSerializer(AccountSerializer):
 
     @extend_schema_field(HoldingSerializer(many=True))
     def get_holdings(self, obj):
-        rows = getattr(obj, "holding_rows", None)
-        if rows is None:
-            rows = obj.holdings.exclude(quantity=0).select_related("project")
-        return HoldingSerializer(rows, many=True).data
+        from allowances.selectors.accounts import holdings_of
+
+        return HoldingSerializer(holdings_of(obj), many=True).data
 
 
 class EntrySerializer(serializers.ModelSerializer):

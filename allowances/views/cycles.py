@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from allowances.choices import CycleStatus
 from allowances.forms import CycleForm, MilestoneForm
 from allowances.models import ComplianceCycle, Milestone
 from allowances.services import cycles as svc
@@ -80,7 +81,7 @@ def cycle_detail(request, year):
         {
             "cycle": cycle,
             "timeline": timeline(cycle.milestones.all(), today),
-            "is_open": cycle.status != "closed",
+            "is_open": cycle.status != CycleStatus.CLOSED,
             "today": today,
             "events": list(events.for_object(cycle)[:100]),
             "history": web.history_rows(cycle),

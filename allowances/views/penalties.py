@@ -147,7 +147,7 @@ def penalty_list(request):
         with_case = set(cases.values_list("enterprise_id", flat=True))
         data = sel.compliance(request.user, cycle)
         short = [r for r in data.rows
-                 if r.status == "short" and r.enterprise.pk not in with_case]
+                 if r.status == rules.SHORT and r.enterprise.pk not in with_case]
     return render(request, TEMPLATES + "list.html", {
         "cycle": cycle,
         "cycles": ComplianceCycle.objects.all(),
