@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -173,9 +174,9 @@ def key_list_publish(*, actor, key_list: KeyEmitterList, document_number: str) -
         locked.document_number = document_number
         locked.full_clean()
         locked.save()
-        counts = dict.fromkeys(ListChange.values, 0)
-        for change in locked.entries.values_list("change", flat=True):
-            counts[change] += 1
+        counts = dict.fromkeys(ListChange.values, 0) | dict(
+            locked.entries.order_by().values_list("change").annotate(n=Count("pk"))
+        )
         events.record(
             actor=actor,
             verb="key_list.published",
