@@ -28,7 +28,7 @@ from allowances.models import (
 )
 from allowances.services import cycles, ledger
 from allowances.services import parameters as parameter_services
-from registry.choices import ListChange, ListStatus, RecordSource
+from registry.choices import ListStatus, RecordSource
 from registry.models import EmissionRecord, KeyEmitterListEntry, Sector
 
 CYCLE_YEAR = 2025
@@ -149,7 +149,7 @@ def _listed_enterprises(year: int) -> list:
         KeyEmitterListEntry.objects.filter(
             key_list__year=year, key_list__status=ListStatus.PUBLISHED
         )
-        .exclude(change=ListChange.REMOVED)
+        .listed()
         .select_related("enterprise")
         .order_by("enterprise__uscc")
     )

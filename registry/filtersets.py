@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from registry.choices import EnterpriseStatus, ListChange
+from registry.choices import EnterpriseStatus
 from registry.models import (
     Area,
     EmissionRecord,
@@ -42,7 +42,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         lists = scoping.for_user(KeyEmitterList.objects.all(), user, Perm.VIEW_KEY_EMITTER_LIST)
         listed = KeyEmitterListEntry.objects.filter(
             key_list__in=lists.filter(year=value)
-        ).exclude(change=ListChange.REMOVED)
+        ).listed()
         return queryset.filter(pk__in=listed.values("enterprise_id"))
 
 

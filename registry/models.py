@@ -233,6 +233,13 @@ class KeyEmitterList(models.Model):
         return self.status == ListStatus.PUBLISHED
 
 
+class KeyEmitterListEntryQuerySet(models.QuerySet):
+    def listed(self):
+        """Lines that put the enterprise on the list (added or retained; a removed line
+        records that it left)."""
+        return self.exclude(change=ListChange.REMOVED)
+
+
 class KeyEmitterListEntry(models.Model):
     """One enterprise's line on a list: added, retained or removed, with the reason.
 
@@ -258,6 +265,8 @@ class KeyEmitterListEntry(models.Model):
     uscc = models.CharField(_("unified social credit code"), max_length=18)
     area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT)
     sector = models.ForeignKey(Sector, verbose_name=_("sector"), on_delete=models.PROTECT)
+
+    objects = KeyEmitterListEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("list entry")

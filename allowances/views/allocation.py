@@ -27,7 +27,6 @@ from allowances.selectors import compliance as compliance_sel
 from allowances.selectors.allocation_check import check
 from allowances.services import allocation as svc
 from allowances.services import allocation_import as reader
-from registry.choices import ListChange
 from registry.models import Area
 from registry.selectors.lists import entries_of, published_list
 from zhongwei_carbon import events, roles, uploads, web
@@ -187,7 +186,7 @@ def allocation_template(request, year):
     key_list = published_list(cycle.year)
     listed = []
     if key_list is not None:
-        entries = entries_of(key_list, request.user).exclude(change=ListChange.REMOVED)
+        entries = entries_of(key_list, request.user).listed()
         listed = list(entries.order_by("uscc").values_list("uscc", "enterprise_name"))
     return xlsx_file_response(reader.template_workbook(cycle, listed),
                               ascii_name=f"allocation-template-{cycle.year}.xlsx",

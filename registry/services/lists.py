@@ -31,7 +31,7 @@ def listed_enterprise_ids(key_list: KeyEmitterList | None) -> set[int]:
     if key_list is None:
         return set()
     return set(
-        key_list.entries.exclude(change=ListChange.REMOVED).values_list("enterprise_id", flat=True)
+        key_list.entries.listed().values_list("enterprise_id", flat=True)
     )
 
 
