@@ -7,14 +7,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry import rules
 from registry.models import EmissionRecord, Enterprise, Facility
 from registry.services.enterprises import ENTERPRISE_FIELDS, FACILITY_FIELDS
 from zhongwei_carbon import uscc
 from zhongwei_carbon.forms import BootstrapMixin
-
-FIRST_RECORD_YEAR = 2005
-
-
 
 
 class EnterpriseForm(BootstrapMixin, forms.ModelForm):
@@ -80,20 +77,20 @@ class EmissionRecordForm(BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["year"].disabled = True
-        this_year = timezone.localdate().year
-        self.fields["year"].widget.attrs.update({"min": FIRST_RECORD_YEAR, "max": this_year})
+        years = rules.record_years(timezone.localdate())
+        self.fields["year"].widget.attrs.update({"min": years[0], "max": years[-1]})
 
     def clean_year(self):
         year = self.cleaned_data.get("year")
         if self.instance.pk:
             return self.instance.year
-        this_year = timezone.localdate().year
+        years = rules.record_years(timezone.localdate())
         if year is None:
             return year
-        if not FIRST_RECORD_YEAR <= year <= this_year:
+        if year not in years:
             raise forms.ValidationError(
                 _("Enter a year from %(first)s to %(last)s.")
-                % {"first": FIRST_RECORD_YEAR, "last": this_year}
+                % {"first": years[0], "last": years[-1]}
             )
         if EmissionRecord.objects.filter(enterprise=self.enterprise, year=year).exists():
             raise forms.ValidationError(

@@ -12,11 +12,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from registry.choices import EnterpriseStatus, ListChange, ListReason
+from registry.choices import SOURCE_RANK, EnterpriseStatus, ListChange, ListReason
 
 EMISSIONS_THRESHOLD_TCO2E = Decimal("26000")  # Measures 2020 Art. 8
 ENERGY_THRESHOLD_TCE = Decimal("10000")  # 卫政办发〔2023〕61号 task 1
 CONSECUTIVE_YEARS_BELOW_TO_LEAVE = 2  # Measures 2020 Art. 11
+# Annual figures are kept from 2005 (the first year of the city's energy statistics the
+# bureau holds) up to the current year; never for a future year.
+FIRST_RECORD_YEAR = 2005
+
+
+def record_years(today) -> range:
+    """Years an annual emission record may be entered for on ``today``."""
+    return range(FIRST_RECORD_YEAR, today.year + 1)
+
+
+def source_may_replace(existing: str, new: str) -> bool:
+    """A figure from a higher-ranked source (verified > self-reported > statistics) is never
+    replaced by a lower-ranked one; the same or a higher rank replaces it."""
+    return SOURCE_RANK[new] >= SOURCE_RANK[existing]
 
 
 @dataclass(frozen=True)

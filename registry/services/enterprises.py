@@ -14,8 +14,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from registry import rules
 from registry.choices import SOURCE_RANK, RecordSource
 from registry.models import EmissionRecord, Enterprise, Facility
 from zhongwei_carbon import events, uscc
@@ -248,6 +250,12 @@ def emission_record_upsert(
     energy = _decimal(energy_tce, "energy_tce")
     if source not in SOURCE_RANK:
         raise ValidationError({"source": _("Choose where the figure comes from.")})
+    years = rules.record_years(timezone.localdate())
+    if year not in years:
+        raise ValidationError(
+            {"year": _("Enter a year from %(first)s to %(last)s.")
+             % {"first": years[0], "last": years[-1]}}
+        )
     record = (
         EmissionRecord.objects.select_for_update()
         .filter(enterprise=enterprise, year=year)
@@ -258,7 +266,7 @@ def emission_record_upsert(
         record = EmissionRecord(enterprise=enterprise, year=year)
         before = None
     else:
-        if SOURCE_RANK[source] < SOURCE_RANK[record.source]:
+        if not rules.source_may_replace(record.source, source):
             raise ValidationError(
                 {
                     "source": _(

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from registry import rules
 from registry.choices import EnterpriseStatus, FacilityStatus, FacilityType, Fuel, RecordSource
 from registry.models import Area, EmissionRecord, Enterprise, Facility, Sector
 from zhongwei_carbon import uscc
@@ -27,7 +28,6 @@ SHEET_FACILITIES = "设施"
 SHEET_RECORDS = "排放记录"
 MAX_ROWS_PER_SHEET = 5000
 FIRST_DATA_ROW = 2
-MIN_YEAR = 2000
 
 
 @dataclass(frozen=True)
@@ -267,11 +267,11 @@ def parse_cell(col: Col, value, ctx: ImportContext):
             year = int(number)
         except (ValueError, InvalidOperation):
             return None, _("Not a year: %(value)s") % {"value": _text(value)}
-        this_year = timezone.localdate().year
-        if not MIN_YEAR <= year <= this_year:
+        years = rules.record_years(timezone.localdate())
+        if year not in years:
             return None, _("The year must be between %(low)d and %(high)d.") % {
-                "low": MIN_YEAR,
-                "high": this_year,
+                "low": years[0],
+                "high": years[-1],
             }
         return year, None
     raise AssertionError(kind)

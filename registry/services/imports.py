@@ -21,7 +21,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from registry.choices import SOURCE_RANK, RecordSource
+from registry import rules
+from registry.choices import RecordSource
 from registry.models import Enterprise, Facility
 from registry.services import enterprises as svc
 from registry.services.import_cells import (
@@ -228,7 +229,7 @@ def _check(wb, ctx: ImportContext, result: ImportResult) -> None:
             seen[(code, year)] = number
             existing = ctx.records.get((ctx.enterprises.get(code), year))
             source = row["source"]
-            if existing and source and SOURCE_RANK[source] < SOURCE_RANK[existing]:
+            if existing and source and not rules.source_may_replace(existing, source):
                 result.add(
                     SHEET_RECORDS,
                     number,

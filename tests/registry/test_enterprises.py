@@ -203,3 +203,13 @@ def test_floats_are_refused_and_three_decimals_are_an_error(bureau_admin, enterp
 def test_energy_may_be_empty(bureau_admin, enterprise_a):
     rec = _upsert(bureau_admin, enterprise_a, "self_reported", "500", energy=None)
     assert rec.energy_tce is None
+
+
+def test_upsert_refuses_a_future_year_whoever_calls_it(bureau_admin, enterprise_a):
+    """The service itself holds the year rule (reporting calls it directly)."""
+    from django.utils import timezone
+
+    with pytest.raises(ValidationError) as exc:
+        _upsert(bureau_admin, enterprise_a, "verified", year=timezone.localdate().year + 1)
+    assert "year" in exc.value.message_dict
+    assert not EmissionRecord.objects.filter(enterprise=enterprise_a).exists()

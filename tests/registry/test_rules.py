@@ -160,3 +160,15 @@ def test_unlisted_without_any_figure_stays_off():
 )
 def test_threshold_table(emissions, energy, listed):
     assert decide(False, [fig(emissions, energy)]).listed is listed
+
+
+def test_record_years_and_source_ranks_are_one_rule():
+    from datetime import date
+
+    from registry import rules as r
+
+    years = r.record_years(date(2026, 11, 25))
+    assert (years[0], years[-1]) == (2005, 2026) and 2027 not in years and 2004 not in years
+    assert r.source_may_replace("statistics", "verified")
+    assert r.source_may_replace("verified", "verified")
+    assert not r.source_may_replace("verified", "self_reported")
