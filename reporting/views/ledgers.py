@@ -29,7 +29,7 @@ from reporting.models import MonthlyLedger
 from reporting.selectors import ledgers as sel
 from reporting.services import ledger_import as imp
 from reporting.services import ledgers as svc
-from zhongwei_carbon import events, roles, scoping, web
+from zhongwei_carbon import events, roles, scoping, uploads, web
 from zhongwei_carbon.excel import XLSX_CONTENT_TYPE, Column, UploadRejected, xlsx_response
 from zhongwei_carbon.roles import Perm
 
@@ -337,6 +337,9 @@ def ledger_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
+            problem = uploads.size_problem(upload.size)
+            if problem:  # refused before the file is read into memory
+                raise UploadRejected(problem)
             result = imp.ledger_import(
                 actor=request.user,
                 enterprise=enterprise,
