@@ -114,13 +114,22 @@ def user_update(*, actor, user: User, **changes) -> User:
     return user
 
 
+def deactivation_blocker(actor, user: User) -> str | None:
+    """Why ``actor`` may not deactivate ``user``: an administrator never deactivates his
+    own account (he would lock himself out)."""
+    if actor is not None and actor.pk == user.pk:
+        return _("You cannot deactivate your own account.")
+    return None
+
+
 @transaction.atomic
 def user_set_active(*, actor, user: User, is_active: bool) -> User:
     """Activate or deactivate a user. A deactivated user can no longer log in; an
     administrator cannot deactivate his own account (he would lock himself out)."""
     user = User.objects.select_for_update().get(pk=user.pk)
-    if not is_active and actor is not None and actor.pk == user.pk:
-        raise ValidationError(_("You cannot deactivate your own account."))
+    blocker = None if is_active else deactivation_blocker(actor, user)
+    if blocker:
+        raise ValidationError(blocker)
     if user.is_active == is_active:
         raise ValidationError(
             _("This account is already active.") if is_active else _("This account is already deactivated.")

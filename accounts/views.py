@@ -104,6 +104,7 @@ def user_detail(request, pk):
         "accounts/user_detail.html",
         {
             "subject": user,
+            "can_deactivate": services.deactivation_blocker(request.user, user) is None,
             "memberships": user.memberships.all(),
             "events": events.for_object(user),
             "history": web.history_rows(user),
@@ -143,8 +144,8 @@ def _set_active(request, pk, is_active: bool):
                 else _("Account %(name)s deactivated.") % {"name": user.username},
             )
             return redirect("accounts:user_detail", pk=user.pk)
-    elif not is_active and user.pk == request.user.pk:
-        error = _("You cannot deactivate your own account.")
+    elif not is_active:
+        error = services.deactivation_blocker(request.user, user)
     return render(
         request,
         "accounts/user_confirm_active.html",
