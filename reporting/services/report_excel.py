@@ -262,7 +262,7 @@ def _check(wb, report, result: UploadResult) -> list[dict]:
             continue
         line = _line_data(data)
         try:
-            compute_line(enterprise=report.enterprise, year=report.year, data=line)
+            values = compute_line(enterprise=report.enterprise, year=report.year, data=line)
         except ValidationError as exc:
             for name, errors in exc.message_dict.items():
                 key = FIELD_TO_KEY.get(name, name)
@@ -270,7 +270,7 @@ def _check(wb, report, result: UploadResult) -> list[dict]:
                 for message in errors:
                     result.add(number, key, message)
             continue
-        lines.append(line)
+        lines.append(values)  # computed once, here; saved as they are
     if not lines and not result.errors:
         result.add(0, None, _("The workbook has no emission sources."), sheet=SHEET_LINES)
     return lines
@@ -297,11 +297,10 @@ def report_upload(*, actor, version: ReportVersion, data: bytes, filename: str) 
         svc.require_enterprise_user(actor, version.report)
         svc.require_editable(version)
         ReportLine.objects.filter(version=version).delete()
-        for line in lines:
-            values = compute_line(enterprise=report.enterprise, year=report.year, data=line)
-            obj = ReportLine(version=version, **values)
+        objs = [ReportLine(version=version, **values) for values in lines]
+        for obj in objs:
             obj.full_clean()
-            obj.save()
+        ReportLine.objects.bulk_create(objs)
         digest = hashlib.sha256(data).hexdigest()
         version.source_file.save(f"{digest[:16]}.xlsx", ContentFile(data), save=False)
         version.source_sha256 = digest
