@@ -14,7 +14,7 @@ from reporting.models import AnnualReport, Finding, Objection
 from reporting.selectors import reports as report_sel
 from reporting.selectors import verification as sel
 from reporting.services import verification as svc
-from reporting.workflow import actions_from
+from reporting.workflow import Action, actions_from
 from verifiers.models import Agency
 from zhongwei_carbon import events, roles, scoping, web
 from zhongwei_carbon.roles import Perm, Role
@@ -129,13 +129,13 @@ def verification_detail(request, pk):
             "objections": sel.objections_of(report),
             "events": events.for_object(report)[:50],
             "history": web.history_rows(report),
-            "can_assign": "assign" in allowed and can(Perm.ASSIGN_VERIFICATION),
+            "can_assign": Action.ASSIGN in allowed and can(Perm.ASSIGN_VERIFICATION),
             "can_verify": can(Perm.VERIFY_REPORT) and report.status in svc.AGENCY_WORKING,
-            "can_recheck": "recheck_accept" in allowed and can(Perm.RECHECK_REPORT),
+            "can_recheck": Action.RECHECK_ACCEPT in allowed and can(Perm.RECHECK_REPORT),
             "can_answer": can(Perm.ANSWER_FINDING),
-            "can_object": "object" in allowed and can(Perm.OBJECT_TO_RESULT)
+            "can_object": Action.OBJECT in allowed and can(Perm.OBJECT_TO_RESULT)
             and svc.objection_blocker(report) is None,
-            "can_decide": "objection_uphold" in allowed and can(Perm.DECIDE_OBJECTION),
+            "can_decide": Action.OBJECTION_UPHOLD in allowed and can(Perm.DECIDE_OBJECTION),
             "pending": ObjectionDecision.PENDING,
         },
     )
