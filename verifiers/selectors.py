@@ -7,9 +7,15 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from verifiers import rules
 from verifiers.models import Agency, AgencyQualification, VerifierStaff
 from zhongwei_carbon import scoping
 from zhongwei_carbon.roles import Perm
+
+
+def valid_on(today: date, prefix: str = "") -> Q:
+    """Qualifications valid on ``today`` (the SQL form of ``rules.qualification_state``)."""
+    return Q(**{f"{prefix}valid_from__lte": today, f"{prefix}valid_until__gte": today})
 
 
 def agencies_for(user, action: str = Perm.VIEW_AGENCY) -> QuerySet:
@@ -17,9 +23,7 @@ def agencies_for(user, action: str = Perm.VIEW_AGENCY) -> QuerySet:
     today = timezone.localdate()
     qs = Agency.objects.annotate(
         valid_qualifications=Count(
-            "qualifications",
-            filter=Q(qualifications__valid_from__lte=today, qualifications__valid_until__gte=today),
-            distinct=True,
+            "qualifications", filter=valid_on(today, "qualifications__"), distinct=True
         ),
         active_staff=Count("staff", filter=Q(staff__is_active=True), distinct=True),
     ).order_by("name", "pk")  # Meta.ordering is dropped from aggregate queries
@@ -31,13 +35,7 @@ def qualification_rows(agency: Agency, *, today: date | None = None) -> list[dic
     today = today or timezone.localdate()
     rows = []
     for q in AgencyQualification.objects.filter(agency=agency).order_by("-valid_until"):
-        if q.valid_until < today:
-            state = "expired"
-        elif q.valid_from > today:
-            state = "future"
-        else:
-            state = "valid"
-        rows.append({"obj": q, "state": state})
+        rows.append({"obj": q, "state": rules.qualification_state(q.valid_from, q.valid_until, today)})
     return rows
 
 
@@ -49,6 +47,6 @@ def staff_rows(agency: Agency, *, today: date | None = None) -> list[dict]:
         .select_related("user")
         .order_by("-is_active", "name")
     ):
-        expired = s.qualification_valid_until is not None and s.qualification_valid_until < today
+        expired = rules.staff_qualification_expired(s.qualification_valid_until, today)
         rows.append({"obj": s, "qualification_expired": expired})
     return rows
