@@ -165,8 +165,9 @@ def factor_export(request):
     buffer = io.BytesIO()
     wb.save(buffer)
     stamp = timezone.localdate().strftime("%Y%m%d")
+    name = _("factor-tables")
     return xlsx_file_response(buffer.getvalue(), ascii_name=f"factors-{stamp}.xlsx",
-                              filename=f"{_('factor-tables')}-{stamp}.xlsx")
+                              filename=f"{name}-{stamp}.xlsx")
 
 
 def _plain(value):
