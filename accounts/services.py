@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
-from zhongwei_carbon import events
+from zhongwei_carbon import display, events
 from zhongwei_carbon.roles import ROLE_SCOPE, Role, ScopeKind
 
 USER_FIELDS = ("full_name", "phone", "email")
@@ -108,7 +108,7 @@ def user_update(*, actor, user: User, **changes) -> User:
         actor=actor,
         verb="user.updated",
         target=user,
-        message=_("User data changed: %(fields)s") % {"fields": ", ".join(sorted(changed))},
+        message=_("User data changed: %(fields)s") % {"fields": display.field_labels(User, changed)},
         data=changed,
     )
     return user

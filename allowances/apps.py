@@ -10,8 +10,10 @@ class AllowancesConfig(AppConfig):
     def ready(self):
         from allowances import models as m
         from allowances import notifications  # noqa: F401  (subscribes to allocation events)
+        from allowances.references import register as register_references
         from zhongwei_carbon import scoping
 
+        register_references()
         scoping.register(m.ComplianceCycle, public=Q())
         scoping.register(m.Milestone, public=Q())
         scoping.register(m.CCERProject, public=Q())

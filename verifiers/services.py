@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership
 from verifiers.models import Agency, AgencyQualification, VerifierStaff
-from zhongwei_carbon import events, uscc
+from zhongwei_carbon import display, events, uscc
 from zhongwei_carbon.roles import Role
 
 AGENCY_FIELDS = (
@@ -98,7 +98,9 @@ def _agency_change(*, actor, agency, changes, allowed) -> Agency:
             "new": agency.get_status_display(),
         }
     else:
-        message = _("Agency data changed: %(fields)s") % {"fields": ", ".join(sorted(changed))}
+        message = _("Agency data changed: %(fields)s") % {
+            "fields": display.field_labels(Agency, changed)
+        }
     events.record(actor=actor, verb="agency.updated", target=agency, message=message, data=changed)
     return agency
 
@@ -187,7 +189,7 @@ def staff_update(*, actor, staff: VerifierStaff, **changes) -> VerifierStaff:
         verb="agency.staff_changed",
         target=staff.agency,
         message=_("Verifier %(name)s changed: %(fields)s")
-        % {"name": staff.name, "fields": ", ".join(sorted(changed))},
+        % {"name": staff.name, "fields": display.field_labels(VerifierStaff, changed)},
         data={"staff": staff.pk, **changed},
     )
     return staff

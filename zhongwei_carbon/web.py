@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 
-from zhongwei_carbon import roles, scoping
+from zhongwei_carbon import display, roles, scoping
 
 PAGE_SIZE = 25
 
@@ -44,35 +44,9 @@ def paginate(request, qs, per_page: int = PAGE_SIZE):
     return Paginator(qs, per_page).get_page(request.GET.get("page"))
 
 
-def _shown(field, value):
-    """A choice field's value as its label (「已通知」, not "notified")."""
-    choices = dict(field.flatchoices) if getattr(field, "choices", None) else None
-    if choices and value in choices:
-        return choices[value]
-    return value
-
-
 def history_rows(obj, limit: int = 50, exclude: tuple[str, ...] = ()) -> list[dict]:
-    """django-simple-history records of ``obj`` with field-level before/after; fields in
-    ``exclude`` are left out (a record changing only those shows no field)."""
-    records = list(obj.history.select_related("history_user").order_by("-history_date")[: limit + 1])
-    rows = []
-    for i, record in enumerate(records[:limit]):
-        older = records[i + 1] if i + 1 < len(records) else None
-        changes = []
-        if older is not None:
-            delta = record.diff_against(older, excluded_fields=list(exclude))
-            for change in delta.changes:
-                field = obj._meta.get_field(change.field)
-                changes.append(
-                    {
-                        "field": field.verbose_name,
-                        "old": _shown(field, change.old),
-                        "new": _shown(field, change.new),
-                    }
-                )
-        rows.append({"record": record, "changes": changes})
-    return rows
+    """The record's change history in words (``display.history_rows``: the one renderer)."""
+    return display.history_rows(obj, limit=limit, exclude=exclude)
 
 
 def apply_errors(form, exc, aliases: dict | None = None) -> None:

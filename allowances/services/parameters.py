@@ -27,7 +27,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils.translation import gettext as _
 
 from allowances.models import IntensityBenchmark, LoadFactorBand, PowerBenchmark
-from zhongwei_carbon import events, roles
+from zhongwei_carbon import display, events, roles
 from zhongwei_carbon.roles import Perm
 
 BENCHMARK_FIELDS = ("year", "unit_class", "power_benchmark", "heat_benchmark", "source")
@@ -73,10 +73,8 @@ def _raw(obj, name: str):
 
 
 def _display(obj, name: str) -> str:
-    if hasattr(obj, f"get_{name}_display"):
-        return str(getattr(obj, f"get_{name}_display")())
-    value = getattr(obj, name)
-    return "—" if value is None or value == "" else str(value)
+    """A readable value of ``name`` for change messages (the one renderer)."""
+    return display.field_value(obj, name)
 
 
 YEAR_RANGE = (2000, 2100)

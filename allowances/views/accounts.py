@@ -11,7 +11,7 @@ from allowances.forms import AccountFilterForm
 from allowances.models import AllowanceAccount, ComplianceCycle
 from allowances.selectors import accounts as sel
 from allowances.selectors import compliance
-from zhongwei_carbon import web
+from zhongwei_carbon import display, web
 from zhongwei_carbon.excel import Column, xlsx_response
 from zhongwei_carbon.roles import Perm
 
@@ -120,8 +120,8 @@ def entry_columns() -> list[Column]:
         Column(_("Quantity (t)"), lambda e: e.quantity, 14),
         Column(_("First serial"), lambda e: e.serial_start, 16),
         Column(_("Last serial"), lambda e: e.serial_end, 16),
-        Column(_("Reference"), lambda e: e.reference, 24),
-        Column(_("Actor"), lambda e: str(e.actor), 16),
+        Column(_("Reference"), lambda e: display.reference(e.reference), 24),
+        Column(_("Actor"), lambda e: display.person(e.actor), 16),
         Column(_("Cycle"), lambda e: e.cycle.year if e.cycle else None, 8),
     ]
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from registry import rules
 from registry.choices import SOURCE_RANK, RecordSource
 from registry.models import EmissionRecord, Enterprise, Facility
-from zhongwei_carbon import events, uscc
+from zhongwei_carbon import display, events, uscc
 
 ENTERPRISE_FIELDS = (
     "uscc",
@@ -51,14 +51,9 @@ def _check_keys(data: dict, allowed: tuple[str, ...]) -> dict:
     return dict(data)
 
 
-def _display(obj, field: str):
-    """A readable value of ``field`` (choice label, related object's name) for messages."""
-    value = getattr(obj, field)
-    if hasattr(obj, f"get_{field}_display"):
-        return str(getattr(obj, f"get_{field}_display")())
-    if value is None or value == "":
-        return "—"
-    return str(value)
+def _display(obj, field: str) -> str:
+    """A readable value of ``field`` for change messages (the one renderer)."""
+    return display.field_value(obj, field)
 
 
 def _raw(obj, field: str):

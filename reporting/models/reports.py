@@ -133,7 +133,7 @@ class ReportVersion(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.report} v{self.number}"
+        return str(_("%(report)s, version %(n)s") % {"report": self.report, "n": self.number})
 
     @property
     def is_frozen(self) -> bool:

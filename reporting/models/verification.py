@@ -85,7 +85,7 @@ class VerificationReport(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.report} #{self.round}"
+        return str(_("%(report)s, round %(n)s") % {"report": self.report, "n": self.round})
 
 
 class VerificationFigure(models.Model):
@@ -167,7 +167,10 @@ class Recheck(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.report} #{self.round} {self.get_decision_display()}"
+        return str(
+            _("%(report)s, round %(n)s: %(decision)s")
+            % {"report": self.report, "n": self.round, "decision": self.get_decision_display()}
+        )
 
 
 class Objection(models.Model):

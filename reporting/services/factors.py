@@ -25,7 +25,7 @@ from reporting.models import (
     FuelType,
     ReportingYear,
 )
-from zhongwei_carbon import events
+from zhongwei_carbon import display, events
 from zhongwei_carbon.models import CalendarDay
 
 FUEL_FIELDS = ("code", "name", "name_en", "unit", "sort_order")
@@ -73,10 +73,8 @@ def _raw(obj, field: str):
 
 
 def _display(obj, field: str) -> str:
-    if hasattr(obj, f"get_{field}_display"):
-        return str(getattr(obj, f"get_{field}_display")())
-    value = getattr(obj, field)
-    return "—" if value is None or value == "" else str(value)
+    """A readable value of ``field`` for change messages (the one renderer)."""
+    return display.field_value(obj, field)
 
 
 def _unique(obj, fields: tuple[str, ...], *, on: str, message: str) -> None:

@@ -15,3 +15,19 @@ def query_replace(context, **kwargs):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def person(user):
+    """A user by name (full name, else username; 系统 for none)."""
+    from zhongwei_carbon import display
+
+    return display.person(user)
+
+
+@register.filter
+def reference(text):
+    """A ledger reference in words (``final_allocation:2025`` → 2025年度核定配额)."""
+    from zhongwei_carbon import display
+
+    return display.reference(text)
