@@ -73,3 +73,16 @@ def send_file(field, filename: str):
     except (FileNotFoundError, OSError):
         raise Http404 from None
     return FileResponse(handle, as_attachment=True, filename=filename)
+
+
+def crumbs(*items) -> list[tuple[str, str | None]]:
+    """Breadcrumbs that templates/base.html shows after 首页: ``(label, url or view name)``
+    pairs, the last one being the page itself (``None`` for its url)."""
+    from django.urls import reverse
+
+    out = []
+    for label, target in items:
+        if target and not target.startswith(("/", "?")):
+            target = reverse(target)
+        out.append((label, target))
+    return out

@@ -77,6 +77,9 @@ def account_detail(request, pk):
         TEMPLATES + "detail.html",
         {
             "account": account,
+            "breadcrumbs": web.crumbs(
+                (_("Allowance accounts"), "allowances:account_list"), (account.enterprise.name, None)
+            ),
             "holdings": sel.holdings_of(account),
             "totals": sel.totals_of(account),
             "page_obj": web.paginate(request, sel.entries_of(account)),

@@ -303,6 +303,10 @@ def allocation_detail(request, pk):
     )
     return render(request, TEMPLATES + "detail.html", {
         "a": allocation, "objections": objections,
+        "breadcrumbs": web.crumbs(
+            (_("Allocation"), reverse("allowances:allocation_list") + f"?cycle={allocation.cycle.year}"),
+            (f"{allocation.enterprise.name} · {allocation.cycle.name}", None),
+        ),
         "result": check(allocation) if show_check else None,
         "show_check": show_check, "today": timezone.localdate(),
         "can_manage": can_manage, "can_object": can_object,

@@ -80,6 +80,9 @@ def cycle_detail(request, year):
         TEMPLATES + "detail.html",
         {
             "cycle": cycle,
+            "breadcrumbs": web.crumbs(
+                (_("Compliance cycles"), "allowances:cycle_list"), (cycle.name, None)
+            ),
             "timeline": timeline(cycle.milestones.all(), today),
             "is_open": cycle.status != CycleStatus.CLOSED,
             "today": today,

@@ -241,6 +241,10 @@ def penalty_detail(request, pk):
             return redirect("allowances:penalty_detail", pk=case.pk)
     return render(request, TEMPLATES + "detail.html", {
         "case": case, "form": form, "can_manage": can_manage,
+        "breadcrumbs": web.crumbs(
+            (_("Penalty cases"), "allowances:penalty_list"),
+            (f"{case.enterprise.name} · {case.cycle.name}", None),
+        ),
         "fine_multiples": (rules.FINE_MIN_MULTIPLE, rules.FINE_MAX_MULTIPLE),
         "events": events.for_object(case), "history": web.history_rows(case),
     })

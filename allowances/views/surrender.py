@@ -195,6 +195,10 @@ def surrender_detail(request, pk):
     open_ = status in (SurrenderStatus.REQUESTED, SurrenderStatus.APPROVED)
     return render(request, TEMPLATES + "detail.html", {
         "obj": obj,
+        "breadcrumbs": web.crumbs(
+            (_("Surrenders"), "allowances:surrender_list"),
+            (f"{obj.account.enterprise.name} · {obj.cycle.name}", None),
+        ),
         "totals": sel.totals(obj.account, obj.cycle),
         "tonnes": svc.request_tonnes(obj),
         "can_approve": status == SurrenderStatus.REQUESTED

@@ -1,0 +1,33 @@
+"""Breadcrumbs on every detail page (issue 9, point 10): 首页 › list › item, from the one
+include in templates/base.html."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import PERSONAS, client_for
+from tests.test_url_matrix import OK, RULES, ctx  # noqa: F401  (builds a row of every kind)
+
+DETAIL_PAGES = sorted(
+    n for n in RULES if n.endswith("_detail") or n in ("reporting:report_version",)
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", DETAIL_PAGES)
+def test_detail_page_has_breadcrumbs(name, ctx):  # noqa: F811
+    build, expected = RULES[name]
+    persona = next(p for p in PERSONAS if expected[p] == OK)
+    response = client_for(ctx[persona]).get(reverse(name, kwargs=build(ctx)))
+    assert response.status_code == 200, (name, persona)
+    html = response.content.decode()
+    nav = re.search(r'<nav aria-label="[^"]*"><ol class="breadcrumb[^"]*">(.*?)</ol></nav>', html, re.S)
+    assert nav, f"{name}: no breadcrumb"
+    items = re.findall(r'<li class="breadcrumb-item[^"]*"[^>]*>(.*?)</li>', nav.group(1), re.S)
+    assert len(items) >= 2, (name, items)
+    home = reverse("home") if persona != "anonymous" else reverse("public:home")
+    assert f'href="{home}"' in items[0], (name, items[0])
+    assert 'aria-current="page"' in nav.group(1), name
