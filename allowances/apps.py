@@ -10,8 +10,11 @@ class AllowancesConfig(AppConfig):
     def ready(self):
         from allowances import models as m
         from allowances import notifications  # noqa: F401  (subscribes to allocation events)
+        from allowances.links import enterprise_links
         from allowances.references import register as register_references
-        from zhongwei_carbon import scoping
+        from zhongwei_carbon import links, scoping
+
+        links.register_enterprise_links(enterprise_links)
 
         register_references()
         scoping.register(m.ComplianceCycle, public=Q())

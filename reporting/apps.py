@@ -10,7 +10,10 @@ class ReportingConfig(AppConfig):
     def ready(self):
         from reporting import models as m
         from reporting import notifications  # noqa: F401  (subscribes to report events)
-        from zhongwei_carbon import scoping
+        from reporting.links import enterprise_links
+        from zhongwei_carbon import links, scoping
+
+        links.register_enterprise_links(enterprise_links)
 
         # Factor tables are reference data: everyone may read them.
         for model in (

@@ -86,3 +86,21 @@ def crumbs(*items) -> list[tuple[str, str | None]]:
             target = reverse(target)
         out.append((label, target))
     return out
+
+
+def enterprise_param(request) -> int | None:
+    """``?enterprise=<pk>``: a list opened from an enterprise's page shows only its rows."""
+    value = request.GET.get("enterprise", "")
+    return int(value) if value.isdigit() else None
+
+
+def filtered_enterprise(request, action: str):
+    """The enterprise a list is filtered to (shown above the list with a way back to all),
+    when the user may see it; ``None`` otherwise (the scoped list is then simply empty)."""
+    from django.apps import apps
+
+    pk = enterprise_param(request)
+    if pk is None:
+        return None
+    enterprise = apps.get_model("registry", "Enterprise")
+    return scoping.for_user(enterprise.objects.all(), request.user, action).filter(pk=pk).first()

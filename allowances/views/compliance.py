@@ -26,8 +26,11 @@ def _data(request):
 @require_GET
 def compliance(request):
     data = _data(request)
+    if web.enterprise_param(request):  # opened from the enterprise's page: its row
+        data.rows = [r for r in data.rows if r.enterprise.pk == web.enterprise_param(request)]
     return render(request, "allowances/compliance/index.html", {
         "data": data,
+        "filtered_enterprise": web.filtered_enterprise(request, Perm.VIEW_COMPLIANCE),
         "cycles": ComplianceCycle.objects.all(),
         "groups": [(_("By county / park"), data.by_area), (_("By sector"), data.by_sector)],
     })

@@ -135,6 +135,8 @@ def _cases(request):
     )
     if cycle is not None:
         cases = cases.filter(cycle=cycle)
+    if web.enterprise_param(request):
+        cases = cases.filter(enterprise_id=web.enterprise_param(request))
     return cycle, cases
 
 
@@ -146,12 +148,15 @@ def penalty_list(request):
     if cycle is not None:
         with_case = set(cases.values_list("enterprise_id", flat=True))
         data = sel.compliance(request.user, cycle)
+        only = web.enterprise_param(request)
         short = [r for r in data.rows
-                 if r.status == rules.SHORT and r.enterprise.pk not in with_case]
+                 if r.status == rules.SHORT and r.enterprise.pk not in with_case
+                 and only in (None, r.enterprise.pk)]
     return render(request, TEMPLATES + "list.html", {
         "cycle": cycle,
         "cycles": ComplianceCycle.objects.all(),
         "page_obj": web.paginate(request, cases),
+        "filtered_enterprise": web.filtered_enterprise(request, Perm.VIEW_COMPLIANCE),
         "short": short,
         "can_manage": roles.has_perm(request.user, Perm.MANAGE_PENALTY),
     })

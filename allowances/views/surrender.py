@@ -103,6 +103,8 @@ def _filtered(request):
     cycle = request.GET.get("cycle", "")
     if cycle.isdigit():
         qs = qs.filter(cycle__year=int(cycle))
+    if web.enterprise_param(request):
+        qs = qs.filter(account__enterprise_id=web.enterprise_param(request))
     return qs
 
 
@@ -140,6 +142,7 @@ def surrender_list(request):
     qs = _filtered(request)
     return render(request, TEMPLATES + "list.html", {
         "query": request.GET.urlencode(),
+        "filtered_enterprise": web.filtered_enterprise(request, Perm.VIEW_ACCOUNT),
         "page_obj": web.paginate(request, qs),
         "statuses": SurrenderStatus.choices,
         "cycles": ComplianceCycle.objects.all(),

@@ -14,7 +14,7 @@ from registry.forms import EmissionRecordForm, EnterpriseForm, FacilityForm
 from registry.models import EmissionRecord, Enterprise, Facility
 from registry.selectors import enterprises as sel
 from registry.services import enterprises as svc
-from zhongwei_carbon import roles, web
+from zhongwei_carbon import links, roles, web
 from zhongwei_carbon.excel import Column, xlsx_response
 from zhongwei_carbon.roles import Perm
 
@@ -108,6 +108,7 @@ def enterprise_detail(request, pk):
             "listing": sel.listing_history(enterprise, request.user),
             "events": sel.enterprise_events(enterprise),
             "history": web.history_rows(enterprise),
+            "links": links.for_enterprise(request.user, enterprise),
             "can_change": roles.has_perm(request.user, Perm.CHANGE_ENTERPRISE),
             "can_change_records": roles.has_perm(request.user, Perm.CHANGE_EMISSION_RECORD),
         },

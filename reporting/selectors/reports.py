@@ -36,7 +36,8 @@ LINE_FIELDS = (
 
 
 def reports_for(
-    user, *, year: int | None = None, status: str = "", flagged: bool = False
+    user, *, year: int | None = None, status: str = "", flagged: bool = False,
+    enterprise: int | None = None,
 ) -> QuerySet:
     qs = scoping.for_user(
         AnnualReport.objects.select_related(
@@ -51,6 +52,8 @@ def reports_for(
         qs = qs.filter(status=status)
     if flagged:
         qs = qs.filter(current_version__deviation_flagged=True)
+    if enterprise:
+        qs = qs.filter(enterprise_id=enterprise)
     return with_submissions(qs).order_by("-year", "enterprise__name", "pk")
 
 

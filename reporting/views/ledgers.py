@@ -61,6 +61,7 @@ def _filters(request) -> dict:
         "area": _int_or_none(request.GET.get("area")),
         "sector": _int_or_none(request.GET.get("sector")),
         "status": status if status in valid else "",
+        "enterprise": web.enterprise_param(request),
     }
 
 
@@ -105,6 +106,7 @@ def ledger_index(request):
             "page_obj": page_obj,
             "months": sel.MONTHS,
             "filters": filters,
+            "filtered_enterprise": web.filtered_enterprise(request, Perm.VIEW_LEDGER),
             "areas": scoping.for_user(Area.objects.order_by("code"), request.user, Perm.VIEW_AREA),
             "sectors": Sector.objects.all(),
             "statuses": list(STATUS_LABELS.items()),

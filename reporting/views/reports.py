@@ -63,6 +63,7 @@ def _filters(request) -> dict:
         if request.GET.get("status") in ReportStatus.values
         else "",
         "flagged": request.GET.get("flagged") == "1",
+        "enterprise": web.enterprise_param(request),
     }
 
 
@@ -83,6 +84,7 @@ def report_list(request):
         {
             "page_obj": page_obj,
             "filters": filters,
+            "filtered_enterprise": web.filtered_enterprise(request, Perm.VIEW_REPORT),
             "statuses": ReportStatus.choices,
             "start_form": ReportStartForm(),
             "start_enterprises": enterprises,
