@@ -9,18 +9,20 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from allowances.models import Allocation
+from allowances.models import Allocation, AllowanceAccount
 from zhongwei_carbon.events import subscribe
 from zhongwei_carbon.notifications import members, notify
 from zhongwei_carbon.roles import Perm, Role, roles_for
 
 
-def _send(allocation: Allocation, recipients, step: str, subject: str) -> None:
+def _send(allocation: Allocation, recipients, step: str, subject: str, link: str = "") -> None:
+    """Notify ``recipients``; ``link`` is the page where they act (the allocation's page, where
+    the bureau decides objections, when none is given)."""
     notify(
         recipients=recipients,
         key=f"allocation:{allocation.pk}:{step}:{allocation.notice_number}",
         subject=subject,
-        link=reverse("allowances:allocation_detail", kwargs={"pk": allocation.pk}),
+        link=link or reverse("allowances:allocation_detail", kwargs={"pk": allocation.pk}),
     )
 
 
@@ -42,6 +44,7 @@ def allocation_notified(*, allocation_id, **_kwargs):
             "notified",
             _("Your %(year)s allocation has been notified; you may object until %(date)s.")
             % {"year": allocation.cycle.year, "date": allocation.objection_deadline},
+            link=reverse("allowances:allocation_object", kwargs={"pk": allocation.pk}),
         )
 
 
@@ -81,4 +84,12 @@ def allocation_issued(*, allocation_id, **_kwargs):
             f"issued:{allocation.notified}:{allocation.pre_allocation}",
             _("Your %(year)s allocation has been issued to your allowance account.")
             % {"year": allocation.cycle.year},
+            link=_account_page(allocation),
         )
+
+
+def _account_page(allocation) -> str:
+    account = AllowanceAccount.objects.filter(enterprise_id=allocation.enterprise_id).first()
+    if account is None:
+        return ""
+    return reverse("allowances:account_detail", kwargs={"pk": account.pk})

@@ -13,18 +13,25 @@ from django.utils.translation import gettext as _
 from reporting.models import AnnualReport
 from zhongwei_carbon.events import subscribe
 from zhongwei_carbon.notifications import members, notify
-from zhongwei_carbon.roles import Role
+from zhongwei_carbon.roles import Perm, Role, roles_for
+
+
+def _page(name: str, pk: int) -> str:
+    return reverse(name, kwargs={"pk": pk})
 
 
 def _send(
-    report: AnnualReport, recipients, step: str, subject: str, body: str = "", round=None
+    report: AnnualReport, recipients, step: str, subject: str, body: str = "", round=None,
+    link: str = "",
 ) -> None:
+    """Notify ``recipients``; ``link`` is the page where they act on it (the report's page
+    when they only need to read)."""
     notify(
         recipients=recipients,
         key=f"report:{report.pk}:{step}:{report.verification_round if round is None else round}",
         subject=subject,
         body=body,
-        link=reverse("reporting:report_detail", kwargs={"pk": report.pk}),
+        link=link or _page("reporting:report_detail", report.pk),
     )
 
 
@@ -42,6 +49,55 @@ def report_submitted(*, report_id, **_kwargs):
             "submit",
             _("%(enterprise)s submitted its %(year)s emission report for technical check.")
             % {"enterprise": report.enterprise.name, "year": report.year},
+            link=_page("reporting:report_county_check", report.pk),
+        )
+
+
+@subscribe("report.county_pass")
+def report_passed_by_county(*, report_id, **_kwargs):
+    """The bureau assigns verification next: on the report's assignment page."""
+    report = _report(report_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        _send(
+            report,
+            members(roles=roles_for(Perm.ASSIGN_VERIFICATION)),
+            "county_pass",
+            _("%(enterprise)s %(year)s: the county passed the report; assign its verification.")
+            % {"enterprise": report.enterprise.name, "year": report.year},
+            link=_page("reporting:verification_assign", report.pk),
+        )
+
+
+@subscribe("report.file_verification")
+def verification_filed(*, report_id, round=None, **_kwargs):
+    """The bureau reviewers re-check (复查) the agency's report: on the re-check page."""
+    report = _report(report_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        _send(
+            report,
+            members(roles=roles_for(Perm.RECHECK_REPORT)),
+            "file_verification",
+            _("%(enterprise)s %(year)s: verification report round %(round)s filed; please re-check it.")
+            % {"enterprise": report.enterprise.name, "year": report.year,
+               "round": report.verification_round if round is None else round},
+            round=round,
+            link=_page("reporting:recheck", report.pk),
+        )
+
+
+@subscribe("report.object")
+def objection_filed(*, report_id, **_kwargs):
+    """The bureau decides the enterprise's objection: on the objection's decision page."""
+    report = _report(report_id)
+    objection = report.objections.filter(decided_at__isnull=True).order_by("-pk").first()
+    with translation.override(settings.LANGUAGE_CODE):
+        _send(
+            report,
+            members(roles=roles_for(Perm.DECIDE_OBJECTION)),
+            f"object:{objection.pk if objection else ''}",
+            _("%(enterprise)s objects to its %(year)s verified emissions; please decide.")
+            % {"enterprise": report.enterprise.name, "year": report.year},
+            link=_page("reporting:objection_decide", objection.pk) if objection else "",
         )
 
 
@@ -74,6 +130,7 @@ def report_for_agency(*, report_id, status=None, round=None, **_kwargs):
             _("%(enterprise)s %(year)s: verification round %(round)s is waiting for your agency.")
             % {"enterprise": report.enterprise.name, "year": report.year, "round": round + 1},
             round=round,
+            link=_page("reporting:verification_detail", report.pk),
         )
 
 
@@ -89,4 +146,5 @@ def report_final(*, report_id, **_kwargs):
             % {"year": report.year, "tonnes": report.final_emissions},
             _("You may object within the window until %(deadline)s.")
             % {"deadline": report.objection_deadline or "—"},
+            link=_page("reporting:objection_file", report.pk),
         )

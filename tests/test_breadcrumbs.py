@@ -31,3 +31,18 @@ def test_detail_page_has_breadcrumbs(name, ctx):  # noqa: F811
     home = reverse("home") if persona != "anonymous" else reverse("public:home")
     assert f'href="{home}"' in items[0], (name, items[0])
     assert 'aria-current="page"' in nav.group(1), name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["bureau_reviewer", "official_a", "ent_a", "agency_a_staff"])
+def test_verification_page_and_report_page_link_each_other(persona, ctx):  # noqa: F811
+    report = ctx["report_v"]
+    client = client_for(ctx[persona])
+    report_url = reverse("reporting:report_detail", kwargs={"pk": report.pk})
+    verification_url = reverse("reporting:verification_detail", kwargs={"pk": report.pk})
+    verification = client.get(verification_url)
+    assert verification.status_code == 200
+    assert f'href="{report_url}"' in verification.content.decode()
+    page = client.get(report_url)
+    assert page.status_code == 200
+    assert f'href="{verification_url}"' in page.content.decode()

@@ -74,7 +74,7 @@ def test_final_report_notifies_the_enterprise_users_once(
         events.publish("report.final", report_id=report.pk)
         events.publish("report.final", report_id=report.pk)
     assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["ent_a"]
-    assert Notification.objects.get().link == reverse("reporting:report_detail", args=[report.pk])
+    assert Notification.objects.get().link == reverse("reporting:objection_file", args=[report.pk])
 
 
 def test_submitted_report_notifies_the_area_officials(

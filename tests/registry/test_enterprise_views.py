@@ -198,7 +198,7 @@ def test_detail_shows_facilities_records_chart_listing_events(client_as, bureau_
     assert "0955-1234567" in html
     # change history: the update row names the changed field with old → new
     changes = ctx["history"][0]["changes"]
-    assert [(c["old"], c["new"]) for c in changes] == [("", "0955-1234567")]
+    assert [(c["old"], c["new"]) for c in changes] == [("—", "0955-1234567")]
 
 
 def test_draft_list_entries_hidden_from_enterprise(client_as, ent_a, bureau_admin, several):
