@@ -14,18 +14,19 @@ from zhongwei_carbon.roles import Perm
 
 def enterprise_links(user, enterprise):
     query = f"?enterprise={enterprise.pk}"
-    if roles.has_perm(user, Perm.VIEW_ACCOUNT):
-        account = scoping.for_user(
-            AllowanceAccount.objects.filter(enterprise=enterprise), user, Perm.VIEW_ACCOUNT
-        ).first()
+    if roles.has_perm(user, Perm.VIEW_ACCOUNT) and scoping.covers(
+        user, Perm.VIEW_ACCOUNT, enterprise
+    ):
+        account = AllowanceAccount.objects.filter(enterprise=enterprise).first()
         if account is not None:
             yield Link(_("Allowance account"),
                        reverse("allowances:account_detail", kwargs={"pk": account.pk}),
                        "bi-wallet2", 30)
             yield Link(_("Surrenders"), reverse("allowances:surrender_list") + query,
                        "bi-box-arrow-in-down", 40)
-    visible = scoping.for_user(type(enterprise).objects.all(), user, Perm.VIEW_COMPLIANCE)
-    if roles.has_perm(user, Perm.VIEW_COMPLIANCE) and visible.filter(pk=enterprise.pk).exists():
+    if roles.has_perm(user, Perm.VIEW_COMPLIANCE) and scoping.covers(
+        user, Perm.VIEW_COMPLIANCE, enterprise
+    ):
         yield Link(_("Compliance"), reverse("allowances:compliance") + query,
                    "bi-check2-square", 50)
         yield Link(_("Penalty cases"), reverse("allowances:penalty_list") + query,

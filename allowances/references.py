@@ -73,7 +73,34 @@ def reverses(rest):
     return f"{text}：{reason.strip()}" if reason.strip() else text
 
 
+def cea_lines(raw):
+    """A surrender request's allowances ``[[vintage, t], …]`` in words."""
+    return "；".join(
+        _("%(t)s t of vintage %(vintage)s") % {"t": f"{int(t):,}", "vintage": v} for v, t in raw
+    )
+
+
+def ccer_lines(raw):
+    """A surrender request's CCER ``[[project id, vintage, t], …]``: projects by name."""
+    from allowances.models import CCERProject
+
+    names = dict(CCERProject.objects.filter(pk__in=[p for p, _v, _t in raw]).values_list("pk", "name"))
+    return "；".join(
+        _("%(t)s t of %(project)s, vintage %(vintage)s")
+        % {"t": f"{int(t):,}", "project": names.get(p, _("a deleted project")), "vintage": v}
+        for p, v, t in raw
+    )
+
+
+def allocation_inputs(raw):
+    units = (raw or {}).get("units") or []
+    return _("Data of %(n)s generating units") % {"n": len(units)}
+
+
 def register() -> None:
+    display.register_field("allowances.SurrenderRequest", "cea", cea_lines)
+    display.register_field("allowances.SurrenderRequest", "ccer", ccer_lines)
+    display.register_field("allowances.Allocation", "inputs", allocation_inputs)
     for kind in EntryKind.values:
         display.register_reference(kind, _kind_for_year(kind))
     display.register_reference(EntryKind.PRE_ALLOCATION, pre_allocation)

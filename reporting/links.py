@@ -12,9 +12,7 @@ from zhongwei_carbon.roles import Perm
 
 
 def _sees(user, enterprise, action) -> bool:
-    return roles.has_perm(user, action) and scoping.for_user(
-        type(enterprise).objects.all(), user, action
-    ).filter(pk=enterprise.pk).exists()
+    return roles.has_perm(user, action) and scoping.covers(user, action, enterprise)
 
 
 def enterprise_links(user, enterprise):

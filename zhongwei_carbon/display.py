@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 EMPTY = "—"
 
 _reference_formatters: dict[str, Callable[[str], str | None]] = {}
+_field_formatters: dict[tuple[str, str], Callable] = {}
 
 # Django's storage appends "_" + 7 random characters to a name already taken.
 _STORAGE_SUFFIX = re.compile(r"_[A-Za-z0-9]{7}(?=\.[^.]+$)")
@@ -33,6 +34,12 @@ def register_reference(prefix: str, formatter: Callable[[str], str | None]) -> N
     """``formatter(rest)`` words a ledger reference ``"<prefix>:<rest>"`` (``None`` when it
     cannot, e.g. the record is gone: the reference is then shown as stored)."""
     _reference_formatters[prefix] = formatter
+
+
+def register_field(model_label: str, field_name: str, formatter: Callable) -> None:
+    """``formatter(raw)`` words the stored value of a field that holds structured data (a
+    JSON list of vintages and tonnes, of CCER projects …), for its owning app."""
+    _field_formatters[(model_label, field_name)] = formatter
 
 
 def reference(text: str | None) -> str:
@@ -113,6 +120,10 @@ def _plain(value) -> str:
 def value(field, raw) -> str:
     """``raw`` (a stored value of ``field``, or the related object for a foreign key) as a
     person reads it."""
+    model = getattr(field, "model", None)
+    custom = _field_formatters.get((model._meta.label, field.name)) if model else None
+    if custom is not None:
+        return str(custom(raw)) if raw not in (None, "", [], {}) else EMPTY
     if isinstance(field, models.ForeignKey | models.OneToOneField):
         if raw is None or raw == "":
             return EMPTY

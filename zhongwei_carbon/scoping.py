@@ -102,3 +102,34 @@ def for_user(qs: QuerySet, user, action: str) -> QuerySet:
 def can(user, action: str, obj: Model) -> bool:
     """Is ``obj`` within the user's scope for ``action``?"""
     return for_user(type(obj)._default_manager.all(), user, action).filter(pk=obj.pk).exists()
+
+
+def covers(user, action: str, obj: Model) -> bool:
+    """``can`` without a query, for a row already loaded: does one of the user's memberships
+    allowed ``action`` reach ``obj`` through the model's scope paths? (Paths are followed on
+    the loaded object; use it for models whose paths are its own fields, like Enterprise.)"""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    rule = rule_for(type(obj))
+    allowed = roles.roles_for(action)
+    for m in roles.memberships(user):
+        if m.role not in allowed:
+            continue
+        kind = roles.ROLE_SCOPE[m.role]
+        if kind == ScopeKind.CITY:
+            return True
+        path, scope_id = getattr(rule, kind), getattr(m, f"{kind}_id")
+        if path is None or scope_id is None:
+            continue
+        target = obj
+        *hops, last = path.split("__")
+        for hop in hops:
+            target = getattr(target, hop, None)
+        if target is None:
+            continue
+        value = target.pk if last == "pk" else getattr(target, f"{last}_id", None)
+        if value == scope_id:
+            return True
+    return False

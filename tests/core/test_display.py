@@ -160,3 +160,15 @@ def test_account_page_and_entry_page_word_the_reference(ctx):  # noqa: F811
     new = LedgerEntry.objects.get(reference="final_allocation:2025")
     html = client.get(reverse("allowances:entry_detail", kwargs={"pk": new.pk})).content.decode()
     assert "2025年度核定配额" in html and "final_allocation:2025" not in html
+
+
+@pytest.mark.django_db
+def test_surrender_units_in_history_name_the_ccer_project():
+    from allowances.models import CCERProject, SurrenderRequest
+
+    project = CCERProject.objects.create(code="CCER-T-9", name="中卫光伏电站项目")
+    ccer = SurrenderRequest._meta.get_field("ccer")
+    cea = SurrenderRequest._meta.get_field("cea")
+    assert display.value(ccer, [[project.pk, 2025, 1200]]) == "中卫光伏电站项目 2025年度 1,200 吨"
+    assert display.value(cea, [[2025, 30000]]) == "2025年度配额 30,000 吨"
+    assert display.value(ccer, []) == "—"
