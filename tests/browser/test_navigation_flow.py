@@ -61,6 +61,8 @@ def test_enterprise_opens_its_notification_and_follows_the_links(page, data):
     crumbs.locator("a", has_text="配额账户").click()
     page.wait_for_load_state("networkidle")
     assert page.url.endswith(reverse("allowances:account_list"))
+    page.go_back()
+    page.wait_for_load_state("networkidle")
     page.locator("nav ol.breadcrumb a", has_text="首页").click()
     page.wait_for_load_state("networkidle")
     # an enterprise user's home is its enterprise page
