@@ -62,3 +62,18 @@ class ObjectionDecision(models.TextChoices):
     PENDING = "pending", pgettext_lazy("objection decision", "Pending")
     UPHELD = "upheld", _("Upheld: verification to be revised")
     REJECTED = "rejected", _("Rejected: result stands")
+
+
+# Process formulas and their inputs in words (reporting/rules.py holds the formulas).
+PROCESS_FORMULA_LABELS = {
+    "cement_clinker": _("Cement clinker calcination"),
+    "aluminium_anode": _("Aluminium carbon anode consumption"),
+}
+PROCESS_PARAMETER_LABELS = {
+    "clinker_t": _("clinker output (t)"),
+    "cao_fraction": _("CaO content of the clinker"),
+    "mgo_fraction": _("MgO content of the clinker"),
+    "anode_t": _("carbon anode consumed (t)"),
+    "sulphur_fraction": _("sulphur content of the anode"),
+    "ash_fraction": _("ash content of the anode"),
+}

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from reporting.choices import PROCESS_FORMULA_LABELS, PROCESS_PARAMETER_LABELS
+
 C_TO_CO2 = Decimal(44) / Decimal(12)  # molar mass ratio CO2 / C
 CAO_TO_CO2 = Decimal(44) / Decimal(56)  # CO2 / CaO
 MGO_TO_CO2 = Decimal(44) / Decimal("40.3")  # CO2 / MgO
@@ -54,7 +56,7 @@ def heat_emissions(*, gj: Decimal, factor: Decimal) -> Decimal:
 @dataclass(frozen=True)
 class ProcessFormula:
     code: str
-    label: str  # English msgid; translated where shown
+    label: str  # translated where shown (lazy)
     parameters: tuple[str, ...]  # names of the inputs, in order
     compute: Callable[..., Decimal]
 
@@ -71,18 +73,20 @@ def _aluminium_anode(
     return round_tonnes(anode_t * (1 - sulphur_fraction - ash_fraction) * C_TO_CO2)
 
 
+PARAMETER_LABELS = PROCESS_PARAMETER_LABELS  # the inputs in words, never ``clinker_t``
+
 PROCESS_FORMULAS: dict[str, ProcessFormula] = {
     f.code: f
     for f in (
         ProcessFormula(
             "cement_clinker",
-            "Cement clinker calcination",
+            PROCESS_FORMULA_LABELS["cement_clinker"],
             ("clinker_t", "cao_fraction", "mgo_fraction"),
             _cement_clinker,
         ),
         ProcessFormula(
             "aluminium_anode",
-            "Aluminium carbon anode consumption",
+            PROCESS_FORMULA_LABELS["aluminium_anode"],
             ("anode_t", "sulphur_fraction", "ash_fraction"),
             _aluminium_anode,
         ),

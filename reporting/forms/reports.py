@@ -73,11 +73,12 @@ class ReportLineForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["facility"].queryset = enterprise.facilities.order_by("name")
         self.fields["process_formula"].choices = [("", "—")] + [
-            (f.code, _(f.label)) for f in rules.PROCESS_FORMULAS.values()
+            (f.code, str(f.label)) for f in rules.PROCESS_FORMULAS.values()
         ]
         for name in PARAM_NAMES:
             self.fields[f"p_{name}"] = forms.DecimalField(
-                label=name, required=False, max_digits=16, decimal_places=6, min_value=0
+                label=rules.PARAMETER_LABELS.get(name, name), required=False, max_digits=16,
+                decimal_places=6, min_value=0
             )
         self.style_fields()
         for name in self.fields:

@@ -203,3 +203,18 @@ class ReportLine(models.Model):
 
     def __str__(self):
         return f"{self.version} {self.get_source_kind_display()}"
+
+    @property
+    def formula_label(self) -> str:
+        """The process formula in words (「水泥熟料煅烧」, not ``cement_clinker``)."""
+        from reporting import rules
+
+        formula = rules.PROCESS_FORMULAS.get(self.process_formula)
+        return str(formula.label) if formula else self.process_formula
+
+    @property
+    def parameter_items(self) -> list[tuple[str, object]]:
+        """The formula's inputs as (label in words, value)."""
+        from reporting import rules
+
+        return [(str(rules.PARAMETER_LABELS.get(k, k)), v) for k, v in (self.parameters or {}).items()]

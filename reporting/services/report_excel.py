@@ -122,7 +122,7 @@ def template_workbook(report) -> bytes:
             [
                 "过程排放公式",
                 formula.code,
-                f"{_(formula.label)}: 参数1–3 = {', '.join(formula.parameters)}",
+                f"{formula.label}: 参数1–3 = {', '.join(formula.parameters)}",
             ]
         )
     buffer = io.BytesIO()

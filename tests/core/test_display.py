@@ -172,3 +172,25 @@ def test_surrender_units_in_history_name_the_ccer_project():
     assert display.value(ccer, [[project.pk, 2025, 1200]]) == "中卫光伏电站项目 2025年度 1,200 吨"
     assert display.value(cea, [[2025, 30000]]) == "2025年度配额 30,000 吨"
     assert display.value(ccer, []) == "—"
+
+
+@pytest.mark.django_db
+def test_report_page_names_the_process_formula_and_its_inputs_in_words(ctx):  # noqa: F811
+    from decimal import Decimal
+
+    from django.urls import reverse
+
+    from reporting.models import ReportLine
+    from tests.conftest import client_for
+
+    report = ctx["report_a"]
+    ReportLine.objects.create(
+        version=report.current_version, source_kind="process", process_formula="cement_clinker",
+        parameters={"clinker_t": "1000", "cao_fraction": "0.65", "mgo_fraction": "0.02"},
+        activity=Decimal("1000"), emissions=Decimal("532.41"),
+    )
+    html = client_for(ctx["ent_a"]).get(
+        reverse("reporting:report_detail", kwargs={"pk": report.pk})
+    ).content.decode()
+    assert "水泥熟料煅烧" in html and "熟料产量（吨） 1000" in html
+    assert "cement_clinker" not in html and "clinker_t" not in html
