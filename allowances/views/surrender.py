@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from allowances import references
 from allowances.choices import SurrenderStatus, UnitType
 from allowances.models import ComplianceCycle, SurrenderRequest
 from allowances.selectors import compliance as sel
@@ -204,6 +205,7 @@ def surrender_detail(request, pk):
         ),
         "totals": sel.totals(obj.account, obj.cycle),
         "tonnes": svc.request_tonnes(obj),
+        "ccer_words": references.ccer_lines(obj.ccer) if obj.ccer else "",
         "can_approve": status == SurrenderStatus.REQUESTED
         and roles.has_perm(user, Perm.APPROVE_SURRENDER),
         "can_confirm": status == SurrenderStatus.APPROVED

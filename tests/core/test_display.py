@@ -194,3 +194,21 @@ def test_report_page_names_the_process_formula_and_its_inputs_in_words(ctx):  # 
     ).content.decode()
     assert "水泥熟料煅烧" in html and "熟料产量（吨） 1000" in html
     assert "cement_clinker" not in html and "clinker_t" not in html
+
+
+@pytest.mark.django_db
+def test_surrender_page_names_the_ccer_project_not_its_id(ctx):  # noqa: F811
+    from django.urls import reverse
+
+    from allowances.models import CCERProject
+    from tests.conftest import client_for
+
+    project = CCERProject.objects.create(code="CCER-T-7", name="海原风电项目")
+    surrender = ctx["surrender_a"]
+    surrender.ccer = [[project.pk, 2025, 5]]
+    surrender.save()
+    html = client_for(ctx["ent_a"]).get(
+        reverse("allowances:surrender_detail", kwargs={"pk": surrender.pk})
+    ).content.decode()
+    assert "海原风电项目 2025年度 5 吨" in html
+    assert f"#{project.pk} 2025" not in html
