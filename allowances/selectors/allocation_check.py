@@ -86,6 +86,11 @@ def tonnes(value: Decimal) -> str:
     return format(value.quantize(Decimal(1)) if value == value.to_integral() else value, ",f")
 
 
+def percent(share: Decimal) -> str:
+    """A share as a percentage without trailing zeros (0.70 → "70")."""
+    return format((share * 100).normalize(), "f")
+
+
 # A unit's allowance (unrounded t) and its formula with numbers, on year Y's own data
 # (prior=False) or on the prior year's (prior=True), always with year Y's parameters.
 UnitAllowance = Callable[[dict, bool], tuple[Decimal, str]]
@@ -189,9 +194,8 @@ def _pre_allocation(allocation, units, allowance: UnitAllowance, result: CheckRe
     prior = [u.prior_allowance for u in result.units]
     result.pre_allocation = rules.pre_allocation(prior)
     terms = " + ".join(tonnes(a) for a in prior)
-    share = format(rules.PRE_ALLOCATION_SHARE * 100, "f").rstrip("0").rstrip(".")
     result.pre_detail = (
-        f"{share} % × {f'({terms})' if len(prior) > 1 else terms} = {result.pre_allocation:,}"
+        f"{percent(rules.PRE_ALLOCATION_SHARE)} % × {f'({terms})' if len(prior) > 1 else terms} = {result.pre_allocation:,}"
     )
 
 

@@ -19,9 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from allowances import rules
 from allowances.choices import UnitClass
 from allowances.models import AllocationPlan, IntensityBenchmark, LoadFactorBand, PowerBenchmark
 from allowances.selectors import parameters as sel
+from allowances.selectors.allocation_check import percent
 from allowances.services import parameters as svc
 from zhongwei_carbon import events, roles, scoping, web
 from zhongwei_carbon.excel import Column, xlsx_response
@@ -229,6 +231,7 @@ def parameter_index(request):
         "year": year,
         "groups": groups,
         "can_manage": roles.has_perm(request.user, Perm.MANAGE_ALLOCATION),
+        "pre_share": percent(rules.PRE_ALLOCATION_SHARE),
     })
 
 
