@@ -261,14 +261,14 @@ def test_detail_shows_the_pre_allocation_formula_with_last_years_activity(
     a = allocations[enterprise_a.pk]
     url = reverse("allowances:allocation_detail", kwargs={"pk": a.pk})
     body = client_for(bureau_reviewer).get(url).content.decode()
-    assert "Qe in the plan of 2025: Power generated." in body
-    assert "Pre-allocation check: activity data of 2024, parameters of 2025" in body
+    assert "2025年度分配方案的Qe口径：发电量。" in body  # pages are in Chinese
+    assert "预分配核验：2024年度活动水平数据，2025年度分配参数" in body
     assert "2,900,000 MWh × 0.7910 × 1.0000 + 900,000 GJ × 0.1033" in body
     assert "70 % × 2,386,870 = 1,670,809" in body
     svc.notify_all(actor=bureau_admin, cycle=a.cycle, today=NOTICE)
     body = client_for(ent_a).get(url).content.decode()
     assert "1,670,809" in body  # the notified pre-allocation, not the check's formula
-    assert "2,386,870" not in body and "Qe in the plan" not in body
+    assert "2,386,870" not in body and "Qe口径" not in body
 
 
 def test_api_shows_the_activity_based_pre_allocation_check(allocations, bureau_admin, ent_a,
@@ -295,5 +295,5 @@ def test_template_carries_the_prior_year_columns_and_the_plans_qe(setup, bureau_
     assert headers[10:] == ["上年度发电量（MWh）", "上年度供电量（MWh）", "上年度负荷系数",
                             "上年度供热量（GJ）", "上年度产量"]
     notes = " ".join(str(c.value) for row in wb["说明"].iter_rows() for c in row if c.value)
-    assert "prior year (上年度) = 2024" in notes
-    assert "the plan of 2025 counts power generated (columns 发电量（MWh） / 上年度发电量（MWh）)" in notes
+    assert "本年度为2025年，上年度为2024年" in notes
+    assert "Qe：2025年度方案按发电量计算（对应列：发电量（MWh） / 上年度发电量（MWh））" in notes

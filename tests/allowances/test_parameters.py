@@ -429,14 +429,14 @@ def test_plan_settings_on_the_parameters_page(bureau_admin, ent_a, client_as):
                                  "source": "国环规气候〔2024〕1号"})
     assert response.status_code == 302
     assert response["Location"] == reverse("allowances:parameter_index") + "?year=2025#plans"
-    with translation.override("en"):
-        body = client.get(reverse("allowances:parameter_index")).content.decode()
-        assert 'data-basis="generated">Power generated<' in body
-        # a year with a benchmark but no plan settings says what is missing
-        benchmark(bureau_admin, year=2024)
-        body = client.get(reverse("allowances:parameter_index"), {"year": 2024}).content.decode()
-        assert "No plan settings for 2024" in body
-        assert reverse("allowances:plan_create") + "?year=2024" in body
+    body = client.get(reverse("allowances:parameter_index")).content.decode()
+    assert 'data-basis="generated">发电量<' in body  # pages are in Chinese
+    assert "预分配量为按上述公式" in body and "计算结果的70%" in body  # the share from rules
+    # a year with a benchmark but no plan settings says what is missing
+    benchmark(bureau_admin, year=2024)
+    body = client.get(reverse("allowances:parameter_index"), {"year": 2024}).content.decode()
+    assert "2024年度未设置分配方案" in body
+    assert reverse("allowances:plan_create") + "?year=2024" in body
     assert client_as(ent_a).post(url, {"year": "2024", "power_basis": "supplied",
                                        "source": "x"}).status_code == 403
     rows = _rows(client_as(ent_a).get(reverse("allowances:plan_export")))
