@@ -297,3 +297,6 @@ def test_template_carries_the_prior_year_columns_and_the_plans_qe(setup, bureau_
     notes = " ".join(str(c.value) for row in wb["说明"].iter_rows() for c in row if c.value)
     assert "本年度为2025年，上年度为2024年" in notes
     assert "Qe：2025年度方案按发电量计算（对应列：发电量（MWh） / 上年度发电量（MWh））" in notes
+    page = client_for(bureau_admin).get(
+        reverse("allowances:allocation_import", kwargs={"year": 2025})).content.decode()
+    assert "上年度发电量（MWh）" in page and "其2024年度经核查的活动水平数据" in page
