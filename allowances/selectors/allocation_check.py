@@ -194,9 +194,10 @@ def _pre_allocation(allocation, units, allowance: UnitAllowance, result: CheckRe
     prior = [u.prior_allowance for u in result.units]
     result.pre_allocation = rules.pre_allocation(prior)
     terms = " + ".join(tonnes(a) for a in prior)
-    result.pre_detail = (
-        f"{percent(rules.PRE_ALLOCATION_SHARE)} % × {f'({terms})' if len(prior) > 1 else terms} = {result.pre_allocation:,}"
-    )
+    if len(prior) > 1:
+        terms = f"({terms})"
+    share = percent(rules.PRE_ALLOCATION_SHARE)
+    result.pre_detail = f"{share} % × {terms} = {result.pre_allocation:,}"
 
 
 def _final(allocation, units, allowance: UnitAllowance, result: CheckResult) -> None:
