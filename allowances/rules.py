@@ -13,9 +13,9 @@ TypeError); allowances are whole tonnes (``int``).
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-import calendar
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
