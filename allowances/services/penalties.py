@@ -274,8 +274,9 @@ def _locked(case) -> PenaltyCase:
 
 
 @transaction.atomic
-def penalty_decide(*, actor, case, fine, document=None) -> PenaltyCase:
-    """Record the fine decided, within [fine_min, fine_max], and the decision document."""
+def penalty_decide(*, actor, case, fine, document=None, today: date | None = None) -> PenaltyCase:
+    """Record the fine decided, within [fine_min, fine_max], and the decision document; past
+    the correction deadline the cut is fixed too (a case corrected in full then closes)."""
     _check(actor, case)
     case = _locked(case)
     fine = _dec(fine, "fine_decided")
@@ -303,7 +304,7 @@ def penalty_decide(*, actor, case, fine, document=None) -> PenaltyCase:
         message=_("Fine decided: %(fine)s CNY.") % {"fine": f"{case.fine_decided:,}"},
         data={"fine": case.fine_decided},
     )
-    cut_due(actor=actor, case=case)  # past the correction deadline: the cut is fixed now
+    cut_due(actor=actor, case=case, today=today)  # past the correction deadline: fixed now
     return case
 
 
