@@ -92,12 +92,43 @@ def seed(*, actor, stdout=None) -> None:
         if index < len(listed):
             issued += _issue_ccer(actor, listed[index], projects[code], vintage, first, quantity)
     statement = demo_allocation.seed_statement(actor=actor)
+    prices = _market_prices(actor)
     if stdout is not None:
         stdout.write(
             f"Allowances: {len(by_year)} compliance cycles, {len(listed)} accounts of the "
             f"{CYCLE_YEAR} list, {allocated} allocation entries and {issued} CCER issues posted; "
-            f"{parameters} allocation parameter rows added; {notices} allocation notices imported; {statement} registry statement reconciled."
+            f"{parameters} allocation parameter rows added; {notices} allocation notices imported; {statement} registry statement reconciled; "
+            f"{prices} market prices entered."
         )
+
+
+# Demo market prices (CNY/t, t): the trading days of December 2025, the month-long window
+# ending on the 2024 cycle's surrender deadline (31 Dec 2025), and its published average.
+# Figures are illustrative, not the market's.
+PRICE_SOURCE = "全国碳市场每日成交数据（演示数据）"
+DEMO_TRADING_DAYS = [(day, Decimal("68.00") + Decimal(day % 7) * Decimal("0.85"), 150000 + day * 9000)
+                     for day in (1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 15, 16, 17, 18, 19,
+                                 22, 23, 24, 25, 26, 29, 30, 31)]
+
+
+def _market_prices(actor) -> int:
+    """The demo's trading days and monthly average (each entered once, through the services)."""
+    from allowances.models import DailyPrice, MonthlyPrice
+    from allowances.services import penalties
+
+    added = 0
+    for day, price, volume in DEMO_TRADING_DAYS:
+        if not DailyPrice.objects.filter(day=date(2025, 12, day)).exists():
+            penalties.price_day_set(actor=actor, day=date(2025, 12, day), average_price=price,
+                                    volume=volume, source=PRICE_SOURCE)
+            added += 1
+    if not MonthlyPrice.objects.filter(month=date(2025, 12, 1)).exists():
+        days = [rules.TradingDay(date(2025, 12, d), p, v) for d, p, v in DEMO_TRADING_DAYS]
+        average, _count = rules.window_average(days, date(2025, 12, 1), date(2025, 12, 31))
+        penalties.price_set(actor=actor, month=date(2025, 12, 1), average_price=average,
+                            source=PRICE_SOURCE)
+        added += 1
+    return added
 
 
 def _cycle(actor, year: int, name: str, status: str) -> ComplianceCycle:
