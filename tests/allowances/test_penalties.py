@@ -8,11 +8,8 @@ cut 3,500 t.
 Surrenders are dated by their ledger entry's time: ``on(day)`` runs a surrender on that
 Asia/Shanghai day."""
 
-from contextlib import contextmanager
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
-from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,19 +30,12 @@ from allowances.selectors import penalties as sel
 from allowances.services import ledger
 from allowances.services import penalties as svc
 from tests import factories as f
+from tests.allowances.dated import on
 
 pytestmark = pytest.mark.django_db
 AFTER = date(2025, 1, 1)
 CORRECT_BY = date(2025, 1, 31)
 PASSED = date(2025, 2, 1)
-
-
-@contextmanager
-def on(day):
-    """Run what is inside on ``day`` (noon, Asia/Shanghai): ledger entries get that date."""
-    moment = datetime.combine(day, time(12), tzinfo=ZoneInfo("Asia/Shanghai"))
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        yield
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from allowances.selectors import penalties as sel
 from allowances.services import ledger
 from allowances.services import penalties as svc
 from tests import factories as f
-from tests.allowances.test_penalties import on
+from tests.allowances.dated import on
 from zhongwei_carbon.models import Event, Notification
 
 pytestmark = pytest.mark.django_db
