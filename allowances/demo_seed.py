@@ -93,12 +93,13 @@ def seed(*, actor, stdout=None) -> None:
             issued += _issue_ccer(actor, listed[index], projects[code], vintage, first, quantity)
     statement = demo_allocation.seed_statement(actor=actor)
     prices = _market_prices(actor)
+    cases = _penalty_case(actor, by_year[CYCLE_YEAR - 1])
     if stdout is not None:
         stdout.write(
             f"Allowances: {len(by_year)} compliance cycles, {len(listed)} accounts of the "
             f"{CYCLE_YEAR} list, {allocated} allocation entries and {issued} CCER issues posted; "
             f"{parameters} allocation parameter rows added; {notices} allocation notices imported; {statement} registry statement reconciled; "
-            f"{prices} market prices entered."
+            f"{prices} market prices entered; {cases} penalty case opened."
         )
 
 
@@ -255,4 +256,32 @@ def _issue_ccer(actor, enterprise, project, vintage: int, first: int, quantity: 
         ],
         reference=reference,
     )
+    return 1
+
+
+def _penalty_case(actor, cycle) -> int:
+    """One short-surrender case of the closed cycle (Art. 24), for the first enterprise short
+    at its deadline, with a correction deadline 30 days ahead: the case page shows the fine
+    range with its window and average, and the cut "to be determined" until that day."""
+    from datetime import timedelta
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from allowances.models import PenaltyCase
+    from allowances.selectors import compliance
+    from allowances.services import penalties
+
+    if PenaltyCase.objects.filter(cycle=cycle).exists():
+        return 0
+    short = [r for r in compliance.compliance(actor, cycle).rows if r.status == rules.SHORT]
+    if not short:
+        return 0
+    try:
+        penalties.penalty_open(
+            actor=actor, cycle=cycle, enterprise=short[0].enterprise,
+            correction_deadline=timezone.localdate() + timedelta(days=30),
+        )
+    except ValidationError:
+        return 0
     return 1
