@@ -22,6 +22,7 @@ from allowances.services import ledger
 from allowances.services import penalties as svc
 from tests import factories as f
 from tests.allowances.dated import on
+from zhongwei_carbon import web
 from zhongwei_carbon.models import Event, Notification
 
 pytestmark = pytest.mark.django_db
@@ -145,6 +146,9 @@ def test_bureau_sets_another_window_with_a_reason_kept_in_history(world, enterpr
     assert (before.price, after.price) == (Decimal("80.00"), Decimal("75.00"))
     event = Event.objects.get(verb="allowances.penalty_price_window")
     assert "12月下旬交易异常" in event.message and event.data["old"]["price"] == "80.00"
+    with translation.override("en"):
+        changes = {str(c["field"]): c["new"] for c in web.history_rows(case)[0]["changes"]}
+    assert changes["reason for another price window"] == "12月下旬交易异常"
 
 
 def test_window_refusals_change_nothing(world, enterprise_a, bureau_admin, bureau_reviewer):
