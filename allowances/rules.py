@@ -5,7 +5,9 @@ caps, the deadlines' reading and every rounding, each one a named function.
 Sources: power sector allocation plan 2023–2024 (国环规气候〔2024〕1号); MEE Measures for Carbon
 Emission Trading (trial) 2020, Art. 29 (CCER ≤ 5 % of the allowances due, not from projects
 inside the national ETS); Interim Regulations on Carbon Emission Trading (Decree 775), Art. 24
-(short surrender); DOMAIN.md "Allocation and surrender".
+(short surrender: the fine on the tonnes short at the surrender deadline, priced over the
+month-long window ending on it; next year's cut only for what is still short at the correction
+deadline); DOMAIN.md "Allocation and surrender" and Art. 24.
 
 Quantities: emissions, activity data, benchmarks and prices are ``Decimal`` (a float is a
 TypeError); allowances are whole tonnes (``int``).
