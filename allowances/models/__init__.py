@@ -16,6 +16,7 @@ from allowances.models.statements import RegistryStatement, StatementLine
 from allowances.models.workflow import (
     Allocation,
     AllocationObjection,
+    DailyPrice,
     MonthlyPrice,
     PenaltyCase,
     SurrenderRequest,
@@ -33,6 +34,7 @@ __all__ = [
     "AllowanceAccount",
     "CCERProject",
     "ComplianceCycle",
+    "DailyPrice",
     "Holding",
     "LedgerEntry",
     "Milestone",

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('allowances', '0004_allocation_notice_number'),
+        ('allowances', '0005_penalty_correction_and_price_window'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
