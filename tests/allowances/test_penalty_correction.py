@@ -108,7 +108,8 @@ def test_opening_notifies_the_enterprise_with_the_deadline(
         case = open_case(world, enterprise_a, bureau_admin)
     note = Notification.objects.get(recipient=ent_a)
     assert "2025-01-31" in note.subject and "30,000" in note.subject
-    assert note.link == reverse("allowances:penalty_detail", kwargs={"pk": case.pk})
+    # it opens where the enterprise acts: the surrender form of the case's cycle (issue 9 §10)
+    assert note.link == f"{reverse('allowances:surrender_new')}?cycle={case.cycle.year}"
     assert not Notification.objects.filter(recipient=ent_b).exists()
     with django_capture_on_commit_callbacks(execute=True):
         svc.penalty_set_correction_deadline(actor=bureau_admin, case=case,

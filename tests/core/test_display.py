@@ -54,11 +54,15 @@ def _extra_rows():
     from datetime import date
     from decimal import Decimal
 
-    from allowances.models import CCERProject, MonthlyPrice
+    from allowances.models import CCERProject, DailyPrice, MonthlyPrice
 
     CCERProject.objects.get_or_create(code="CCER-T-1", defaults={"name": "光伏项目"})
     MonthlyPrice.objects.get_or_create(
         month=date(2025, 11, 1), defaults={"average_price": Decimal("80.00"), "source": "t"}
+    )
+    DailyPrice.objects.get_or_create(
+        day=date(2025, 11, 3),
+        defaults={"average_price": Decimal("80.00"), "volume": 1000, "source": "t"},
     )
 
 

@@ -38,6 +38,10 @@ KINDS = [
     ("allocation.objection_decided", ALLOCATION, "ent_a",
      _url("allowances:allocation_detail", "allocation_a")),
     ("allocation.issued", ALLOCATION, "ent_a", _url("allowances:account_detail", "account_a")),
+    ("penalty.opened", {"case_id": lambda c: c["penalty_a"].pk}, "ent_a",
+     lambda c: reverse("allowances:surrender_new") + f"?cycle={c['penalty_a'].cycle.year}"),
+    ("penalty.correction_deadline", {"case_id": lambda c: c["penalty_a"].pk}, "ent_a",
+     _url("allowances:penalty_detail", "penalty_a")),
 ]
 
 
@@ -55,4 +59,6 @@ def test_notification_opens_where_the_recipient_acts(
     opened = client.get(reverse("notification_open", kwargs={"pk": note.pk}))
     assert opened.status_code == 302
     assert opened["Location"] == page(ctx)
-    assert client.get(opened["Location"]).status_code in (200, 302)  # a page they may open
+    # a page they may open (a step already taken redirects to the record, never to a refusal)
+    landed = client.get(opened["Location"], follow=True)
+    assert landed.status_code == 200 and "/accounts/login/" not in landed.request["PATH_INFO"]
