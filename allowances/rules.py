@@ -255,6 +255,20 @@ def remaining(obligation: int, surrendered_total: int) -> int:
     return max(0, obligation - surrendered_total)
 
 
+def request_room(obligation: int, surrendered_total: int, pending_total: int) -> int:
+    """Tonnes a new surrender request may cover: what is still owed less what open (not yet
+    confirmed) requests already cover, never below 0. A request beyond it is refused, so
+    surplus units stay in the account."""
+    return remaining(obligation, surrendered_total + pending_total)
+
+
+def surrender_shortfall(remaining: int, *, cea_held: int, ccer_held: int, ccer_headroom: int) -> int:
+    """Tonnes an account lacks to meet what is still owed: ``remaining`` less the allowances
+    held and the eligible CCER held up to the CCER headroom, never below 0."""
+    usable = cea_held + min(ccer_held, max(0, ccer_headroom))
+    return max(0, remaining - usable)
+
+
 NOT_DUE = "not_due"
 IN_PROGRESS = "in_progress"
 COMPLIED = "complied"

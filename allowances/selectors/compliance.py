@@ -16,8 +16,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from allowances import rules
-from allowances.choices import MilestoneKind, UnitType
-from allowances.models import AllowanceAccount, ComplianceCycle, Holding, LedgerEntry, Milestone
+from allowances.choices import MilestoneKind, SurrenderStatus, UnitType
+from allowances.models import (
+    AllowanceAccount,
+    ComplianceCycle,
+    Holding,
+    LedgerEntry,
+    Milestone,
+    SurrenderRequest,
+)
 from allowances.services import ledger
 from registry.choices import RecordSource
 from registry.models import EmissionRecord, Enterprise
@@ -57,13 +64,24 @@ def deadline_of(cycle):
 
 @dataclass
 class Totals:
-    """The live totals of the surrender form (whole tonnes)."""
+    """The totals of the surrender form and page (whole tonnes). ``*_pending`` are the tonnes
+    of the account's other open requests (requested or approved, not yet moved): they count
+    against the CCER headroom and what a new request may cover. ``*_held`` are the units in
+    the account (CCER: eligible projects only)."""
 
     obligation: int | None
     cea_done: int
     ccer_done: int
     cea_requested: int = 0
     ccer_requested: int = 0
+    cea_pending: int = 0
+    ccer_pending: int = 0
+    cea_held: int = 0
+    ccer_held: int = 0
+
+    @property
+    def known(self) -> bool:
+        return self.obligation is not None
 
     @property
     def due(self) -> int:
@@ -74,30 +92,103 @@ class Totals:
         return self.cea_done + self.ccer_done
 
     @property
+    def pending(self) -> int:
+        return self.cea_pending + self.ccer_pending
+
+    @property
+    def requested(self) -> int:
+        return self.cea_requested + self.ccer_requested
+
+    @property
+    def held(self) -> int:
+        return self.cea_held + self.ccer_held
+
+    @property
     def cap(self) -> int:
         return rules.ccer_cap(self.due)
 
     @property
     def headroom(self) -> int:
-        return rules.headroom(self.due, self.ccer_done)
+        """CCER a new request may still use: the cap less CCER surrendered and in open
+        requests."""
+        return rules.headroom(self.due, self.ccer_done + self.ccer_pending)
 
     @property
     def remaining(self) -> int:
+        """Still owed for the cycle (the ledger: confirmed surrenders only)."""
         return rules.remaining(self.due, self.done)
 
     @property
+    def open_remaining(self) -> int:
+        """What a new request may cover: still owed less the open requests."""
+        return rules.request_room(self.due, self.done, self.pending)
+
+    @property
+    def shortfall(self) -> int:
+        """Tonnes the account lacks to meet what is still owed (CCER counted up to the
+        headroom left after confirmed surrenders)."""
+        return rules.surrender_shortfall(
+            self.remaining, cea_held=self.cea_held, ccer_held=self.ccer_held,
+            ccer_headroom=rules.headroom(self.due, self.ccer_done),
+        )
+
+    @property
     def remaining_after(self) -> int:
-        return rules.remaining(self.due, self.done + self.cea_requested + self.ccer_requested)
+        return rules.remaining(self.due, self.done + self.pending + self.requested)
 
     @property
     def headroom_after(self) -> int:
         return self.headroom - self.ccer_requested
 
+    @property
+    def over_remaining(self) -> bool:
+        return self.known and self.requested > self.open_remaining
 
-def totals(account, cycle, *, cea_requested: int = 0, ccer_requested: int = 0) -> Totals:
+
+OPEN_REQUESTS = (SurrenderStatus.REQUESTED, SurrenderStatus.APPROVED)
+
+
+def pending_of(account, cycle, *, exclude=None) -> tuple[int, int]:
+    """(CEA, CCER) tonnes in the account's open requests for ``cycle`` (requested or
+    approved: not yet moved), leaving out the request ``exclude`` (a pk)."""
+    if account is None or account.pk is None:
+        return 0, 0
+    qs = SurrenderRequest.objects.filter(account=account, cycle=cycle, status__in=OPEN_REQUESTS)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude)
+    cea = ccer = 0
+    for cea_lines, ccer_lines in qs.values_list("cea", "ccer"):
+        cea += sum(int(t) for _v, t in cea_lines or [])
+        ccer += sum(int(t) for _p, _v, t in ccer_lines or [])
+    return cea, ccer
+
+
+def held_of(account) -> tuple[int, int]:
+    """(CEA, eligible CCER) tonnes in the account (CCER of projects inside the national ETS
+    cannot offset, Art. 29, so they are left out)."""
+    if account is None or account.pk is None:
+        return 0, 0
+    cea = ccer = 0
+    for h in Holding.objects.filter(account=account, quantity__gt=0).select_related("project"):
+        if h.unit_type == UnitType.CEA:
+            cea += h.quantity
+        elif h.project is not None and rules.ccer_eligible(
+            project_in_national_ets=h.project.inside_national_ets
+        ):
+            ccer += h.quantity
+    return cea, ccer
+
+
+def totals(account, cycle, *, cea_requested: int = 0, ccer_requested: int = 0,
+           exclude=None) -> Totals:
+    """Totals of ``account`` in ``cycle``; ``exclude``: an open request not to count as
+    pending (the one being confirmed or shown)."""
     obligation = obligation_of(account.enterprise, cycle)
     cea_done, ccer_done = ledger.surrendered(account, cycle) if account.pk else (0, 0)
-    return Totals(obligation, cea_done, ccer_done, cea_requested, ccer_requested)
+    cea_pending, ccer_pending = pending_of(account, cycle, exclude=exclude)
+    cea_held, ccer_held = held_of(account)
+    return Totals(obligation, cea_done, ccer_done, cea_requested, ccer_requested,
+                  cea_pending, ccer_pending, cea_held, ccer_held)
 
 
 def holdings_of(account) -> list[Holding]:
