@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
@@ -29,8 +30,8 @@ from allowances.services import ledger
 from registry.choices import RecordSource
 from registry.models import EmissionRecord, Enterprise
 from registry.selectors.enterprises import verified_emissions
-from zhongwei_carbon import scoping
-from zhongwei_carbon.roles import Perm
+from zhongwei_carbon import roles, scoping
+from zhongwei_carbon.roles import Perm, ScopeKind
 
 STATUS_LABELS = {
     rules.NOT_DUE: _("Not due"),
@@ -232,12 +233,23 @@ class Row:
         return self.cea + self.ccer
 
     @property
-    def remaining(self) -> int:
-        return rules.remaining(self.obligation or 0, self.surrendered)
+    def remaining(self) -> int | None:
+        """Still to surrender; ``None`` (shown blank, never 0) while the obligation is unknown."""
+        if self.obligation is None:
+            return None
+        return rules.remaining(self.obligation, self.surrendered)
 
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def account_pk(self) -> int | None:
+        """The enterprise's allowance account (the row links to it), if it has one."""
+        try:
+            return self.enterprise.allowance_account.pk
+        except AllowanceAccount.DoesNotExist:
+            return None
 
 
 @dataclass
@@ -302,7 +314,7 @@ def compliance(user, cycle, *, today=None) -> Compliance:
         enterprises = list(
             Enterprise.objects.filter(q)
             .filter(Q(pk__in=verified) | Q(allowance_account__isnull=False))
-            .select_related("area", "sector")
+            .select_related("area", "sector", "allowance_account")
             .order_by("area__code", "name")
         )
     done, met_on = _tally(cycle, verified, [e.pk for e in enterprises])
@@ -341,3 +353,77 @@ def _grouped(rows, key) -> list[tuple[str, rules.ComplianceRate]]:
     for r in rows:
         groups[key(r)].append(r)
     return [(name, _rate(group)) for name, group in sorted(groups.items())]
+
+
+# --- the compliance page: scope, filter, sort, deadline, chart --------------------------------
+
+SORTS = {
+    "enterprise": lambda r: r.enterprise.name,
+    "area": lambda r: str(r.enterprise.area),
+    "sector": lambda r: str(r.enterprise.sector),
+    "obligation": lambda r: r.obligation,
+    "surrendered": lambda r: r.surrendered,
+    "ccer": lambda r: r.ccer,
+    "remaining": lambda r: r.remaining,
+    "status": lambda r: rules.COMPLIANCE_STATUSES.index(r.status),
+}
+
+
+def scope_label(user) -> str:
+    """What the figures cover for ``user``: the whole city (全市) for the bureau, the area's
+    name for a county / park official, the enterprise's name for an enterprise user."""
+    if getattr(user, "is_superuser", False):
+        return str(ScopeKind.CITY.label)
+    names = []
+    for m in roles.memberships(user):
+        if m.role not in roles.roles_for(Perm.VIEW_COMPLIANCE):
+            continue
+        if roles.ROLE_SCOPE[m.role] == ScopeKind.CITY:
+            return str(ScopeKind.CITY.label)
+        scope = m.area or m.enterprise
+        if scope is not None and str(scope) not in names:
+            names.append(str(scope))
+    return "、".join(names)
+
+
+def filter_rows(rows: list[Row], status: str | None) -> list[Row]:
+    """Rows of one compliance status (``rules.COMPLIANCE_STATUSES``); anything else: all."""
+    if status in rules.COMPLIANCE_STATUSES:
+        return [r for r in rows if r.status == status]
+    return list(rows)
+
+
+def sort_rows(rows: list[Row], sort: str | None) -> tuple[list[Row], str]:
+    """Rows sorted by a column of ``SORTS`` (``-name``: descending); blanks (an unknown
+    obligation) always last. Returns the rows and the sort applied ("" for the default)."""
+    sort = sort or ""
+    name = sort.removeprefix("-")
+    if name not in SORTS:
+        return list(rows), ""
+    key = SORTS[name]
+    known = [r for r in rows if key(r) is not None]
+    blank = [r for r in rows if key(r) is None]
+    known.sort(key=lambda r: (key(r), r.enterprise.name), reverse=sort.startswith("-"))
+    return known + blank, sort
+
+
+def days_left(deadline, today=None) -> int | None:
+    """Days from ``today`` (Beijing date) to the surrender deadline: 0 on the day, negative
+    once it has passed; ``None`` without a deadline."""
+    if deadline is None:
+        return None
+    return (deadline - (today or timezone.localdate())).days
+
+
+def chart_data(data: Compliance) -> dict:
+    """Rates by county / park and by sector for the bar chart (percent, 2 places, as strings
+    so no float is involved; ``None`` where nothing is due)."""
+
+    def percent(rate):
+        return None if rate is None else str((rate * 100).quantize(Decimal("0.01")))
+
+    def groups(pairs):
+        return [{"name": name, "by_count": percent(rate.by_count),
+                 "by_tonnes": percent(rate.by_tonnes)} for name, rate in pairs]
+
+    return {"by_area": groups(data.by_area), "by_sector": groups(data.by_sector)}
