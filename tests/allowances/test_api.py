@@ -180,12 +180,11 @@ def test_ccer_only_request_through_the_api(setup, ent_a, client_as):
 def test_request_beyond_the_remaining_obligation_is_a_400_with_both_figures(
     setup, ent_a, client_as
 ):
-    with translation.override("en"):
-        response = post(client_as(ent_a), reverse("api:surrender-list"),
-                        body(setup, cea=19021, ccer=1001))  # 20,022 t of 20,021 t due
+    response = post(client_as(ent_a), reverse("api:surrender-list"),
+                    body(setup, cea=19021, ccer=1001))  # 20,022 t of 20,021 t due
     assert response.status_code == 400
     (message,) = response.json()["non_field_errors"]
-    assert "Remaining obligation 20,021 t, requested 20,022 t" in message
+    assert "剩余清缴义务 20,021 吨，本次申请 20,022 吨" in message
     assert not SurrenderRequest.objects.exists()
     # a second request counts the first one's CCER: 600 + 600 > 1,001
     client = client_as(ent_a)
