@@ -287,6 +287,14 @@ def _tally(cycle, verified: dict, ids) -> tuple[dict, dict]:
     return done, met_on
 
 
+def complied_in_full(cycle, verified: dict) -> set[int]:
+    """Of the enterprises in ``verified`` ({id: verified emissions}), those whose surrenders
+    for ``cycle`` reach their obligation."""
+    done, _met_on = _tally(cycle, verified, list(verified))
+    return {e for e, emissions in verified.items()
+            if sum(done[e].values()) >= rules.obligation(emissions)}
+
+
 def _row(e, verified, done, met_on, deadline, today) -> Row:
     obligation = rules.obligation(verified[e.pk]) if e.pk in verified else None
     cea, ccer = done[e.pk][UnitType.CEA], done[e.pk][UnitType.CCER]
