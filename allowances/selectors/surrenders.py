@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from allowances import rules
 from allowances.choices import SurrenderStatus
-from allowances.models import LedgerEntry
+from allowances.models import CCERProject, LedgerEntry
 from allowances.services import ledger
 from registry.choices import RecordSource
 from registry.models import EmissionRecord
@@ -59,3 +59,10 @@ def status_text(request, owed: int | None) -> str:
     if owed > 0:
         return _("Confirmed; %(owed)s t still owed") % {"owed": f"{owed:,}"}
     return _("Confirmed; obligation met in full")
+
+
+def ccer_lines(request) -> list[tuple[object, int, int]]:
+    """The request's CCER lines as (project, vintage, t), the project by its code and name
+    (an id only if the project is gone)."""
+    projects = CCERProject.objects.in_bulk({p for p, _v, _t in request.ccer})
+    return [(projects.get(p, p), v, t) for p, v, t in request.ccer]

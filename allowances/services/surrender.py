@@ -140,7 +140,8 @@ def surrender_request(*, actor, account, cycle, cea=(), ccer=()) -> SurrenderReq
         verb="allowances.surrender_requested",
         target=request,
         message=_("Surrender requested: %(cea)s t allowances, %(ccer)s t CCER.")
-        % {"cea": request_tonnes(request)[0], "ccer": request_tonnes(request)[1]},
+        % {"cea": tonnes_text(request_tonnes(request)[0]),
+           "ccer": tonnes_text(request_tonnes(request)[1])},
         data={"cea": cea_rows, "ccer": ccer_rows},
     )
     return request

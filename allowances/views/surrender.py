@@ -207,6 +207,7 @@ def surrender_detail(request, pk):
         "obj": obj,
         "totals": totals,
         "status_text": surrenders.status_text(obj, owed),
+        "ccer_lines": surrenders.ccer_lines(obj),
         "tonnes": tonnes,
         "can_approve": status == SurrenderStatus.REQUESTED
         and roles.has_perm(user, Perm.APPROVE_SURRENDER),

@@ -281,3 +281,12 @@ def test_request_without_a_verified_obligation_is_refused(setup, ent_a):
         svc.surrender_request(actor=ent_a, account=setup["account"], cycle=cycle,
                               cea=[(2024, 10)])
     assert not SurrenderRequest.objects.exists()
+
+
+def test_detail_names_the_ccer_project_and_what_remains(setup, ent_a, client_as):
+    request = request_of(setup, ent_a, cea=10000, ccer=1001)
+    html = client_as(ent_a).get(
+        reverse("allowances:surrender_detail", kwargs={"pk": request.pk})
+    ).content.decode()
+    assert "CCER-ZW-1 中卫光伏 2023: 1,001" in html
+    assert "10,000" in html and "20,021" in html

@@ -219,3 +219,12 @@ def test_shortfall_live_warning_and_what_is_still_owed(page, short_flow):
     shot(page, "allowances-surrender-still-owed")
     _go(page, "/allowances/surrenders/")
     assert page.inner_text("td[data-status=confirmed]").strip() == "已确认，尚欠 9,020 吨"
+
+    # 5. The compliance page: the enterprise's own scope, its row with separators, and the
+    # rate chart drawn by the vendored ECharts from the json_script data (no inline script).
+    _go(page, "/allowances/compliance/?cycle=2025")
+    assert page.inner_text("#compliance-scope").strip() == "沙坡头发电有限公司"
+    row = page.locator("#compliance-table tbody tr").first
+    assert row.locator("[data-col=remaining]").inner_text().strip() == "9,020"
+    page.wait_for_selector("#compliance-chart-area canvas")
+    shot(page, "allowances-compliance-chart")
