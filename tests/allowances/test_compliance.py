@@ -240,3 +240,11 @@ def test_days_to_the_surrender_deadline(world, bureau_admin, client_as):
     html = page(client_as(bureau_admin)).content.decode()
     days = (date(2099, 12, 31) - timezone.localdate()).days
     assert f'data-days="{days}"' in html
+
+
+def test_api_status_filter(world, bureau_admin, client_as):
+    url = reverse("api:compliance-list")
+    data = client_as(bureau_admin).get(url, {"cycle": 2024, "status": "in_progress"}).json()
+    assert [r["enterprise_name"] for r in data["rows"]] == ["中宁水泥有限公司"]
+    assert data["city"]["due_count"] == 3  # the rates still cover the whole scope
+    assert client_as(bureau_admin).get(url, {"cycle": 2024, "status": "late"}).status_code == 400
