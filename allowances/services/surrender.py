@@ -80,6 +80,11 @@ def check_request(account, cycle, cea_rows, ccer_rows) -> None:
                 % {"project": project or project_id}
             )
     totals = sel.totals(account, cycle)
+    if totals.obligation is None:
+        raise ValidationError(
+            _("No verified emissions for %(year)s yet: the obligation is not known, so "
+              "nothing can be surrendered for this cycle.") % {"year": cycle.year}
+        )
     ccer_total = sum(t for _p, _v, t in ccer_rows)
     if ccer_total > totals.headroom:
         errors["ccer"].append(
@@ -94,11 +99,6 @@ def check_request(account, cycle, cea_rows, ccer_rows) -> None:
     if errors:
         raise ValidationError(dict(errors))
     wanted = sum(t for _v, t in cea_rows) + ccer_total
-    if totals.obligation is None:
-        raise ValidationError(
-            _("No verified emissions for %(year)s yet: the obligation is not known, so "
-              "nothing can be surrendered for this cycle.") % {"year": cycle.year}
-        )
     if wanted > totals.open_remaining:
         raise ValidationError(over_remaining_message(totals, wanted))
 

@@ -277,9 +277,10 @@ def test_confirmation_refuses_more_than_still_owed(setup, ent_a, bureau_admin, b
 
 def test_request_without_a_verified_obligation_is_refused(setup, ent_a):
     cycle = ComplianceCycle.objects.create(year=2030, name="2030")
-    with pytest.raises(ValidationError):
-        svc.surrender_request(actor=ent_a, account=setup["account"], cycle=cycle,
-                              cea=[(2024, 10)])
+    for lines in ({"cea": [(2024, 10)]}, {"ccer": [(setup["project"], 2023, 10)]}):
+        with translation.override("en"), pytest.raises(ValidationError) as exc:
+            svc.surrender_request(actor=ent_a, account=setup["account"], cycle=cycle, **lines)
+        assert "No verified emissions for 2030 yet" in str(exc.value)
     assert not SurrenderRequest.objects.exists()
 
 
