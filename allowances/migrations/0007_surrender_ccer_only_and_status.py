@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('allowances', '0004_allocation_notice_number'),
+        ('allowances', '0006_allocation_plan_power_basis'),
     ]
 
     operations = [
