@@ -39,7 +39,7 @@ class EntryKind(models.TextChoices):
 class SurrenderStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested by enterprise")
     APPROVED = "approved", _("Approved (awaiting confirmation)")
-    CONFIRMED = "confirmed", _("Confirmed: units surrendered")
+    CONFIRMED = "confirmed", pgettext_lazy("surrender status", "Confirmed")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 

@@ -298,6 +298,20 @@ def remaining(obligation: int, surrendered_total: int) -> int:
     return max(0, obligation - surrendered_total)
 
 
+def request_room(obligation: int, surrendered_total: int, pending_total: int) -> int:
+    """Tonnes a new surrender request may cover: what is still owed less what open (not yet
+    confirmed) requests already cover, never below 0. A request beyond it is refused, so
+    surplus units stay in the account."""
+    return remaining(obligation, surrendered_total + pending_total)
+
+
+def surrender_shortfall(remaining: int, *, cea_held: int, ccer_held: int, ccer_headroom: int) -> int:
+    """Tonnes an account lacks to meet what is still owed: ``remaining`` less the allowances
+    held and the eligible CCER held up to the CCER headroom, never below 0."""
+    usable = cea_held + min(ccer_held, max(0, ccer_headroom))
+    return max(0, remaining - usable)
+
+
 NOT_DUE = "not_due"
 IN_PROGRESS = "in_progress"
 COMPLIED = "complied"
@@ -372,6 +386,60 @@ def compliance_rate(rows: Iterable[tuple[int, int]]) -> ComplianceRate:
         due_tonnes += due
         surrendered_tonnes += min(max(surrendered, 0), due)
     return ComplianceRate(due_count, complied, due_tonnes, surrendered_tonnes)
+
+
+# --- cycle milestones: done or overdue (issue 9 §13) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class CycleProgress:
+    """What the data say about a cycle's work, in enterprises (read by
+    ``allowances.selectors.cycles.progress``)."""
+
+    allocations: int  # enterprises with an allocation notice in the cycle
+    pre_allocated: int  # of those, units already issued to the account for the cycle
+    final_notified: int  # of those, the final allocation notified to the enterprise
+    final_issued: int  # of those, the final allocation issued to the account
+    due: int  # enterprises the cycle covers (the year's key-emitter list and the allocated)
+    verified: int  # of those, verification done (the report final: a verified figure)
+    complied: int  # of those, the obligation surrendered in full
+    lists_published: bool  # the key-emitter list based on the cycle year is published
+
+
+def _all(part: int, whole: int) -> bool:
+    return whole > 0 and part >= whole
+
+
+def milestone_done(kind: str, progress: CycleProgress) -> bool:
+    """Is the work a milestone stands for done? Decided from the data, per kind: pre-allocation
+    issued to every allocated enterprise; verification done for every enterprise due; final
+    allocation notified to every allocated one, then issued; the next key-emitter list
+    published; at the surrender deadline every enterprise due has surrendered in full. With
+    nothing to do yet (no allocation, nobody due) the work is not done."""
+    p = progress
+    return {
+        "pre_allocation": _all(p.pre_allocated, p.allocations),
+        "verification_due": _all(p.verified, p.due),
+        "final_allocation": _all(p.final_notified, p.allocations),
+        "issuance": _all(p.final_issued, p.allocations),
+        "lists": p.lists_published,
+        "surrender_deadline": _all(p.complied, p.due),
+    }.get(kind, False)
+
+
+DONE, OVERDUE, PAST, NEXT, UPCOMING = "done", "overdue", "past", "next", "upcoming"
+
+
+def milestone_mark(*, due: date, done: bool, today: date, cycle_open: bool, first_ahead: bool) -> str:
+    """How a milestone reads on ``today`` (Beijing date): ``done`` whenever its work is done;
+    otherwise ``overdue`` once its date has passed while the cycle is open (``past`` once the
+    cycle is closed), ``next`` for the first undone one due on or after today (``first_ahead``),
+    else ``upcoming``. A milestone ON its date is not overdue."""
+    if done:
+        return DONE
+    if due < today:
+        return OVERDUE if cycle_open else PAST
+    return NEXT if first_ahead else UPCOMING
 
 
 # --- penalties (Interim Regulations Art. 24) -----------------------------------------------------

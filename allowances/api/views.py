@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
+from allowances import rules
 from allowances.api import serializers as s
 from allowances.choices import EntryKind, UnitType
 from allowances.models import Allocation, AllowanceAccount, ComplianceCycle, SurrenderRequest
@@ -170,14 +171,22 @@ class ComplianceViewSet(viewsets.ViewSet):
     permission_classes = [ActionPermission]
 
     @extend_schema(
-        parameters=[OpenApiParameter("cycle", OpenApiTypes.INT, description="Compliance year; "
-                                     "default the latest cycle.")],
+        parameters=[
+            OpenApiParameter("cycle", OpenApiTypes.INT, description="Compliance year; "
+                             "default the latest cycle."),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=list(rules.COMPLIANCE_STATUSES),
+                             description="Only the rows of this status (the rates cover "
+                             "the whole scope)."),
+        ],
         responses=s.ComplianceSerializer,
     )
     def list(self, request):
         value = request.query_params.get("cycle", "")
         if value and not value.isdigit():
             raise DRFValidationError({"cycle": [_("Enter a year.")]})
+        status = request.query_params.get("status", "")
+        if status and status not in rules.COMPLIANCE_STATUSES:
+            raise DRFValidationError({"status": [_("Not a valid choice.")]})
         cycle = sel.cycle_from(value or None)
         if cycle is None:
             raise Http404
@@ -188,7 +197,7 @@ class ComplianceViewSet(viewsets.ViewSet):
             "city": _rate(data.city),
             "by_area": [_rate(rate, name) for name, rate in data.by_area],
             "by_sector": [_rate(rate, name) for name, rate in data.by_sector],
-            "rows": data.rows,
+            "rows": sel.filter_rows(data.rows, status or None),
         }
         return Response(s.ComplianceSerializer(payload).data)
 

@@ -169,7 +169,7 @@ class SurrenderRequest(models.Model):
         on_delete=models.PROTECT,
         related_name="surrender_requests",
     )
-    cea = models.JSONField(_("allowances [(vintage, t)]"), default=list)
+    cea = models.JSONField(_("allowances [(vintage, t)]"), default=list, blank=True)
     ccer = models.JSONField(_("CCER [(project id, vintage, t)]"), default=list, blank=True)
     status = models.CharField(
         _("status"),

@@ -1,11 +1,14 @@
 """Compliance status per enterprise and rates by county, sector and city (issue 5 §4);
-bureau: all, county official: its area, enterprise: its own row. Raw Excel export."""
+bureau: all, county official: its area, enterprise: its own row. Status filter and column
+sort (the Excel export follows them), a bar chart of the rates, days to the deadline; a
+remaining figure is blank, never 0, while the obligation is unknown."""
 
 from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from allowances.models import ComplianceCycle
@@ -22,15 +25,62 @@ def _data(request):
     return sel.compliance(request.user, cycle)
 
 
+COLUMNS = [
+    ("enterprise", gettext_lazy("Enterprise"), False),
+    ("area", gettext_lazy("Area"), False),
+    ("sector", gettext_lazy("Sector"), False),
+    ("obligation", gettext_lazy("Obligation (t)"), True),
+    ("surrendered", gettext_lazy("Surrendered (t)"), True),
+    ("ccer", gettext_lazy("of which CCER"), True),
+    ("remaining", gettext_lazy("Remaining (t)"), True),
+    ("status", gettext_lazy("Status"), False),
+]
+
+
+def _headers(request, sort: str) -> list[dict]:
+    """One header per column: the query that sorts by it (again: the other direction) and
+    the direction it is sorted in now."""
+    headers = []
+    for name, label, numeric in COLUMNS:
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["sort"] = f"-{name}" if sort == name else name
+        direction = "asc" if sort == name else "desc" if sort == f"-{name}" else ""
+        headers.append({"name": name, "label": label, "numeric": numeric,
+                        "query": query.urlencode(), "direction": direction})
+    return headers
+
+
+def _table(request, data):
+    """The rows the page and the export list: ``?status=`` filter, ``?sort=`` column."""
+    rows = sel.filter_rows(data.rows, request.GET.get("status"))
+    only = web.enterprise_param(request)  # opened from the enterprise's page: its row
+    if only is not None:
+        rows = [r for r in rows if r.enterprise.pk == only]
+    return sel.sort_rows(rows, request.GET.get("sort"))
+
+
 @web.require(Perm.VIEW_COMPLIANCE)
 @require_GET
 def compliance(request):
     data = _data(request)
-    if web.enterprise_param(request):  # opened from the enterprise's page: its row
-        data.rows = [r for r in data.rows if r.enterprise.pk == web.enterprise_param(request)]
+    rows, sort = _table(request, data)
+    status = request.GET.get("status", "")
     return render(request, "allowances/compliance/index.html", {
         "data": data,
         "filtered_enterprise": web.filtered_enterprise(request, Perm.VIEW_COMPLIANCE),
+        "rows": rows,
+        "sort": sort,
+        "headers": _headers(request, sort),
+        "query": request.GET.urlencode(),
+        "status": status if status in sel.STATUS_LABELS else "",
+        "statuses": list(sel.STATUS_LABELS.items()),
+        "scope": sel.scope_label(request.user),
+        "days_left": sel.days_left(data.deadline),
+        "chart": sel.chart_data(data),
+        "chart_labels": {"by_area": _("By county / park"), "by_sector": _("By sector"),
+                         "by_count": _("By number of enterprises"),
+                         "by_tonnes": _("By tonnes")},
         "cycles": ComplianceCycle.objects.all(),
         "groups": [(_("By county / park"), data.by_area), (_("By sector"), data.by_sector)],
     })
@@ -56,5 +106,5 @@ def compliance_export(request):
         filename=_("compliance-%(year)s") % {"year": data.cycle.year},
         sheet_title=_("Compliance"),
         columns=columns,
-        rows=data.rows,
+        rows=_table(request, data)[0],
     )

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from allowances import references
 from allowances.choices import SurrenderStatus, UnitType
 from allowances.models import ComplianceCycle, SurrenderRequest
 from allowances.selectors import compliance as sel
+from allowances.selectors import surrenders
 from allowances.services import surrender as svc
 from zhongwei_carbon import events, roles, scoping, web
 from zhongwei_carbon.excel import Column, xlsx_response
@@ -140,11 +140,14 @@ def surrender_export(request):
 @web.require(Perm.VIEW_ACCOUNT)
 @require_GET
 def surrender_list(request):
-    qs = _filtered(request)
+    page_obj = web.paginate(request, _filtered(request))
+    owed = surrenders.owed_by(page_obj)
+    for r in page_obj:
+        r.status_text = surrenders.status_text(r, owed.get((r.account_id, r.cycle_id)))
     return render(request, TEMPLATES + "list.html", {
         "query": request.GET.urlencode(),
         "filtered_enterprise": web.filtered_enterprise(request, Perm.VIEW_ACCOUNT),
-        "page_obj": web.paginate(request, qs),
+        "page_obj": page_obj,
         "statuses": SurrenderStatus.choices,
         "cycles": ComplianceCycle.objects.all(),
         "can_request": roles.has_perm(request.user, Perm.REQUEST_SURRENDER),
@@ -197,15 +200,22 @@ def surrender_detail(request, pk):
     obj = _get(request, pk)
     user, status = request.user, obj.status
     open_ = status in (SurrenderStatus.REQUESTED, SurrenderStatus.APPROVED)
+    tonnes = svc.request_tonnes(obj)
+    # an open request shows what it would leave owed; the other open requests are pending
+    totals = sel.totals(obj.account, obj.cycle, exclude=obj.pk,
+                        cea_requested=tonnes[0] if open_ else 0,
+                        ccer_requested=tonnes[1] if open_ else 0)
+    owed = surrenders.owed_by([obj]).get((obj.account_id, obj.cycle_id))
     return render(request, TEMPLATES + "detail.html", {
         "obj": obj,
         "breadcrumbs": web.crumbs(
             (_("Surrenders"), "allowances:surrender_list"),
             (f"{obj.account.enterprise.name} · {obj.cycle.name}", None),
         ),
-        "totals": sel.totals(obj.account, obj.cycle),
-        "tonnes": svc.request_tonnes(obj),
-        "ccer_words": references.ccer_lines(obj.ccer) if obj.ccer else "",
+        "totals": totals,
+        "status_text": surrenders.status_text(obj, owed),
+        "ccer_lines": surrenders.ccer_lines(obj),
+        "tonnes": tonnes,
         "can_approve": status == SurrenderStatus.REQUESTED
         and roles.has_perm(user, Perm.APPROVE_SURRENDER),
         "can_confirm": status == SurrenderStatus.APPROVED
