@@ -40,6 +40,8 @@ from reporting.selectors.factors import MissingFactor, reporting_year
 from reporting.selectors.verification import reported_by_source
 from reporting.services.workflow import actor_may, apply_transition, lock
 from reporting.workflow import Action, transition_for
+from verifiers import rules as verifier_rules
+from verifiers import selectors as verifier_selectors
 from verifiers.choices import AgencyStatus
 from zhongwei_carbon import events, roles, workdays
 from zhongwei_carbon.roles import Role
@@ -115,6 +117,36 @@ def declaration_add(*, actor, agency, enterprise, year: int, note: str = "") -> 
     return declaration
 
 
+def ineligibility_reason(agency, sector, *, today: date | None = None) -> str | None:
+    """Why ``agency`` may not verify a report of ``sector`` today (its verification
+    qualification: ``verifiers.rules.verification_eligibility``), or ``None``."""
+    verdict = verifier_selectors.eligibility(agency, sector, today=today or _today())
+    values = {
+        "agency": agency,
+        "sector": sector,
+        "until": verdict.valid_until.isoformat() if verdict.valid_until else "",
+        "from": verdict.valid_from.isoformat() if verdict.valid_from else "",
+    }
+    messages = {
+        verifier_rules.NO_QUALIFICATION: _(
+            "%(agency)s holds no verification qualification and cannot be assigned."
+        ),
+        verifier_rules.QUALIFICATION_EXPIRED: _(
+            "%(agency)s cannot be assigned: its verification qualification ran until "
+            "%(until)s and has expired."
+        ),
+        verifier_rules.QUALIFICATION_NOT_YET_VALID: _(
+            "%(agency)s cannot be assigned: its verification qualification is valid only from "
+            "%(from)s."
+        ),
+        verifier_rules.SECTOR_NOT_COVERED: _(
+            "%(agency)s cannot be assigned: its verification qualification does not cover "
+            "the %(sector)s sector."
+        ),
+    }
+    return None if verdict.ok else messages[verdict.state] % values
+
+
 @transaction.atomic
 def verification_assign(*, actor, report, agency, due: date):
     """The bureau assigns an agency and a due date (refused on a conflict of interest)."""
@@ -124,6 +156,9 @@ def verification_assign(*, actor, report, agency, due: date):
         raise ValidationError(
             {"agency": _("%(agency)s is not active and cannot be assigned.") % {"agency": agency}}
         )
+    reason = ineligibility_reason(agency, report.enterprise.sector)
+    if reason:
+        raise ValidationError({"agency": reason})
     if AgencyDeclaration.objects.filter(
         agency=agency, enterprise_id=report.enterprise_id, year=report.year
     ).exists():

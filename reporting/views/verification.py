@@ -147,7 +147,8 @@ def verification_assign(request, pk):
     report = _report(request, pk, Perm.ASSIGN_VERIFICATION)
     if report.status != ReportStatus.COUNTY_PASSED:
         return _not_now(request, report)
-    form = vf.AssignForm(request.POST or None)
+    agencies = sel.assignable_agencies(report)
+    form = vf.AssignForm(request.POST or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
         try:
             svc.verification_assign(actor=request.user, report=report, **form.service_data())
@@ -156,10 +157,11 @@ def verification_assign(request, pk):
         else:
             messages.success(request, _("Verification assigned."))
             return _to_detail(report)
-    declared = Agency.objects.filter(
-        agencydeclaration__enterprise=report.enterprise, agencydeclaration__year=report.year
+    declared = Agency.objects.filter(pk__in=sel.declared_agency_ids(report))
+    return render(
+        request, T + "assign.html",
+        {"report": report, "form": form, "declared": declared, "agencies": agencies},
     )
-    return render(request, T + "assign.html", {"report": report, "form": form, "declared": declared})
 
 
 @web.require(Perm.VERIFY_REPORT)

@@ -56,6 +56,7 @@ def _number(text: str) -> D:
 def flow(enterprise_a, ent_a, official_a, bureau_admin, bureau_reviewer, agency_a, agency_a_staff):
     facility = f.FacilityFactory(enterprise=enterprise_a, name="1号机组")
     f.verification_reporting_year(2023)  # deadlines and the objection window of the year
+    f.qualify(agency_a)  # a verification qualification covering the sector (issue 9 point 5)
     return {"enterprise": enterprise_a, "facility": facility, "agency": agency_a}
 
 
