@@ -104,7 +104,9 @@ def _export_columns() -> list[Column]:
         Column(_("Sector"), lambda r: str(r.enterprise.sector)),
         Column(_("Status"), lambda r: r.get_status_display()),
         Column(_("Version"), lambda r: v(r).number if v(r) else None, 8),
-        Column(_("Total emissions (tCO2e)"), lambda r: v(r).total_emissions if v(r) else None, 18),
+        Column(_("Reported total (tCO2e)"), lambda r: r.reported_total, 18),
+        Column(_("Verified total (tCO2e)"), lambda r: r.verified_total, 18),
+        Column(_("Difference, verified − reported (tCO2e)"), lambda r: r.verified_difference, 18),
         Column(
             _("Sum of monthly ledgers (tCO2e)"), lambda r: v(r).ledger_total if v(r) else None, 18
         ),
