@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from reporting.models import AgencyDeclaration, AnnualReport
 from reporting.services import verification as svc
@@ -16,6 +16,12 @@ from tests import factories as f
 from tests.reporting.test_api_reports import session_client
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _chinese():
+    with translation.override("zh-hans"):  # service messages follow the active language
+        yield
 
 
 @pytest.fixture
