@@ -18,6 +18,7 @@ class AllowancesConfig(AppConfig):
         scoping.register(m.AllowanceAccount, area="enterprise__area", enterprise="enterprise")
         scoping.register(m.Holding, area="account__enterprise__area", enterprise="account__enterprise")
         scoping.register(m.MonthlyPrice, public=Q())
+        scoping.register(m.DailyPrice, public=Q())
         scoping.register(m.Allocation, area="enterprise__area", enterprise="enterprise")
         scoping.register(
             m.AllocationObjection,

@@ -55,6 +55,13 @@ class PenaltyStatus(models.TextChoices):
     CLOSED = "closed", pgettext_lazy("penalty case status", "Closed")
 
 
+class PriceBasis(models.TextChoices):
+    """What the average price of a penalty case's window rests on."""
+
+    MONTH = "month", _("Published monthly average")
+    DAYS = "days", _("Trading days, weighted by volume")
+
+
 class UnitClass(models.TextChoices):
     """Generating-unit classes of the power-sector plan (国环规气候〔2024〕1号)."""
 

@@ -92,12 +92,44 @@ def seed(*, actor, stdout=None) -> None:
         if index < len(listed):
             issued += _issue_ccer(actor, listed[index], projects[code], vintage, first, quantity)
     statement = demo_allocation.seed_statement(actor=actor)
+    prices = _market_prices(actor)
+    cases = _penalty_case(actor, by_year[CYCLE_YEAR - 1])
     if stdout is not None:
         stdout.write(
             f"Allowances: {len(by_year)} compliance cycles, {len(listed)} accounts of the "
             f"{CYCLE_YEAR} list, {allocated} allocation entries and {issued} CCER issues posted; "
-            f"{parameters} allocation parameter rows added; {notices} allocation notices imported; {statement} registry statement reconciled."
+            f"{parameters} allocation parameter rows added; {notices} allocation notices imported; {statement} registry statement reconciled; "
+            f"{prices} market prices entered; {cases} penalty case opened."
         )
+
+
+# Demo market prices (CNY/t, t): the trading days of December 2025, the month-long window
+# ending on the 2024 cycle's surrender deadline (31 Dec 2025), and its published average.
+# Figures are illustrative, not the market's.
+PRICE_SOURCE = "全国碳市场每日成交数据（演示数据）"
+DEMO_TRADING_DAYS = [(day, Decimal("68.00") + Decimal(day % 7) * Decimal("0.85"), 150000 + day * 9000)
+                     for day in (1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 15, 16, 17, 18, 19,
+                                 22, 23, 24, 25, 26, 29, 30, 31)]
+
+
+def _market_prices(actor) -> int:
+    """The demo's trading days and monthly average (each entered once, through the services)."""
+    from allowances.models import DailyPrice, MonthlyPrice
+    from allowances.services import penalties
+
+    added = 0
+    for day, price, volume in DEMO_TRADING_DAYS:
+        if not DailyPrice.objects.filter(day=date(2025, 12, day)).exists():
+            penalties.price_day_set(actor=actor, day=date(2025, 12, day), average_price=price,
+                                    volume=volume, source=PRICE_SOURCE)
+            added += 1
+    if not MonthlyPrice.objects.filter(month=date(2025, 12, 1)).exists():
+        days = [rules.TradingDay(date(2025, 12, d), p, v) for d, p, v in DEMO_TRADING_DAYS]
+        average, _count = rules.window_average(days, date(2025, 12, 1), date(2025, 12, 31))
+        penalties.price_set(actor=actor, month=date(2025, 12, 1), average_price=average,
+                            source=PRICE_SOURCE)
+        added += 1
+    return added
 
 
 def _cycle(actor, year: int, name: str, status: str) -> ComplianceCycle:
@@ -224,4 +256,32 @@ def _issue_ccer(actor, enterprise, project, vintage: int, first: int, quantity: 
         ],
         reference=reference,
     )
+    return 1
+
+
+def _penalty_case(actor, cycle) -> int:
+    """One short-surrender case of the closed cycle (Art. 24), for the first enterprise short
+    at its deadline, with a correction deadline 30 days ahead: the case page shows the fine
+    range with its window and average, and the cut "to be determined" until that day."""
+    from datetime import timedelta
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from allowances.models import PenaltyCase
+    from allowances.selectors import compliance
+    from allowances.services import penalties
+
+    if PenaltyCase.objects.filter(cycle=cycle).exists():
+        return 0
+    short = [r for r in compliance.compliance(actor, cycle).rows if r.status == rules.SHORT]
+    if not short:
+        return 0
+    try:
+        penalties.penalty_open(
+            actor=actor, cycle=cycle, enterprise=short[0].enterprise,
+            correction_deadline=timezone.localdate() + timedelta(days=30),
+        )
+    except ValidationError:
+        return 0
     return 1

@@ -5,7 +5,9 @@ caps, the deadlines' reading and every rounding, each one a named function.
 Sources: power sector allocation plan 2023–2024 (国环规气候〔2024〕1号); MEE Measures for Carbon
 Emission Trading (trial) 2020, Art. 29 (CCER ≤ 5 % of the allowances due, not from projects
 inside the national ETS); Interim Regulations on Carbon Emission Trading (Decree 775), Art. 24
-(short surrender); DOMAIN.md "Allocation and surrender".
+(short surrender: the fine on the tonnes short at the surrender deadline, priced over the
+month-long window ending on it; next year's cut only for what is still short at the correction
+deadline); DOMAIN.md "Allocation and surrender" and Art. 24.
 
 Quantities: emissions, activity data, benchmarks and prices are ``Decimal`` (a float is a
 TypeError); allowances are whole tonnes (``int``).
@@ -13,9 +15,10 @@ TypeError); allowances are whole tonnes (``int``).
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 # --- parameters of the regulations (each with its source) --------------------------------
@@ -335,35 +338,126 @@ def compliance_rate(rows: Iterable[tuple[int, int]]) -> ComplianceRate:
 
 
 def tonnes_short(obligation: int, surrendered_total: int) -> int:
-    """Tonnes not surrendered by the deadline (what Art. 24 fines and cuts)."""
+    """Tonnes not surrendered (obligation − units surrendered for the cycle by a day, never
+    below 0): at the surrender deadline what Art. 24 fines, at the correction deadline what it
+    cuts (``next_year_cut``)."""
     return remaining(obligation, surrendered_total)
 
 
-def price_month(deadline: date) -> tuple[int, int]:
-    """(year, month) whose average market price sets the fine: the month before the month of
-    the surrender deadline (deadline 31 Dec 2025 → November 2025)."""
-    if deadline.month == 1:
-        return deadline.year - 1, 12
-    return deadline.year, deadline.month - 1
+# The price of the fine (Art. 24: "the average market price of the month before the surrender
+# deadline"). DOMAIN.md reads "the month before the deadline" as the month-long window ending on
+# the deadline. The bureau keeps the market's prices as data (allowances.models): the average
+# published for a calendar month, and the trading days' average prices with their volumes.
+
+
+def month_before(day: date) -> date:
+    """The same date one month earlier, clamped at month ends, with the end-of-month rule:
+    the last day of a month goes to the last day of the month before (31 Mar → 28/29 Feb,
+    30 Apr → 31 Mar, 29 Feb 2024 → 31 Jan); any other day to the same day number, or the
+    last day of the month before when it is shorter (15 Jan → 15 Dec, 30 Mar 2023 → 28 Feb)."""
+    year, month = (day.year - 1, 12) if day.month == 1 else (day.year, day.month - 1)
+    last = calendar.monthrange(year, month)[1]
+    if day.day == calendar.monthrange(day.year, day.month)[1]:
+        return date(year, month, last)
+    return date(year, month, min(day.day, last))
+
+
+def price_window(deadline: date) -> tuple[date, date]:
+    """The month-long window ending on ``deadline``, both ends included: from the day after
+    ``month_before(deadline)`` through the deadline. A month-end deadline gives its calendar
+    month (31 Dec 2025 → 1–31 Dec 2025; 30 Apr → 1–30 Apr; 29 Feb 2024 → 1–29 Feb 2024);
+    15 Jan 2026 → 16 Dec 2025–15 Jan 2026."""
+    return month_before(deadline) + timedelta(days=1), deadline
+
+
+def check_window(start: date, end: date) -> None:
+    """A price window has its start on or before its end (both days included)."""
+    if start > end:
+        raise ValueError(f"price window starts after it ends: {start} > {end}")
+
+
+def calendar_month_of(start: date, end: date) -> date | None:
+    """The first day of the calendar month the window covers exactly, else ``None``
+    (1–31 Dec → 1 Dec; 16 Dec–15 Jan → None)."""
+    check_window(start, end)
+    whole = (
+        start.day == 1
+        and (start.year, start.month) == (end.year, end.month)
+        and end.day == calendar.monthrange(end.year, end.month)[1]
+    )
+    return start if whole else None
+
+
+@dataclass(frozen=True)
+class TradingDay:
+    """One trading day of the market: its average price (CNY/t) and the tonnes traded."""
+
+    day: date
+    price: Decimal
+    volume: int
+
+
+def window_average(days: Iterable[TradingDay], start: date, end: date) -> tuple[Decimal, int]:
+    """Average market price over the window ``start``–``end`` (both included) and the number
+    of trading days it rests on. The average is the market's average transaction price
+    (平均成交价格): the trading days' prices weighted by their volumes, Σ(price × volume) ÷
+    Σ volume, i.e. turnover ÷ tonnes traded, rounded half up to the fen (``round_cny``).
+    Days outside the window are ignored; a window without a trading day has no price
+    (ValueError). Where the window is exactly a calendar month whose average the market
+    published, that published average is used instead (``calendar_month_of``; the caller
+    chooses)."""
+    check_window(start, end)
+    turnover = Decimal(0)
+    volume = 0
+    count = 0
+    for d in days:
+        if not start <= d.day <= end:
+            continue
+        if not isinstance(d.volume, int) or d.volume <= 0:
+            raise ValueError(f"volume of {d.day} must be a positive whole number of tonnes")
+        turnover += _non_negative("price", d.price) * d.volume
+        volume += d.volume
+        count += 1
+    if count == 0:
+        raise ValueError(f"no trading day in the window {start}–{end}")
+    return round_cny(turnover / volume), count
 
 
 def short_surrender_fine_range(
-    tonnes_short: int, avg_price_month_before: Decimal
+    tonnes_short: int, average_price: Decimal
 ) -> tuple[Decimal, Decimal]:
-    """Art. 24: a fine of 5–10 × the average market price of the month before the deadline
-    (CNY/t) × the tonnes not surrendered; (min, max) in CNY rounded half up to 0.01
-    (``round_cny``)."""
+    """Art. 24: a fine of 5–10 × the average market price in the window (``price_window``,
+    CNY/t) × the tonnes not surrendered by the surrender deadline; (min, max) in CNY rounded
+    half up to 0.01 (``round_cny``). Units surrendered later never reduce it."""
     base = _non_negative("tonnes_short", tonnes_short) * _non_negative(
-        "avg_price_month_before", avg_price_month_before
+        "average_price", average_price
     )
     return round_cny(base * FINE_MIN_MULTIPLE), round_cny(base * FINE_MAX_MULTIPLE)
 
 
-def next_year_cut(tonnes_short: int) -> int:
-    """Art. 24: next year's allocation is cut by the same tonnes not surrendered (whole
-    tonnes, as ``tonnes_short`` gives them)."""
-    if not isinstance(tonnes_short, int):
-        raise TypeError("tonnes short are whole tonnes (int)")
-    if tonnes_short < 0:
-        raise ValueError(f"tonnes_short must not be negative: {tonnes_short}")
-    return tonnes_short
+def next_year_cut(
+    *,
+    obligation: int,
+    surrendered_by_correction_deadline: int,
+    correction_deadline: date | None,
+    today: date,
+) -> int | None:
+    """Art. 24: only if the enterprise does not correct (拒不改正) is next year's allocation cut,
+    by the tonnes still not surrendered at the correction deadline (责令改正期限): obligation −
+    units surrendered for the cycle up to and including that day (Asia/Shanghai dates), never
+    below 0. Units surrendered before the correction deadline reduce the cut, never the fine
+    (the fine is on the tonnes short at the surrender deadline, ``tonnes_short``); a case
+    corrected in full is cut by 0. ``None`` while the cut is not known: no correction deadline
+    set, or ``today`` is not past it (a surrender on the deadline day still counts).
+
+    Example (issue 9): 30,000 t short at the surrender deadline, 10,000 t surrendered before
+    the correction deadline → fine on 30,000 t, cut 20,000 t; 30,000 t surrendered → no cut."""
+    for name, value in (("obligation", obligation),
+                        ("surrendered", surrendered_by_correction_deadline)):
+        if not isinstance(value, int):
+            raise TypeError(f"{name} is whole tonnes (int)")
+        if value < 0:
+            raise ValueError(f"{name} must not be negative: {value}")
+    if correction_deadline is None or today <= correction_deadline:
+        return None
+    return remaining(obligation, surrendered_by_correction_deadline)

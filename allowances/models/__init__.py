@@ -11,6 +11,7 @@ from allowances.models.statements import RegistryStatement, StatementLine
 from allowances.models.workflow import (
     Allocation,
     AllocationObjection,
+    DailyPrice,
     MonthlyPrice,
     PenaltyCase,
     SurrenderRequest,
@@ -27,6 +28,7 @@ __all__ = [
     "AllowanceAccount",
     "CCERProject",
     "ComplianceCycle",
+    "DailyPrice",
     "Holding",
     "LedgerEntry",
     "Milestone",

@@ -373,8 +373,8 @@ def issue_preview(allocation) -> tuple[int | None, str, int]:
 def issue(*, actor, allocation, today: date | None = None) -> list[LedgerEntry]:
     """Post the notified figure (the final allocation, else the pre-allocation) less what was
     already allocated for the cycle, as CEA of the cycle's vintage; then, on a positive
-    allocation, the open next-year cuts of earlier cycles' penalty cases, up to the tonnes
-    allocated now. Refused while the objection period runs or an objection is pending."""
+    allocation, the open next-year cuts of earlier cycles' penalty cases (decided, past their
+    correction deadline: ``penalties.cut_due``), up to the tonnes allocated now. Refused while the objection period runs or an objection is pending."""
     allocation = _lock(allocation)
     _check_perm(actor, Perm.MANAGE_ALLOCATION, allocation)
     blocker = issue_blocker(allocation, today)
@@ -389,13 +389,14 @@ def issue(*, actor, allocation, today: date | None = None) -> list[LedgerEntry]:
     cuts = []
     if delta > 0:
         room = delta
-        # only decided cases: the cut follows the decision (an open case is not yet one)
+        # only decided cases (the cut follows the decision) whose correction deadline has
+        # passed (the cut is what is still short then; before, it is not known)
         cases = PenaltyCase.objects.select_for_update(of=("self",)).filter(
             enterprise=allocation.enterprise, cycle__year__lt=year, cut_applied=False,
-            status=PenaltyStatus.DECIDED,
+            status=PenaltyStatus.DECIDED, correction_deadline__lt=_today(today),
         ).order_by("cycle__year", "pk")
         for case in cases:
-            cut = min(case.next_year_cut - case.cut_posted, room)
+            cut = min(penalties.cut_due(actor=actor, case=case, today=_today(today)) or 0, room)
             if cut > 0:
                 movements.append(
                     ledger.Movement(account, UnitType.CEA, year, -cut, EntryKind.NEXT_YEAR_CUT)

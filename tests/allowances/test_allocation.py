@@ -31,8 +31,10 @@ from allowances.models import (
     PowerBenchmark,
 )
 from allowances.services import allocation as svc
+from allowances.services import ledger
 from tests import factories as f
 from tests.allowances.allocation_helpers import workbook
+from tests.allowances.dated import on
 from zhongwei_carbon.excel import UploadRejected
 from zhongwei_carbon.models import CalendarDay, Notification
 
@@ -298,8 +300,8 @@ def test_issue_takes_the_next_year_cut_of_an_earlier_case(setup, bureau_admin, e
     earlier = ComplianceCycle.objects.create(year=2024, name="2024")
     case = PenaltyCase.objects.create(
         cycle=earlier, enterprise=enterprise_a, tonnes_short=3500, price=D("88.34"),
-        fine_min=D("1545950.00"), fine_max=D("3091900.00"), next_year_cut=3500,
-        opened_by=bureau_admin, status="decided", fine_decided=D("1545950.00"),
+        fine_min=D("1545950.00"), fine_max=D("3091900.00"), obligation=3500,
+        correction_deadline=date(2025, 1, 31), opened_by=bureau_admin, status="decided", fine_decided=D("1545950.00"),
     )
     a = notified(setup, bureau_admin, enterprise_a, enterprise_b)
     svc.issue(actor=bureau_admin, allocation=a, today=AFTER)
@@ -316,7 +318,8 @@ def test_a_small_allocation_takes_part_of_the_cut_and_the_next_the_rest(
     earlier = ComplianceCycle.objects.create(year=2024, name="2024")
     case = PenaltyCase.objects.create(
         cycle=earlier, enterprise=enterprise_a, tonnes_short=3500, price=D("80"),
-        fine_min=D("1400000"), fine_max=D("2800000"), next_year_cut=3500, opened_by=bureau_admin,
+        fine_min=D("1400000"), fine_max=D("2800000"), obligation=3500,
+        correction_deadline=date(2025, 1, 31), opened_by=bureau_admin,
         status="decided", fine_decided=D("1400000"),
     )
     a = notified(setup, bureau_admin, enterprise_a, enterprise_b)
@@ -337,12 +340,73 @@ def test_an_open_case_is_not_cut_until_decided(setup, bureau_admin, enterprise_a
     earlier = ComplianceCycle.objects.create(year=2024, name="2024")
     case = PenaltyCase.objects.create(
         cycle=earlier, enterprise=enterprise_a, tonnes_short=3500, price=D("80"),
-        fine_min=D("1400000"), fine_max=D("2800000"), next_year_cut=3500, opened_by=bureau_admin,
+        fine_min=D("1400000"), fine_max=D("2800000"), obligation=3500,
+        correction_deadline=date(2025, 1, 31), opened_by=bureau_admin,
     )
     a = notified(setup, bureau_admin, enterprise_a, enterprise_b)
     svc.issue(actor=bureau_admin, allocation=a, today=AFTER)
     case.refresh_from_db()
     assert (_cea(enterprise_a), case.cut_posted) == (2480000, 0)
+    assert not LedgerEntry.objects.filter(kind=EntryKind.NEXT_YEAR_CUT).exists()
+
+
+CORRECT_BY = date(2025, 1, 31)
+
+
+def _corrected_case(admin, enterprise, *, surrendered_before, correction_deadline=CORRECT_BY):
+    """A decided 2024 case: 30,000 t short at the surrender deadline; ``surrendered_before``
+    t surrendered for 2024 on 20 Jan 2025, before the correction deadline (issue 9's example)."""
+    earlier = ComplianceCycle.objects.create(year=2024, name="2024")
+    if surrendered_before:
+        account = ledger.account_for(enterprise)
+        ledger.allocate(actor=admin, account=account, cycle=earlier, vintage=2024,
+                        quantity=surrendered_before)
+        with on(date(2025, 1, 20)):
+            ledger.surrender(actor=admin, account=account, cycle=earlier, obligation=30000,
+                             cea=[(2024, surrendered_before)])
+    return PenaltyCase.objects.create(
+        cycle=earlier, enterprise=enterprise, tonnes_short=30000, obligation=30000,
+        price=D("80"), fine_min=D("12000000"), fine_max=D("24000000"),
+        correction_deadline=correction_deadline, opened_by=admin, status="decided",
+        fine_decided=D("12000000"),
+    )
+
+
+def test_issue_takes_only_what_is_still_short_at_the_correction_deadline(
+    setup, bureau_admin, enterprise_a, enterprise_b
+):
+    # 10,000 of 30,000 surrendered before the correction deadline → cut 20,000
+    case = _corrected_case(bureau_admin, enterprise_a, surrendered_before=10000)
+    a = notified(setup, bureau_admin, enterprise_a, enterprise_b)
+    svc.issue(actor=bureau_admin, allocation=a, today=AFTER)
+    case.refresh_from_db()
+    assert (case.next_year_cut, case.cut_posted, case.cut_applied) == (20000, 20000, True)
+    assert LedgerEntry.objects.get(kind=EntryKind.NEXT_YEAR_CUT).quantity == -20000
+    assert _cea(enterprise_a) == 2480000 - 20000
+
+
+def test_issue_before_the_correction_deadline_takes_no_cut(
+    setup, bureau_admin, enterprise_a, enterprise_b
+):
+    case = _corrected_case(bureau_admin, enterprise_a, surrendered_before=0,
+                           correction_deadline=AFTER)
+    a = notified(setup, bureau_admin, enterprise_a, enterprise_b)
+    svc.issue(actor=bureau_admin, allocation=a, today=AFTER)  # the deadline day: not yet known
+    case.refresh_from_db()
+    assert (case.next_year_cut, case.cut_posted) == (None, 0)
+    assert _cea(enterprise_a) == 2480000
+    assert not LedgerEntry.objects.filter(kind=EntryKind.NEXT_YEAR_CUT).exists()
+
+
+def test_issue_takes_no_cut_of_a_case_corrected_in_full(
+    setup, bureau_admin, enterprise_a, enterprise_b
+):
+    case = _corrected_case(bureau_admin, enterprise_a, surrendered_before=30000)
+    a = notified(setup, bureau_admin, enterprise_a, enterprise_b)
+    svc.issue(actor=bureau_admin, allocation=a, today=AFTER)
+    case.refresh_from_db()
+    assert (case.next_year_cut, case.cut_applied, case.status) == (0, True, "closed")
+    assert _cea(enterprise_a) == 2480000
     assert not LedgerEntry.objects.filter(kind=EntryKind.NEXT_YEAR_CUT).exists()
 
 

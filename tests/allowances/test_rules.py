@@ -291,8 +291,9 @@ def test_art_24_fine_range_and_next_year_cut():
     assert rules.short_surrender_fine_range(short, D("88.34")) == (
         D("1545950.00"), D("3091900.00")
     )
-    # next year's allocation cut by the same 3,500 t
-    assert rules.next_year_cut(short) == 3500
+    # not corrected by the correction deadline: next year's allocation cut by the same 3,500 t
+    assert rules.next_year_cut(obligation=100000, surrendered_by_correction_deadline=96500,
+                               correction_deadline=date(2025, 1, 31), today=date(2025, 2, 1)) == 3500
 
 
 def test_fine_rounds_to_the_fen():
@@ -301,17 +302,91 @@ def test_fine_rounds_to_the_fen():
     assert rules.short_surrender_fine_range(0, D("88.34")) == (D("0.00"), D("0.00"))
 
 
-def test_price_month_is_the_month_before_the_deadline():
-    assert rules.price_month(date(2025, 12, 31)) == (2025, 11)
-    assert rules.price_month(date(2026, 1, 15)) == (2025, 12)
+@pytest.mark.parametrize(
+    "deadline, start",
+    [
+        (date(2025, 12, 31), date(2025, 12, 1)),  # a month end: its calendar month
+        (date(2026, 1, 15), date(2025, 12, 16)),
+        (date(2025, 3, 31), date(2025, 3, 1)),
+        (date(2025, 4, 30), date(2025, 4, 1)),
+        (date(2024, 2, 29), date(2024, 2, 1)),  # leap year
+        (date(2023, 2, 28), date(2023, 2, 1)),
+        (date(2024, 2, 28), date(2024, 1, 29)),  # not the month end in a leap year
+        (date(2025, 1, 31), date(2025, 1, 1)),
+        (date(2025, 3, 30), date(2025, 3, 1)),  # 30 Feb clamped to 28 Feb
+        (date(2024, 3, 29), date(2024, 3, 1)),  # 29 Feb 2024 exists
+        (date(2025, 5, 30), date(2025, 5, 1)),  # 30 Apr is April's end: not 31 Apr
+        (date(2025, 7, 15), date(2025, 6, 16)),
+    ],
+)
+def test_price_window_is_the_month_long_window_ending_on_the_deadline(deadline, start):
+    assert rules.price_window(deadline) == (start, deadline)
+
+
+def test_calendar_month_of_a_window():
+    assert rules.calendar_month_of(date(2025, 12, 1), date(2025, 12, 31)) == date(2025, 12, 1)
+    assert rules.calendar_month_of(date(2024, 2, 1), date(2024, 2, 29)) == date(2024, 2, 1)
+    assert rules.calendar_month_of(date(2025, 12, 16), date(2026, 1, 15)) is None
+    assert rules.calendar_month_of(date(2025, 12, 1), date(2025, 12, 30)) is None
+    with pytest.raises(ValueError):
+        rules.calendar_month_of(date(2025, 12, 2), date(2025, 12, 1))
+
+
+def test_window_average_is_weighted_by_volume_by_hand():
+    days = [
+        rules.TradingDay(date(2025, 12, 15), D("100.00"), 1000),  # before the window: ignored
+        rules.TradingDay(date(2025, 12, 16), D("80.00"), 3000),
+        rules.TradingDay(date(2026, 1, 5), D("90.00"), 1000),
+        rules.TradingDay(date(2026, 1, 15), D("85.55"), 2),
+        rules.TradingDay(date(2026, 1, 16), D("1.00"), 10**6),  # after: ignored
+    ]
+    # (80 × 3,000 + 90 × 1,000 + 85.55 × 2) ÷ 4,002 = 330,171.10 ÷ 4,002 = 82.5015… → 82.50
+    assert rules.window_average(days, date(2025, 12, 16), date(2026, 1, 15)) == (D("82.50"), 3)
+    # half up to the fen: (10.00 × 1 + 10.01 × 1) ÷ 2 = 10.005 → 10.01
+    pair = [rules.TradingDay(date(2025, 12, 1), D("10.00"), 1),
+            rules.TradingDay(date(2025, 12, 2), D("10.01"), 1)]
+    assert rules.window_average(pair, date(2025, 12, 1), date(2025, 12, 31)) == (D("10.01"), 2)
+
+
+def test_window_without_trading_days_has_no_price():
+    with pytest.raises(ValueError, match="no trading day"):
+        rules.window_average(
+            [rules.TradingDay(date(2025, 11, 30), D("80"), 1)], date(2025, 12, 1), date(2025, 12, 31)
+        )
+    with pytest.raises(TypeError):
+        rules.window_average([rules.TradingDay(date(2025, 12, 1), 80.0, 1)],
+                             date(2025, 12, 1), date(2025, 12, 31))
+
+
+def _cut(surrendered, today, deadline=date(2025, 1, 31), obligation=30000):
+    return rules.next_year_cut(obligation=obligation, surrendered_by_correction_deadline=surrendered,
+                               correction_deadline=deadline, today=today)
+
+
+def test_art_24_correction_example():
+    # issue 9: 30,000 t short at the surrender deadline (nothing surrendered by then): the fine
+    # is on 30,000 t whatever comes later ...
+    assert rules.short_surrender_fine_range(rules.tonnes_short(30000, 0), D("80.00")) == (
+        D("12000000.00"), D("24000000.00"))
+    # ... 10,000 t surrendered before the correction deadline → cut 20,000 t
+    assert _cut(10000, date(2025, 2, 1)) == 20000
+    # corrected in full (or more) → no cut
+    assert _cut(30000, date(2025, 2, 1)) == 0
+    assert _cut(30001, date(2025, 2, 1)) == 0
+
+
+def test_cut_not_known_before_the_correction_deadline_has_passed():
+    assert _cut(10000, date(2025, 1, 31)) is None  # the deadline day itself still counts
+    assert _cut(10000, date(2025, 1, 1)) is None
+    assert _cut(10000, date(2025, 2, 1), deadline=None) is None
 
 
 def test_next_year_cut_takes_whole_non_negative_tonnes():
-    assert rules.next_year_cut(0) == 0
+    assert _cut(0, date(2025, 2, 1), obligation=0) == 0
     with pytest.raises(TypeError):
-        rules.next_year_cut(D("1.5"))
+        _cut(D("1.5"), date(2025, 2, 1))
     with pytest.raises(ValueError):
-        rules.next_year_cut(-1)
+        _cut(-1, date(2025, 2, 1))
 
 
 # --- properties ---------------------------------------------------------------------------------
