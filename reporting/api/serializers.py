@@ -224,6 +224,16 @@ class AssignSerializer(serializers.Serializer):
     due = serializers.DateField()
 
 
+class AssignableAgencySerializer(serializers.ModelSerializer):
+    qualification_until = serializers.DateField(read_only=True)
+    open_assignments = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Agency
+        fields = ["id", "name", "qualification_until", "open_assignments"]
+        read_only_fields = fields
+
+
 class RecheckSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=RecheckDecision.choices)
     opinion = serializers.CharField(required=False, allow_blank=True)

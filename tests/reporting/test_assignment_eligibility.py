@@ -132,3 +132,14 @@ def test_eligible_agency_is_assigned(report, bureau_admin, agency_a):
     svc.verification_assign(actor=bureau_admin, report=report, agency=agency_a, due=due())
     fresh = AnnualReport.objects.get(pk=report.pk)
     assert (fresh.status, fresh.agency_id) == ("assigned", agency_a.pk)
+
+
+def test_api_lists_only_eligible_agencies(report, bureau_admin, bureau_reviewer, agency_a):
+    expired, uncovered = expired_agency(), unqualified_for_power()
+    url = f"/api/v1/reports/{report.pk}/assignable-agencies/"
+    rows = session_client(bureau_admin).get(url).json()
+    until = agency_a.qualifications.get().valid_until.isoformat()
+    assert rows == [{"id": agency_a.pk, "name": agency_a.name, "qualification_until": until,
+                     "open_assignments": 0}]
+    assert expired.pk not in {r["id"] for r in rows} and uncovered.pk not in {r["id"] for r in rows}
+    assert session_client(bureau_reviewer).get(url).status_code == 403
