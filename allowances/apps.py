@@ -25,6 +25,7 @@ class AllowancesConfig(AppConfig):
             area="allocation__enterprise__area",
             enterprise="allocation__enterprise",
         )
+        scoping.register(m.AllocationPlan, public=Q())
         scoping.register(m.PowerBenchmark, public=Q())
         scoping.register(m.LoadFactorBand, public=Q())
         scoping.register(m.IntensityBenchmark, public=Q())

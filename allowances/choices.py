@@ -71,6 +71,14 @@ class UnitClass(models.TextChoices):
     GAS = "gas", _("Gas-fired")
 
 
+class PowerBasis(models.TextChoices):
+    """Which power a plan counts as Qe (plan data, per allocation year): the 2023–2024 plan
+    (国环规气候〔2024〕1号) counts power generated, earlier plans power supplied."""
+
+    GENERATED = "generated", _("Power generated")
+    SUPPLIED = "supplied", _("Power supplied")
+
+
 class AllocationStatus(models.TextChoices):
     IMPORTED = "imported", _("Imported, not yet notified")
     NOTIFIED = "notified", _("Notified, objection period open")

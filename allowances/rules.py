@@ -1,6 +1,7 @@
 """Allocation, surrender and penalty rules (pure: no ORM, no request). Benchmarks, load-factor
-bands, intensities and market prices are data passed in; this module holds the formulas, the
-caps, the deadlines' reading and every rounding, each one a named function.
+bands, intensities, which power quantity a plan counts (generated or supplied) and market
+prices are data passed in; this module holds the formulas, the caps, the deadlines' reading
+and every rounding, each one a named function.
 
 Sources: power sector allocation plan 2023–2024 (国环规气候〔2024〕1号); MEE Measures for Carbon
 Emission Trading (trial) 2020, Art. 29 (CCER ≤ 5 % of the allowances due, not from projects
@@ -23,7 +24,10 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 # --- parameters of the regulations (each with its source) --------------------------------
 
-PRE_ALLOCATION_SHARE = Decimal("0.70")  # 国环规气候〔2024〕1号: 70 % of prior verified emissions
+# 国环规气候〔2024〕1号: pre-allocation = 70 % of the allowance computed from the prior year's
+# verified activity data (Qe, Qh, output of Y−1) with year Y's benchmarks and factors; not 70 %
+# of the prior year's emissions (DOMAIN.md "Allocation and surrender").
+PRE_ALLOCATION_SHARE = Decimal("0.70")
 SHORTFALL_CAP_SHARE = Decimal("0.20")  # 国环规气候〔2024〕1号: shortfall ≤ 20 % of verified
 CCER_SHARE = Decimal("0.05")  # Measures (trial) 2020, Art. 29: CCER ≤ 5 % of allowances due
 FINE_MIN_MULTIPLE = Decimal(5)  # Interim Regulations Art. 24: 5–10 × average price × tonnes
@@ -96,35 +100,71 @@ def load_factor_correction(load_factor: Decimal, bands: Sequence[Band]) -> Decim
     return matches[0]
 
 
+def power_allowance(
+    *,
+    power_mwh: Decimal,
+    benchmark: Decimal,
+    load_factor_correction: Decimal,
+    heat_gj: Decimal,
+    heat_benchmark: Decimal,
+) -> Decimal:
+    """A = Ae + Ah = Qe × Be × Ff + Qh × Bh (MWh × tCO2/MWh × 1 + GJ × tCO2/GJ), unrounded
+    (t, ``Decimal``). Qe is the power the plan counts: generated under the 2023–2024 plan
+    (国环规气候〔2024〕1号), supplied under earlier plans; which one is plan data, chosen by
+    the caller."""
+    ae = (
+        _non_negative("power_mwh", power_mwh)
+        * _non_negative("benchmark", benchmark)
+        * _non_negative("load_factor_correction", load_factor_correction)
+    )
+    return ae + _non_negative("heat_gj", heat_gj) * _non_negative("heat_benchmark", heat_benchmark)
+
+
 def power_allocation(
     *,
-    supplied_mwh: Decimal,
+    power_mwh: Decimal,
     benchmark: Decimal,
     load_factor_correction: Decimal,
     heat_gj: Decimal,
     heat_benchmark: Decimal,
 ) -> int:
-    """A = Ae + Ah = Qe × Be × Ff + Qh × Bh (MWh × tCO2/MWh × 1 + GJ × tCO2/GJ), rounded half
-    up to whole tonnes once, after the sum (``round_allowance``)."""
-    ae = (
-        _non_negative("supplied_mwh", supplied_mwh)
-        * _non_negative("benchmark", benchmark)
-        * _non_negative("load_factor_correction", load_factor_correction)
-    )
-    ah = _non_negative("heat_gj", heat_gj) * _non_negative("heat_benchmark", heat_benchmark)
-    return round_allowance(ae + ah)
+    """A = Ae + Ah = Qe × Be × Ff + Qh × Bh (``power_allowance``), rounded half up to whole
+    tonnes once, after the sum (``round_allowance``)."""
+    return round_allowance(power_allowance(
+        power_mwh=power_mwh, benchmark=benchmark, load_factor_correction=load_factor_correction,
+        heat_gj=heat_gj, heat_benchmark=heat_benchmark,
+    ))
+
+
+def intensity_allowance(output: Decimal, intensity: Decimal) -> Decimal:
+    """Generic intensity method: A = output × intensity (product unit × tCO2/unit), unrounded
+    (t, ``Decimal``)."""
+    return _non_negative("output", output) * _non_negative("intensity", intensity)
 
 
 def intensity_allocation(output: Decimal, intensity: Decimal) -> int:
-    """Generic intensity method: A = output × intensity (product unit × tCO2/unit), rounded
-    half up to whole tonnes (``round_allowance``)."""
-    return round_allowance(_non_negative("output", output) * _non_negative("intensity", intensity))
+    """A = output × intensity (``intensity_allowance``), rounded half up to whole tonnes
+    (``round_allowance``)."""
+    return round_allowance(intensity_allowance(output, intensity))
 
 
-def pre_allocation(prior_verified: Decimal, *, share: Decimal = PRE_ALLOCATION_SHARE) -> int:
-    """Pre-allocation = ``share`` (70 %, 国环规气候〔2024〕1号) × the prior year's verified
-    emissions, rounded half up to whole tonnes (``round_allowance``)."""
-    return round_allowance(_non_negative("prior_verified", prior_verified) * _dec(share))
+def pre_allocation(
+    prior_year_allowances: Iterable[Decimal], *, share: Decimal = PRE_ALLOCATION_SHARE
+) -> int:
+    """Pre-allocation of year Y for one enterprise (国环规气候〔2024〕1号, DOMAIN.md):
+    ``share`` (70 %) × Σ over its units of the allowance computed from the unit's prior-year
+    (Y−1) verified activity data with year Y's benchmarks and factors — each element of
+    ``prior_year_allowances`` is ``power_allowance`` (Qe_{Y−1} × Be_Y × Ff_Y + Qh_{Y−1} × Bh_Y)
+    or ``intensity_allowance`` (output_{Y−1} × intensity_Y), unrounded.
+
+    Rounded half up once, for the enterprise (``round_allowance``): the plan's figure is the
+    enterprise's, so units are not rounded one by one (which could drift by up to 0.5 t per
+    unit). Gas, Y−1 1,000,000 MWh × 0.3288 = 328,800 → × 0.70 = 230,160. It is not 70 % of
+    the prior year's emissions. No units (an empty sum) is a ``ValueError``, never a zero."""
+    allowances = [_non_negative("prior-year allowance", a) for a in prior_year_allowances]
+    if not allowances:
+        raise ValueError("pre-allocation needs the prior-year allowance of at least one unit")
+    return round_allowance(sum(allowances, Decimal(0)) * _non_negative("share", share))
 
 
 @dataclass(frozen=True)
@@ -204,7 +244,7 @@ ALLOCATION_METHODS: dict[str, AllocationMethod] = {
         AllocationMethod(
             "power_benchmark",
             "Power sector benchmark (Qe × Be × Ff + Qh × Bh)",
-            ("supplied_mwh", "benchmark", "load_factor_correction", "heat_gj", "heat_benchmark"),
+            ("power_mwh", "benchmark", "load_factor_correction", "heat_gj", "heat_benchmark"),
             power_allocation,
         ),
         AllocationMethod(

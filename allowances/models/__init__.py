@@ -6,7 +6,12 @@ from allowances.models.ledger import (
     LedgerEntry,
     Milestone,
 )
-from allowances.models.parameters import IntensityBenchmark, LoadFactorBand, PowerBenchmark
+from allowances.models.parameters import (
+    AllocationPlan,
+    IntensityBenchmark,
+    LoadFactorBand,
+    PowerBenchmark,
+)
 from allowances.models.statements import RegistryStatement, StatementLine
 from allowances.models.workflow import (
     Allocation,
@@ -20,6 +25,7 @@ from allowances.models.workflow import (
 __all__ = [
     "Allocation",
     "AllocationObjection",
+    "AllocationPlan",
     "IntensityBenchmark",
     "LoadFactorBand",
     "PowerBenchmark",

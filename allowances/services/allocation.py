@@ -127,12 +127,13 @@ def allocation_import(*, actor, cycle, data: bytes, filename: str) -> ImportOutc
         for key, value in figures.items():
             setattr(allocation, key, value)
         # Method, reference, date and unit data update in place (no new notice needed);
-        # unit data absent from the file keep the stored ones.
+        # unit data absent from the file, and a unit's blank cells, keep the stored ones.
         allocation.method = row["method"]
         allocation.notice_reference = row["notice_reference"] or allocation.notice_reference
         allocation.notice_date = row["notice_date"] or allocation.notice_date
         if parsed.units.get(code):
-            allocation.inputs = {"units": parsed.units[code]}
+            stored = (allocation.inputs or {}).get("units") or []
+            allocation.inputs = {"units": reader.merge_units(stored, parsed.units[code])}
         refresh_check(allocation)
         if allocation.differs or allocation.pre_differs:
             outcome.differing += 1

@@ -32,7 +32,7 @@ def test_domain_power_example():
     #          Qh 1,000,000 GJ × 0.1033        =   103,300
     #                                            2,476,300
     assert rules.power_allocation(
-        supplied_mwh=D("3000000"), benchmark=COAL_I, load_factor_correction=D("1"),
+        power_mwh=D("3000000"), benchmark=COAL_I, load_factor_correction=D("1"),
         heat_gj=D("1000000"), heat_benchmark=HEAT_COAL,
     ) == 2476300
 
@@ -40,18 +40,18 @@ def test_domain_power_example():
 def test_power_allocation_rounds_half_up_once_at_the_end():
     # 1,000.5 MWh × 0.7910 = 791.39550; 1 GJ × 0.1033 = 0.1033 → 791.4988 → 791
     assert rules.power_allocation(
-        supplied_mwh=D("1000.5"), benchmark=COAL_I, load_factor_correction=D("1"),
+        power_mwh=D("1000.5"), benchmark=COAL_I, load_factor_correction=D("1"),
         heat_gj=D("1"), heat_benchmark=HEAT_COAL,
     ) == 791
     # 1,000 MWh × 0.7910 = 791.0; 5 GJ × 0.1 = 0.5 → 791.5 → 792 (half up)
     assert rules.power_allocation(
-        supplied_mwh=D("1000"), benchmark=COAL_I, load_factor_correction=D("1"),
+        power_mwh=D("1000"), benchmark=COAL_I, load_factor_correction=D("1"),
         heat_gj=D("5"), heat_benchmark=D("0.1"),
     ) == 792
     # Rounded once, after the sum: Ae 1 × 0.4 = 0.4, Ah 1 × 0.4 = 0.4 → 0.8 → 1
     # (rounding each part first would give 0 + 0 = 0)
     assert rules.power_allocation(
-        supplied_mwh=D("1"), benchmark=D("0.4"), load_factor_correction=D("1"),
+        power_mwh=D("1"), benchmark=D("0.4"), load_factor_correction=D("1"),
         heat_gj=D("1"), heat_benchmark=D("0.4"),
     ) == 1
 
@@ -62,7 +62,7 @@ def test_power_allocation_with_load_factor_correction():
     assert ff == D("1.007")
     # 1,000,000 MWh × 0.3288 (gas) × 1.007 = 331,101.6 ; no heat → 331,102
     assert rules.power_allocation(
-        supplied_mwh=D("1000000"), benchmark=GAS, load_factor_correction=ff,
+        power_mwh=D("1000000"), benchmark=GAS, load_factor_correction=ff,
         heat_gj=D("0"), heat_benchmark=D("0.0533"),
     ) == 331102
 
@@ -94,16 +94,52 @@ def test_intensity_allocation():
     assert rules.intensity_allocation(D("3"), D("0.49")) == 1
 
 
-def test_pre_allocation_is_70_percent_of_prior_verified():
-    # 2,476,300 × 0.70 = 1,733,410
-    assert rules.pre_allocation(D("2476300")) == 1733410
-    # 100,000.75 × 0.70 = 70,000.525 → 70,001 (half up)
-    assert rules.pre_allocation(D("100000.75")) == 70001
-    # 100,000.70 × 0.70 = 70,000.49 → 70,000
-    assert rules.pre_allocation(D("100000.70")) == 70000
+def test_domain_pre_allocation_example_is_activity_based():
+    # DOMAIN.md: gas unit, Y−1 output 1,000,000 MWh × 0.3288 (Be of year Y) × Ff 1 = 328,800
+    # → pre-allocation 70 % = 230,160 t
+    prior = rules.power_allowance(
+        power_mwh=D("1000000"), benchmark=GAS, load_factor_correction=D("1"),
+        heat_gj=D("0"), heat_benchmark=D("0.0533"),
+    )
+    assert prior == D("328800")
+    assert rules.pre_allocation([prior]) == 230160
     assert rules.PRE_ALLOCATION_SHARE == D("0.70")
+    # not 70 % of the prior year's emissions: the argument is the units' allowances on last
+    # year's activity data, never an emissions figure
+    with pytest.raises(TypeError):
+        rules.pre_allocation(D("328800"))
+
+
+def test_pre_allocation_sums_the_units_and_rounds_once():
+    # DOMAIN's class I example on Y−1 data: 2,373,000 + 103,300 = 2,476,300 → 1,733,410
+    coal = rules.power_allowance(
+        power_mwh=D("3000000"), benchmark=COAL_I, load_factor_correction=D("1"),
+        heat_gj=D("1000000"), heat_benchmark=HEAT_COAL,
+    )
+    assert rules.pre_allocation([coal]) == 1733410
+    # Two units of 0.5 t each: 0.70 × 1.0 = 0.7 → 1 (rounding each unit first: 0.35 → 0 twice)
+    half = rules.power_allowance(power_mwh=D("1"), benchmark=D("0.5"),
+                                 load_factor_correction=D("1"), heat_gj=D("0"),
+                                 heat_benchmark=D("0"))
+    assert rules.pre_allocation([half, half]) == 1
+    # 100,000.75 × 0.70 = 70,000.525 → 70,001 (half up); 100,000.70 → 70,000.49 → 70,000
+    assert rules.pre_allocation([D("100000.75")]) == 70001
+    assert rules.pre_allocation([D("100000.70")]) == 70000
+    # Ff of year Y applies to the prior year's output: 1,000,000 × 0.3288 × 1.007 = 331,101.6
+    # → × 0.70 = 231,771.12 → 231,771
+    ff = rules.load_factor_correction(D("0.62"), BANDS)
+    corrected = rules.power_allowance(power_mwh=D("1000000"), benchmark=GAS,
+                                      load_factor_correction=ff, heat_gj=D("0"),
+                                      heat_benchmark=D("0.0533"))
+    assert rules.pre_allocation([corrected]) == 231771
+    # intensity units: 70 % × prior-year output × year-Y intensity: 120,000 × 0.8576 × 0.70
+    # = 72,038.4 → 72,038
+    assert rules.pre_allocation([rules.intensity_allowance(D("120000"), D("0.8576"))]) == 72038
     # the share is a parameter: a later plan may set another
-    assert rules.pre_allocation(D("100000"), share=D("0.60")) == 60000
+    assert rules.pre_allocation([D("100000")], share=D("0.60")) == 60000
+    # no units: an error, never a zero pre-allocation
+    with pytest.raises(ValueError):
+        rules.pre_allocation([])
 
 
 def test_gas_unit_topped_up_to_verified_emissions():
@@ -176,7 +212,7 @@ def test_allocation_objection_windows_are_the_measures_art_16():
 def test_allocation_method_registry():
     assert set(rules.ALLOCATION_METHODS) == {"power_benchmark", "intensity"}
     assert rules.allocate("power_benchmark", {
-        "supplied_mwh": D("3000000"), "benchmark": COAL_I, "load_factor_correction": D("1"),
+        "power_mwh": D("3000000"), "benchmark": COAL_I, "load_factor_correction": D("1"),
         "heat_gj": D("1000000"), "heat_benchmark": HEAT_COAL,
     }) == 2476300
     assert rules.allocate("intensity", {"output": D("120000"), "intensity": D("0.8576")}) == 102912
@@ -190,7 +226,7 @@ def test_floats_and_negatives_are_refused():
     with pytest.raises(TypeError):
         rules.intensity_allocation(1.5, D("1"))
     with pytest.raises(ValueError):
-        rules.pre_allocation(D("-1"))
+        rules.pre_allocation([D("-1")])
     with pytest.raises(ValueError):
         rules.final_allocation([UnitAllocation(-1, D("10"))])
 
