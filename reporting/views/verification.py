@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import floatformat
+from django.template.defaultfilters import filesizeformat, floatformat
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
@@ -260,7 +260,8 @@ def verification_file(request, pk):
                 (_("Reported total (tCO2e)"), floatformat(filing.reported_total, "2g")),
                 (_("Verified total (tCO2e)"), floatformat(filing.verified_total, "2g")),
                 (_("Signed verification report (PDF)"),
-                 f"{filing.file_name} · {filing.file_size:,} B · SHA-256 {filing.sha256[:16]}…"),
+                 f"{filing.file_name} · {filesizeformat(filing.file_size)} · "
+                 f"SHA-256 {filing.sha256[:16]}…"),
                 (_("Note"), form.cleaned_data["note"]),
             ],
             figures=filing.figures,
