@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from allowances.api import serializers as s
 from allowances.choices import EntryKind, UnitType
+from allowances.filtersets import AccountFilterSet
 from allowances.models import Allocation, AllowanceAccount, ComplianceCycle, SurrenderRequest
 from allowances.selectors import accounts as acc
 from allowances.selectors import allocations as alloc_sel
@@ -32,6 +33,7 @@ class AllowanceAccountViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet
     view_action = Perm.VIEW_ACCOUNT
     queryset = AllowanceAccount.objects.all()
     serializer_class = s.AccountSerializer
+    filterset_class = AccountFilterSet
 
     def get_queryset(self):
         return acc.accounts_for(self.request.user)
@@ -170,8 +172,13 @@ class ComplianceViewSet(viewsets.ViewSet):
     permission_classes = [ActionPermission]
 
     @extend_schema(
-        parameters=[OpenApiParameter("cycle", OpenApiTypes.INT, description="Compliance year; "
-                                     "default the latest cycle.")],
+        parameters=[
+            OpenApiParameter("cycle", OpenApiTypes.INT, description="Compliance year; "
+                             "default the latest cycle."),
+            OpenApiParameter("ordering", OpenApiTypes.STR,
+                             enum=[f"{d}{k}" for k in sel.COMPLIANCE_SORT.keys for d in ("", "-")],
+                             description="Sort the rows by a column; '-' for descending."),
+        ],
         responses=s.ComplianceSerializer,
     )
     def list(self, request):
@@ -188,7 +195,7 @@ class ComplianceViewSet(viewsets.ViewSet):
             "city": _rate(data.city),
             "by_area": [_rate(rate, name) for name, rate in data.by_area],
             "by_sector": [_rate(rate, name) for name, rate in data.by_sector],
-            "rows": data.rows,
+            "rows": sel.COMPLIANCE_SORT.sort_rows(data.rows, request.query_params.get("ordering")),
         }
         return Response(s.ComplianceSerializer(payload).data)
 

@@ -24,6 +24,7 @@ from registry.models import EmissionRecord, Enterprise
 from registry.selectors.enterprises import verified_emissions
 from zhongwei_carbon import scoping
 from zhongwei_carbon.roles import Perm
+from zhongwei_carbon.sorting import SortKeys
 
 STATUS_LABELS = {
     rules.NOT_DUE: _("Not due"),
@@ -147,6 +148,20 @@ class Row:
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+
+# The columns the compliance table sorts by (page, export and API: ``?ordering=-remaining``);
+# the rows are computed in Python, so each key is a function of a row.
+COMPLIANCE_SORT = SortKeys({
+    "enterprise": lambda r: r.enterprise.name,
+    "area": lambda r: (r.enterprise.area.sort_order, r.enterprise.area.code),
+    "sector": lambda r: r.enterprise.sector.code,
+    "obligation": lambda r: r.obligation,
+    "surrendered": lambda r: r.surrendered,
+    "ccer": lambda r: r.ccer,
+    "remaining": lambda r: r.remaining,
+    "status": lambda r: r.status,
+})
 
 
 @dataclass

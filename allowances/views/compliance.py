@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from allowances.models import ComplianceCycle
 from allowances.selectors import compliance as sel
-from zhongwei_carbon import web
+from zhongwei_carbon import sorting, web
 from zhongwei_carbon.excel import Column, xlsx_response
 from zhongwei_carbon.roles import Perm
 
@@ -22,12 +22,17 @@ def _data(request):
     return sel.compliance(request.user, cycle)
 
 
+def _sorted(request, rows):
+    return sel.COMPLIANCE_SORT.sort_rows(rows, request.GET.get(sorting.PARAM))
+
+
 @web.require(Perm.VIEW_COMPLIANCE)
 @require_GET
 def compliance(request):
     data = _data(request)
     return render(request, "allowances/compliance/index.html", {
         "data": data,
+        "page_obj": web.paginate(request, _sorted(request, data.rows)),
         "cycles": ComplianceCycle.objects.all(),
         "groups": [(_("By county / park"), data.by_area), (_("By sector"), data.by_sector)],
     })
@@ -53,5 +58,5 @@ def compliance_export(request):
         filename=_("compliance-%(year)s") % {"year": data.cycle.year},
         sheet_title=_("Compliance"),
         columns=columns,
-        rows=data.rows,
+        rows=_sorted(request, data.rows),
     )
