@@ -46,10 +46,10 @@ check: lint
 	$(DEMO_ENV) $(PY) manage.py makemigrations --check --dry-run
 
 bench: install
-	$(DEMO_ENV) $(PY) -m bench
+	$(DEMO_ENV) $(PY) -m bench $(BENCH)
 
 db-stop: install
-	$(DEMO_ENV) $(PY) -c "from pathlib import Path; from zhongwei_carbon.embedded_db import stop; stop(Path('.pgdata').resolve())"
+	@$(PY) -c "from pathlib import Path; from zhongwei_carbon.embedded_db import stop; print('embedded PostgreSQL stopped' if stop(Path('.pgdata').resolve()) else 'embedded PostgreSQL was not running')"
 
 clean: db-stop
 	rm -rf .pgdata .pgrun staticfiles

@@ -220,7 +220,6 @@ def membership_set_active(*, actor, membership: Membership, is_active: bool) -> 
         and actor is not None
         and actor.pk == membership.user_id
         and membership.role == Role.BUREAU_ADMIN
-        and not actor.is_superuser
         and not Membership.objects.filter(user_id=actor.pk, role=Role.BUREAU_ADMIN, is_active=True)
         .exclude(pk=membership.pk)
         .exists()

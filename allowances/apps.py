@@ -18,12 +18,14 @@ class AllowancesConfig(AppConfig):
         scoping.register(m.AllowanceAccount, area="enterprise__area", enterprise="enterprise")
         scoping.register(m.Holding, area="account__enterprise__area", enterprise="account__enterprise")
         scoping.register(m.MonthlyPrice, public=Q())
+        scoping.register(m.DailyPrice, public=Q())
         scoping.register(m.Allocation, area="enterprise__area", enterprise="enterprise")
         scoping.register(
             m.AllocationObjection,
             area="allocation__enterprise__area",
             enterprise="allocation__enterprise",
         )
+        scoping.register(m.AllocationPlan, public=Q())
         scoping.register(m.PowerBenchmark, public=Q())
         scoping.register(m.LoadFactorBand, public=Q())
         scoping.register(m.IntensityBenchmark, public=Q())

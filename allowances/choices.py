@@ -39,7 +39,7 @@ class EntryKind(models.TextChoices):
 class SurrenderStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested by enterprise")
     APPROVED = "approved", _("Approved (awaiting confirmation)")
-    CONFIRMED = "confirmed", _("Confirmed: units surrendered")
+    CONFIRMED = "confirmed", pgettext_lazy("surrender status", "Confirmed")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
@@ -55,6 +55,13 @@ class PenaltyStatus(models.TextChoices):
     CLOSED = "closed", pgettext_lazy("penalty case status", "Closed")
 
 
+class PriceBasis(models.TextChoices):
+    """What the average price of a penalty case's window rests on."""
+
+    MONTH = "month", _("Published monthly average")
+    DAYS = "days", _("Trading days, weighted by volume")
+
+
 class UnitClass(models.TextChoices):
     """Generating-unit classes of the power-sector plan (国环规气候〔2024〕1号)."""
 
@@ -62,6 +69,14 @@ class UnitClass(models.TextChoices):
     COAL_SMALL = "coal_small", _("Conventional coal, below 400 MW")
     COAL_UNCONVENTIONAL = "coal_cfb", _("Unconventional coal (incl. CFB)")
     GAS = "gas", _("Gas-fired")
+
+
+class PowerBasis(models.TextChoices):
+    """Which power a plan counts as Qe (plan data, per allocation year): the 2023–2024 plan
+    (国环规气候〔2024〕1号) counts power generated, earlier plans power supplied."""
+
+    GENERATED = "generated", _("Power generated")
+    SUPPLIED = "supplied", _("Power supplied")
 
 
 class AllocationStatus(models.TextChoices):

@@ -2,19 +2,27 @@
 built in memory is imported (``services.allocation.allocation_import``), notified on the
 final-allocation milestone, one enterprise objects and the bureau dismisses it, and the
 notices are issued on the issuance milestone. The figures equal what ``demo_seed`` already
-posted to the accounts, so issuing posts nothing new; the unit data give the portal's check
-value, which differs from the notice by a few tonnes where the demo's inputs are rounded.
-Idempotent: nothing happens once the cycle has allocations."""
+posted to the accounts, so issuing posts nothing new.
+
+The unit data carry each unit's activity of 2025 (final allocation) and of 2024 (the
+pre-allocation: 70 % of the allowance on 2024's verified activity with 2025's benchmarks,
+DOMAIN.md). The demo derives a unit's output from the enterprise's emissions (an output whose
+allowance is about 95 % of the emissions, in whole MWh or tonnes of product); ``demo_seed``
+pre-allocates from the same 2024 activity, so the check values equal the notice except where
+the story wants a difference. Idempotent: nothing happens once the cycle has allocations."""
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 
 from accounts.models import Membership
+from allowances import rules
 from allowances.choices import AllocationMethod, UnitClass
 from allowances.models import Allocation, AllocationObjection, IntensityBenchmark, PowerBenchmark
 from allowances.services import allocation as svc
@@ -24,6 +32,8 @@ from allowances.services.allocation_import import (
     SHEET_UNITS,
     UNIT_COLUMNS,
 )
+from registry.choices import RecordSource
+from registry.models import EmissionRecord
 from zhongwei_carbon.roles import Role
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -36,10 +46,84 @@ DEMO_UNIT_CLASS = {
     "宁夏海原热电有限公司": UnitClass.COAL_UNCONVENTIONAL,
     "宁夏中宁新能源发电有限公司": UnitClass.GAS,
 }
+# Demo stand-ins: a unit's output gives an allowance of about 95 % of its emissions; power
+# supplied is 94 % of power generated (the rest is the plant's own use).
+DEMO_ALLOWANCE_SHARE = Decimal("0.95")
+DEMO_SUPPLIED_SHARE = Decimal("0.94")
 
 # The unit data of this enterprise give 10,000 MWh less than the region counted, so its check
 # value shows a difference (10,000 × 0.8049 = 8,049 t) on the allocation table.
 DEMO_DIFFERENCE = {"宁夏中宁发电有限公司": 10_000}
+
+
+def emissions(enterprise, year: int) -> Decimal | None:
+    """The year's verified emissions, or (demo only, before verification) the best figure."""
+    records = EmissionRecord.objects.filter(enterprise=enterprise, year=year)
+    verified = records.filter(source=RecordSource.VERIFIED).first()
+    record = verified or records.first()
+    return record.emissions_tco2e if record else None
+
+
+@dataclass(frozen=True)
+class DemoUnit:
+    """The demo's one unit of an enterprise, with the year's parameter it is computed with."""
+
+    name: str
+    method: str
+    factor: Decimal  # Be (tCO2/MWh) or the intensity (tCO2/unit) of the cycle year
+    unit_class: str | None = None
+    product: str | None = None
+
+    def output(self, tonnes: Decimal | int) -> int:
+        """Whole MWh (or product units) whose allowance is ``tonnes``."""
+        return rules.round_allowance(Decimal(tonnes) / self.factor)
+
+    def row(self, uscc: str, *, output: int | None, prior: int | None) -> list:
+        """A row of sheet 机组 (UNIT_COLUMNS order)."""
+        supplied = _supplied(output)
+        if self.method == AllocationMethod.POWER_BENCHMARK:
+            return [uscc, self.name, self.unit_class, output, supplied, None, None, None, None,
+                    None, prior, _supplied(prior), None, None, None]
+        return [uscc, self.name, None, None, None, None, None, self.product, output, None,
+                None, None, None, None, prior]
+
+
+def _supplied(generated: int | None) -> int | None:
+    return None if generated is None else rules.round_allowance(generated * DEMO_SUPPLIED_SHARE)
+
+
+def demo_unit(enterprise, year: int) -> DemoUnit | None:
+    """The enterprise's unit in the demo, or ``None`` where the demo has no plan data for its
+    sector (no pre-allocation, no unit data)."""
+    if enterprise.sector.code == "power":
+        unit_class = DEMO_UNIT_CLASS.get(enterprise.name, UnitClass.COAL_SMALL)
+        bench = PowerBenchmark.objects.filter(year=year, unit_class=unit_class).first()
+        if bench is None:
+            return None
+        return DemoUnit("1号机组", AllocationMethod.POWER_BENCHMARK, bench.power_benchmark,
+                        unit_class=unit_class)
+    bench = IntensityBenchmark.objects.filter(year=year, sector=enterprise.sector).first()
+    if bench is None:
+        return None
+    return DemoUnit("熟料生产线", AllocationMethod.INTENSITY, bench.intensity, product=bench.product)
+
+
+def prior_output(enterprise, cycle) -> int | None:
+    """The unit's verified output of the year before the cycle (MWh generated or product)."""
+    unit = demo_unit(enterprise, cycle.year)
+    prior = emissions(enterprise, cycle.year - 1)
+    if unit is None or not prior:
+        return None
+    return unit.output(prior * DEMO_ALLOWANCE_SHARE)
+
+
+def pre_allocation(enterprise, cycle) -> int:
+    """The demo's pre-allocation: 70 % of the allowance on last year's output with the cycle
+    year's parameter (``rules.pre_allocation``); 0 where the demo has no plan data."""
+    unit, output = demo_unit(enterprise, cycle.year), prior_output(enterprise, cycle)
+    if unit is None or output is None:
+        return 0
+    return rules.pre_allocation([Decimal(output) * unit.factor])
 
 
 def seed(*, actor, cycle, enterprises) -> int:
@@ -51,28 +135,17 @@ def seed(*, actor, cycle, enterprises) -> int:
         total = svc.issued_so_far(Allocation(cycle=cycle, enterprise=enterprise))
         if total <= 0:
             continue
-        pre = _pre_posted(enterprise, cycle)
-        if enterprise.sector.code == "power":
-            unit_class = DEMO_UNIT_CLASS.get(enterprise.name, UnitClass.COAL_SMALL)
-            bench = PowerBenchmark.objects.filter(year=cycle.year, unit_class=unit_class).first()
-            rows.append([enterprise.uscc, enterprise.name, AllocationMethod.POWER_BENCHMARK,
-                         pre or None, total, NOTICE_REFERENCE, NOTIFIED_ON.isoformat()])
-            if bench is not None:
-                # supplied power that gives about 95 % of the verified emissions, in whole MWh
-                mwh = round(total / bench.power_benchmark)
-                if enterprise.name in DEMO_DIFFERENCE:
-                    mwh -= DEMO_DIFFERENCE[enterprise.name]
-                units.append([enterprise.uscc, "1号机组", unit_class, mwh, None, None, None,
-                              None, None])
-        else:
-            rows.append([enterprise.uscc, enterprise.name, AllocationMethod.INTENSITY,
-                         pre or None, total, NOTICE_REFERENCE, NOTIFIED_ON.isoformat()])
-            bench = IntensityBenchmark.objects.filter(year=cycle.year, sector=enterprise.sector).first()
-            if bench is not None:
-                # output that gives about 95 % of the verified emissions, in whole units
-                output = round(total / bench.intensity)
-                units.append([enterprise.uscc, "熟料生产线", None, None, None, None, bench.product,
-                              output, None])
+        unit = demo_unit(enterprise, cycle.year)
+        method = unit.method if unit else (
+            AllocationMethod.POWER_BENCHMARK if enterprise.sector.code == "power"
+            else AllocationMethod.INTENSITY
+        )
+        rows.append([enterprise.uscc, enterprise.name, method, _pre_posted(enterprise, cycle) or None,
+                     total, NOTICE_REFERENCE, NOTIFIED_ON.isoformat()])
+        if unit is not None:
+            output = unit.output(total) - DEMO_DIFFERENCE.get(enterprise.name, 0)
+            units.append(unit.row(enterprise.uscc, output=output,
+                                  prior=prior_output(enterprise, cycle)))
     if not rows:
         return 0
     outcome = svc.allocation_import(

@@ -1,5 +1,6 @@
-"""Who hears about an allocation: subscribers of the allocation's domain events. Each
-notification is keyed by allocation, step and notice date, so a repeated event notifies once.
+"""Who hears about an allocation or a penalty case: subscribers of their domain events. Each
+notification is keyed by record, step and date (notice, correction deadline), so a repeated
+event notifies once.
 Texts are written in the portal's default language (Chinese)."""
 
 from __future__ import annotations
@@ -81,4 +82,48 @@ def allocation_issued(*, allocation_id, **_kwargs):
             f"issued:{allocation.notified}:{allocation.pre_allocation}",
             _("Your %(year)s allocation has been issued to your allowance account.")
             % {"year": allocation.cycle.year},
+        )
+
+
+def _case(case_id: int):
+    from allowances.models import PenaltyCase
+
+    return PenaltyCase.objects.select_related("enterprise", "cycle").get(pk=case_id)
+
+
+def _penalty_notice(case, step: str, subject: str) -> None:
+    notify(
+        recipients=members(roles=[Role.ENTERPRISE_USER], enterprise_id=case.enterprise_id),
+        key=f"penalty:{case.pk}:{step}:{case.correction_deadline}",
+        subject=subject,
+        link=reverse("allowances:penalty_detail", kwargs={"pk": case.pk}),
+    )
+
+
+@subscribe("penalty.opened")
+def penalty_opened(*, case_id, **_kwargs):
+    case = _case(case_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        _penalty_notice(
+            case,
+            "opened",
+            _(
+                "Short surrender of %(year)s: a penalty case is open (%(t)s t short). Surrender the "
+                "missing allowances by %(date)s; what is still short then is cut from next year's "
+                "allocation."
+            )
+            % {"year": case.cycle.year, "t": f"{case.tonnes_short:,}",
+               "date": case.correction_deadline},
+        )
+
+
+@subscribe("penalty.correction_deadline")
+def penalty_correction_deadline(*, case_id, **_kwargs):
+    case = _case(case_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        _penalty_notice(
+            case,
+            "deadline",
+            _("The correction deadline of your %(year)s penalty case is now %(date)s.")
+            % {"year": case.cycle.year, "date": case.correction_deadline},
         )

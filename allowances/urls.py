@@ -121,6 +121,10 @@ from allowances.views import parameters as parameter_views  # noqa: E402
 
 urlpatterns += [
     path("parameters/", parameter_views.parameter_index, name="parameter_index"),
+    path("parameters/plans/new/", parameter_views.plan_create, name="plan_create"),
+    path("parameters/plans/export/", parameter_views.plan_export, name="plan_export"),
+    path("parameters/plans/<int:pk>/edit/", parameter_views.plan_edit, name="plan_edit"),
+    path("parameters/plans/<int:pk>/delete/", parameter_views.plan_delete, name="plan_delete"),
     path("parameters/benchmarks/new/", parameter_views.benchmark_create, name="benchmark_create"),
     path("parameters/benchmarks/export/", parameter_views.benchmark_export, name="benchmark_export"),
     path("parameters/benchmarks/<int:pk>/edit/", parameter_views.benchmark_edit, name="benchmark_edit"),

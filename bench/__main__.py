@@ -1,18 +1,30 @@
-"""Run the benchmarks: ``python -m bench``."""
+"""Run the benchmarks: ``python -m bench`` (all), or ``python -m bench ledger_import`` /
+``python -m bench seed_demo`` (one). Each prints its figures; none is run by the test suite."""
 
 import os
 import sys
 
+BENCHES = ("ledger_import", "seed_demo")
 
-def main() -> int:
+
+def main(argv: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhongwei_carbon.settings")
     import django
 
     django.setup()
-    from bench import ledger_import
+    from importlib import import_module
 
-    return ledger_import.main()
+    chosen = argv or list(BENCHES)
+    unknown = [name for name in chosen if name not in BENCHES]
+    if unknown:
+        print(f"unknown bench {', '.join(unknown)}; choose from {', '.join(BENCHES)}")
+        return 2
+    status = 0
+    for name in chosen:
+        print(f"== {name}")
+        status |= import_module(f"bench.{name}").main() or 0
+    return status
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

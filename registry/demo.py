@@ -201,7 +201,7 @@ AGENCIES = [
 class DemoUser:
     username: str
     full_name: str
-    role: str
+    role: str  # "" for the /admin/-only superuser, who holds no portal role
     area: str | None = None  # area code
     enterprise: str | None = None  # DemoEnterprise.key
     agency: str | None = None  # DemoAgency.key
@@ -210,7 +210,7 @@ class DemoUser:
 
 
 USERS = [
-    DemoUser("admin", "市生态环境局管理员", "bureau_admin", superuser=True),
+    DemoUser("admin", "市生态环境局管理员", "bureau_admin"),
     DemoUser("reviewer", "市生态环境局审核员", "bureau_reviewer"),
     DemoUser("shapotou", "沙坡头区经办人", "area_official", area=SHAPOTOU),
     DemoUser("zhongning", "中宁县经办人", "area_official", area=ZHONGNING),
@@ -220,6 +220,8 @@ USERS = [
     DemoUser("ent2", "中宁发电填报人", "enterprise_user", enterprise="znfd"),
     DemoUser("agency1", "马丽", "agency_staff", agency="agency1"),
     DemoUser("agency2", "孙强", "agency_staff", agency="agency2"),
+    # Django's /admin/ only: a superuser has no role in the portal (issue 9 §15).
+    DemoUser("root", "系统管理员", "", superuser=True),
 ]
 
 # Key-emitter lists: published (year, document number), then the draft year.

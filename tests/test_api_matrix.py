@@ -47,6 +47,7 @@ def PUBLISHED_ENTRY(c):  # noqa: N802
     return KeyEmitterListEntry.objects.get(key_list=c["published"]).pk
 
 RULES = {
+    "api:root": (NO_ARGS, api(LOGGED_IN)),  # the list of collections, for any logged-in user
     "api:area-list": (NO_ARGS, api(PUBLIC)),
     "api:area-detail": (_k(pk=_obj("area_a")), api(PUBLIC)),
     "api:sector-list": (NO_ARGS, api(PUBLIC)),

@@ -150,7 +150,7 @@ ENTRY_A = ENTERPRISE_A
 # --- end allowances: registry statements, transfers, ledger entries ---
 
 
-# --- allowances: allocation parameters (benchmark_x, band_x, intensity_x: 2025 rows) ---
+# --- allowances: allocation parameters (plan_x, benchmark_x, band_x, intensity_x: 2025 rows) ---
 PARAMETERS_VIEW = LOGGED_IN
 PARAMETERS_EDIT = ADMIN_ONLY
 PRICE_EXPORT = PRICE_LIST
@@ -371,6 +371,10 @@ RULES = {
     # --- end allowances: registry statements, transfers, ledger entries ---
     # --- allowances: allocation parameters ---
     "allowances:parameter_index": (NO_ARGS, PARAMETERS_VIEW),
+    "allowances:plan_create": (NO_ARGS, PARAMETERS_EDIT),
+    "allowances:plan_export": (NO_ARGS, PARAMETERS_VIEW),
+    "allowances:plan_edit": (_k(pk=_obj("plan_x")), PARAMETERS_EDIT),
+    "allowances:plan_delete": (_k(pk=_obj("plan_x")), PARAMETERS_EDIT),
     "allowances:benchmark_create": (NO_ARGS, PARAMETERS_EDIT),
     "allowances:benchmark_export": (NO_ARGS, PARAMETERS_VIEW),
     "allowances:benchmark_edit": (_k(pk=_obj("benchmark_x")), PARAMETERS_EDIT),
@@ -572,10 +576,11 @@ def _statements_ctx(enterprise, admin):
 
 
 def _parameters_ctx():
-    """allowances: benchmark_x, band_x and intensity_x, 2025 rows (ORM)."""
-    from allowances.models import IntensityBenchmark, LoadFactorBand, PowerBenchmark
+    """allowances: plan_x, benchmark_x, band_x and intensity_x, 2025 rows (ORM)."""
+    from allowances.models import AllocationPlan, IntensityBenchmark, LoadFactorBand, PowerBenchmark
 
     return {
+        "plan_x": AllocationPlan.objects.create(year=2025, power_basis="generated", source="matrix"),
         "benchmark_x": PowerBenchmark.objects.create(
             year=2025, unit_class="gas", power_benchmark=Decimal("0.3288"),
             heat_benchmark=Decimal("0.0533"), source="matrix",

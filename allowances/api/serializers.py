@@ -156,7 +156,9 @@ class ComplianceRowSerializer(serializers.Serializer):
     cea = serializers.IntegerField()
     ccer = serializers.IntegerField()
     surrendered = serializers.IntegerField()
-    remaining = serializers.IntegerField()
+    remaining = serializers.IntegerField(
+        allow_null=True, help_text="Still to surrender (t); null while the obligation is unknown."
+    )
     met_on = serializers.DateField(allow_null=True)
     status = serializers.CharField(help_text="not_due, in_progress, complied, complied_late, short")
 

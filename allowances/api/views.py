@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
+from allowances import rules
 from allowances.api import serializers as s
 from allowances.choices import EntryKind, UnitType
 from allowances.filtersets import AccountFilterSet
@@ -175,9 +176,13 @@ class ComplianceViewSet(viewsets.ViewSet):
         parameters=[
             OpenApiParameter("cycle", OpenApiTypes.INT, description="Compliance year; "
                              "default the latest cycle."),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=list(rules.COMPLIANCE_STATUSES),
+                             description="Only the rows of this status (the rates cover "
+                             "the whole scope)."),
             OpenApiParameter("ordering", OpenApiTypes.STR,
                              enum=[f"{d}{k}" for k in sel.COMPLIANCE_SORT.keys for d in ("", "-")],
-                             description="Sort the rows by a column; '-' for descending."),
+                             description="Sort the rows by a column; '-' for descending "
+                             "(blank figures last); an unknown key keeps the default order."),
         ],
         responses=s.ComplianceSerializer,
     )
@@ -185,6 +190,9 @@ class ComplianceViewSet(viewsets.ViewSet):
         value = request.query_params.get("cycle", "")
         if value and not value.isdigit():
             raise DRFValidationError({"cycle": [_("Enter a year.")]})
+        status = request.query_params.get("status", "")
+        if status and status not in rules.COMPLIANCE_STATUSES:
+            raise DRFValidationError({"status": [_("Not a valid choice.")]})
         cycle = sel.cycle_from(value or None)
         if cycle is None:
             raise Http404
@@ -195,7 +203,8 @@ class ComplianceViewSet(viewsets.ViewSet):
             "city": _rate(data.city),
             "by_area": [_rate(rate, name) for name, rate in data.by_area],
             "by_sector": [_rate(rate, name) for name, rate in data.by_sector],
-            "rows": sel.COMPLIANCE_SORT.sort_rows(data.rows, request.query_params.get("ordering")),
+            "rows": sel.COMPLIANCE_SORT.sort_rows(sel.filter_rows(data.rows, status or None),
+                                                  request.query_params.get("ordering")),
         }
         return Response(s.ComplianceSerializer(payload).data)
 

@@ -6,11 +6,17 @@ from allowances.models.ledger import (
     LedgerEntry,
     Milestone,
 )
-from allowances.models.parameters import IntensityBenchmark, LoadFactorBand, PowerBenchmark
+from allowances.models.parameters import (
+    AllocationPlan,
+    IntensityBenchmark,
+    LoadFactorBand,
+    PowerBenchmark,
+)
 from allowances.models.statements import RegistryStatement, StatementLine
 from allowances.models.workflow import (
     Allocation,
     AllocationObjection,
+    DailyPrice,
     MonthlyPrice,
     PenaltyCase,
     SurrenderRequest,
@@ -19,6 +25,7 @@ from allowances.models.workflow import (
 __all__ = [
     "Allocation",
     "AllocationObjection",
+    "AllocationPlan",
     "IntensityBenchmark",
     "LoadFactorBand",
     "PowerBenchmark",
@@ -27,6 +34,7 @@ __all__ = [
     "AllowanceAccount",
     "CCERProject",
     "ComplianceCycle",
+    "DailyPrice",
     "Holding",
     "LedgerEntry",
     "Milestone",

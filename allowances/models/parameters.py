@@ -1,6 +1,6 @@
-"""Allocation parameters as data, each row with its year and source: power-sector benchmarks
-per unit class, load-factor correction bands (Ff) and product intensities for the generic
-intensity method. ``allowances.rules`` takes them as arguments; nothing here is a formula."""
+"""Allocation parameters as data, each row with its year and source: the plan's settings of
+the year (which power counts as Qe), power-sector benchmarks per unit class, load-factor
+correction bands (Ff) and product intensities for the generic intensity method. ``allowances.rules`` takes them as arguments; nothing here is a formula."""
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -8,10 +8,31 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from allowances.choices import UnitClass
+from allowances.choices import PowerBasis, UnitClass
 from registry.models import Sector
 
 ZERO = 0
+
+
+class AllocationPlan(models.Model):
+    """The allocation plan of one year, as far as the formulas need it: which power quantity
+    is Qe (国环规气候〔2024〕1号: generated; earlier plans: supplied). One row per year."""
+
+    year = models.PositiveSmallIntegerField(_("allocation year"), unique=True)
+    power_basis = models.CharField(
+        _("Qe counts"), max_length=10, choices=PowerBasis.choices,
+        help_text=_("Which power of a unit the plan multiplies by the benchmark."),
+    )
+    source = models.CharField(_("source"), max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("allocation plan")
+        verbose_name_plural = _("allocation plans")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"{self.year} {self.get_power_basis_display()}"
 
 
 class PowerBenchmark(models.Model):

@@ -1,4 +1,5 @@
-"""Allocation notices, surrender requests (four eyes), monthly prices and penalty cases."""
+"""Allocation notices, surrender requests (four eyes), market prices (monthly averages and
+trading days) and penalty cases."""
 
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from allowances.choices import (
     AllocationStatus,
     ObjectionStatus,
     PenaltyStatus,
+    PriceBasis,
     SurrenderStatus,
 )
 from allowances.models.ledger import AllowanceAccount, ComplianceCycle
@@ -167,7 +169,7 @@ class SurrenderRequest(models.Model):
         on_delete=models.PROTECT,
         related_name="surrender_requests",
     )
-    cea = models.JSONField(_("allowances [(vintage, t)]"), default=list)
+    cea = models.JSONField(_("allowances [(vintage, t)]"), default=list, blank=True)
     ccer = models.JSONField(_("CCER [(project id, vintage, t)]"), default=list, blank=True)
     status = models.CharField(
         _("status"),
@@ -207,7 +209,8 @@ class SurrenderRequest(models.Model):
 
 
 class MonthlyPrice(models.Model):
-    """Average market price of a month (CNY/t), for the Art. 24 fine range."""
+    """Average market price of a calendar month (CNY/t) as the market published it, for the
+    Art. 24 fine range when the price window is exactly that month (``rules.calendar_month_of``)."""
 
     month = models.DateField(_("month (first day)"), unique=True)
     average_price = models.DecimalField(
@@ -228,8 +231,38 @@ class MonthlyPrice(models.Model):
         return f"{self.month:%Y-%m}: {self.average_price}"
 
 
+class DailyPrice(models.Model):
+    """One trading day of the market: its average price (CNY/t) and the tonnes traded; a price
+    window's average is their volume-weighted mean (``rules.window_average``)."""
+
+    day = models.DateField(_("trading day"), unique=True)
+    average_price = models.DecimalField(
+        _("average price (CNY/t)"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    volume = models.BigIntegerField(_("volume traded (t)"), validators=[MinValueValidator(1)])
+    source = models.CharField(_("source"), max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("trading-day price")
+        verbose_name_plural = _("trading-day prices")
+        ordering = ["-day"]
+        constraints = [
+            models.CheckConstraint(condition=Q(volume__gt=0), name="daily_price_volume_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.day:%Y-%m-%d}: {self.average_price}"
+
+
 class PenaltyCase(models.Model):
-    """Short surrender (Interim Regulations Art. 24): fine range and next year's cut."""
+    """Short surrender (Interim Regulations Art. 24): the fine range on the tonnes short at the
+    surrender deadline, with the price window and the average used; the correction deadline
+    (责令改正期限); next year's cut, the tonnes still short at the correction deadline, known
+    once that day has passed (``rules.next_year_cut``)."""
 
     cycle = models.ForeignKey(
         ComplianceCycle,
@@ -243,16 +276,30 @@ class PenaltyCase(models.Model):
         on_delete=models.PROTECT,
         related_name="penalty_cases",
     )
-    tonnes_short = models.BigIntegerField(_("tonnes not surrendered"))
-    price = models.DecimalField(
-        _("average price of the month before the deadline"), max_digits=10, decimal_places=2
+    obligation = models.BigIntegerField(_("obligation (t)"), null=True, blank=True)
+    tonnes_short = models.BigIntegerField(_("tonnes not surrendered by the surrender deadline"))
+    price = models.DecimalField(_("average price in the window (CNY/t)"), max_digits=10, decimal_places=2)
+    price_window_start = models.DateField(_("price window from"), null=True, blank=True)
+    price_window_end = models.DateField(_("price window to"), null=True, blank=True)
+    price_basis = models.CharField(
+        _("price basis"), max_length=8, choices=PriceBasis.choices, blank=True
     )
+    price_days = models.PositiveSmallIntegerField(_("trading days"), null=True, blank=True)
+    price_window_reason = models.CharField(
+        _("reason for another price window"), max_length=500, blank=True
+    )
+    correction_deadline = models.DateField(_("correction deadline"), null=True, blank=True)
     fine_min = models.DecimalField(_("fine from (CNY)"), max_digits=16, decimal_places=2)
     fine_max = models.DecimalField(_("fine up to (CNY)"), max_digits=16, decimal_places=2)
     fine_decided = models.DecimalField(
         _("fine decided (CNY)"), max_digits=16, decimal_places=2, null=True, blank=True
     )
-    next_year_cut = models.BigIntegerField(_("next year's allocation cut (t)"))
+    next_year_cut = models.BigIntegerField(
+        _("next year's allocation cut (t)"),
+        null=True,
+        blank=True,
+        help_text=_("Fixed once the correction deadline has passed; empty until then."),
+    )
     cut_posted = models.BigIntegerField(_("cut posted so far (t)"), default=0)
     cut_applied = models.BooleanField(_("cut applied"), default=False)
     status = models.CharField(
@@ -275,6 +322,11 @@ class PenaltyCase(models.Model):
             models.UniqueConstraint(fields=["cycle", "enterprise"], name="penalty_case_unique"),
             models.CheckConstraint(
                 condition=Q(fine_max__gte=F("fine_min")), name="penalty_range_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(price_window_start__isnull=True)
+                | Q(price_window_start__lte=F("price_window_end")),
+                name="penalty_price_window_ordered",
             ),
         ]
 

@@ -10,11 +10,22 @@ from django.utils.translation import gettext as _
 
 from allowances import rules
 from allowances.choices import UnitClass
-from allowances.models import IntensityBenchmark, LoadFactorBand, PowerBenchmark
+from allowances.models import AllocationPlan, IntensityBenchmark, LoadFactorBand, PowerBenchmark
 
 
 class MissingParameter(LookupError):
     """A parameter table has no row for what is asked; ``str()`` is a user-facing message."""
+
+
+def allocation_plan(year: int) -> AllocationPlan:
+    """The plan settings of ``year`` (which power counts as Qe)."""
+    row = AllocationPlan.objects.filter(year=year).first()
+    if row is None:
+        raise MissingParameter(
+            _("No allocation plan settings for %(year)s: set whether Qe counts power generated "
+              "or power supplied.") % {"year": year}
+        )
+    return row
 
 
 def power_benchmark(year: int, unit_class: str) -> PowerBenchmark:
@@ -68,9 +79,9 @@ def intensity_benchmark(year: int, sector, product: str) -> IntensityBenchmark:
 
 
 def parameter_years() -> list[int]:
-    """Every year that has a row in one of the three tables, newest first."""
+    """Every year that has a row in one of the parameter tables, newest first."""
     years: set[int] = set()
-    for model in (PowerBenchmark, LoadFactorBand, IntensityBenchmark):
+    for model in (AllocationPlan, PowerBenchmark, LoadFactorBand, IntensityBenchmark):
         years.update(model.objects.values_list("year", flat=True).distinct())
     return sorted(years, reverse=True)
 

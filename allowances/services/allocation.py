@@ -127,12 +127,13 @@ def allocation_import(*, actor, cycle, data: bytes, filename: str) -> ImportOutc
         for key, value in figures.items():
             setattr(allocation, key, value)
         # Method, reference, date and unit data update in place (no new notice needed);
-        # unit data absent from the file keep the stored ones.
+        # unit data absent from the file, and a unit's blank cells, keep the stored ones.
         allocation.method = row["method"]
         allocation.notice_reference = row["notice_reference"] or allocation.notice_reference
         allocation.notice_date = row["notice_date"] or allocation.notice_date
         if parsed.units.get(code):
-            allocation.inputs = {"units": parsed.units[code]}
+            stored = (allocation.inputs or {}).get("units") or []
+            allocation.inputs = {"units": reader.merge_units(stored, parsed.units[code])}
         refresh_check(allocation)
         if allocation.differs or allocation.pre_differs:
             outcome.differing += 1
@@ -373,8 +374,8 @@ def issue_preview(allocation) -> tuple[int | None, str, int]:
 def issue(*, actor, allocation, today: date | None = None) -> list[LedgerEntry]:
     """Post the notified figure (the final allocation, else the pre-allocation) less what was
     already allocated for the cycle, as CEA of the cycle's vintage; then, on a positive
-    allocation, the open next-year cuts of earlier cycles' penalty cases, up to the tonnes
-    allocated now. Refused while the objection period runs or an objection is pending."""
+    allocation, the open next-year cuts of earlier cycles' penalty cases (decided, past their
+    correction deadline: ``penalties.cut_due``), up to the tonnes allocated now. Refused while the objection period runs or an objection is pending."""
     allocation = _lock(allocation)
     _check_perm(actor, Perm.MANAGE_ALLOCATION, allocation)
     blocker = issue_blocker(allocation, today)
@@ -389,13 +390,14 @@ def issue(*, actor, allocation, today: date | None = None) -> list[LedgerEntry]:
     cuts = []
     if delta > 0:
         room = delta
-        # only decided cases: the cut follows the decision (an open case is not yet one)
+        # only decided cases (the cut follows the decision) whose correction deadline has
+        # passed (the cut is what is still short then; before, it is not known)
         cases = PenaltyCase.objects.select_for_update(of=("self",)).filter(
             enterprise=allocation.enterprise, cycle__year__lt=year, cut_applied=False,
-            status=PenaltyStatus.DECIDED,
+            status=PenaltyStatus.DECIDED, correction_deadline__lt=_today(today),
         ).order_by("cycle__year", "pk")
         for case in cases:
-            cut = min(case.next_year_cut - case.cut_posted, room)
+            cut = min(penalties.cut_due(actor=actor, case=case, today=_today(today)) or 0, room)
             if cut > 0:
                 movements.append(
                     ledger.Movement(account, UnitType.CEA, year, -cut, EntryKind.NEXT_YEAR_CUT)

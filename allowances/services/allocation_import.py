@@ -2,8 +2,12 @@
 
 Sheet 分配 (one row per enterprise): the notified pre-allocation and/or final allocation, the
 method, the notice reference and date. Sheet 机组 (optional, one row per unit): the inputs of
-the portal's check value (unit class, power and heat supplied, load factor, product and
-output, the unit's verified emissions). Row 1 holds the headers, data start on row 2.
+the portal's check values — unit class; the year's power generated and supplied, load factor,
+heat supplied, product and output, the unit's verified emissions (final allocation); the
+same activity data of the prior year, verified (pre-allocation). Row 1 holds the headers,
+data start on row 2. A unit's blank cell keeps what is stored for that unit (by its name), so
+a pre-allocation notice with last year's data and a final notice with this year's complete
+each other.
 
 All or nothing: every problem is collected as (sheet, row, column, reason) and while any row
 is bad nothing is saved. Formulas are refused (a cell holding ``=...``), never evaluated.
@@ -20,6 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from allowances.choices import AllocationMethod, UnitClass
+from allowances.selectors.allocation_check import QE_KEYS
+from allowances.selectors.parameters import MissingParameter, allocation_plan
 from registry.models import Enterprise
 from zhongwei_carbon import uscc
 from zhongwei_carbon.excel import cell_date, cell_decimal, cell_text, open_workbook
@@ -54,12 +60,27 @@ UNIT_COLUMNS = [
     Col("uscc", "统一社会信用代码", "uscc", True, gettext_lazy("An enterprise of sheet 分配")),
     Col("name", "机组名称", "text", True),
     Col("unit_class", "机组类别", "unit_class", help=gettext_lazy("Power method only")),
-    Col("supplied_mwh", "供电量（MWh）", "decimal"),
+    # year Y's own data: the final allocation
+    Col("generated_mwh", "发电量（MWh）", "decimal",
+        help=gettext_lazy("This year; Qe where the plan counts power generated")),
+    Col("supplied_mwh", "供电量（MWh）", "decimal",
+        help=gettext_lazy("This year; Qe where the plan counts power supplied")),
     Col("load_factor", "负荷系数", "fraction", help=gettext_lazy("Fraction, e.g. 0.72; optional")),
-    Col("heat_gj", "供热量（GJ）", "decimal"),
+    Col("heat_gj", "供热量（GJ）", "decimal", help=gettext_lazy("This year; empty: no heat supplied")),
     Col("product", "产品", "text", help=gettext_lazy("Intensity method only")),
-    Col("output", "产量", "decimal", help=gettext_lazy("Intensity method only")),
+    Col("output", "产量", "decimal", help=gettext_lazy("Intensity method only; this year")),
     Col("verified", "机组核查排放量（tCO2）", "decimal", help=gettext_lazy("Optional")),
+    # the prior year's verified data: the pre-allocation (Y−1 activity × year Y's parameters)
+    Col("prior_generated_mwh", "上年度发电量（MWh）", "decimal",
+        help=gettext_lazy("Prior year, verified; for the pre-allocation")),
+    Col("prior_supplied_mwh", "上年度供电量（MWh）", "decimal",
+        help=gettext_lazy("Prior year, verified; for the pre-allocation")),
+    Col("prior_load_factor", "上年度负荷系数", "fraction",
+        help=gettext_lazy("Prior year; fraction, optional")),
+    Col("prior_heat_gj", "上年度供热量（GJ）", "decimal",
+        help=gettext_lazy("Prior year, verified; empty: no heat supplied")),
+    Col("prior_output", "上年度产量", "decimal",
+        help=gettext_lazy("Intensity method only; prior year, verified")),
 ]
 SHEETS = [(SHEET_ALLOCATIONS, ALLOCATION_COLUMNS), (SHEET_UNITS, UNIT_COLUMNS)]
 
@@ -256,13 +277,26 @@ def _read_units(ws, parsed: Parsed, seen: dict[str, int]) -> None:
                            _("The power benchmark method needs the unit class."))
                 continue
             if allocation["method"] == AllocationMethod.INTENSITY and (
-                not row["product"] or row["output"] is None
+                not row["product"] or (row["output"] is None and row["prior_output"] is None)
             ):
-                parsed.add(SHEET_UNITS, number, UNIT_COLUMNS[6],
-                           _("The intensity method needs the product and the output."))
+                parsed.add(SHEET_UNITS, number, _column("product"),
+                           _("The intensity method needs the product and its output (of this "
+                             "year, of the prior year or both)."))
                 continue
         if good:
             parsed.units[code].append({k: v for k, v in row.items() if v not in (None, "")})
+
+
+def _column(key: str) -> Col:
+    return next(c for c in UNIT_COLUMNS if c.key == key)
+
+
+def merge_units(stored: list[dict], imported: list[dict]) -> list[dict]:
+    """The units of the file, each completed by the stored unit of the same name: a blank
+    cell keeps the stored value (a notice never withdraws a figure by omission). Units not in
+    the file are dropped: the file lists the enterprise's units."""
+    by_name = {u.get("name", ""): u for u in stored or []}
+    return [by_name.get(unit.get("name", ""), {}) | unit for unit in imported]
 
 
 def template_workbook(cycle, enterprises) -> bytes:
@@ -284,14 +318,28 @@ def template_workbook(cycle, enterprises) -> bytes:
     for sheet in (ws, units):
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        for letter in "ABCDEFGHI":
+        for letter in "ABCDEFGHIJKLMNO":
             sheet.column_dimensions[letter].width = 22
     notes = wb.create_sheet("说明")
     notes.append([_("Allocation notice of %(year)s") % {"year": cycle.year}])
+    notes.append([_("This year = %(year)s; prior year (上年度) = %(prior)s. The pre-allocation "
+                    "check uses the prior year's verified activity data with the parameters of "
+                    "%(year)s.") % {"year": cycle.year, "prior": cycle.year - 1}])
     notes.append([_("Sheet"), _("Column"), _("Explanation")])
     for sheet, columns in SHEETS:
         for col in columns:
             notes.append([sheet, col.header, str(col.help)])
+    try:
+        plan = allocation_plan(cycle.year)
+    except MissingParameter:
+        notes.append([_("Qe: the allocation plan settings of %(year)s are not entered yet.")
+                      % {"year": cycle.year}])
+    else:
+        notes.append([_("Qe: the plan of %(year)s counts %(basis)s (columns %(columns)s).") % {
+            "year": cycle.year, "basis": str(plan.get_power_basis_display()).lower(),
+            "columns": " / ".join(c.header for c in UNIT_COLUMNS
+                                  if c.key.endswith(QE_KEYS[plan.power_basis])),
+        }])
     notes.append([])
     notes.append([_("Unit classes"), ", ".join(f"{v} = {label}" for v, label in UnitClass.choices)])
     notes.append([_("Methods"), ", ".join(f"{v} = {label}" for v, label in AllocationMethod.choices)])

@@ -1,5 +1,5 @@
-"""Allocation parameter tables: power benchmarks, load-factor bands (Ff) and intensity
-benchmarks. Every change goes through here (DESIGN.md §4.2): keyword arguments only, one
+"""Allocation parameter tables: the plan settings of a year (which power counts as Qe), power
+benchmarks, load-factor bands (Ff) and intensity benchmarks. Every change goes through here (DESIGN.md §4.2): keyword arguments only, one
 transaction, ``full_clean`` before saving, a business event on the row; field-level
 before/after is kept by django-simple-history.
 
@@ -7,6 +7,7 @@ Only a bureau admin (``Perm.MANAGE_ALLOCATION``) may change them (``PermissionDe
 ``data`` maps model field names to values; an unknown name is a programming error
 (``TypeError``). Refusals are ``ValidationError`` on a named field:
 
+- a second plan-settings row for the same year (on ``year``);
 - a second power benchmark for the same year and unit class (on ``unit_class``);
 - a second intensity for the same year, sector and product (on ``product``);
 - a load-factor band overlapping another band of the same year (on ``lower``): bands are
@@ -26,10 +27,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.utils.translation import gettext as _
 
-from allowances.models import IntensityBenchmark, LoadFactorBand, PowerBenchmark
+from allowances.models import AllocationPlan, IntensityBenchmark, LoadFactorBand, PowerBenchmark
 from zhongwei_carbon import events, roles
 from zhongwei_carbon.roles import Perm
 
+PLAN_FIELDS = ("year", "power_basis", "source")
 BENCHMARK_FIELDS = ("year", "unit_class", "power_benchmark", "heat_benchmark", "source")
 BAND_FIELDS = ("year", "lower", "upper", "correction", "source")
 INTENSITY_FIELDS = ("year", "sector", "product", "unit", "intensity", "source")
@@ -166,6 +168,60 @@ def _delete(*, actor, obj, fields, verb: str, message: str) -> None:
 def _others(obj, **lookup):
     qs = type(obj)._default_manager.filter(**lookup)
     return qs.exclude(pk=obj.pk) if obj.pk is not None else qs
+
+
+# --- plan settings of a year -----------------------------------------------------------------
+
+PLAN_CLASH = "year"
+
+
+def _plan_clash_message() -> str:
+    return _("This year already has its plan settings; edit that row.")
+
+
+def _plan_unique(row: AllocationPlan) -> None:
+    if _others(row, year=row.year).exists():
+        raise ValidationError({PLAN_CLASH: _plan_clash_message()})
+
+
+def _plan_text(row: AllocationPlan) -> str:
+    return _("%(year)s: Qe counts %(basis)s") % {
+        "year": row.year, "basis": str(row.get_power_basis_display()).lower(),
+    }
+
+
+@transaction.atomic
+def plan_create(*, actor, data: dict) -> AllocationPlan:
+    _allowed(actor)
+    row = AllocationPlan()
+    _apply(row, data, PLAN_FIELDS)
+    return _create(
+        actor=actor, obj=row, fields=PLAN_FIELDS, checks=[_plan_unique],
+        clash=(PLAN_CLASH, _plan_clash_message()),
+        verb="allowances.allocation_plan_created",
+        message=_("Allocation plan settings added: %(row)s") % {"row": _plan_text(row)},
+    )
+
+
+@transaction.atomic
+def plan_update(*, actor, plan: AllocationPlan, data: dict) -> AllocationPlan:
+    _allowed(actor)
+    return _update(
+        actor=actor, obj=plan, data=data, fields=PLAN_FIELDS, checks=[_plan_unique],
+        clash=(PLAN_CLASH, _plan_clash_message()),
+        verb="allowances.allocation_plan_updated",
+        label=_("Allocation plan settings of %(year)s") % {"year": plan.year},
+    )
+
+
+@transaction.atomic
+def plan_delete(*, actor, plan: AllocationPlan) -> None:
+    _allowed(actor)
+    _delete(
+        actor=actor, obj=plan, fields=PLAN_FIELDS,
+        verb="allowances.allocation_plan_deleted",
+        message=_("Allocation plan settings removed: %(row)s") % {"row": _plan_text(plan)},
+    )
 
 
 # --- power benchmarks ------------------------------------------------------------------------
@@ -382,6 +438,7 @@ def intensity_delete(*, actor, intensity: IntensityBenchmark) -> None:
 
 
 MODELS: dict[str, type[models.Model]] = {
+    "plan": AllocationPlan,
     "benchmark": PowerBenchmark,
     "band": LoadFactorBand,
     "intensity": IntensityBenchmark,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from allowances import rules
 from allowances.choices import SurrenderStatus, UnitType
-from allowances.models import CCERProject, Holding, SurrenderRequest
+from allowances.models import AllowanceAccount, CCERProject, Holding, SurrenderRequest
 from allowances.selectors import compliance as sel
 from allowances.services import ledger
 from zhongwei_carbon import events, roles, scoping
@@ -70,7 +70,7 @@ def check_request(account, cycle, cea_rows, ccer_rows) -> None:
                    "wanted": tonnes}
             )
     projects = CCERProject.objects.in_bulk({p for p, _v, _t in ccer_rows})
-    for project_id, _v, _t in ccer_rows:
+    for project_id, _v, _q in ccer_rows:
         project = projects.get(project_id)
         if project is None or not rules.ccer_eligible(
             project_in_national_ets=project.inside_national_ets
@@ -80,16 +80,43 @@ def check_request(account, cycle, cea_rows, ccer_rows) -> None:
                 % {"project": project or project_id}
             )
     totals = sel.totals(account, cycle)
+    if totals.obligation is None:
+        raise ValidationError(
+            _("No verified emissions for %(year)s yet: the obligation is not known, so "
+              "nothing can be surrendered for this cycle.") % {"year": cycle.year}
+        )
     ccer_total = sum(t for _p, _v, t in ccer_rows)
     if ccer_total > totals.headroom:
         errors["ccer"].append(
             _("CCER is limited to %(cap)s t (%(share)s %% of %(due)s t); %(done)s t already "
-              "used, %(headroom)s t left, %(wanted)s t requested.")
-            % {"cap": totals.cap, "share": f"{rules.CCER_SHARE * 100:g}", "due": totals.due,
-               "done": totals.ccer_done, "headroom": totals.headroom, "wanted": ccer_total}
+              "used, %(pending)s t in open requests, %(headroom)s t left, %(wanted)s t "
+              "requested.")
+            % {"cap": tonnes_text(totals.cap), "share": f"{rules.CCER_SHARE * 100:g}",
+               "due": tonnes_text(totals.due), "done": tonnes_text(totals.ccer_done),
+               "pending": tonnes_text(totals.ccer_pending), "headroom": tonnes_text(totals.headroom),
+               "wanted": tonnes_text(ccer_total)}
         )
     if errors:
         raise ValidationError(dict(errors))
+    wanted = sum(t for _v, t in cea_rows) + ccer_total
+    if wanted > totals.open_remaining:
+        raise ValidationError(over_remaining_message(totals, wanted))
+
+
+def tonnes_text(tonnes: int) -> str:
+    """Whole tonnes with thousands separators, as the pages show them."""
+    return f"{int(tonnes):,}"
+
+
+def over_remaining_message(totals, wanted: int) -> str:
+    """The refusal of a request beyond what remains due, with both figures."""
+    figures = {"remaining": tonnes_text(totals.open_remaining), "wanted": tonnes_text(wanted),
+               "pending": tonnes_text(totals.pending)}
+    if totals.pending:
+        return _("Remaining obligation %(remaining)s t (after %(pending)s t in open requests), "
+                 "requested %(wanted)s t. Surplus units stay in the account.") % figures
+    return _("Remaining obligation %(remaining)s t, requested %(wanted)s t. Surplus units "
+             "stay in the account.") % figures
 
 
 @transaction.atomic
@@ -100,6 +127,8 @@ def surrender_request(*, actor, account, cycle, cea=(), ccer=()) -> SurrenderReq
     cea_rows, ccer_rows = _clean_lines(cea, ccer)
     if account.pk is None:
         account = ledger.account_for(account.enterprise)
+    # one request of an account at a time: the open requests it is checked against are final
+    AllowanceAccount.objects.select_for_update().get(pk=account.pk)
     check_request(account, cycle, cea_rows, ccer_rows)
     request = SurrenderRequest(
         account=account, cycle=cycle, cea=cea_rows, ccer=ccer_rows, requested_by=actor
@@ -111,7 +140,8 @@ def surrender_request(*, actor, account, cycle, cea=(), ccer=()) -> SurrenderReq
         verb="allowances.surrender_requested",
         target=request,
         message=_("Surrender requested: %(cea)s t allowances, %(ccer)s t CCER.")
-        % {"cea": request_tonnes(request)[0], "ccer": request_tonnes(request)[1]},
+        % {"cea": tonnes_text(request_tonnes(request)[0]),
+           "ccer": tonnes_text(request_tonnes(request)[1])},
         data={"cea": cea_rows, "ccer": ccer_rows},
     )
     return request
@@ -161,7 +191,23 @@ def surrender_confirm(*, actor, request) -> SurrenderRequest:
         raise ValidationError(
             _("Four eyes: the user who approved this surrender cannot also confirm it.")
         )
-    obligation = sel.obligation_of(request.account.enterprise, request.cycle) or 0
+    # the account first (as ``ledger.surrender`` does): two confirmations of one account queue
+    # here, so the second sees the first's surrender in what remains due
+    AllowanceAccount.objects.select_for_update().get(pk=request.account_id)
+    totals = sel.totals(request.account, request.cycle, exclude=request.pk)
+    if totals.obligation is None:
+        raise ValidationError(
+            _("No verified emissions for %(year)s yet: the obligation is not known, so "
+              "nothing can be surrendered for this cycle.") % {"year": request.cycle.year}
+        )
+    wanted = sum(request_tonnes(request))
+    if wanted > totals.remaining:
+        raise ValidationError(
+            _("Remaining obligation %(remaining)s t, this request %(wanted)s t: reject it; "
+              "surplus units stay in the account.")
+            % {"remaining": tonnes_text(totals.remaining), "wanted": tonnes_text(wanted)}
+        )
+    obligation = totals.obligation
     projects = CCERProject.objects.in_bulk({p for p, _v, _t in request.ccer})
     ledger.surrender(
         actor=actor,
@@ -172,8 +218,14 @@ def surrender_confirm(*, actor, request) -> SurrenderRequest:
         ccer=[(projects[p], v, t) for p, v, t in request.ccer],
     )
     request.status, request.confirmed_by, request.confirmed_at = S.CONFIRMED, actor, timezone.now()
-    return _save(request, actor, "allowances.surrender_confirmed",
-                 _("Surrender confirmed: the units were surrendered."),
+    owed = totals.remaining - wanted
+    if owed:
+        message = _("Surrender confirmed: %(tonnes)s t surrendered, %(owed)s t still owed.") % {
+            "tonnes": tonnes_text(wanted), "owed": tonnes_text(owed)}
+    else:
+        message = _("Surrender confirmed: %(tonnes)s t surrendered, the obligation is met in "
+                    "full.") % {"tonnes": tonnes_text(wanted)}
+    return _save(request, actor, "allowances.surrender_confirmed", message,
                  ["status", "confirmed_by", "confirmed_at"])
 
 

@@ -1,5 +1,7 @@
 """Compliance status per enterprise and rates by county, sector and city (issue 5 §4);
-bureau: all, county official: its area, enterprise: its own row. Raw Excel export."""
+bureau: all, county official: its area, enterprise: its own row. Status filter and column
+sort (the Excel export follows them), a bar chart of the rates, days to the deadline; a
+remaining figure is blank, never 0, while the obligation is unknown."""
 
 from __future__ import annotations
 
@@ -22,7 +24,10 @@ def _data(request):
     return sel.compliance(request.user, cycle)
 
 
-def _sorted(request, rows):
+def _table(request, data) -> list:
+    """The rows the page, its pages and the export list: ``?status=`` filter, then the
+    ``?ordering=`` column (COMPLIANCE_SORT; an unknown key keeps the default order)."""
+    rows = sel.filter_rows(data.rows, request.GET.get("status"))
     return sel.COMPLIANCE_SORT.sort_rows(rows, request.GET.get(sorting.PARAM))
 
 
@@ -30,9 +35,19 @@ def _sorted(request, rows):
 @require_GET
 def compliance(request):
     data = _data(request)
+    status = request.GET.get("status", "")
     return render(request, "allowances/compliance/index.html", {
         "data": data,
-        "page_obj": web.paginate(request, _sorted(request, data.rows)),
+        # the table is paged; the summary, the groups and the chart cover every row in scope
+        "page_obj": web.paginate(request, _table(request, data)),
+        "status": status if status in sel.STATUS_LABELS else "",
+        "statuses": list(sel.STATUS_LABELS.items()),
+        "scope": sel.scope_label(request.user),
+        "days_left": sel.days_left(data.deadline),
+        "chart": sel.chart_data(data),
+        "chart_labels": {"by_area": _("By county / park"), "by_sector": _("By sector"),
+                         "by_count": _("By number of enterprises"),
+                         "by_tonnes": _("By tonnes")},
         "cycles": ComplianceCycle.objects.all(),
         "groups": [(_("By county / park"), data.by_area), (_("By sector"), data.by_sector)],
     })
@@ -58,5 +73,5 @@ def compliance_export(request):
         filename=_("compliance-%(year)s") % {"year": data.cycle.year},
         sheet_title=_("Compliance"),
         columns=columns,
-        rows=_sorted(request, data.rows),
+        rows=_table(request, data),
     )

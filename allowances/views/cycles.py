@@ -12,26 +12,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from allowances.choices import CycleStatus
 from allowances.forms import CycleForm, MilestoneForm
 from allowances.models import ComplianceCycle, Milestone
+from allowances.selectors import cycles as cycle_sel
 from allowances.services import cycles as svc
 from zhongwei_carbon import events, roles, scoping, web
 from zhongwei_carbon.roles import Perm
 
 TEMPLATES = "allowances/cycles/"
-
-
-def timeline(milestones, today) -> list[dict]:
-    """Milestones in date order, each marked ``past``, ``next`` (the first one due on or
-    after ``today``) or ``upcoming``; past ones are ``overdue`` while the cycle is open."""
-    rows, next_seen = [], False
-    for m in sorted(milestones, key=lambda m: (m.due_date, m.pk)):
-        if m.due_date < today:
-            mark = "past"
-        elif not next_seen:
-            mark, next_seen = "next", True
-        else:
-            mark = "upcoming"
-        rows.append({"milestone": m, "mark": mark, "days": (m.due_date - today).days})
-    return rows
 
 
 @web.require(Perm.VIEW_CYCLE)
@@ -75,13 +61,17 @@ def _cycle(request, year, action):
 def cycle_detail(request, year):
     cycle = _cycle(request, year, Perm.VIEW_CYCLE)
     today = timezone.localdate()  # Asia/Shanghai (TIME_ZONE)
+    is_open = cycle.status != CycleStatus.CLOSED
     return render(
         request,
         TEMPLATES + "detail.html",
         {
             "cycle": cycle,
-            "timeline": timeline(cycle.milestones.all(), today),
-            "is_open": cycle.status != CycleStatus.CLOSED,
+            "timeline": cycle_sel.timeline(
+                cycle.milestones.all(), today, progress=cycle_sel.progress(cycle),
+                cycle_open=is_open,
+            ),
+            "is_open": is_open,
             "today": today,
             "events": list(events.for_object(cycle)[:100]),
             "history": web.history_rows(cycle),

@@ -1,5 +1,5 @@
-"""Allocation parameter pages: power benchmarks, load-factor bands (Ff) and intensity
-benchmarks, grouped by year, with new / edit / delete (confirmation page) and an Excel
+"""Allocation parameter pages: the plan settings of a year (which power counts as Qe), power
+benchmarks, load-factor bands (Ff) and intensity benchmarks, grouped by year, with new / edit / delete (confirmation page) and an Excel
 export of each table. Everyone logged in reads them (VIEW_CYCLE); bureau admins change them
 (MANAGE_ALLOCATION) through ``allowances.services.parameters``. Thin: forms check the shape,
 services check the rules and save."""
@@ -19,9 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from allowances import rules
 from allowances.choices import UnitClass
-from allowances.models import IntensityBenchmark, LoadFactorBand, PowerBenchmark
+from allowances.models import AllocationPlan, IntensityBenchmark, LoadFactorBand, PowerBenchmark
 from allowances.selectors import parameters as sel
+from allowances.selectors.allocation_check import percent
 from allowances.services import parameters as svc
 from zhongwei_carbon import events, roles, scoping, web
 from zhongwei_carbon.excel import Column, xlsx_response
@@ -42,6 +44,7 @@ def _form_class(model, fields: tuple[str, ...], help_texts: dict | None = None):
     return type(f"{model.__name__}Form", (BootstrapMixin, forms.Form), attrs)
 
 
+PlanForm = _form_class(AllocationPlan, svc.PLAN_FIELDS)
 BenchmarkForm = _form_class(PowerBenchmark, svc.BENCHMARK_FIELDS)
 BandForm = _form_class(
     LoadFactorBand,
@@ -54,7 +57,7 @@ BandForm = _form_class(
 IntensityForm = _form_class(IntensityBenchmark, svc.INTENSITY_FIELDS)
 
 
-# --- the three tables ----------------------------------------------------------------------------
+# --- the tables ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,30 @@ class Table:
         return f"{reverse(INDEX)}{query}#{self.anchor}"
 
 
+PLANS = Table(
+    key="plan",
+    anchor="plans",
+    model=AllocationPlan,
+    form=PlanForm,
+    fields=svc.PLAN_FIELDS,
+    create=lambda actor, data: svc.plan_create(actor=actor, data=data),
+    update=lambda actor, obj, data: svc.plan_update(actor=actor, plan=obj, data=data),
+    delete=lambda actor, obj: svc.plan_delete(actor=actor, plan=obj),
+    columns=lambda: [
+        Column(_("Allocation year"), lambda r: r.year, 10),
+        Column(_("Qe counts"), lambda r: r.get_power_basis_display(), 16),
+        Column(_("Qe code"), lambda r: r.power_basis, 12),
+        Column(_("Source"), lambda r: r.source, 50),
+    ],
+    export_name=gettext_lazy("allocation-plans"),
+    new_title=gettext_lazy("New allocation plan settings"),
+    edit_title=gettext_lazy("Edit the allocation plan settings of %(row)s"),
+    delete_title=gettext_lazy("Delete the allocation plan settings of %(row)s?"),
+    saved=gettext_lazy("Allocation plan settings of %(row)s saved."),
+    removed=gettext_lazy("Allocation plan settings of %(row)s deleted."),
+    order=("-year",),
+    label=lambda r: str(r.year),
+)
 BENCHMARKS = Table(
     key="benchmark",
     anchor="benchmarks",
@@ -170,7 +197,7 @@ INTENSITIES = Table(
     order=("-year", "sector__sort_order", "product"),
     related=("sector",),
 )
-TABLES = (BENCHMARKS, BANDS, INTENSITIES)
+TABLES = (PLANS, BENCHMARKS, BANDS, INTENSITIES)
 
 
 def _year(request) -> int | None:
@@ -193,6 +220,7 @@ def parameter_index(request):
         bands = [b for b in rows["band"] if b.year == y]
         groups.append({
             "year": y,
+            "plan": next((r for r in rows["plan"] if r.year == y), None),
             "benchmarks": [r for r in rows["benchmark"] if r.year == y],
             "bands": bands,
             "gaps": sel.band_gaps([(b.lower, b.upper, b.correction) for b in bands]) if bands else [],
@@ -203,6 +231,7 @@ def parameter_index(request):
         "year": year,
         "groups": groups,
         "can_manage": roles.has_perm(request.user, Perm.MANAGE_ALLOCATION),
+        "pre_share": percent(rules.PRE_ALLOCATION_SHARE),
     })
 
 
@@ -287,6 +316,7 @@ def _views(table: Table):
     return create, edit, delete, export
 
 
+plan_create, plan_edit, plan_delete, plan_export = _views(PLANS)
 benchmark_create, benchmark_edit, benchmark_delete, benchmark_export = _views(BENCHMARKS)
 band_create, band_edit, band_delete, band_export = _views(BANDS)
 intensity_create, intensity_edit, intensity_delete, intensity_export = _views(INTENSITIES)

@@ -1,4 +1,4 @@
-"""Monthly prices and penalty cases for short surrender (issue 5 §5). Reading needs
+"""Market prices and penalty cases for short surrender (issue 5 §5, issue 9 §2–3). Reading needs
 VIEW_COMPLIANCE (county: its area, enterprise: its own); every change needs MANAGE_PENALTY
 (bureau admin). Thin: forms check, services act."""
 
@@ -13,13 +13,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from allowances import rules
-from allowances.models import ComplianceCycle, MonthlyPrice, PenaltyCase
+from allowances.models import ComplianceCycle, DailyPrice, MonthlyPrice
 from allowances.selectors import compliance as sel
+from allowances.selectors import penalties as psel
 from allowances.services import penalties as svc
 from registry.models import Enterprise
 from zhongwei_carbon import events, roles, scoping, web
@@ -53,6 +55,45 @@ class PriceForm(BootstrapMixin, forms.Form):
             raise ValidationError(_("Enter a month as YYYY-MM.")) from None
 
 
+class DayPriceForm(BootstrapMixin, forms.Form):
+    day = forms.DateField(label=gettext_lazy("Trading day"),
+                          widget=forms.DateInput(attrs={"type": "date"}))
+    average_price = forms.DecimalField(
+        label=gettext_lazy("Average price (CNY/t)"), max_digits=10, decimal_places=2, min_value=0
+    )
+    volume = forms.IntegerField(label=gettext_lazy("Volume traded (t)"), min_value=1)
+    source = forms.CharField(label=gettext_lazy("Source"), max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="day", **kwargs)
+        self.style_fields()
+
+
+class CorrectionDeadlineForm(BootstrapMixin, forms.Form):
+    correction_deadline = forms.DateField(
+        label=gettext_lazy("Correction deadline"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="deadline", **kwargs)
+        self.style_fields()
+
+
+class PriceWindowForm(BootstrapMixin, forms.Form):
+    price_window_start = forms.DateField(
+        label=gettext_lazy("Price window from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    price_window_end = forms.DateField(
+        label=gettext_lazy("Price window to"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="window", **kwargs)
+        self.style_fields()
+
+
 class DecideForm(BootstrapMixin, forms.Form):
     fine_decided = forms.DecimalField(
         label=gettext_lazy("Fine decided (CNY)"), max_digits=16, decimal_places=2, min_value=0
@@ -80,6 +121,8 @@ class CutForm(BootstrapMixin, forms.Form):
 @web.require(Perm.VIEW_COMPLIANCE)
 @require_http_methods(["GET", "POST"])
 def price_list(request):
+    """Trading days' prices (with volumes) and published monthly averages; the bureau admin
+    adds or changes either (``kind=day`` posts a trading day)."""
     can_manage = roles.has_perm(request.user, Perm.MANAGE_PENALTY)
     if request.method == "POST" and not can_manage:
         raise PermissionDenied
@@ -89,8 +132,13 @@ def price_list(request):
     if edit is not None:
         initial = {"month": f"{edit.month:%Y-%m}", "average_price": edit.average_price,
                    "source": edit.source}
-    form = PriceForm(request.POST or None, initial=initial) if can_manage else None
-    if request.method == "POST" and form.is_valid():
+    posted_day = request.method == "POST" and request.POST.get("kind") == "day"
+    posted_month = request.method == "POST" and not posted_day
+    form = day_form = None
+    if can_manage:
+        form = PriceForm(request.POST if posted_month else None, initial=initial)
+        day_form = DayPriceForm(request.POST if posted_day else None)
+    if posted_month and form.is_valid():
         try:
             price = svc.price_set(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
@@ -99,9 +147,18 @@ def price_list(request):
             messages.success(request, _("Price of %(month)s saved.") % {
                 "month": f"{price.month:%Y-%m}"})
             return redirect("allowances:price_list")
-    qs = _prices(request)
+    if posted_day and day_form.is_valid():
+        try:
+            day = svc.price_day_set(actor=request.user, **day_form.cleaned_data)
+        except ValidationError as exc:
+            web.apply_errors(day_form, exc)
+        else:
+            messages.success(request, _("Price of trading day %(day)s saved.") % {
+                "day": day.day.isoformat()})
+            return redirect("allowances:price_list")
     return render(request, TEMPLATES + "prices.html", {
-        "form": form, "page_obj": web.paginate(request, qs), "can_manage": can_manage,
+        "form": form, "day_form": day_form, "page_obj": web.paginate(request, _days(request)),
+        "months": _prices(request), "can_manage": can_manage,
     })
 
 
@@ -109,19 +166,30 @@ def _prices(request):
     return scoping.for_user(MonthlyPrice.objects.all(), request.user, Perm.VIEW_COMPLIANCE)
 
 
+def _days(request):
+    return scoping.for_user(DailyPrice.objects.all(), request.user, Perm.VIEW_COMPLIANCE)
+
+
 @web.require(Perm.VIEW_COMPLIANCE)
 @require_GET
 def price_export(request):
-    """Every monthly price, newest first (the list page, unpaginated)."""
+    """Every price entered, newest first: published monthly averages and trading days."""
+    rows = [(p.month, f"{p.month:%Y-%m}", _("Monthly average"), p.average_price, None, p.source)
+            for p in _prices(request)]
+    rows += [(d.day, f"{d.day:%Y-%m-%d}", _("Trading day"), d.average_price, d.volume, d.source)
+             for d in _days(request)]
+    rows.sort(key=lambda r: (r[0], r[2] == _("Trading day")), reverse=True)
     return xlsx_response(
-        filename=_("monthly-prices"),
-        sheet_title=_("Monthly prices"),
+        filename=_("market-prices"),
+        sheet_title=_("Market prices"),
         columns=[
-            Column(_("Month"), lambda p: f"{p.month:%Y-%m}", 10),
-            Column(_("Average price (CNY/t)"), lambda p: p.average_price, 18),
-            Column(_("Source"), lambda p: p.source, 50),
+            Column(_("Period"), lambda r: r[1], 12),
+            Column(_("Kind"), lambda r: r[2], 12),
+            Column(_("Average price (CNY/t)"), lambda r: r[3], 18),
+            Column(_("Volume traded (t)"), lambda r: r[4], 16),
+            Column(_("Source"), lambda r: r[5], 50),
         ],
-        rows=_prices(request).order_by("-month"),
+        rows=rows,
     )
 
 
@@ -129,10 +197,7 @@ def _cases(request):
     """The penalty cases the user may see, of the cycle chosen on the page (``?cycle=YEAR``,
     else the newest cycle; all cycles while none exists)."""
     cycle = sel.cycle_from(request.GET.get("cycle"))
-    cases = scoping.for_user(
-        PenaltyCase.objects.select_related("enterprise__area", "cycle"),
-        request.user, Perm.VIEW_COMPLIANCE,
-    )
+    cases = scoping.for_user(psel.cases(), request.user, Perm.VIEW_COMPLIANCE)
     if cycle is not None:
         cases = cases.filter(cycle=cycle)
     return cycle, cases
@@ -148,27 +213,46 @@ def penalty_list(request):
         data = sel.compliance(request.user, cycle)
         short = [r for r in data.rows
                  if r.status == rules.SHORT and r.enterprise.pk not in with_case]
+    page = web.paginate(request, cases)
+    today = timezone.localdate()
+    for case in page:
+        case.figures = psel.figures(case, today)
     return render(request, TEMPLATES + "list.html", {
         "cycle": cycle,
         "cycles": ComplianceCycle.objects.all(),
-        "page_obj": web.paginate(request, cases),
+        "page_obj": page,
         "short": short,
         "can_manage": roles.has_perm(request.user, Perm.MANAGE_PENALTY),
     })
 
 
-def penalty_columns() -> list[Column]:
+def _cut_text(case, today) -> object:
+    """The cut as a cell: tonnes once known, else when it will be."""
+    fig = psel.figures(case, today)
+    if fig.cut is not None:
+        return fig.cut
+    if case.correction_deadline is None:
+        return _("correction deadline not set")
+    return _("to be determined after %(date)s") % {"date": case.correction_deadline.isoformat()}
+
+
+def penalty_columns(today=None) -> list[Column]:
+    today = today or timezone.localdate()
     return [
         Column(_("Enterprise"), lambda c: c.enterprise.name, 36),
         Column(_("Unified social credit code"), lambda c: c.enterprise.uscc, 22),
         Column(_("Area"), lambda c: str(c.enterprise.area)),
         Column(_("Cycle"), lambda c: c.cycle.year, 8),
         Column(_("Tonnes short (t)"), lambda c: c.tonnes_short, 14),
+        Column(_("Price window from"), lambda c: c.price_window_start, 12),
+        Column(_("Price window to"), lambda c: c.price_window_end, 12),
         Column(_("Price (CNY/t)"), lambda c: c.price, 12),
         Column(_("Fine from (CNY)"), lambda c: c.fine_min, 16),
         Column(_("Fine up to (CNY)"), lambda c: c.fine_max, 16),
         Column(_("Fine decided (CNY)"), lambda c: c.fine_decided, 16),
-        Column(_("Next year's cut (t)"), lambda c: c.next_year_cut, 14),
+        Column(_("Correction deadline"), lambda c: c.correction_deadline, 12),
+        Column(_("Still short now (t)"), lambda c: psel.figures(c, today).still_short_now, 14),
+        Column(_("Next year's cut (t)"), lambda c: _cut_text(c, today), 18),
         Column(_("Cut applied"), lambda c: _("Yes") if c.cut_applied else _("No"), 10),
         Column(_("Status"), lambda c: c.get_status_display(), 12),
     ]
@@ -197,8 +281,15 @@ def penalty_open(request):
     enterprise = web.get_scoped_or_404(
         Enterprise.objects.all(), request.user, Perm.MANAGE_PENALTY, pk=int(enterprise_id)
     )
+    form = CorrectionDeadlineForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect(f"{_list_url()}?cycle={cycle.year}")
     try:
-        case = svc.penalty_open(actor=request.user, cycle=cycle, enterprise=enterprise)
+        case = svc.penalty_open(actor=request.user, cycle=cycle, enterprise=enterprise,
+                                correction_deadline=form.cleaned_data["correction_deadline"])
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -213,34 +304,61 @@ def _list_url():
 
 def _get(request, pk, action=Perm.VIEW_COMPLIANCE):
     return web.get_scoped_or_404(
-        PenaltyCase.objects.select_related("enterprise__area", "cycle", "opened_by"),
-        request.user, action, pk=pk,
+        psel.cases().select_related("opened_by"), request.user, action, pk=pk,
     )
 
 
 @web.require(Perm.VIEW_COMPLIANCE)
 @require_http_methods(["GET", "POST"])
 def penalty_detail(request, pk):
+    """The case (enterprise and county read their own). The bureau admin decides the fine
+    (``action=decide``), sets the correction deadline (``action=deadline``) or another price
+    window with a reason (``action=window``)."""
     case = _get(request, pk)
     can_manage = roles.has_perm(request.user, Perm.MANAGE_PENALTY)
     if request.method == "POST" and not can_manage:
         raise PermissionDenied
-    form = None
+    action = request.POST.get("action", "decide") if request.method == "POST" else None
+    forms_ = {}
     if can_manage:
-        form = DecideForm(request.POST or None, request.FILES or None,
-                          initial={"fine_decided": case.fine_decided})
-    if request.method == "POST" and form.is_valid():
+        forms_ = {
+            "decide": DecideForm(request.POST if action == "decide" else None,
+                                 request.FILES if action == "decide" else None,
+                                 initial={"fine_decided": case.fine_decided}),
+            "deadline": CorrectionDeadlineForm(request.POST if action == "deadline" else None,
+                                               initial={"correction_deadline":
+                                                        case.correction_deadline}),
+            "window": PriceWindowForm(request.POST if action == "window" else None,
+                                      initial={"price_window_start": case.price_window_start,
+                                               "price_window_end": case.price_window_end}),
+        }
+    form = forms_.get(action)
+    if form is not None and form.is_valid():
+        data = form.cleaned_data
         try:
-            svc.penalty_decide(actor=request.user, case=case,
-                               fine=form.cleaned_data["fine_decided"],
-                               document=form.cleaned_data.get("document"))
+            if action == "decide":
+                svc.penalty_decide(actor=request.user, case=case, fine=data["fine_decided"],
+                                   document=data.get("document"))
+                done = _("Fine decided.")
+            elif action == "deadline":
+                svc.penalty_set_correction_deadline(
+                    actor=request.user, case=case,
+                    correction_deadline=data["correction_deadline"], reason=data["reason"])
+                done = _("Correction deadline saved.")
+            else:
+                svc.penalty_set_price_window(
+                    actor=request.user, case=case, start=data["price_window_start"],
+                    end=data["price_window_end"], reason=data["reason"])
+                done = _("Price window saved; the fine range was recomputed.")
         except ValidationError as exc:
             web.apply_errors(form, exc)
         else:
-            messages.success(request, _("Fine decided."))
+            messages.success(request, done)
             return redirect("allowances:penalty_detail", pk=case.pk)
     return render(request, TEMPLATES + "detail.html", {
-        "case": case, "form": form, "can_manage": can_manage,
+        "case": case, "form": forms_.get("decide"), "deadline_form": forms_.get("deadline"),
+        "window_form": forms_.get("window"), "can_manage": can_manage,
+        "figures": psel.figures(case),
         "fine_multiples": (rules.FINE_MIN_MULTIPLE, rules.FINE_MAX_MULTIPLE),
         "events": events.for_object(case), "history": web.history_rows(case),
     })
@@ -260,7 +378,9 @@ def penalty_cut(request, pk):
         else:
             messages.success(request, _("Next year's cut applied."))
             return redirect("allowances:penalty_detail", pk=case.pk)
-    return render(request, TEMPLATES + "cut.html", {"case": case, "form": form})
+    return render(request, TEMPLATES + "cut.html", {
+        "case": case, "form": form, "figures": psel.figures(case),
+    })
 
 
 @web.require(Perm.VIEW_COMPLIANCE)

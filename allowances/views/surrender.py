@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from allowances.choices import SurrenderStatus, UnitType
 from allowances.models import ComplianceCycle, SurrenderRequest
 from allowances.selectors import compliance as sel
+from allowances.selectors import surrenders
 from allowances.services import surrender as svc
 from zhongwei_carbon import events, roles, scoping, web
 from zhongwei_carbon.excel import Column, xlsx_response
@@ -137,10 +138,13 @@ def surrender_export(request):
 @web.require(Perm.VIEW_ACCOUNT)
 @require_GET
 def surrender_list(request):
-    qs = _filtered(request)
+    page_obj = web.paginate(request, _filtered(request))
+    owed = surrenders.owed_by(page_obj)
+    for r in page_obj:
+        r.status_text = surrenders.status_text(r, owed.get((r.account_id, r.cycle_id)))
     return render(request, TEMPLATES + "list.html", {
         "query": request.GET.urlencode(),
-        "page_obj": web.paginate(request, qs),
+        "page_obj": page_obj,
         "statuses": SurrenderStatus.choices,
         "cycles": ComplianceCycle.objects.all(),
         "can_request": roles.has_perm(request.user, Perm.REQUEST_SURRENDER),
@@ -193,10 +197,18 @@ def surrender_detail(request, pk):
     obj = _get(request, pk)
     user, status = request.user, obj.status
     open_ = status in (SurrenderStatus.REQUESTED, SurrenderStatus.APPROVED)
+    tonnes = svc.request_tonnes(obj)
+    # an open request shows what it would leave owed; the other open requests are pending
+    totals = sel.totals(obj.account, obj.cycle, exclude=obj.pk,
+                        cea_requested=tonnes[0] if open_ else 0,
+                        ccer_requested=tonnes[1] if open_ else 0)
+    owed = surrenders.owed_by([obj]).get((obj.account_id, obj.cycle_id))
     return render(request, TEMPLATES + "detail.html", {
         "obj": obj,
-        "totals": sel.totals(obj.account, obj.cycle),
-        "tonnes": svc.request_tonnes(obj),
+        "totals": totals,
+        "status_text": surrenders.status_text(obj, owed),
+        "ccer_lines": surrenders.ccer_lines(obj),
+        "tonnes": tonnes,
         "can_approve": status == SurrenderStatus.REQUESTED
         and roles.has_perm(user, Perm.APPROVE_SURRENDER),
         "can_confirm": status == SurrenderStatus.APPROVED

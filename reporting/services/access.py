@@ -9,7 +9,7 @@ from zhongwei_carbon import roles
 def holds_role_for(actor, allowed_roles, *, enterprise, agency_id=None) -> bool:
     """Does ``actor`` hold one of ``allowed_roles`` within ``enterprise``'s scope (city, its
     area, the enterprise itself, or the agency ``agency_id`` assigned to the record)?"""
-    if getattr(actor, "is_system", False) or getattr(actor, "is_superuser", False):
+    if getattr(actor, "is_system", False):
         return True
     for m in roles.memberships(actor):
         if m.role not in allowed_roles:

@@ -44,7 +44,8 @@ def test_twenty_sessions_issue_the_same_allocation_once(world):
     earlier = ComplianceCycle.objects.create(year=2024, name="2024")
     PenaltyCase.objects.create(
         cycle=earlier, enterprise=enterprise, tonnes_short=700, price=D("80"),
-        fine_min=D("280000"), fine_max=D("560000"), next_year_cut=700, opened_by=admin,
+        fine_min=D("280000"), fine_max=D("560000"), obligation=700,
+        correction_deadline=date(2025, 1, 31), opened_by=admin,
         status="decided", fine_decided=D("280000"),
     )
     assert svc.allocation_import(actor=admin, cycle=cycle, data=data, filename="n.xlsx").ok

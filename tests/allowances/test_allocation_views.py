@@ -250,3 +250,53 @@ def test_the_enterprise_history_leaves_the_check_values_out(allocations, bureau_
     assert "2503300" in reviewer  # the history row of the recheck, for the bureau
     body = client_for(ent_a).get(url).content.decode()
     assert [n for n in ("2,503,300", "2503300", "2,476,300", "2476300") if n in body] == []
+
+
+# --- the activity-based pre-allocation check on the pages and the API (issue 9 §1) -----------
+
+
+def test_detail_shows_the_pre_allocation_formula_with_last_years_activity(
+    allocations, bureau_reviewer, bureau_admin, ent_a, enterprise_a
+):
+    a = allocations[enterprise_a.pk]
+    url = reverse("allowances:allocation_detail", kwargs={"pk": a.pk})
+    body = client_for(bureau_reviewer).get(url).content.decode()
+    assert "2025年度分配方案的Qe口径：发电量。" in body  # pages are in Chinese
+    assert "预分配核验：2024年度活动水平数据，2025年度分配参数" in body
+    assert "2,900,000 MWh × 0.7910 × 1.0000 + 900,000 GJ × 0.1033" in body
+    assert "70 % × 2,386,870 = 1,670,809" in body
+    svc.notify_all(actor=bureau_admin, cycle=a.cycle, today=NOTICE)
+    body = client_for(ent_a).get(url).content.decode()
+    assert "1,670,809" in body  # the notified pre-allocation, not the check's formula
+    assert "2,386,870" not in body and "Qe口径" not in body
+
+
+def test_api_shows_the_activity_based_pre_allocation_check(allocations, bureau_admin, ent_a,
+                                                           enterprise_a):
+    a = allocations[enterprise_a.pk]
+    svc.notify_all(actor=bureau_admin, cycle=a.cycle, today=NOTICE)
+    rows = client_for(bureau_admin).get(reverse("api:allocation-list"), {"cycle": 2025}).json()
+    row = next(r for r in rows["results"] if r["uscc"] == enterprise_a.uscc)
+    # 70 % of (2,900,000 MWh × 0.7910 + 900,000 GJ × 0.1033), not 70 % of 2,500,000 t emitted
+    assert (row["pre_allocation"], row["pre_allocation_check"]) == (1670809, 1670809)
+    rows = client_for(ent_a).get(reverse("api:allocation-list"), {"cycle": 2025}).json()
+    assert [(r["pre_allocation"], r["pre_allocation_check"]) for r in rows["results"]] == [
+        (1670809, None)
+    ]
+
+
+def test_template_carries_the_prior_year_columns_and_the_plans_qe(setup, bureau_admin):  # noqa: F811
+    response = client_for(bureau_admin).get(
+        reverse("allowances:allocation_template", kwargs={"year": 2025})
+    )
+    wb = load_workbook(io.BytesIO(response.content))
+    headers = [c.value for c in wb["机组"][1]]
+    assert headers[3:5] == ["发电量（MWh）", "供电量（MWh）"]
+    assert headers[10:] == ["上年度发电量（MWh）", "上年度供电量（MWh）", "上年度负荷系数",
+                            "上年度供热量（GJ）", "上年度产量"]
+    notes = " ".join(str(c.value) for row in wb["说明"].iter_rows() for c in row if c.value)
+    assert "本年度为2025年，上年度为2024年" in notes
+    assert "Qe：2025年度方案按发电量计算（对应列：发电量（MWh） / 上年度发电量（MWh））" in notes
+    page = client_for(bureau_admin).get(
+        reverse("allowances:allocation_import", kwargs={"year": 2025})).content.decode()
+    assert "上年度发电量（MWh）" in page and "其2024年度经核查的活动水平数据" in page

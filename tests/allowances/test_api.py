@@ -167,3 +167,30 @@ def test_bad_filters_are_400(setup, ent_a, bureau_admin, client_as):
     response = client_as(bureau_admin).get(reverse("api:compliance-list"), {"cycle": "20x"})
     assert response.status_code == 400
     assert client_as(bureau_admin).get(reverse("api:compliance-list"), {"cycle": 1990}).status_code == 404
+
+
+def test_ccer_only_request_through_the_api(setup, ent_a, client_as):
+    data = {"cycle": 2024, "ccer": [{"project": setup["project"].pk, "vintage": 2023,
+                                      "tonnes": 700}]}
+    response = post(client_as(ent_a), reverse("api:surrender-list"), data)
+    assert response.status_code == 201, response.json()
+    assert response.json()["cea"] == [] and response.json()["ccer"][0][2] == 700
+
+
+def test_request_beyond_the_remaining_obligation_is_a_400_with_both_figures(
+    setup, ent_a, client_as
+):
+    response = post(client_as(ent_a), reverse("api:surrender-list"),
+                    body(setup, cea=19021, ccer=1001))  # 20,022 t of 20,021 t due
+    assert response.status_code == 400
+    (message,) = response.json()["non_field_errors"]
+    assert "剩余清缴义务 20,021 吨，本次申请 20,022 吨" in message
+    assert not SurrenderRequest.objects.exists()
+    # a second request counts the first one's CCER: 600 + 600 > 1,001
+    client = client_as(ent_a)
+    first = {"cycle": 2024, "ccer": [{"project": setup["project"].pk, "vintage": 2023,
+                                       "tonnes": 600}]}
+    assert post(client, reverse("api:surrender-list"), first).status_code == 201
+    response = post(client, reverse("api:surrender-list"), first)
+    assert response.status_code == 400 and "ccer" in response.json()
+    assert SurrenderRequest.objects.count() == 1

@@ -157,3 +157,42 @@ def test_concurrent_reversals_of_one_entry_apply_once(world):
     assert outcomes == Counter({"ok": 1, "refused": THREADS - 1})
     assert cea(a) == 1_000  # 100 + 1,000 − 100
     assert_ledger_consistent()
+
+
+def test_concurrent_ccer_requests_respect_the_cap_with_open_requests():
+    """Issue 9 §4: open requests count against the CCER headroom, and the account lock makes
+    concurrent requests see each other: 24 requests of 100 t CCER against a 1,001 t cap
+    (obligation 20,021 t) → exactly 10 are accepted, nothing moves before confirmation."""
+    from datetime import date
+    from decimal import Decimal
+
+    from allowances.choices import MilestoneKind
+    from allowances.models import Milestone, SurrenderRequest
+    from allowances.services import surrender as svc
+    from zhongwei_carbon.roles import Role
+
+    enterprise = f.EnterpriseFactory()
+    user = f.make_member("ent_concurrency", Role.ENTERPRISE_USER, enterprise=enterprise)
+    actor = f.UserFactory(username="ledger_concurrency_bureau")
+    cycle = ComplianceCycle.objects.create(year=2025, name="2025")
+    Milestone.objects.create(cycle=cycle, kind=MilestoneKind.SURRENDER_DEADLINE,
+                             due_date=date(2099, 12, 31))
+    f.EmissionRecordFactory(enterprise=enterprise, year=2025, emissions_tco2e=Decimal("20020.40"))
+    account = ledger.account_for(enterprise)
+    project = CCERProject.objects.create(code="P-REQ", name="光伏")
+    ledger.post(
+        actor=actor,
+        movements=[ledger.Movement(account, UnitType.CCER, 2025, 5_000, EntryKind.TRANSFER_IN,
+                                   project)],
+    )
+
+    def request():
+        svc.surrender_request(actor=user, account=account, cycle=cycle,
+                              ccer=[(project, 2025, 100)])
+
+    outcomes = run_at_once([request] * THREADS)
+
+    assert outcomes == Counter({"ok": 10, "refused": 14})
+    assert SurrenderRequest.objects.filter(status="requested").count() == 10
+    assert Holding.objects.get(account=account, project=project).quantity == 5_000
+    assert_ledger_consistent()

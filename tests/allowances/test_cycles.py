@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from allowances.choices import CycleStatus, MilestoneKind
 from allowances.models import ComplianceCycle, Milestone
+from allowances.selectors.cycles import timeline
 from allowances.services import cycles as svc
-from allowances.views.cycles import timeline
 from tests.conftest import client_for
 from zhongwei_carbon.models import Event
 
@@ -123,7 +123,7 @@ def test_timeline_marks():
     ]
     rows = timeline(ms, date(2026, 10, 31))
     assert [(r["milestone"].pk, r["mark"], r["days"]) for r in rows] == [
-        (1, "past", -194),
+        (1, "overdue", -194),  # nothing known to be done: overdue while the cycle is open
         (2, "next", 0),
         (3, "upcoming", 61),
     ]
@@ -136,3 +136,108 @@ def test_detail_marks_overdue_in_beijing_date(cycle, bureau_admin, client_as, se
     )
     r = client_as(bureau_admin).get(reverse("allowances:cycle_detail", kwargs={"year": 2025}))
     assert b'data-mark="overdue"' in r.content
+
+
+# --- issue 9 §13: a milestone whose work is done is not overdue --------------------------------
+
+from decimal import Decimal  # noqa: E402
+
+from allowances import rules  # noqa: E402
+from allowances.models import Allocation  # noqa: E402
+from allowances.selectors import cycles as cycle_sel  # noqa: E402
+from allowances.services import ledger  # noqa: E402
+from registry.models import KeyEmitterList  # noqa: E402
+from tests import factories as f  # noqa: E402
+
+KINDS = ["pre_allocation", "verification_due", "final_allocation", "issuance", "lists",
+         "surrender_deadline"]
+
+
+def progress(**changes):
+    done = dict(allocations=2, pre_allocated=2, final_notified=2, final_issued=2, due=2,
+                verified=2, complied=2, lists_published=True)
+    return rules.CycleProgress(**{**done, **changes})
+
+
+def test_milestone_done_per_kind():
+    assert all(rules.milestone_done(k, progress()) for k in KINDS)
+    undone = {
+        "pre_allocation": progress(pre_allocated=1),
+        "verification_due": progress(verified=1),
+        "final_allocation": progress(final_notified=1),
+        "issuance": progress(final_issued=1),
+        "lists": progress(lists_published=False),
+        "surrender_deadline": progress(complied=1),
+    }
+    for kind, p in undone.items():
+        assert [k for k in KINDS if not rules.milestone_done(k, p)] == [kind]
+    # nothing to do yet is not "done"
+    nothing = progress(allocations=0, pre_allocated=0, final_notified=0, final_issued=0, due=0,
+                       verified=0, complied=0, lists_published=False)
+    assert not any(rules.milestone_done(k, nothing) for k in KINDS)
+
+
+def test_milestone_mark():
+    day = date(2026, 6, 30)
+    mark = rules.milestone_mark
+    assert mark(due=day, done=True, today=date(2026, 7, 1), cycle_open=True, first_ahead=False) == "done"
+    assert mark(due=day, done=False, today=date(2026, 7, 1), cycle_open=True, first_ahead=False) == "overdue"
+    assert mark(due=day, done=False, today=date(2026, 7, 1), cycle_open=False, first_ahead=False) == "past"
+    assert mark(due=day, done=False, today=day, cycle_open=True, first_ahead=True) == "next"  # on the day
+    assert mark(due=day, done=True, today=date(2026, 1, 1), cycle_open=True, first_ahead=False) == "done"
+
+
+@pytest.fixture
+def worked_cycle(cycle, enterprise_a, bureau_admin):
+    """The 2025 cycle with every milestone in the past (2020) and its work done for
+    enterprise_a: allocation notified and issued, verified, surrendered in full, the 2026
+    list (basis year 2025) published."""
+    Milestone.objects.filter(cycle=cycle).delete()
+    for i, kind in enumerate(KINDS):
+        Milestone.objects.create(cycle=cycle, kind=kind, due_date=date(2020, 1, 1 + i))
+    Allocation.objects.create(cycle=cycle, enterprise=enterprise_a, method="intensity",
+                              pre_allocation=700, notified=1000, status="issued")
+    account = ledger.account_for(enterprise_a)
+    ledger.allocate(actor=bureau_admin, account=account, cycle=cycle, vintage=2025,
+                    quantity=700, kind="pre_allocation")
+    ledger.allocate(actor=bureau_admin, account=account, cycle=cycle, vintage=2025, quantity=300)
+    f.EmissionRecordFactory(enterprise=enterprise_a, year=2025, emissions_tco2e=Decimal("999.20"))
+    ledger.surrender(actor=bureau_admin, account=account, cycle=cycle, obligation=1000,
+                     cea=[(2025, 1000)])
+    KeyEmitterList.objects.create(year=2026, basis_year=2025, drafted_by=bureau_admin,
+                                  status="published")
+    return cycle
+
+
+def marks(client):
+    import re
+
+    html = client.get(reverse("allowances:cycle_detail", kwargs={"year": 2025})).content.decode()
+    return dict(re.findall(r'data-kind="(\w+)">.*?data-mark="(\w+)"', html, re.S))
+
+
+def test_done_milestones_are_not_overdue(worked_cycle, bureau_admin, client_as):
+    page = client_as(bureau_admin).get(reverse("allowances:cycle_detail", kwargs={"year": 2025}))
+    assert b'data-mark="overdue"' not in page.content  # all six dates passed, all work done
+    assert marks(client_as(bureau_admin)) == {k: "done" for k in KINDS}
+
+
+def test_undone_work_makes_its_milestone_overdue(worked_cycle, enterprise_b, bureau_admin,
+                                                 client_as):
+    # a second enterprise allocated (notified, not issued), not verified, nothing surrendered
+    Allocation.objects.create(cycle=worked_cycle, enterprise=enterprise_b, method="intensity",
+                              pre_allocation=70, notified=100, status="notified")
+    assert marks(client_as(bureau_admin)) == {
+        "pre_allocation": "overdue",
+        "verification_due": "overdue",
+        "final_allocation": "done",
+        "issuance": "overdue",
+        "lists": "done",
+        "surrender_deadline": "overdue",
+    }
+    p = cycle_sel.progress(worked_cycle)
+    assert (p.allocations, p.pre_allocated, p.final_issued, p.due, p.verified, p.complied) == (
+        2, 1, 1, 2, 1, 1)
+    # a closed cycle shows the undone ones as past, not overdue
+    svc.cycle_update(actor=bureau_admin, cycle=worked_cycle, data={"status": "closed"})
+    assert set(marks(client_as(bureau_admin)).values()) == {"done", "past"}

@@ -1,5 +1,6 @@
-"""The allowances demo data: cycles with DOMAIN.md's milestones, 70 % pre-allocation and the
-final allocation by hand, CCER units with serials; a second run changes nothing."""
+"""The allowances demo data: cycles with DOMAIN.md's milestones, the activity-based
+pre-allocation and the final allocation by hand, CCER units with serials; a second run changes
+nothing."""
 
 from datetime import date
 from decimal import Decimal
@@ -9,6 +10,7 @@ import pytest
 from allowances import demo_seed
 from allowances.choices import EntryKind, UnitType
 from allowances.models import (
+    AllocationPlan,
     CCERProject,
     ComplianceCycle,
     Holding,
@@ -61,6 +63,7 @@ def _snapshot():
         list(PowerBenchmark.history.values_list("id", "history_type")),
         list(LoadFactorBand.history.values_list("id", "history_type")),
         list(IntensityBenchmark.history.values_list("id", "history_type")),
+        list(AllocationPlan.history.values_list("id", "history_type")),
     )
 
 
@@ -84,17 +87,20 @@ def test_demo_seed(listed, bureau_admin, enterprise_a, enterprise_b):
             .values_list("quantity", flat=True)
         )
 
-    # enterprise_a: pre = 70 % × 30,000 = 21,000; computed = 95 % × 32,000 = 30,400;
-    # final = 30,400 − 21,000 = 9,400; shortfall 1,600 ≤ 20 % × 32,000: no top-up.
-    assert entries(enterprise_a, EntryKind.PRE_ALLOCATION) == [21000]
-    assert entries(enterprise_a, EntryKind.FINAL_ALLOCATION) == [9400]
+    # enterprise_a (power, coal < 400 MW): the demo's 2024 output is 95 % × 30,000 / 0.8049 =
+    # 35,408 MWh generated; pre = 70 % × 35,408 × 0.8049 (2025) = 70 % × 28,499.9 = 19,950
+    # (not 70 % of the 2024 emissions, 21,000); computed = 95 % × 32,000 = 30,400;
+    # final = 30,400 − 19,950 = 10,450; shortfall 1,600 ≤ 20 % × 32,000: no top-up.
+    assert entries(enterprise_a, EntryKind.PRE_ALLOCATION) == [19950]
+    assert entries(enterprise_a, EntryKind.FINAL_ALLOCATION) == [10450]
     assert entries(enterprise_a, EntryKind.TOP_UP) == []
-    # enterprise_b: pre = 70 % × 40,000 = 28,000 ≥ computed 19,000: no final entry.
-    assert entries(enterprise_b, EntryKind.PRE_ALLOCATION) == [28000]
+    # enterprise_b (clinker 0.85 t/t): 2024 output 95 % × 40,000 / 0.85 = 44,706 t; pre =
+    # 70 % × 44,706 × 0.85 = 70 % × 38,000.1 = 26,600 ≥ computed 19,000: no final entry.
+    assert entries(enterprise_b, EntryKind.PRE_ALLOCATION) == [26600]
     assert entries(enterprise_b, EntryKind.FINAL_ALLOCATION) == []
     first, second = listed
     cea = {h.account.enterprise_id: h.quantity for h in Holding.objects.filter(unit_type="cea")}
-    assert cea == {enterprise_a.pk: 30400, enterprise_b.pk: 28000}
+    assert cea == {enterprise_a.pk: 30400, enterprise_b.pk: 26600}
 
     ccer = Holding.objects.filter(unit_type=UnitType.CCER).select_related("project", "account")
     assert sorted((h.account.enterprise_id, h.project.code, h.quantity) for h in ccer) == sorted([
@@ -145,6 +151,9 @@ def test_demo_seed_parameters(bureau_admin):
     be = parameter_selectors.power_benchmark(2024, "coal_large")
     ff = parameter_selectors.load_factor_correction(2024, None)
     assert 3_000_000 * be.power_benchmark * ff + 1_000_000 * be.heat_benchmark == 2_476_300
+    # the plan settings: Qe counts power generated (国环规气候〔2024〕1号; 2025 keeps it)
+    assert list(AllocationPlan.objects.order_by("year").values_list("year", "power_basis")) == [
+        (2024, "generated"), (2025, "generated")]
     # clinker (熟料) is under building materials in the reference sectors
     row = IntensityBenchmark.objects.get()
     assert (row.year, row.sector.code, row.product, row.unit, row.intensity, row.source) == (

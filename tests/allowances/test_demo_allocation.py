@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from allowances import rules
 from allowances.choices import AllocationStatus
 from allowances.demo_allocation import DEMO_DIFFERENCE
 from allowances.models import (
@@ -17,6 +18,7 @@ from allowances.models import (
     RegistryStatement,
 )
 from allowances.services import allocation as svc
+from registry.selectors.enterprises import verified_emissions
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +37,17 @@ def test_demo_notices_issued_through_the_services_and_a_statement_reconciled():
     assert [(a.enterprise.name, a.difference) for a in differing] == [
         (name, int(mwh * Decimal("0.8049"))) for name, mwh in DEMO_DIFFERENCE.items()
     ]
+    # the pre-allocations are activity-based (issue 9 §1): the notices carry the units' 2024
+    # output, and the check value, 70 % of it at the 2025 benchmark, equals every notice
+    assert not [a.enterprise.name for a in allocations if a.pre_differs]
+    gas = next(a for a in allocations if a.enterprise.name == "宁夏中宁新能源发电有限公司")
+    unit = gas.inputs["units"][0]
+    mwh = Decimal(unit["prior_generated_mwh"])
+    assert unit["unit_class"] == "gas" and Decimal(unit["prior_supplied_mwh"]) < mwh
+    assert gas.pre_allocation == gas.pre_allocation_check == rules.round_allowance(
+        mwh * Decimal("0.3288") * Decimal("0.70"))
+    prior = verified_emissions(gas.enterprise, 2024)
+    assert gas.pre_allocation != rules.round_allowance(prior * Decimal("0.70"))
     # issuing posted nothing new: each notice equals what the account was allocated
     assert all(svc.issued_so_far(a) == a.notified for a in allocations)
     objection = AllocationObjection.objects.get()

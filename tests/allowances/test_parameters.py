@@ -391,3 +391,53 @@ def test_exports(bands, bureau_admin, ent_b, client_as):
     rows = _rows(client.get(reverse("allowances:intensity_export")))
     assert [(r[0], r[2], r[3], r[4], D(str(r[5])), r[6]) for r in rows[1:]] == [
         (2025, "building_materials", "熟料", "t", D("0.85"), "演示值（非官方）")]
+
+
+# --- the plan settings of a year: which power counts as Qe (issue 9 §1) ------------------------
+
+
+def test_plan_settings_one_per_year_admin_only_with_history(bureau_admin, bureau_reviewer):
+    from allowances.models import AllocationPlan
+
+    plan = svc.plan_create(actor=bureau_admin, data={
+        "year": 2024, "power_basis": "generated", "source": "国环规气候〔2024〕1号"})
+    assert sel.allocation_plan(2024).power_basis == "generated"
+    with pytest.raises(ValidationError) as exc:
+        svc.plan_create(actor=bureau_admin, data={"year": 2024, "power_basis": "supplied",
+                                                  "source": "x"})
+    assert list(exc.value.message_dict) == ["year"]
+    with pytest.raises(ValidationError) as exc:
+        svc.plan_create(actor=bureau_admin, data={"year": 2022, "power_basis": "sold",
+                                                  "source": "x"})
+    assert list(exc.value.message_dict) == ["power_basis"]
+    with pytest.raises(PermissionDenied):
+        svc.plan_update(actor=bureau_reviewer, plan=plan, data={"power_basis": "supplied"})
+    with translation.override("en"):
+        svc.plan_update(actor=bureau_admin, plan=plan, data={"power_basis": "supplied"})
+    assert list(AllocationPlan.history.filter(id=plan.pk).order_by("history_id")
+                .values_list("power_basis", flat=True)) == ["generated", "supplied"]
+    event = Event.objects.filter(verb="allowances.allocation_plan_updated").get()
+    assert "Power generated → Power supplied" in event.message
+    with pytest.raises(sel.MissingParameter, match="2023"):
+        sel.allocation_plan(2023)
+
+
+def test_plan_settings_on_the_parameters_page(bureau_admin, ent_a, client_as):
+    client = client_as(bureau_admin)
+    url = reverse("allowances:plan_create")
+    response = client.post(url, {"year": "2025", "power_basis": "generated",
+                                 "source": "国环规气候〔2024〕1号"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("allowances:parameter_index") + "?year=2025#plans"
+    body = client.get(reverse("allowances:parameter_index")).content.decode()
+    assert 'data-basis="generated">发电量<' in body  # pages are in Chinese
+    assert "预分配量为按上述公式" in body and "计算结果的70%" in body  # the share from rules
+    # a year with a benchmark but no plan settings says what is missing
+    benchmark(bureau_admin, year=2024)
+    body = client.get(reverse("allowances:parameter_index"), {"year": 2024}).content.decode()
+    assert "2024年度未设置分配方案" in body
+    assert reverse("allowances:plan_create") + "?year=2024" in body
+    assert client_as(ent_a).post(url, {"year": "2024", "power_basis": "supplied",
+                                       "source": "x"}).status_code == 403
+    rows = _rows(client_as(ent_a).get(reverse("allowances:plan_export")))
+    assert [(r[0], r[2], r[3]) for r in rows[1:]] == [(2025, "generated", "国环规气候〔2024〕1号")]

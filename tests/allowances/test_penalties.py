@@ -1,9 +1,14 @@
-"""Penalty cases for short surrender (Interim Regulations Art. 24, issue 5 §5), numbers by
-hand: enterprise_a's verified 2024 emissions 10,000.00 t → obligation 10,000 t; 6,500 t
-surrendered → 3,500 t short. Deadline 31 Dec 2024 → price month November 2024 at 88.34 CNY/t:
-3,500 × 88.34 = 309,190.00; × 5 = 1,545,950.00; × 10 = 3,091,900.00; cut 3,500 t."""
+"""Penalty cases for short surrender (Interim Regulations Art. 24, issue 5 §5, issue 9 §2–3),
+numbers by hand: enterprise_a's verified 2024 emissions 10,000.00 t → obligation 10,000 t;
+6,500 t surrendered on 20 Dec 2024 → 3,500 t short at the deadline 31 Dec 2024. Price window
+1–31 Dec 2024, the published December average 88.34 CNY/t: 3,500 × 88.34 = 309,190.00; × 5 =
+1,545,950.00; × 10 = 3,091,900.00. Correction deadline 31 Jan 2025; nothing more surrendered →
+cut 3,500 t.
 
-from datetime import date
+Surrenders are dated by their ledger entry's time: ``on(day)`` runs a surrender on that
+Asia/Shanghai day."""
+
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -14,18 +19,23 @@ from django.utils import translation
 from allowances.choices import EntryKind, MilestoneKind, UnitType
 from allowances.models import (
     ComplianceCycle,
+    DailyPrice,
     Holding,
     LedgerEntry,
     Milestone,
     MonthlyPrice,
     PenaltyCase,
 )
+from allowances.selectors import penalties as sel
 from allowances.services import ledger
 from allowances.services import penalties as svc
 from tests import factories as f
+from tests.allowances.dated import on
 
 pytestmark = pytest.mark.django_db
 AFTER = date(2025, 1, 1)
+CORRECT_BY = date(2025, 1, 31)
+PASSED = date(2025, 2, 1)
 
 
 @pytest.fixture
@@ -38,19 +48,21 @@ def setup(enterprise_a, bureau_admin):
     f.EmissionRecordFactory(enterprise=enterprise_a, year=2024, emissions_tco2e=Decimal("10000.00"))
     account = ledger.account_for(enterprise_a)
     ledger.allocate(actor=bureau_admin, account=account, cycle=cycle, vintage=2024, quantity=6500)
-    ledger.surrender(
-        actor=bureau_admin, account=account, cycle=cycle, obligation=10000, cea=[(2024, 6500)]
-    )
+    with on(date(2024, 12, 20)):
+        ledger.surrender(
+            actor=bureau_admin, account=account, cycle=cycle, obligation=10000, cea=[(2024, 6500)]
+        )
     return {"cycle": cycle, "next": next_cycle, "account": account}
 
 
-def price(admin, value="88.34", month=date(2024, 11, 1)):
+def price(admin, value="88.34", month=date(2024, 12, 1)):
     return svc.price_set(actor=admin, month=month, average_price=Decimal(value), source="SEEE")
 
 
-def opened(setup, enterprise_a, admin):
+def opened(setup, enterprise_a, admin, correction_deadline=CORRECT_BY):
     price(admin)
-    return svc.penalty_open(actor=admin, cycle=setup["cycle"], enterprise=enterprise_a, today=AFTER)
+    return svc.penalty_open(actor=admin, cycle=setup["cycle"], enterprise=enterprise_a,
+                            correction_deadline=correction_deadline, today=AFTER)
 
 
 def test_range_and_cut_by_hand(setup, enterprise_a, bureau_admin):
@@ -59,7 +71,10 @@ def test_range_and_cut_by_hand(setup, enterprise_a, bureau_admin):
     assert case.price == Decimal("88.34")
     assert case.fine_min == Decimal("1545950.00")
     assert case.fine_max == Decimal("3091900.00")
-    assert case.next_year_cut == 3500
+    assert (case.price_window_start, case.price_window_end) == (date(2024, 12, 1), date(2024, 12, 31))
+    assert case.price_basis == "month" and case.correction_deadline == CORRECT_BY
+    assert case.next_year_cut is None  # known once the correction deadline has passed
+    assert sel.figures(case, PASSED).cut == 3500
     assert case.status == "open" and not case.cut_applied
 
 
@@ -67,25 +82,41 @@ def test_open_on_the_deadline_refused(setup, enterprise_a, bureau_admin):
     price(bureau_admin)
     with pytest.raises(ValidationError):
         svc.penalty_open(
-            actor=bureau_admin, cycle=setup["cycle"], enterprise=enterprise_a, today=date(2024, 12, 31)
+            actor=bureau_admin, cycle=setup["cycle"], enterprise=enterprise_a,
+            correction_deadline=CORRECT_BY, today=date(2024, 12, 31),
         )
     assert not PenaltyCase.objects.exists()
 
 
-def test_missing_price_refused_with_the_month(setup, enterprise_a, bureau_admin):
-    price(bureau_admin, month=date(2024, 12, 1))  # the wrong month
+def test_missing_price_refused_with_the_window(setup, enterprise_a, bureau_admin):
+    price(bureau_admin, month=date(2024, 11, 1))  # the old rule's month: not the window
     with pytest.raises(ValidationError) as exc:
-        svc.penalty_open(actor=bureau_admin, cycle=setup["cycle"], enterprise=enterprise_a, today=AFTER)
-    assert "2024-11" in str(exc.value)
+        svc.penalty_open(actor=bureau_admin, cycle=setup["cycle"], enterprise=enterprise_a,
+                         correction_deadline=CORRECT_BY, today=AFTER)
+    assert "2024-12-01 – 2024-12-31" in str(exc.value)
+    assert not PenaltyCase.objects.exists()
+
+
+def test_correction_deadline_required_and_after_the_surrender_deadline(
+    setup, enterprise_a, bureau_admin
+):
+    price(bureau_admin)
+    for bad in (None, date(2024, 12, 31)):
+        with pytest.raises(ValidationError) as exc:
+            svc.penalty_open(actor=bureau_admin, cycle=setup["cycle"], enterprise=enterprise_a,
+                             correction_deadline=bad, today=AFTER)
+        assert "correction_deadline" in exc.value.error_dict
     assert not PenaltyCase.objects.exists()
 
 
 def test_not_short_and_twice_refused(setup, enterprise_a, enterprise_b, bureau_admin):
     opened(setup, enterprise_a, bureau_admin)
     with pytest.raises(ValidationError):
-        svc.penalty_open(actor=bureau_admin, cycle=setup["cycle"], enterprise=enterprise_a, today=AFTER)
+        svc.penalty_open(actor=bureau_admin, cycle=setup["cycle"], enterprise=enterprise_a,
+                         correction_deadline=CORRECT_BY, today=AFTER)
     with pytest.raises(ValidationError):  # no verified figure: nothing due
-        svc.penalty_open(actor=bureau_admin, cycle=setup["cycle"], enterprise=enterprise_b, today=AFTER)
+        svc.penalty_open(actor=bureau_admin, cycle=setup["cycle"], enterprise=enterprise_b,
+                         correction_deadline=CORRECT_BY, today=AFTER)
     assert PenaltyCase.objects.count() == 1
 
 
@@ -95,7 +126,7 @@ def test_only_the_bureau_admin(setup, enterprise_a, bureau_reviewer):
                       average_price=Decimal("1"), source="x")
     with pytest.raises(PermissionDenied):
         svc.penalty_open(actor=bureau_reviewer, cycle=setup["cycle"], enterprise=enterprise_a,
-                         today=AFTER)
+                         correction_deadline=CORRECT_BY, today=AFTER)
 
 
 def test_price_update_keeps_history(bureau_admin):
@@ -160,6 +191,10 @@ def test_list_shows_short_and_open_button_opens(setup, enterprise_a, bureau_admi
     assert [r.enterprise for r in response.context["short"]] == [enterprise_a]
     response = client.post(reverse("allowances:penalty_open"),
                            {"cycle": "2024", "enterprise": str(enterprise_a.pk)})
+    assert response.status_code == 302 and not PenaltyCase.objects.exists()  # no deadline
+    response = client.post(reverse("allowances:penalty_open"),
+                           {"cycle": "2024", "enterprise": str(enterprise_a.pk),
+                            "deadline-correction_deadline": "2099-01-31"})
     case = PenaltyCase.objects.get()
     assert response.status_code == 302 and case.fine_max == Decimal("3091900.00")
     response = client.get(reverse("allowances:penalty_list") + "?cycle=2024")
@@ -222,6 +257,15 @@ def test_price_page(bureau_admin, bureau_reviewer, client_as):
                                                   "source": "SEEE"})
     assert response.status_code == 302
     assert MonthlyPrice.objects.get().month == date(2024, 11, 1)
+    response = client_as(bureau_admin).post(url, {"kind": "day", "day-day": "2024-12-02",
+                                                  "day-average_price": "88.10",
+                                                  "day-volume": "0", "day-source": "SEEE"})
+    assert "volume" in response.context["day_form"].errors and not DailyPrice.objects.exists()
+    response = client_as(bureau_admin).post(url, {"kind": "day", "day-day": "2024-12-02",
+                                                  "day-average_price": "88.10",
+                                                  "day-volume": "125000", "day-source": "SEEE"})
+    assert response.status_code == 302
+    assert DailyPrice.objects.get().volume == 125000
     assert client_as(bureau_reviewer).get(url).status_code == 200
     assert client_as(bureau_reviewer).post(url, {}).status_code == 403
 
@@ -247,13 +291,14 @@ def test_penalty_export_rows_and_scoping(setup, enterprise_a, bureau_admin, offi
     svc.penalty_decide(actor=bureau_admin, case=case, fine=Decimal("2000000.00"))
     url = reverse("allowances:penalty_export")
     rows = _sheet(client_as(official_a).get(url, {"cycle": "2024"}))
-    assert len(rows) == 2 and len(rows[0]) == 11 + 1
+    assert len(rows) == 2 and len(rows[0]) == 16
     with translation.override("zh-hans"):
         no = str(translation.gettext("No"))
         decided = str(translation.pgettext("penalty case status", "Decided"))
     assert rows[1] == (
         enterprise_a.name, enterprise_a.uscc, str(enterprise_a.area), 2024,
-        3500, 88.34, 1545950, 3091900, 2000000, 3500, no, decided,
+        3500, datetime(2024, 12, 1), datetime(2024, 12, 31), 88.34, 1545950, 3091900, 2000000,
+        datetime(2025, 1, 31), 3500, 3500, no, decided,
     )
     # the page's scope: another area and another enterprise see no case, an agency no page
     assert len(_sheet(client_as(official_b).get(url, {"cycle": "2024"}))) == 1
@@ -264,11 +309,17 @@ def test_penalty_export_rows_and_scoping(setup, enterprise_a, bureau_admin, offi
 
 
 def test_price_export_newest_first(bureau_admin, ent_b, agency_a_staff, client_as):
-    price(bureau_admin)
-    price(bureau_admin, "90.10", month=date(2024, 12, 1))
+    price(bureau_admin, month=date(2024, 11, 1))
+    price(bureau_admin, "90.10")
+    svc.price_day_set(actor=bureau_admin, day=date(2024, 12, 2), average_price=Decimal("89.50"),
+                      volume=125000, source="SEEE")
     url = reverse("allowances:price_export")
     rows = _sheet(client_as(ent_b).get(url))
-    assert rows[1:] == [("2024-12", 90.1, "SEEE"), ("2024-11", 88.34, "SEEE")]
+    with translation.override("zh-hans"):
+        day, month = str(translation.gettext("Trading day")), str(translation.gettext("Monthly average"))
+    assert rows[1:] == [("2024-12-02", day, 89.5, 125000, "SEEE"),
+                        ("2024-12", month, 90.1, None, "SEEE"),
+                        ("2024-11", month, 88.34, None, "SEEE")]
     assert client_as(agency_a_staff).get(url).status_code == 403
 
 

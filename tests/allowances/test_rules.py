@@ -32,7 +32,7 @@ def test_domain_power_example():
     #          Qh 1,000,000 GJ × 0.1033        =   103,300
     #                                            2,476,300
     assert rules.power_allocation(
-        supplied_mwh=D("3000000"), benchmark=COAL_I, load_factor_correction=D("1"),
+        power_mwh=D("3000000"), benchmark=COAL_I, load_factor_correction=D("1"),
         heat_gj=D("1000000"), heat_benchmark=HEAT_COAL,
     ) == 2476300
 
@@ -40,18 +40,18 @@ def test_domain_power_example():
 def test_power_allocation_rounds_half_up_once_at_the_end():
     # 1,000.5 MWh × 0.7910 = 791.39550; 1 GJ × 0.1033 = 0.1033 → 791.4988 → 791
     assert rules.power_allocation(
-        supplied_mwh=D("1000.5"), benchmark=COAL_I, load_factor_correction=D("1"),
+        power_mwh=D("1000.5"), benchmark=COAL_I, load_factor_correction=D("1"),
         heat_gj=D("1"), heat_benchmark=HEAT_COAL,
     ) == 791
     # 1,000 MWh × 0.7910 = 791.0; 5 GJ × 0.1 = 0.5 → 791.5 → 792 (half up)
     assert rules.power_allocation(
-        supplied_mwh=D("1000"), benchmark=COAL_I, load_factor_correction=D("1"),
+        power_mwh=D("1000"), benchmark=COAL_I, load_factor_correction=D("1"),
         heat_gj=D("5"), heat_benchmark=D("0.1"),
     ) == 792
     # Rounded once, after the sum: Ae 1 × 0.4 = 0.4, Ah 1 × 0.4 = 0.4 → 0.8 → 1
     # (rounding each part first would give 0 + 0 = 0)
     assert rules.power_allocation(
-        supplied_mwh=D("1"), benchmark=D("0.4"), load_factor_correction=D("1"),
+        power_mwh=D("1"), benchmark=D("0.4"), load_factor_correction=D("1"),
         heat_gj=D("1"), heat_benchmark=D("0.4"),
     ) == 1
 
@@ -62,7 +62,7 @@ def test_power_allocation_with_load_factor_correction():
     assert ff == D("1.007")
     # 1,000,000 MWh × 0.3288 (gas) × 1.007 = 331,101.6 ; no heat → 331,102
     assert rules.power_allocation(
-        supplied_mwh=D("1000000"), benchmark=GAS, load_factor_correction=ff,
+        power_mwh=D("1000000"), benchmark=GAS, load_factor_correction=ff,
         heat_gj=D("0"), heat_benchmark=D("0.0533"),
     ) == 331102
 
@@ -94,16 +94,52 @@ def test_intensity_allocation():
     assert rules.intensity_allocation(D("3"), D("0.49")) == 1
 
 
-def test_pre_allocation_is_70_percent_of_prior_verified():
-    # 2,476,300 × 0.70 = 1,733,410
-    assert rules.pre_allocation(D("2476300")) == 1733410
-    # 100,000.75 × 0.70 = 70,000.525 → 70,001 (half up)
-    assert rules.pre_allocation(D("100000.75")) == 70001
-    # 100,000.70 × 0.70 = 70,000.49 → 70,000
-    assert rules.pre_allocation(D("100000.70")) == 70000
+def test_domain_pre_allocation_example_is_activity_based():
+    # DOMAIN.md: gas unit, Y−1 output 1,000,000 MWh × 0.3288 (Be of year Y) × Ff 1 = 328,800
+    # → pre-allocation 70 % = 230,160 t
+    prior = rules.power_allowance(
+        power_mwh=D("1000000"), benchmark=GAS, load_factor_correction=D("1"),
+        heat_gj=D("0"), heat_benchmark=D("0.0533"),
+    )
+    assert prior == D("328800")
+    assert rules.pre_allocation([prior]) == 230160
     assert rules.PRE_ALLOCATION_SHARE == D("0.70")
+    # not 70 % of the prior year's emissions: the argument is the units' allowances on last
+    # year's activity data, never an emissions figure
+    with pytest.raises(TypeError):
+        rules.pre_allocation(D("328800"))
+
+
+def test_pre_allocation_sums_the_units_and_rounds_once():
+    # DOMAIN's class I example on Y−1 data: 2,373,000 + 103,300 = 2,476,300 → 1,733,410
+    coal = rules.power_allowance(
+        power_mwh=D("3000000"), benchmark=COAL_I, load_factor_correction=D("1"),
+        heat_gj=D("1000000"), heat_benchmark=HEAT_COAL,
+    )
+    assert rules.pre_allocation([coal]) == 1733410
+    # Two units of 0.5 t each: 0.70 × 1.0 = 0.7 → 1 (rounding each unit first: 0.35 → 0 twice)
+    half = rules.power_allowance(power_mwh=D("1"), benchmark=D("0.5"),
+                                 load_factor_correction=D("1"), heat_gj=D("0"),
+                                 heat_benchmark=D("0"))
+    assert rules.pre_allocation([half, half]) == 1
+    # 100,000.75 × 0.70 = 70,000.525 → 70,001 (half up); 100,000.70 → 70,000.49 → 70,000
+    assert rules.pre_allocation([D("100000.75")]) == 70001
+    assert rules.pre_allocation([D("100000.70")]) == 70000
+    # Ff of year Y applies to the prior year's output: 1,000,000 × 0.3288 × 1.007 = 331,101.6
+    # → × 0.70 = 231,771.12 → 231,771
+    ff = rules.load_factor_correction(D("0.62"), BANDS)
+    corrected = rules.power_allowance(power_mwh=D("1000000"), benchmark=GAS,
+                                      load_factor_correction=ff, heat_gj=D("0"),
+                                      heat_benchmark=D("0.0533"))
+    assert rules.pre_allocation([corrected]) == 231771
+    # intensity units: 70 % × prior-year output × year-Y intensity: 120,000 × 0.8576 × 0.70
+    # = 72,038.4 → 72,038
+    assert rules.pre_allocation([rules.intensity_allowance(D("120000"), D("0.8576"))]) == 72038
     # the share is a parameter: a later plan may set another
-    assert rules.pre_allocation(D("100000"), share=D("0.60")) == 60000
+    assert rules.pre_allocation([D("100000")], share=D("0.60")) == 60000
+    # no units: an error, never a zero pre-allocation
+    with pytest.raises(ValueError):
+        rules.pre_allocation([])
 
 
 def test_gas_unit_topped_up_to_verified_emissions():
@@ -176,7 +212,7 @@ def test_allocation_objection_windows_are_the_measures_art_16():
 def test_allocation_method_registry():
     assert set(rules.ALLOCATION_METHODS) == {"power_benchmark", "intensity"}
     assert rules.allocate("power_benchmark", {
-        "supplied_mwh": D("3000000"), "benchmark": COAL_I, "load_factor_correction": D("1"),
+        "power_mwh": D("3000000"), "benchmark": COAL_I, "load_factor_correction": D("1"),
         "heat_gj": D("1000000"), "heat_benchmark": HEAT_COAL,
     }) == 2476300
     assert rules.allocate("intensity", {"output": D("120000"), "intensity": D("0.8576")}) == 102912
@@ -190,7 +226,7 @@ def test_floats_and_negatives_are_refused():
     with pytest.raises(TypeError):
         rules.intensity_allocation(1.5, D("1"))
     with pytest.raises(ValueError):
-        rules.pre_allocation(D("-1"))
+        rules.pre_allocation([D("-1")])
     with pytest.raises(ValueError):
         rules.final_allocation([UnitAllocation(-1, D("10"))])
 
@@ -291,8 +327,9 @@ def test_art_24_fine_range_and_next_year_cut():
     assert rules.short_surrender_fine_range(short, D("88.34")) == (
         D("1545950.00"), D("3091900.00")
     )
-    # next year's allocation cut by the same 3,500 t
-    assert rules.next_year_cut(short) == 3500
+    # not corrected by the correction deadline: next year's allocation cut by the same 3,500 t
+    assert rules.next_year_cut(obligation=100000, surrendered_by_correction_deadline=96500,
+                               correction_deadline=date(2025, 1, 31), today=date(2025, 2, 1)) == 3500
 
 
 def test_fine_rounds_to_the_fen():
@@ -301,17 +338,91 @@ def test_fine_rounds_to_the_fen():
     assert rules.short_surrender_fine_range(0, D("88.34")) == (D("0.00"), D("0.00"))
 
 
-def test_price_month_is_the_month_before_the_deadline():
-    assert rules.price_month(date(2025, 12, 31)) == (2025, 11)
-    assert rules.price_month(date(2026, 1, 15)) == (2025, 12)
+@pytest.mark.parametrize(
+    "deadline, start",
+    [
+        (date(2025, 12, 31), date(2025, 12, 1)),  # a month end: its calendar month
+        (date(2026, 1, 15), date(2025, 12, 16)),
+        (date(2025, 3, 31), date(2025, 3, 1)),
+        (date(2025, 4, 30), date(2025, 4, 1)),
+        (date(2024, 2, 29), date(2024, 2, 1)),  # leap year
+        (date(2023, 2, 28), date(2023, 2, 1)),
+        (date(2024, 2, 28), date(2024, 1, 29)),  # not the month end in a leap year
+        (date(2025, 1, 31), date(2025, 1, 1)),
+        (date(2025, 3, 30), date(2025, 3, 1)),  # 30 Feb clamped to 28 Feb
+        (date(2024, 3, 29), date(2024, 3, 1)),  # 29 Feb 2024 exists
+        (date(2025, 5, 30), date(2025, 5, 1)),  # 30 Apr is April's end: not 31 Apr
+        (date(2025, 7, 15), date(2025, 6, 16)),
+    ],
+)
+def test_price_window_is_the_month_long_window_ending_on_the_deadline(deadline, start):
+    assert rules.price_window(deadline) == (start, deadline)
+
+
+def test_calendar_month_of_a_window():
+    assert rules.calendar_month_of(date(2025, 12, 1), date(2025, 12, 31)) == date(2025, 12, 1)
+    assert rules.calendar_month_of(date(2024, 2, 1), date(2024, 2, 29)) == date(2024, 2, 1)
+    assert rules.calendar_month_of(date(2025, 12, 16), date(2026, 1, 15)) is None
+    assert rules.calendar_month_of(date(2025, 12, 1), date(2025, 12, 30)) is None
+    with pytest.raises(ValueError):
+        rules.calendar_month_of(date(2025, 12, 2), date(2025, 12, 1))
+
+
+def test_window_average_is_weighted_by_volume_by_hand():
+    days = [
+        rules.TradingDay(date(2025, 12, 15), D("100.00"), 1000),  # before the window: ignored
+        rules.TradingDay(date(2025, 12, 16), D("80.00"), 3000),
+        rules.TradingDay(date(2026, 1, 5), D("90.00"), 1000),
+        rules.TradingDay(date(2026, 1, 15), D("85.55"), 2),
+        rules.TradingDay(date(2026, 1, 16), D("1.00"), 10**6),  # after: ignored
+    ]
+    # (80 × 3,000 + 90 × 1,000 + 85.55 × 2) ÷ 4,002 = 330,171.10 ÷ 4,002 = 82.5015… → 82.50
+    assert rules.window_average(days, date(2025, 12, 16), date(2026, 1, 15)) == (D("82.50"), 3)
+    # half up to the fen: (10.00 × 1 + 10.01 × 1) ÷ 2 = 10.005 → 10.01
+    pair = [rules.TradingDay(date(2025, 12, 1), D("10.00"), 1),
+            rules.TradingDay(date(2025, 12, 2), D("10.01"), 1)]
+    assert rules.window_average(pair, date(2025, 12, 1), date(2025, 12, 31)) == (D("10.01"), 2)
+
+
+def test_window_without_trading_days_has_no_price():
+    with pytest.raises(ValueError, match="no trading day"):
+        rules.window_average(
+            [rules.TradingDay(date(2025, 11, 30), D("80"), 1)], date(2025, 12, 1), date(2025, 12, 31)
+        )
+    with pytest.raises(TypeError):
+        rules.window_average([rules.TradingDay(date(2025, 12, 1), 80.0, 1)],
+                             date(2025, 12, 1), date(2025, 12, 31))
+
+
+def _cut(surrendered, today, deadline=date(2025, 1, 31), obligation=30000):
+    return rules.next_year_cut(obligation=obligation, surrendered_by_correction_deadline=surrendered,
+                               correction_deadline=deadline, today=today)
+
+
+def test_art_24_correction_example():
+    # issue 9: 30,000 t short at the surrender deadline (nothing surrendered by then): the fine
+    # is on 30,000 t whatever comes later ...
+    assert rules.short_surrender_fine_range(rules.tonnes_short(30000, 0), D("80.00")) == (
+        D("12000000.00"), D("24000000.00"))
+    # ... 10,000 t surrendered before the correction deadline → cut 20,000 t
+    assert _cut(10000, date(2025, 2, 1)) == 20000
+    # corrected in full (or more) → no cut
+    assert _cut(30000, date(2025, 2, 1)) == 0
+    assert _cut(30001, date(2025, 2, 1)) == 0
+
+
+def test_cut_not_known_before_the_correction_deadline_has_passed():
+    assert _cut(10000, date(2025, 1, 31)) is None  # the deadline day itself still counts
+    assert _cut(10000, date(2025, 1, 1)) is None
+    assert _cut(10000, date(2025, 2, 1), deadline=None) is None
 
 
 def test_next_year_cut_takes_whole_non_negative_tonnes():
-    assert rules.next_year_cut(0) == 0
+    assert _cut(0, date(2025, 2, 1), obligation=0) == 0
     with pytest.raises(TypeError):
-        rules.next_year_cut(D("1.5"))
+        _cut(D("1.5"), date(2025, 2, 1))
     with pytest.raises(ValueError):
-        rules.next_year_cut(-1)
+        _cut(-1, date(2025, 2, 1))
 
 
 # --- properties ---------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
 
 from allowances.choices import EntryKind, MilestoneKind, UnitType
 from allowances.models import CCERProject, ComplianceCycle, Holding, Milestone, SurrenderRequest
@@ -195,3 +196,98 @@ def test_surrender_export_follows_scope_and_filters(bureau_admin, ent_a, ent_b, 
     assert [(r[0], r[5], r[6]) for r in mine] == [(a.pk, 750, 30)]  # 700 + 50 CEA, 30 CCER
     assert len(rows(bureau_admin, cycle=2031)) == 2
     assert len(rows(bureau_admin, cycle=2031, status="rejected")) == 1
+
+
+# --- issue 9 §4: CCER-only requests, the remaining obligation, open requests ---------------
+
+
+def test_ccer_only_request_through_the_form(setup, ent_a, client_as):
+    response = client_as(ent_a).post(new_url(), {f"h_{setup['ccer'].pk}": "500"})
+    assert response.status_code == 302, response.context["form"].errors
+    request = SurrenderRequest.objects.get()
+    assert request.cea == [] and request.ccer == [[setup["project"].pk, 2023, 500]]
+
+
+def test_request_beyond_the_remaining_obligation_is_refused_with_both_figures(
+    setup, ent_a, client_as
+):
+    # obligation 20,021 t; 30,000 t held: 20,022 t is one tonne too many
+    response = client_as(ent_a).post(new_url(), {f"h_{setup['cea'].pk}": "20022"})
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].non_field_errors())
+    assert "剩余清缴义务 20,021 吨，本次申请 20,022 吨" in errors  # the portal speaks Chinese
+    assert "剩余清缴义务 20,021 吨" in response.content.decode()
+    assert not SurrenderRequest.objects.exists()
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        svc.surrender_request(actor=ent_a, account=setup["account"], cycle=setup["cycle"],
+                              cea=[(2024, 20022)])
+    assert "Remaining obligation 20,021 t, requested 20,022 t" in str(exc.value)
+    assert not SurrenderRequest.objects.exists()
+    # exactly the remaining obligation passes; the surplus stays in the account
+    response = client_as(ent_a).post(new_url(), {f"h_{setup['cea'].pk}": "20021"})
+    assert response.status_code == 302
+    assert qty(setup["cea"]) == 30000
+
+
+def test_open_requests_count_against_the_ccer_headroom(setup, ent_a, bureau_admin):
+    # cap 1,001 t: 600 t and 600 t are each within it alone, together over it
+    first = svc.surrender_request(actor=ent_a, account=setup["account"], cycle=setup["cycle"],
+                                  ccer=[(setup["project"], 2023, 600)])
+    with pytest.raises(ValidationError) as exc:
+        svc.surrender_request(actor=ent_a, account=setup["account"], cycle=setup["cycle"],
+                              ccer=[(setup["project"], 2023, 600)])
+    assert "ccer" in exc.value.error_dict
+    assert "401" in str(exc.value)  # 1,001 − 600 left
+    assert SurrenderRequest.objects.count() == 1
+    # an approved request still counts; a withdrawn one frees the headroom
+    svc.surrender_approve(actor=bureau_admin, request=first)
+    with pytest.raises(ValidationError):
+        svc.surrender_request(actor=ent_a, account=setup["account"], cycle=setup["cycle"],
+                              ccer=[(setup["project"], 2023, 402)])
+    svc.surrender_withdraw(actor=ent_a, request=first)
+    svc.surrender_request(actor=ent_a, account=setup["account"], cycle=setup["cycle"],
+                          ccer=[(setup["project"], 2023, 600)])
+    assert SurrenderRequest.objects.filter(status="requested").count() == 1
+
+
+def test_open_requests_count_against_the_remaining_obligation(setup, ent_a):
+    svc.surrender_request(actor=ent_a, account=setup["account"], cycle=setup["cycle"],
+                          cea=[(2024, 15000)])
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        svc.surrender_request(actor=ent_a, account=setup["account"], cycle=setup["cycle"],
+                              cea=[(2024, 5022)])
+    assert "Remaining obligation 5,021 t" in str(exc.value)
+    assert "requested 5,022 t" in str(exc.value)
+    assert SurrenderRequest.objects.count() == 1
+
+
+def test_confirmation_refuses_more_than_still_owed(setup, ent_a, bureau_admin, bureau_reviewer):
+    """A request made before another surrender was confirmed cannot over-surrender."""
+    request = request_of(setup, ent_a, cea=19020, ccer=0)
+    svc.surrender_approve(actor=bureau_admin, request=request)
+    ledger.surrender(actor=bureau_admin, account=setup["account"], cycle=setup["cycle"],
+                     obligation=20021, cea=[(2024, 10000)])
+    with pytest.raises(ValidationError) as exc:
+        svc.surrender_confirm(actor=bureau_reviewer, request=request)
+    assert "10,021" in str(exc.value) and "19,020" in str(exc.value)
+    request.refresh_from_db()
+    assert request.status == "approved"
+    assert qty(setup["cea"]) == 30000 - 10000
+
+
+def test_request_without_a_verified_obligation_is_refused(setup, ent_a):
+    cycle = ComplianceCycle.objects.create(year=2030, name="2030")
+    for lines in ({"cea": [(2024, 10)]}, {"ccer": [(setup["project"], 2023, 10)]}):
+        with translation.override("en"), pytest.raises(ValidationError) as exc:
+            svc.surrender_request(actor=ent_a, account=setup["account"], cycle=cycle, **lines)
+        assert "No verified emissions for 2030 yet" in str(exc.value)
+    assert not SurrenderRequest.objects.exists()
+
+
+def test_detail_names_the_ccer_project_and_what_remains(setup, ent_a, client_as):
+    request = request_of(setup, ent_a, cea=10000, ccer=1001)
+    html = client_as(ent_a).get(
+        reverse("allowances:surrender_detail", kwargs={"pk": request.pk})
+    ).content.decode()
+    assert "CCER-ZW-1 中卫光伏 2023: 1,001" in html
+    assert "10,000" in html and "20,021" in html

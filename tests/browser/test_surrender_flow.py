@@ -139,3 +139,92 @@ def test_surrender_from_request_to_confirmation(page, flow):
     assert _number(page.inner_text("#total-cea")) == 10980
     assert _number(page.inner_text("#total-ccer")) == 999
     shot(page, "allowances-account-after-surrender")
+
+
+@pytest.fixture
+def short_flow(enterprise_a, ent_a, bureau_admin, bureau_reviewer):
+    """Obligation 20,021 t; held 15,000 t CEA and 2,000 t CCER of which 1,001 t usable (the
+    5 % cap) → shortfall 20,021 − 16,001 = 4,020 t before anything is typed."""
+    cycle = ComplianceCycle.objects.create(year=2025, name="2025")
+    Milestone.objects.create(
+        cycle=cycle, kind=MilestoneKind.SURRENDER_DEADLINE, due_date=date(2099, 12, 31)
+    )
+    f.EmissionRecordFactory(enterprise=enterprise_a, year=2025, emissions_tco2e=Decimal("20020.40"))
+    account = ledger.account_for(enterprise_a)
+    ledger.allocate(actor=bureau_admin, account=account, cycle=cycle, vintage=2025, quantity=15000)
+    project = CCERProject.objects.create(code="CCER-ZW-2", name="中卫风电")
+    ledger.post(
+        actor=bureau_admin,
+        movements=[ledger.Movement(account, UnitType.CCER, 2023, 2000, EntryKind.TRANSFER_IN, project)],
+    )
+    return {
+        "cea": Holding.objects.get(account=account, unit_type=UnitType.CEA),
+        "ccer": Holding.objects.get(account=account, unit_type=UnitType.CCER),
+    }
+
+
+def test_shortfall_live_warning_and_what_is_still_owed(page, short_flow):
+    page.on("dialog", lambda dialog: dialog.accept())
+    cea_input = f"#id_h_{short_flow['cea'].pk}"
+    ccer_input = f"#id_h_{short_flow['ccer'].pk}"
+
+    # 1. Before typing: obligation, holdings, remaining and the shortfall (in red).
+    _as(page, "ent_a")
+    _go(page, "/allowances/surrenders/new/?cycle=2025")
+    totals = page.locator("#live-totals")
+    assert totals.locator("[data-total=obligation]").inner_text().strip() == "20,021"
+    assert totals.locator("[data-total=remaining]").inner_text().strip() == "20,021"
+    assert totals.locator("[data-total=held]").inner_text().startswith("17,000")
+    shortfall = totals.locator("[data-total=shortfall]")
+    assert shortfall.inner_text().strip() == "4,020"
+    assert "text-danger" in shortfall.get_attribute("class")
+    assert totals.locator("[data-warning=shortfall]").is_visible()
+    shot(page, "allowances-surrender-shortfall")
+
+    # 2. Typing more than a holding warns at once (in the browser); fixing it clears it.
+    warning = page.locator(f"[data-over-holding=id_h_{short_flow['cea'].pk}]")
+    assert not warning.is_visible()
+    page.fill(cea_input, "15001")
+    assert warning.is_visible()
+    assert "15,000" in warning.inner_text()
+    assert "is-invalid" in page.get_attribute(cea_input, "class")
+    shot(page, "allowances-surrender-over-holding")
+    page.fill(cea_input, "10000")
+    assert not warning.is_visible()
+    page.fill(ccer_input, "1001")
+    page.press(ccer_input, "Tab")
+    page.wait_for_function(
+        "() => /→\\s*9,020$/.test(document.querySelector('#live-totals [data-total=remaining]')"
+        ".innerText.trim())"
+    )
+    page.locator("form[method=post] button.btn-primary").click()
+    page.wait_for_load_state("networkidle")
+    request = SurrenderRequest.objects.get()
+    assert request.cea == [[2025, 10000]]
+
+    # 3. The bureau approves, a second bureau user confirms: 11,001 t of 20,021 t.
+    _as(page, "bureau_admin")
+    _step(page, request.pk, "approve")
+    _as(page, "bureau_reviewer")
+    _step(page, request.pk, "confirm")
+    request.refresh_from_db()
+    assert request.status == "confirmed"
+
+    # 4. The status says what is still owed, not "surrendered in full".
+    _as(page, "ent_a")
+    _go(page, f"/allowances/surrenders/{request.pk}/")
+    status = page.inner_text("#surrender-status").strip()
+    assert status == "已确认，尚欠 9,020 吨"
+    assert "已完成清缴" not in page.content()
+    shot(page, "allowances-surrender-still-owed")
+    _go(page, "/allowances/surrenders/")
+    assert page.inner_text("td[data-status=confirmed]").strip() == "已确认，尚欠 9,020 吨"
+
+    # 5. The compliance page: the enterprise's own scope, its row with separators, and the
+    # rate chart drawn by the vendored ECharts from the json_script data (no inline script).
+    _go(page, "/allowances/compliance/?cycle=2025")
+    assert page.inner_text("#compliance-scope").strip() == "沙坡头发电有限公司"
+    row = page.locator("#compliance-table tbody tr").first
+    assert row.locator("[data-col=remaining]").inner_text().strip() == "9,020"
+    page.wait_for_selector("#compliance-chart-area canvas")
+    shot(page, "allowances-compliance-chart")

@@ -54,3 +54,25 @@ def test_schema_generates_without_warnings(tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target), stderr=StringIO())
     schema = yaml.safe_load(target.read_text())
     assert "/api/v1/key-emitter-lists/{year}/entries/" in schema["paths"]
+
+
+def test_api_root_lists_every_collection(client_as, ent_a):
+    """`/api/v1/` (named in the README) answers with the collections and their URLs."""
+    from zhongwei_carbon.api_urls import collections
+
+    response = client_as(ent_a).get("/api/v1/")
+    assert response.status_code == 200
+    listing = response.json()
+    prefixes = [prefix for prefix, _name in collections()]
+    assert {"enterprises", "reports", "surrenders", "allocations"} <= set(prefixes)
+    for prefix in prefixes:
+        assert listing[prefix] == f"http://testserver/api/v1/{prefix}/", prefix
+        # each URL is a route (403 for a collection the role may not read; compliance says
+        # 404 while no cycle exists), never a server error
+        assert client_as(ent_a).get(listing[prefix]).status_code in (200, 403, 404), prefix
+    assert client_as(ent_a).get(listing["enterprises"]).json()["count"] == 1
+    assert listing["docs"].endswith("/api/docs/")
+
+
+def test_api_root_needs_a_login():
+    assert Client().get("/api/v1/").status_code in (401, 403)

@@ -5,7 +5,6 @@ must fail instead."""
 import os
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -94,7 +93,6 @@ def test_real_worker_answers_ping(redis_url):
         text=True,
     )
     client = Celery("zw-test-client", broker=redis_url, backend=redis_url)
-    started = time.monotonic()
     result = None
     try:
         result = client.send_task("zhongwei_carbon.ping", queue=queue)
@@ -110,4 +108,3 @@ def test_real_worker_answers_ping(redis_url):
         if result is not None:
             result.forget()
         client.close()
-    assert time.monotonic() - started < 20, output

@@ -193,3 +193,18 @@ def test_env_example_documents_every_setting_variable():
     example = (BASE_DIR / ".env.example").read_text(encoding="utf-8")
     documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]*)=", example, flags=re.M))
     assert read - documented == set()
+
+
+def test_env_example_copied_for_the_demo_keeps_the_embedded_database():
+    """`cp .env.example .env` must not silently switch the demo off the embedded PostgreSQL
+    (and its in-process tasks): the server settings are there, commented out."""
+    example = BASE_DIR / ".env.example"
+    active = {}
+    for line in example.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            key, _sep, value = line.partition("=")
+            active[key.strip()] = value.strip()
+    assert "DATABASE_URL" not in active
+    assert "CELERY_BROKER_URL" not in active
+    assert "# DATABASE_URL=" in example.read_text(encoding="utf-8")

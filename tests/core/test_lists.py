@@ -94,7 +94,8 @@ def world(area_a, area_b, bureau_admin):
         latest_year, latest_emissions = (2024, Decimal(verified)) if verified else (None, None)
         if name == "Delta Heat":
             latest_year, latest_emissions = 2025, Decimal("510.00")
-        remaining = rules.remaining(obligation or 0, surrendered)
+        # unknown obligation: the remaining is blank (None), never 0, and sorts last
+        remaining = None if obligation is None else rules.remaining(obligation, surrendered)
         values[name] = {
             "enterprises": {
                 "name": name, "uscc": e.uscc, "area": area_key, "sector": sector.code,
@@ -199,8 +200,10 @@ def test_each_column_sorts_both_ways_on_page_export_and_api(world, bureau_admin,
     if key == "status" and list_name == "compliance":
         from allowances.selectors import compliance as sel
 
+        # the status sorts in the order of the cycle (rules.COMPLIANCE_STATUSES), not by code
         rows = sel.compliance(bureau_admin, world["cycle"]).rows
-        values = {n: {**values[n], "status": r.status} for r in rows for n in [r.enterprise.name]}
+        values = {n: {**values[n], "status": rules.COMPLIANCE_STATUSES.index(r.status)}
+                  for r in rows for n in [r.enterprise.name]}
     names = list(values)
     client = client_for(bureau_admin)
     orders = {}
@@ -415,3 +418,74 @@ def test_sorted_lists_do_not_query_per_row(world, bureau_admin, name, params):
     few = count()
     _more(world, bureau_admin, 10)
     assert count() == few
+
+
+# --- compliance: the status filter, the column sort and the pages together ---------------------
+
+
+@pytest.fixture
+def crowded(world, area_a, bureau_admin):
+    """The four enterprises of ``world`` and 30 more, each with verified emissions and
+    nothing surrendered (not due: the deadline is in 2099), so the table runs over two pages."""
+    power = f.sector("power")
+    for i in range(30):
+        e = f.EnterpriseFactory(name=f"Zulu {i:02d}", area=area_a, sector=power)
+        f.EmissionRecordFactory(enterprise=e, year=2024, emissions_tco2e=Decimal(1000 + i))
+        ledger.account_for(e)
+    return world
+
+
+def test_compliance_status_filter_sort_and_pages_agree(crowded, bureau_admin):
+    from allowances.selectors import compliance as sel
+
+    client = client_for(bureau_admin)
+    url, export_url = reverse("allowances:compliance"), reverse("allowances:compliance_export")
+    rows = sel.compliance(bureau_admin, crowded["cycle"]).rows
+    not_due = [r for r in rows if r.status == "not_due"]
+    assert len(not_due) > 25 and len(not_due) < len(rows)
+    known = [r for r in not_due if r.obligation is not None]
+    expected = [r.enterprise.name for r in sorted(known, key=lambda r: -r.obligation)] + [
+        r.enterprise.name for r in not_due if r.obligation is None]
+    query = {"cycle": 2024, "status": "not_due", "ordering": "-obligation"}
+    names = [r.enterprise.name for r in rows]
+    first = client.get(url, query)
+    second = client.get(url, {**query, "page": 2})
+    html = first.content.decode()
+    shown = page_names(html, names) + page_names(second.content.decode(), names)
+    assert shown == expected  # filtered, sorted, and the order kept across the pages
+    assert f"共 {len(not_due)} 条" in html
+    links = re.findall(r'class="page-link"[^>]*href="\?([^"]+)"', html)
+    assert links and all("status=not_due" in x and "ordering=-obligation" in x for x in links)
+    # the summary card and the chart cover every row in scope, not the page nor the filter
+    assert first.context["data"].city.due_count == len([r for r in rows if r.obligation])
+    chart = first.context["chart"]
+    assert sorted(g["name"] for g in chart["by_area"]) == sorted({str(r.enterprise.area) for r in rows})
+    # the export and the API list the same rows in the same order (all pages)
+    assert export_names(client.get(export_url, query).content, names) == expected
+    api = client.get(reverse("api:compliance-list"), query)
+    assert api_names(api.json(), "enterprise_name") == expected
+    # a header click keeps the status filter and goes back to page 1
+    header = re.search(r'<th[^>]*data-sort="remaining".*?</th>',
+                       second.content.decode(), re.S)[0]
+    assert "status=not_due" in header and "ordering=remaining" in header
+    assert "page=" not in header
+    # the filter form: 筛选 / 重置 / 全部, and the cycle picker keeps the order
+    parser = _Forms()
+    parser.feed(html)
+    (form,) = [x for x in parser.forms if x["selects"] == 2]
+    assert form == {"buttons": [FILTER], "resets": [RESET], "empty_options": [ALL], "selects": 2}
+    assert '<input type="hidden" name="ordering" value="-obligation">' in html
+    # the export link carries the filter and the order
+    export_link = re.search(r'href="/allowances/compliance/export/\?([^"]+)"', html)
+    assert export_link and "status=not_due" in export_link[1]
+    assert "ordering=-obligation" in export_link[1]
+
+
+def test_compliance_api_status_and_ordering_errors(world, bureau_admin):
+    client = client_for(bureau_admin)
+    url = reverse("api:compliance-list")
+    # an unknown status is refused (400), an unknown order ignored
+    assert client.get(url, {"cycle": 2024, "status": "late", "ordering": "remaining"}).status_code == 400
+    ok = client.get(url, {"cycle": 2024, "status": "in_progress", "ordering": "bogus"})
+    assert ok.status_code == 200
+    assert {r["status"] for r in ok.json()["rows"]} == {"in_progress"}

@@ -124,7 +124,9 @@ def test_one_user_per_role_with_scopes(seeded):
         return m
 
     admin = User.objects.get(username="admin")
-    assert admin.is_superuser and admin.is_staff
+    assert not admin.is_superuser and not admin.is_staff  # a bureau administrator, no more
+    root = User.objects.get(username="root")
+    assert root.is_superuser and root.is_staff and not root.memberships.exists()
     assert scope("admin").role == "bureau_admin"
     assert scope("reviewer").role == "bureau_reviewer"
     assert scope("shapotou").area.name == "沙坡头区"

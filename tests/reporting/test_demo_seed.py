@@ -1,7 +1,6 @@
 """`manage.py seed_demo`: the reporting demo data (ledgers 2025, annual reports 2025 in every
 status), replayed through the services; a second run adds nothing."""
 
-import time
 from datetime import date
 from decimal import Decimal
 from io import StringIO
@@ -49,16 +48,13 @@ def seeded(django_db_setup, django_db_blocker):
     """Seed once for the module (it takes seconds) inside a transaction rolled back at the
     end; each test runs in a savepoint within it, as the tests only read (and re-seed)."""
     with django_db_blocker.unblock(), transaction.atomic():
-        started = time.monotonic()
-        output = seed()
-        elapsed = time.monotonic() - started
-        yield output, elapsed
+        yield seed()
         transaction.set_rollback(True)
 
 
 @pytest.fixture
 def out(seeded, db):
-    return seeded[0]
+    return seeded
 
 
 def report(name: str) -> AnnualReport:
@@ -170,5 +166,4 @@ def test_second_run_adds_nothing(out, seeded):
     again = seed()
     assert counts() == first
     assert "2025 reports 10" in again
-    print(f"seed_demo took {seeded[1]:.1f} s")
-    assert seeded[1] < 30
+    # how long seeding takes is a figure of `make bench` (bench/seed_demo.py), not a test

@@ -1,5 +1,8 @@
+from decimal import Decimal, InvalidOperation
+
 from django import template
 from django.core.paginator import Paginator
+from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -55,3 +58,23 @@ def page_numbers(page_obj):
 @register.filter
 def is_ellipsis(value):
     return value == Paginator.ELLIPSIS
+
+
+@register.filter(is_safe=True)
+def thousands(value, places=None):
+    """A figure (tonnes, yuan) with thousands separators in the active language: 20021 →
+    "20,021", Decimal("1234567.5") → "1,234,567.5"; ``places`` fixes the decimals (yuan:
+    ``|thousands:2`` → "1,234,567.50"). ``None`` and "" give "" (an unknown figure is blank,
+    never 0); anything not a number is returned unchanged. The one filter for figures."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return value
+    try:
+        number = value if isinstance(value, int | Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return value
+    decimal_pos = None if places in (None, "") else int(places)
+    if decimal_pos is not None:
+        number = Decimal(number).quantize(Decimal(1).scaleb(-decimal_pos))
+    return formats.number_format(number, decimal_pos, use_l10n=True, force_grouping=True)

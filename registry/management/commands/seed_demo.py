@@ -48,6 +48,8 @@ class Command(BaseCommand):
     def _seed(self, options):
         with transaction.atomic():
             admin = self._user(demo.USERS[0], actor=None)
+            # the bureau administrator acts for the seed: its role comes first
+            self._membership(demo.USERS[0], admin, actor=admin, enterprises={}, agencies={})
             enterprises = self._enterprises(actor=admin)
             agencies = self._agencies(actor=admin)
             users = [admin] + [self._user(u, actor=admin) for u in demo.USERS[1:]]
@@ -208,13 +210,16 @@ class Command(BaseCommand):
             user.set_password(demo.PASSWORD)
             user.is_active = True
             user.save(update_fields=["password", "is_active"])
-        if spec.superuser and not (user.is_superuser and user.is_staff):
-            user.is_superuser = user.is_staff = True
+        if user.is_superuser != spec.superuser or user.is_staff != spec.superuser:
+            # an older demo made ``admin`` a superuser: only ``root`` is one now
+            user.is_superuser = user.is_staff = spec.superuser
             user.full_clean()
             user.save(update_fields=["is_superuser", "is_staff"])
         return user
 
     def _membership(self, spec, user, *, actor, enterprises, agencies) -> None:
+        if not spec.role:
+            return
         scope = {
             "area": Area.objects.get(code=spec.area) if spec.area else None,
             "enterprise": enterprises[spec.enterprise] if spec.enterprise else None,
@@ -265,6 +270,6 @@ class Command(BaseCommand):
             if spec.is_signatory:
                 scope += " (signatory)"
             if spec.superuser:
-                scope += " (superuser, /admin/)"
-            write(f"  {spec.username:<10} {spec.role:<16} {scope}")
+                scope = "Django /admin/ only (superuser, no portal role)"
+            write(f"  {spec.username:<10} {spec.role or '-':<16} {scope}")
         write("")
