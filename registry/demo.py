@@ -166,6 +166,7 @@ class DemoAgency:
     contact_person: str
     qualifications: tuple  # (kind, certificate number, issued by, valid from, valid until)
     staff: tuple  # (name, qualification number, valid until)
+    sectors: tuple = ()  # sector codes its verification qualification covers
 
 
 AGENCIES = [
@@ -181,6 +182,8 @@ AGENCIES = [
         ),
         staff=(("马丽", "HCY-640001", "2027-06-30"), ("白雪", "HCY-640002", "2026-12-31"),
                ("丁磊", "HCY-640003", "2027-03-31")),
+        sectors=("power", "steel", "building_materials", "nonferrous", "petrochemical", "chemical",
+                 "other"),
     ),
     DemoAgency(
         key="agency2",
@@ -193,6 +196,7 @@ AGENCIES = [
             ("testing", "CMA-2022-1122", "甘肃省市场监督管理局", "2022-09-01", "2028-08-31"),
         ),
         staff=(("孙强", "HCY-620011", "2027-12-31"), ("韩梅", "HCY-620012", "2026-09-30")),
+        sectors=("power", "building_materials", "other"),  # not steel/nonferrous: see assign page
     ),
 ]
 

@@ -8,14 +8,16 @@ from reporting.models import AnnualReport, MonthlyLedger
 from zhongwei_carbon.forms import EMPTY_CHOICE
 from zhongwei_carbon.sorting import SortFilter, SortKeys
 
-# The columns the report list sorts by (page, export and API: ``?ordering=-total``).
+# The columns the report list sorts by (page, export and API: ``?ordering=-total``);
+# ``total`` is the reported figure (the current version), ``verified_total`` the verified one.
 REPORT_SORT = SortKeys({
     "year": "year",
     "enterprise": "enterprise__name",
     "area": ("enterprise__area__sort_order", "enterprise__area__code"),
     "status": "status",
     "version": "current_version__number",
-    "total": "current_version__total_emissions",
+    "total": "current_version__total_emissions",  # the reported figure
+    "verified_total": "final_emissions",
     "ledger_total": "current_version__ledger_total",
 })
 

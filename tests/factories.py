@@ -92,6 +92,26 @@ class AgencyQualificationFactory(factory.django.DjangoModelFactory):
     valid_until = "2027-12-31"
 
 
+def qualify(agency: Agency, sectors=None) -> Agency:
+    """Give ``agency`` a verification qualification valid from 2020 until five years from
+    today, covering ``sectors`` (codes; default every sector): it may then be assigned."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    qualification = AgencyQualificationFactory(
+        agency=agency, valid_from="2020-01-01",
+        valid_until=timezone.localdate() + timedelta(days=5 * 365),
+    )
+    qs = Sector.objects.all() if sectors is None else Sector.objects.filter(code__in=sectors)
+    qualification.sectors.set(qs)
+    return agency
+
+
+def qualified_agency(sectors=None, **fields) -> Agency:
+    return qualify(AgencyFactory(**fields), sectors)
+
+
 class VerifierStaffFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = VerifierStaff

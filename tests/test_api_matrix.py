@@ -14,6 +14,7 @@ from registry.models import KeyEmitterListEntry
 from reporting.models import EmissionFactor, FactorApplicability, FuelType, ReportingYear
 from tests.conftest import PERSONAS
 from tests.test_url_matrix import (  # noqa: F401  (ctx is a fixture)
+    ADMIN_ONLY,
     AGENCY_A,
     AGENCY_LIST,
     DENIED,
@@ -104,6 +105,7 @@ RULES |= {
     "api:report-submit": (REPORT_A, POST_ONLY_REPORT),
     "api:report-county-check": (REPORT_A, POST_ONLY_REPORT),
     "api:report-assign": (REPORT_V, POST_ONLY_REPORT),
+    "api:report-assignable-agencies": (REPORT_V, api(ADMIN_ONLY)),
     "api:report-recheck": (REPORT_V, POST_ONLY_REPORT),
     "api:report-findings": (REPORT_V, api(VERIFY_VIEW)),
     "api:report-finding-answer": (

@@ -44,8 +44,12 @@ class AgencyContactForm(BootstrapMixin, forms.ModelForm):
 class QualificationForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = AgencyQualification
-        fields = ["kind", "certificate_number", "issued_by", "valid_from", "valid_until"]
-        widgets = {"valid_from": DATE_WIDGET, "valid_until": DATE_WIDGET}
+        fields = ["kind", "certificate_number", "issued_by", "valid_from", "valid_until", "sectors"]
+        widgets = {
+            "valid_from": DATE_WIDGET,
+            "valid_until": DATE_WIDGET,
+            "sectors": forms.CheckboxSelectMultiple,
+        }
 
     def clean(self):
         data = super().clean()

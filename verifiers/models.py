@@ -46,7 +46,14 @@ class AgencyQualification(models.Model):
     issued_by = models.CharField(_("issued by"), max_length=120, blank=True)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
-    history = HistoricalRecords()
+    sectors = models.ManyToManyField(
+        "registry.Sector",
+        verbose_name=_("sectors covered"),
+        blank=True,
+        related_name="+",
+        help_text=_("The sectors whose reports the agency may verify under this qualification."),
+    )
+    history = HistoricalRecords()  # sector changes are recorded as events (services)
 
     class Meta:
         verbose_name = _("agency qualification")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from verifiers import rules
+from verifiers.choices import AgencyStatus, QualificationKind
 from verifiers.models import Agency, AgencyQualification, VerifierStaff
 from zhongwei_carbon import scoping
 from zhongwei_carbon.roles import Perm
@@ -34,7 +35,11 @@ def qualification_rows(agency: Agency, *, today: date | None = None) -> list[dic
     """The agency's qualifications, each flagged expired / not yet valid / valid."""
     today = today or timezone.localdate()
     rows = []
-    for q in AgencyQualification.objects.filter(agency=agency).order_by("-valid_until"):
+    for q in (
+        AgencyQualification.objects.filter(agency=agency)
+        .prefetch_related("sectors")
+        .order_by("-valid_until")
+    ):
         rows.append({"obj": q, "state": rules.qualification_state(q.valid_from, q.valid_until, today)})
     return rows
 
@@ -50,3 +55,49 @@ def staff_rows(agency: Agency, *, today: date | None = None) -> list[dict]:
         expired = rules.staff_qualification_expired(s.qualification_valid_until, today)
         rows.append({"obj": s, "qualification_expired": expired})
     return rows
+
+
+# --- who may verify a report of a sector (rules.verification_eligibility) --------------------
+
+
+def verification_qualifications(agency: Agency) -> list[rules.Qualification]:
+    """The agency's verification qualifications, as the rule reads them (sector pks)."""
+    rows = AgencyQualification.objects.filter(
+        agency=agency, kind=QualificationKind.VERIFICATION
+    ).prefetch_related("sectors")
+    return [
+        rules.Qualification(q.valid_from, q.valid_until, frozenset(s.pk for s in q.sectors.all()))
+        for q in rows
+    ]
+
+
+def eligibility(agency: Agency, sector, *, today: date | None = None) -> rules.Eligibility:
+    """``rules.verification_eligibility`` for ``agency`` and a report of ``sector``."""
+    today = today or timezone.localdate()
+    return rules.verification_eligibility(
+        verification_qualifications(agency), getattr(sector, "pk", sector), today
+    )
+
+
+def covering(sector, today: date, prefix: str = "") -> Q:
+    """The SQL form of an eligible qualification: a verification qualification valid on
+    ``today`` that covers ``sector`` (``rules.verification_eligibility``)."""
+    return valid_on(today, prefix) & Q(
+        **{f"{prefix}kind": QualificationKind.VERIFICATION, f"{prefix}sectors": sector}
+    )
+
+
+def eligible_agencies(sector, *, today: date | None = None) -> QuerySet:
+    """Active agencies that may verify a report of ``sector`` today, each annotated with
+    ``qualification_until`` (the latest end date of its covering qualifications)."""
+    today = today or timezone.localdate()
+    return (
+        Agency.objects.filter(status=AgencyStatus.ACTIVE)
+        .annotate(
+            qualification_until=Max(
+                "qualifications__valid_until", filter=covering(sector, today, "qualifications__")
+            )
+        )
+        .filter(qualification_until__isnull=False)
+        .order_by("name", "pk")
+    )

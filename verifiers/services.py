@@ -103,19 +103,38 @@ def _agency_change(*, actor, agency, changes, allowed) -> Agency:
     return agency
 
 
+def _sector_names(sectors) -> str:
+    return "、".join(str(s) for s in sorted(sectors, key=lambda s: (s.sort_order, s.code))) or "—"
+
+
+def _set_sectors(qualification: AgencyQualification, sectors) -> dict:
+    """Set the sectors the qualification covers; {"sectors": [old, new]} when they changed."""
+    if sectors is None:
+        return {}
+    old = list(qualification.sectors.all()) if qualification.pk else []
+    new = list(sectors)
+    if {s.pk for s in old} == {s.pk for s in new}:
+        return {}
+    qualification.sectors.set(new)
+    return {"sectors": [_sector_names(old), _sector_names(new)]}
+
+
 @transaction.atomic
-def qualification_create(*, actor, agency: Agency, **fields) -> AgencyQualification:
+def qualification_create(*, actor, agency: Agency, sectors=None, **fields) -> AgencyQualification:
+    """``sectors``: the sectors whose reports the agency may verify under it."""
     _check_dates(fields.get("valid_from"), fields.get("valid_until"))
     qualification = AgencyQualification(agency=agency)
     _apply(qualification, fields, QUALIFICATION_FIELDS)
     qualification.full_clean()
     qualification.save()
+    _set_sectors(qualification, sectors)
     events.record(
         actor=actor,
         verb="agency.qualification_added",
         target=agency,
-        message=_("Qualification added: %(q)s, valid %(start)s to %(end)s")
-        % {"q": qualification, "start": qualification.valid_from, "end": qualification.valid_until},
+        message=_("Qualification added: %(q)s, valid %(start)s to %(end)s, sectors: %(sectors)s")
+        % {"q": qualification, "start": qualification.valid_from, "end": qualification.valid_until,
+           "sectors": _sector_names(qualification.sectors.all())},
         data={"qualification": qualification.pk},
     )
     return qualification
@@ -123,20 +142,27 @@ def qualification_create(*, actor, agency: Agency, **fields) -> AgencyQualificat
 
 @transaction.atomic
 def qualification_update(
-    *, actor, qualification: AgencyQualification, **changes
+    *, actor, qualification: AgencyQualification, sectors=None, **changes
 ) -> AgencyQualification:
     qualification = AgencyQualification.objects.select_for_update().get(pk=qualification.pk)
     changed = _apply(qualification, changes, QUALIFICATION_FIELDS)
     _check_dates(qualification.valid_from, qualification.valid_until)
+    if changed:
+        qualification.full_clean()
+        qualification.save()
+    changed.update(_set_sectors(qualification, sectors))
     if not changed:
         return qualification
-    qualification.full_clean()
-    qualification.save()
+    message = _("Qualification %(q)s changed") % {"q": qualification}
+    if "sectors" in changed:
+        message += " · " + _("sectors covered: %(old)s → %(new)s") % {
+            "old": changed["sectors"][0], "new": changed["sectors"][1]
+        }
     events.record(
         actor=actor,
         verb="agency.qualification_changed",
         target=qualification.agency,
-        message=_("Qualification %(q)s changed") % {"q": qualification},
+        message=message,
         data={"qualification": qualification.pk, **changed},
     )
     return qualification

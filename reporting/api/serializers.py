@@ -126,6 +126,19 @@ class ReportSerializer(serializers.ModelSerializer):
         allow_null=True,
     )
 
+    reported_total = serializers.DecimalField(
+        max_digits=14, decimal_places=2, read_only=True, allow_null=True,
+        help_text="The enterprise's figure: the current version's total (tCO2e).",
+    )
+    verified_total = serializers.DecimalField(
+        max_digits=14, decimal_places=2, read_only=True, allow_null=True,
+        help_text="The verified figure accepted on re-check (tCO2e); null until then.",
+    )
+    verified_difference = serializers.DecimalField(
+        max_digits=14, decimal_places=2, read_only=True, allow_null=True,
+        help_text="verified_total − reported_total (tCO2e); null until verified.",
+    )
+
     class Meta:
         model = m.AnnualReport
         fields = [
@@ -136,6 +149,9 @@ class ReportSerializer(serializers.ModelSerializer):
             "status",
             "status_display",
             "version",
+            "reported_total",
+            "verified_total",
+            "verified_difference",
             "total_emissions",
             "county_note",
             "agency",
@@ -206,6 +222,16 @@ class CountyCheckSerializer(serializers.Serializer):
 class AssignSerializer(serializers.Serializer):
     agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all())
     due = serializers.DateField()
+
+
+class AssignableAgencySerializer(serializers.ModelSerializer):
+    qualification_until = serializers.DateField(read_only=True)
+    open_assignments = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Agency
+        fields = ["id", "name", "qualification_until", "open_assignments"]
+        read_only_fields = fields
 
 
 class RecheckSerializer(serializers.Serializer):

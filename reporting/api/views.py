@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
@@ -17,7 +18,7 @@ from reporting.api.calls import call
 from reporting.filtersets import ReportFilterSet
 from reporting.selectors import verification as vsel
 from reporting.services import reports, verification
-from zhongwei_carbon import scoping
+from zhongwei_carbon import roles, scoping
 from zhongwei_carbon.api import ScopedQuerysetMixin
 from zhongwei_carbon.roles import Perm
 
@@ -188,6 +189,19 @@ class ReportViewSet(
             due=data["due"],
         )
         return self._report_response(report)
+
+    @extend_schema(responses=s.AssignableAgencySerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="assignable-agencies")
+    def assignable_agencies(self, request, pk=None):
+        """The agencies the bureau may assign to this report today: a verification
+        qualification valid today covering the enterprise's sector, no preparation
+        declaration; each with its qualification end date and open assignments. ``assign``
+        refuses any other agency and says why."""
+        if not roles.has_perm(request.user, Perm.ASSIGN_VERIFICATION):
+            raise PermissionDenied
+        report = self.get_object()
+        agencies = vsel.assignable_agencies(report)
+        return Response(s.AssignableAgencySerializer(agencies, many=True).data)
 
     @extend_schema(request=s.RecheckSerializer, responses=s.ReportSerializer)
     @action(detail=True, methods=["post"])

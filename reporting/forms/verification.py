@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.models import Enterprise
 from reporting.choices import Conclusion, ObjectionDecision, RecheckDecision
-from verifiers.choices import AgencyStatus
 from verifiers.models import Agency
 from zhongwei_carbon.forms import BootstrapMixin
 
@@ -24,14 +23,29 @@ class DeclarationForm(BootstrapMixin, forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
+def agency_choice_label(agency) -> str:
+    return _("%(agency)s (qualified until %(until)s; %(n)s open assignments)") % {
+        "agency": agency.name,
+        "until": agency.qualification_until.isoformat(),
+        "n": agency.open_assignments,
+    }
+
+
 class AssignForm(BootstrapMixin, forms.Form):
-    agency = forms.ModelChoiceField(
-        label=_("Agency"),
-        queryset=Agency.objects.filter(status=AgencyStatus.ACTIVE).order_by("name"),
-    )
+    """Offers only ``agencies`` (``selectors.verification.assignable_agencies``: eligible
+    today, with end date and workload). Any agency id is accepted here so that the service,
+    which checks again, says *why* one is refused (a stale page, an API-like post)."""
+
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.all())
     due = forms.DateField(
         label=_("Verification due"), widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].widget.choices = [("", "---------")] + [
+            (a.pk, agency_choice_label(a)) for a in agencies
+        ]
 
 
 class FindingForm(BootstrapMixin, forms.Form):

@@ -84,6 +84,24 @@ class AnnualReport(models.Model):
             % {"enterprise": self.enterprise, "year": self.year}
         )
 
+    @property
+    def reported_total(self):
+        """The enterprise's figure: the current version's total (tCO2e), or ``None``."""
+        version = self.current_version
+        return version.total_emissions if version is not None else None
+
+    @property
+    def verified_total(self):
+        """The verified figure the bureau accepted on re-check (tCO2e), or ``None``."""
+        return self.final_emissions
+
+    @property
+    def verified_difference(self):
+        """Verified − reported (tCO2e; negative when verification lowered it), or ``None``."""
+        if self.final_emissions is None or self.reported_total is None:
+            return None
+        return self.final_emissions - self.reported_total
+
 
 class ReportVersion(models.Model):
     report = models.ForeignKey(

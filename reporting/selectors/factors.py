@@ -7,7 +7,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from reporting.choices import FactorKind
 from reporting.models import FactorApplicability, FuelFactor, ReportingYear
 
 
@@ -37,6 +39,21 @@ def fuel_defaults(fuel, year: int) -> FuelDefaults:
     return FuelDefaults(row.ncv, row.carbon_content, row.oxidation_rate, row.source)
 
 
+# What the bureau must set, named as the user knows it (never the code "grid"/"heat").
+FACTOR_NAMES = {
+    FactorKind.GRID: gettext_lazy("grid emission factor"),
+    FactorKind.HEAT: gettext_lazy("heat emission factor"),
+}
+
+
+def missing_factor_message(kind: str, year: int) -> str:
+    return _(
+        "The %(factor)s of reporting year %(year)s has not been set: the municipal ecology and "
+        "environment bureau must assign it in the factor tables before these emissions can be "
+        "calculated."
+    ) % {"factor": FACTOR_NAMES[kind], "year": year}
+
+
 def factor_for(kind: str, year: int) -> Decimal:
     """The grid or heat factor that applies to reporting ``year``."""
     try:
@@ -44,10 +61,26 @@ def factor_for(kind: str, year: int) -> Decimal:
             reporting_year=year, kind=kind
         ).factor.value
     except ObjectDoesNotExist:
-        raise MissingFactor(
-            _("No %(kind)s factor is assigned to reporting year %(year)s.")
-            % {"kind": kind, "year": year}
-        ) from None
+        raise MissingFactor(missing_factor_message(kind, year)) from None
+
+
+def missing_factors(years=None) -> dict[int, list[str]]:
+    """Reporting years (``years``, default every ``ReportingYear``) without a grid or heat
+    factor assigned: {year: [factor names]}, years in order; complete years left out."""
+    if years is None:
+        years = ReportingYear.objects.values_list("year", flat=True)
+    years = sorted(set(years))
+    assigned = set(
+        FactorApplicability.objects.filter(reporting_year__in=years).values_list(
+            "reporting_year", "kind"
+        )
+    )
+    missing = {}
+    for year in years:
+        names = [str(FACTOR_NAMES[k]) for k in FactorKind.values if (year, k) not in assigned]
+        if names:
+            missing[year] = names
+    return missing
 
 
 def reporting_year(year: int) -> ReportingYear:

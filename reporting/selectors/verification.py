@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from registry.models import Facility
@@ -24,6 +25,7 @@ from reporting.models import (
     VerificationReport,
 )
 from reporting.selectors.reports import with_submissions
+from verifiers.selectors import eligible_agencies
 from zhongwei_carbon import roles, scoping
 from zhongwei_carbon.roles import Perm, Role
 
@@ -35,6 +37,8 @@ QUEUE_STATUSES = (
     ReportStatus.OBJECTED,
 )
 AGENCY_QUEUE_STATUSES = (ReportStatus.ASSIGNED, ReportStatus.RECHECK_RETURNED, ReportStatus.VERIFIED)
+# An agency's open assignments (its workload): reports waiting for its verification report.
+OPEN_ASSIGNMENT_STATUSES = (ReportStatus.ASSIGNED, ReportStatus.RECHECK_RETURNED)
 
 
 @dataclass
@@ -84,6 +88,33 @@ def queue_rows(reports) -> list[QueueRow]:
         due = _due(report, city_due)
         rows.append(QueueRow(report, due, bool(due and due < today)))
     return rows
+
+
+def declared_agency_ids(report) -> QuerySet:
+    """Agencies that declared they prepared the report (they may not verify it, Art. 13)."""
+    return AgencyDeclaration.objects.filter(
+        enterprise_id=report.enterprise_id, year=report.year
+    ).values("agency_id")
+
+
+def assignable_agencies(report) -> QuerySet:
+    """The agencies the bureau may assign to ``report`` today: active, a verification
+    qualification valid today that covers the enterprise's sector (annotated
+    ``qualification_until``), no preparation declaration; each with ``open_assignments``."""
+    workload = (
+        AnnualReport.objects.filter(agency=OuterRef("pk"), status__in=OPEN_ASSIGNMENT_STATUSES)
+        .order_by()
+        .values("agency")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        eligible_agencies(report.enterprise.sector_id)
+        .exclude(pk__in=declared_agency_ids(report))
+        .annotate(
+            open_assignments=Coalesce(Subquery(workload, output_field=IntegerField()), 0)
+        )
+    )
 
 
 def declarations_for(user) -> QuerySet:

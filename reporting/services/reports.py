@@ -7,6 +7,7 @@ whatever a form or a workbook said. A submitted version is frozen by the databas
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -197,17 +198,24 @@ def is_signatory(user, enterprise) -> bool:
     ).exists()
 
 
-@transaction.atomic
-def report_submit(*, actor, report: AnnualReport, certification: str) -> AnnualReport:
-    """The signatory certifies and submits the current version, which is then frozen."""
-    report = lock(report)
+@dataclass(frozen=True)
+class Submission:
+    """A checked submission, not yet made: what the confirmation step shows."""
+
+    version: ReportVersion
+    total: Decimal
+    ledger_total: Decimal
+    deviation_flagged: bool
+
+
+def _submission(actor, report: AnnualReport, certification: str) -> Submission:
+    """Every check of a submission (state, signatory, statement, lines, factors)."""
     transition_for(report.status, Action.SUBMIT)  # a forbidden transition: clear error first
     if not is_signatory(actor, report.enterprise):
         raise PermissionDenied(
             _("Only the enterprise's signatory may certify and submit the report.")
         )
-    certification = (certification or "").strip()
-    if not certification:
+    if not (certification or "").strip():
         raise ValidationError({"certification": _("The certification statement is required.")})
     version = ReportVersion.objects.get(pk=report.current_version_id)
     if not version.lines.exists():
@@ -217,12 +225,28 @@ def report_submit(*, actor, report: AnnualReport, certification: str) -> AnnualR
         monthly = ledger_total(report.enterprise, report.year)
     except MissingFactor as exc:
         raise ValidationError(str(exc)) from None
-    version.total_emissions = total
-    version.ledger_total = monthly
     # process and heat lines have no ledger counterpart: compare like with like
-    version.deviation_flagged = rules.exceeds_tolerance(
+    flagged = rules.exceeds_tolerance(
         ledger_comparable_total(version), monthly, _tolerance(report.year)
     )
+    return Submission(version, total, monthly, flagged)
+
+
+def report_submit_check(*, actor, report: AnnualReport, certification: str) -> Submission:
+    """What ``report_submit`` would submit, after all its checks; nothing is written."""
+    return _submission(actor, report, certification)
+
+
+@transaction.atomic
+def report_submit(*, actor, report: AnnualReport, certification: str) -> AnnualReport:
+    """The signatory certifies and submits the current version, which is then frozen."""
+    report = lock(report)
+    checked = _submission(actor, report, certification)
+    certification = certification.strip()
+    version, total, monthly = checked.version, checked.total, checked.ledger_total
+    version.total_emissions = total
+    version.ledger_total = monthly
+    version.deviation_flagged = checked.deviation_flagged
     version.enterprise_snapshot = _snapshot(report.enterprise)
     version.certification = certification
     version.submitted_by = actor

@@ -8,6 +8,7 @@ Interim Regulations Art. 13 (conflict of interest); Measures 2020 Art. 27 (objec
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -40,6 +41,8 @@ from reporting.selectors.factors import MissingFactor, reporting_year
 from reporting.selectors.verification import reported_by_source
 from reporting.services.workflow import actor_may, apply_transition, lock
 from reporting.workflow import Action, transition_for
+from verifiers import rules as verifier_rules
+from verifiers import selectors as verifier_selectors
 from verifiers.choices import AgencyStatus
 from zhongwei_carbon import events, roles, workdays
 from zhongwei_carbon.roles import Role
@@ -115,6 +118,36 @@ def declaration_add(*, actor, agency, enterprise, year: int, note: str = "") -> 
     return declaration
 
 
+def ineligibility_reason(agency, sector, *, today: date | None = None) -> str | None:
+    """Why ``agency`` may not verify a report of ``sector`` today (its verification
+    qualification: ``verifiers.rules.verification_eligibility``), or ``None``."""
+    verdict = verifier_selectors.eligibility(agency, sector, today=today or _today())
+    values = {
+        "agency": agency,
+        "sector": sector,
+        "until": verdict.valid_until.isoformat() if verdict.valid_until else "",
+        "from": verdict.valid_from.isoformat() if verdict.valid_from else "",
+    }
+    messages = {
+        verifier_rules.NO_QUALIFICATION: _(
+            "%(agency)s holds no verification qualification and cannot be assigned."
+        ),
+        verifier_rules.QUALIFICATION_EXPIRED: _(
+            "%(agency)s cannot be assigned: its verification qualification ran until "
+            "%(until)s and has expired."
+        ),
+        verifier_rules.QUALIFICATION_NOT_YET_VALID: _(
+            "%(agency)s cannot be assigned: its verification qualification is valid only from "
+            "%(from)s."
+        ),
+        verifier_rules.SECTOR_NOT_COVERED: _(
+            "%(agency)s cannot be assigned: its verification qualification does not cover "
+            "the %(sector)s sector."
+        ),
+    }
+    return None if verdict.ok else messages[verdict.state] % values
+
+
 @transaction.atomic
 def verification_assign(*, actor, report, agency, due: date):
     """The bureau assigns an agency and a due date (refused on a conflict of interest)."""
@@ -124,6 +157,9 @@ def verification_assign(*, actor, report, agency, due: date):
         raise ValidationError(
             {"agency": _("%(agency)s is not active and cannot be assigned.") % {"agency": agency}}
         )
+    reason = ineligibility_reason(agency, report.enterprise.sector)
+    if reason:
+        raise ValidationError({"agency": reason})
     if AgencyDeclaration.objects.filter(
         agency=agency, enterprise_id=report.enterprise_id, year=report.year
     ).exists():
@@ -269,11 +305,26 @@ def _reported(report) -> dict:
     }
 
 
-@transaction.atomic
-def verification_file(*, actor, report, conclusion: str, figures: list[dict], file, note: str = ""):
-    """The agency files a round: verified figures per source, the conclusion and the signed PDF.
-    The verified total is the sum of the figures."""
-    report = lock(report)
+@dataclass(frozen=True)
+class Filing:
+    """A checked verification round, not yet filed: what the confirmation step shows."""
+
+    round: int
+    conclusion: str
+    figures: list  # VerificationFigure rows (unsaved)
+    verified_total: Decimal
+    reported_total: Decimal
+    file_name: str
+    file_size: int
+    sha256: str
+
+    @property
+    def conclusion_label(self) -> str:
+        return Conclusion(self.conclusion).label
+
+
+def _filing(actor, report, conclusion: str, figures: list[dict], file) -> Filing:
+    """Every check of a filing (state, actor, conclusion, figures, the PDF's signature)."""
     _check(actor, report, Action.FILE_VERIFICATION)
     if conclusion not in Conclusion.values:
         raise ValidationError({"conclusion": _("Choose a conclusion.")})
@@ -294,6 +345,31 @@ def verification_file(*, actor, report, conclusion: str, figures: list[dict], fi
         raise ValidationError({"file": _("Upload the signed verification report (PDF).")})
     data = _read(file, field="file", magic=(PDF_MAGIC,),
                  message=_("The signed verification report must be a PDF file."))
+    return Filing(
+        round=report.verification_round + 1,
+        conclusion=conclusion,
+        figures=rows,
+        verified_total=round_tonnes(sum((r.verified for r in rows), Decimal("0"))),
+        reported_total=round_tonnes(sum(reported.values(), Decimal("0"))),
+        file_name=getattr(file, "name", ""),
+        file_size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def verification_file_check(*, actor, report, conclusion: str, figures: list[dict], file) -> Filing:
+    """What ``verification_file`` would file, after all its checks; nothing is written (the
+    page shows it for confirmation, DESIGN: confirm only what has been validated)."""
+    return _filing(actor, report, conclusion, figures, file)
+
+
+@transaction.atomic
+def verification_file(*, actor, report, conclusion: str, figures: list[dict], file, note: str = ""):
+    """The agency files a round: verified figures per source, the conclusion and the signed PDF.
+    The verified total is the sum of the figures."""
+    report = lock(report)
+    filing = _filing(actor, report, conclusion, figures, file)
+    rows = filing.figures
     round_no = report.verification_round + 1
     verification = VerificationReport(
         report=report,
@@ -301,9 +377,9 @@ def verification_file(*, actor, report, conclusion: str, figures: list[dict], fi
         agency=report.agency,
         filed_by=actor,
         conclusion=conclusion,
-        verified_total=round_tonnes(sum((r.verified for r in rows), Decimal("0"))),
+        verified_total=filing.verified_total,
         file=file,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=filing.sha256,
         note=(note or "").strip(),
     )
     verification.full_clean()
@@ -347,10 +423,8 @@ def _finalise(actor, report, verification) -> None:
     )
 
 
-@transaction.atomic
-def recheck(*, actor, report, decision: str, opinion: str = "") -> Recheck:
-    """The bureau's re-check of the latest round: accept (figures final) or return."""
-    report = lock(report)
+def recheck_check(*, actor, report, decision: str, opinion: str = "") -> str:
+    """Every check of ``recheck`` (nothing written); returns the workflow action."""
     opinion = (opinion or "").strip()
     if decision not in RecheckDecision.values:
         raise ValidationError({"decision": _("Choose accept or return.")})
@@ -358,6 +432,15 @@ def recheck(*, actor, report, decision: str, opinion: str = "") -> Recheck:
         raise ValidationError({"opinion": _("Write the opinions the agency must address.")})
     action = Action.RECHECK_ACCEPT if decision == RecheckDecision.ACCEPTED else Action.RECHECK_RETURN
     _check(actor, report, action)
+    return action
+
+
+@transaction.atomic
+def recheck(*, actor, report, decision: str, opinion: str = "") -> Recheck:
+    """The bureau's re-check of the latest round: accept (figures final) or return."""
+    report = lock(report)
+    action = recheck_check(actor=actor, report=report, decision=decision, opinion=opinion)
+    opinion = (opinion or "").strip()
     verification = report.verifications.order_by("-round").first()
     row = Recheck(report=report, round=report.verification_round, decision=decision,
                   opinion=opinion, decided_by=actor)
@@ -401,21 +484,26 @@ def objection_blocker(report, today: date | None = None) -> str | None:
     return None
 
 
-@transaction.atomic
-def objection_file(*, actor, report, reasons: str, file=None) -> Objection:
-    """The enterprise objects to the final result, until ``objection_deadline`` inclusive."""
-    report = lock(report)
+def objection_check(*, actor, report, reasons: str, file=None) -> None:
+    """Every check of ``objection_file`` (nothing written)."""
     _check(actor, report, Action.OBJECT)
-    reasons = (reasons or "").strip()
-    today = _today()
-    blocker = objection_blocker(report, today)
+    blocker = objection_blocker(report)
     if blocker:
         raise ValidationError(blocker)
-    if not reasons:
+    if not (reasons or "").strip():
         raise ValidationError({"reasons": _("Give the reasons for the objection.")})
     if file:
         _read(file, field="file", magic=EVIDENCE_MAGIC,
               message=_("Attach a PDF, PNG or JPEG file."))
+
+
+@transaction.atomic
+def objection_file(*, actor, report, reasons: str, file=None) -> Objection:
+    """The enterprise objects to the final result, until ``objection_deadline`` inclusive."""
+    report = lock(report)
+    objection_check(actor=actor, report=report, reasons=reasons, file=file)
+    reasons = (reasons or "").strip()
+    today = _today()
     objection = Objection(
         report=report, reasons=reasons, file=file or "", filed_by=actor,
         decision_due=workdays.deadline(today, _window(report.year, "objection_decision_working_days")),
@@ -430,20 +518,27 @@ def objection_file(*, actor, report, reasons: str, file=None) -> Objection:
     return objection
 
 
+def objection_decide_check(*, actor, objection: Objection, decision: str, note: str) -> str:
+    """Every check of ``objection_decide`` (nothing written); returns the workflow action."""
+    if objection.decision != ObjectionDecision.PENDING:
+        raise ValidationError(_("This objection has already been decided."))
+    if decision not in (ObjectionDecision.UPHELD, ObjectionDecision.REJECTED):
+        raise ValidationError({"decision": _("Choose uphold or reject.")})
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Write the reasons for the decision.")})
+    action = Action.OBJECTION_UPHOLD if decision == ObjectionDecision.UPHELD else Action.OBJECTION_REJECT
+    _check(actor, objection.report, action)
+    return action
+
+
 @transaction.atomic
 def objection_decide(*, actor, objection: Objection, decision: str, note: str) -> Objection:
     """Uphold (back to the agency for revision) or reject (the result stands)."""
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
     report = lock(objection.report)
+    objection.report = report
+    action = objection_decide_check(actor=actor, objection=objection, decision=decision, note=note)
     note = (note or "").strip()
-    if objection.decision != ObjectionDecision.PENDING:
-        raise ValidationError(_("This objection has already been decided."))
-    if decision not in (ObjectionDecision.UPHELD, ObjectionDecision.REJECTED):
-        raise ValidationError({"decision": _("Choose uphold or reject.")})
-    if not note:
-        raise ValidationError({"note": _("Write the reasons for the decision.")})
-    action = Action.OBJECTION_UPHOLD if decision == ObjectionDecision.UPHELD else Action.OBJECTION_REJECT
-    _check(actor, report, action)
     apply_transition(
         actor=actor, report=report, action=action,
         message=_("Objection decided: %(decision)s") % {"decision": ObjectionDecision(decision).label},

@@ -27,6 +27,7 @@ from reporting.models import (
     FuelType,
     ReportingYear,
 )
+from reporting.selectors import factors as factor_sel
 from reporting.services import factors as svc
 from zhongwei_carbon import events, roles, scoping, web
 from zhongwei_carbon.excel import Column, column_letter, xlsx_file_response
@@ -36,7 +37,8 @@ TEMPLATES = "reporting/factors/"
 INDEX = "reporting:factor_index"
 
 
-def edit_page(request, *, form, save, title: str, back: str, obj=None, success: str):
+def edit_page(request, *, form, save, title: str, back: str, obj=None, success: str,
+              warning: str = ""):
     """The one create/edit flow: valid form → service → message and back; else the form
     again with the service's field errors (nothing saved)."""
     if request.method == "POST" and form.is_valid():
@@ -47,7 +49,7 @@ def edit_page(request, *, form, save, title: str, back: str, obj=None, success: 
         else:
             messages.success(request, success % {"obj": saved})
             return redirect(back)
-    context = {"form": form, "title": title, "back": back, "obj": obj}
+    context = {"form": form, "title": title, "back": back, "obj": obj, "warning": warning}
     if obj is not None:
         context["events"] = events.for_object(obj)[:50]
         context["history"] = web.history_rows(obj)
@@ -75,6 +77,11 @@ def factor_index(request):
     def scoped(qs):
         return scoping.for_user(qs, user, Perm.VIEW_FACTORS)
 
+    years = list(scoped(ReportingYear.objects.all()))
+    # the bureau is told which year lacks a grid/heat factor (reports cannot be computed)
+    missing = factor_sel.missing_factors(y.year for y in years) if roles.is_bureau(user) else {}
+    for y in years:
+        y.missing_factors = missing.get(y.year, [])
     return render(
         request,
         TEMPLATES + "index.html",
@@ -82,10 +89,19 @@ def factor_index(request):
             "fuels": scoped(_fuels()),
             "emission_factors": scoped(EmissionFactor.objects.all()),
             "applicability": scoped(FactorApplicability.objects.select_related("factor")),
-            "years": scoped(ReportingYear.objects.all()),
+            "years": years,
+            "missing_factors": [
+                missing_text(year, names) for year, names in missing.items()
+            ],
             "can_manage": roles.has_perm(user, Perm.MANAGE_FACTORS),
         },
     )
+
+
+def missing_text(year: int, names: list[str]) -> str:
+    return _("Reporting year %(year)s has no %(factors)s assigned.") % {
+        "year": year, "factors": "、".join(names)
+    }
 
 
 def export_sheets():
@@ -325,4 +341,9 @@ def reporting_year_edit(request, pk):
         back=_back("years"),
         obj=obj,
         success=_("Reporting year %(obj)s saved."),
+        warning=" ".join(
+            missing_text(year, names) + " " + _("Reports of this year cannot be calculated until "
+                                                "it is assigned.")
+            for year, names in factor_sel.missing_factors([obj.year]).items()
+        ),
     )

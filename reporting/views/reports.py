@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,6 +28,7 @@ from reporting.models import AnnualReport, ReportLine, ReportVersion
 from reporting.selectors import reports as sel
 from reporting.services import report_excel
 from reporting.services import reports as svc
+from reporting.views.confirm import Confirmation, confirmed_step
 from reporting.workflow import ACTION_LABELS, Action
 from zhongwei_carbon import events, roles, scoping, sorting, uploads, web
 from zhongwei_carbon.excel import XLSX_CONTENT_TYPE, Column, xlsx_response
@@ -109,7 +111,9 @@ def _export_columns() -> list[Column]:
         Column(_("Sector"), lambda r: str(r.enterprise.sector)),
         Column(_("Status"), lambda r: r.get_status_display()),
         Column(_("Version"), lambda r: v(r).number if v(r) else None, 8),
-        Column(_("Total emissions (tCO2e)"), lambda r: v(r).total_emissions if v(r) else None, 18),
+        Column(_("Reported total (tCO2e)"), lambda r: r.reported_total, 18),
+        Column(_("Verified total (tCO2e)"), lambda r: r.verified_total, 18),
+        Column(_("Difference, verified − reported (tCO2e)"), lambda r: r.verified_difference, 18),
         Column(
             _("Sum of monthly ledgers (tCO2e)"), lambda r: v(r).ledger_total if v(r) else None, 18
         ),
@@ -344,27 +348,50 @@ def report_totals(request, pk):
 @web.require(Perm.EDIT_REPORT)
 @require_http_methods(["GET", "POST"])
 def report_submit(request, pk):
+    """Certification statement → checked (signatory, sources, factors) → the version as it
+    will be submitted, to confirm → submitted and frozen."""
     report = _report(request, pk, Perm.EDIT_REPORT)
-    form = ReportSubmitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            svc.report_submit(
-                actor=request.user, report=report, certification=form.cleaned_data["certification"]
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The report was certified and submitted."))
-            return redirect("reporting:report_detail", pk=report.pk)
-    return render(
-        request,
-        T + "submit.html",
-        {
-            "report": report,
-            "form": form,
-            "version": report.current_version,
+
+    def form_page(form):
+        return render(request, T + "submit.html", {
+            "report": report, "form": form, "version": report.current_version,
             "is_signatory": svc.is_signatory(request.user, report.enterprise),
-        },
+        })
+
+    def confirmation(form, checked):
+        return Confirmation(
+            title=_("Certify and submit"),
+            question=_("Certify and submit this report? The version is then frozen."),
+            button=_("Confirm: certify and submit"),
+            rows=[
+                (_("Report"), f"{report.enterprise.name} {report.year}"),
+                (_("Version"), checked.version.number),
+                (_("Total (tCO2e)"), floatformat(checked.total, "2g")),
+                (_("Monthly ledgers (tCO2e)"), floatformat(checked.ledger_total, "2g")),
+                (_("Differs from monthly ledgers"),
+                 _("Yes") if checked.deviation_flagged else _("No")),
+                (_("Certification statement"), form.cleaned_data["certification"]),
+            ],
+            warning=_("After submission the county/park official checks the report; later "
+                      "changes need a new version."),
+            crumbs="reporting/reports/_crumbs.html",
+        )
+
+    def done(_report):
+        messages.success(request, _("The report was certified and submitted."))
+        return redirect("reporting:report_detail", pk=report.pk)
+
+    def certification(form):
+        return {"certification": form.cleaned_data["certification"]}
+
+    return confirmed_step(
+        request, report=report,
+        make_form=lambda data, files, initial: ReportSubmitForm(data, initial=initial),
+        check=lambda form: svc.report_submit_check(
+            actor=request.user, report=report, **certification(form)),
+        act=lambda form: svc.report_submit(actor=request.user, report=report, **certification(form)),
+        confirmation=confirmation, done=done, form_page=form_page,
+        purpose=f"report-submit:{report.pk}",
     )
 
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat, floatformat
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from reporting.choices import ObjectionDecision, ReportStatus
+from reporting.choices import ObjectionDecision, RecheckDecision, ReportStatus
 from reporting.forms import verification as vf
 from reporting.models import AnnualReport, Finding, Objection
 from reporting.selectors import reports as report_sel
 from reporting.selectors import verification as sel
 from reporting.services import verification as svc
+from reporting.views.confirm import Confirmation, confirmed_step
 from reporting.workflow import Action, actions_from
 from verifiers.models import Agency
 from zhongwei_carbon import events, roles, scoping, web
@@ -40,12 +43,12 @@ def _not_now(request, report):
     return _to_detail(report)
 
 
-def _form_page(request, report, form, *, title, action_url, confirm="", multipart=False):
+def _form_page(request, report, form, *, title, action_url, multipart=False):
     return render(
         request,
         T + "form.html",
         {"report": report, "form": form, "title": title, "action_url": action_url,
-         "confirm": confirm, "multipart": multipart},
+         "multipart": multipart},
     )
 
 
@@ -147,7 +150,8 @@ def verification_assign(request, pk):
     report = _report(request, pk, Perm.ASSIGN_VERIFICATION)
     if report.status != ReportStatus.COUNTY_PASSED:
         return _not_now(request, report)
-    form = vf.AssignForm(request.POST or None)
+    agencies = sel.assignable_agencies(report)
+    form = vf.AssignForm(request.POST or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
         try:
             svc.verification_assign(actor=request.user, report=report, **form.service_data())
@@ -156,10 +160,11 @@ def verification_assign(request, pk):
         else:
             messages.success(request, _("Verification assigned."))
             return _to_detail(report)
-    declared = Agency.objects.filter(
-        agencydeclaration__enterprise=report.enterprise, agencydeclaration__year=report.year
+    declared = Agency.objects.filter(pk__in=sel.declared_agency_ids(report))
+    return render(
+        request, T + "assign.html",
+        {"report": report, "form": form, "declared": declared, "agencies": agencies},
     )
-    return render(request, T + "assign.html", {"report": report, "form": form, "declared": declared})
 
 
 @web.require(Perm.VERIFY_REPORT)
@@ -228,24 +233,57 @@ def finding_answer(request, pk):
 @web.require(Perm.VERIFY_REPORT)
 @require_http_methods(["GET", "POST"])
 def verification_file(request, pk):
+    """Figures, conclusion and the signed PDF → checked (PDF signature included) → the round
+    as it will be filed, to confirm → filed."""
     report = _report(request, pk, Perm.VERIFY_REPORT)
     if report.status not in svc.AGENCY_WORKING:
         return _not_now(request, report)
     sources = sel.reported_by_source(report)
-    form = vf.VerificationFileForm(request.POST or None, request.FILES or None, sources=sources)
-    if request.method == "POST" and form.is_valid():
+
+    def make_form(data, files, initial):
+        return vf.VerificationFileForm(data, files, initial=initial, sources=sources)
+
+    def service_args(form):
         data = form.cleaned_data
-        try:
-            svc.verification_file(
-                actor=request.user, report=report, conclusion=data["conclusion"],
-                figures=form.figures(), file=data["file"], note=data["note"],
-            )
-        except ValidationError as exc:
-            web.apply_errors(form, exc)
-        else:
-            messages.success(request, _("Verification report filed."))
-            return _to_detail(report)
-    return render(request, T + "file.html", {"report": report, "form": form})
+        return {"actor": request.user, "report": report, "conclusion": data["conclusion"],
+                "figures": form.figures(), "file": data["file"]}
+
+    def confirmation(form, filing):
+        return Confirmation(
+            title=_("File verification report"),
+            question=_("File this verification report? A filed round cannot be changed."),
+            button=pgettext("verification report", "Confirm and submit the verification report"),
+            rows=[
+                (_("Report"), report),
+                (_("Round"), filing.round),
+                (_("Conclusion"), filing.conclusion_label),
+                (_("Reported total (tCO2e)"), floatformat(filing.reported_total, "2g")),
+                (_("Verified total (tCO2e)"), floatformat(filing.verified_total, "2g")),
+                (_("Signed verification report (PDF)"),
+                 f"{filing.file_name} · {filesizeformat(filing.file_size)} · "
+                 f"SHA-256 {filing.sha256[:16]}…"),
+                (_("Note"), form.cleaned_data["note"]),
+            ],
+            figures=filing.figures,
+            total=filing.verified_total,
+            warning=_("Once filed, the round goes to the bureau for re-check; it cannot be changed "
+                      "or withdrawn."),
+        )
+
+    def act(form):
+        return svc.verification_file(**service_args(form), note=form.cleaned_data["note"])
+
+    def done(_verification):
+        messages.success(request, _("Verification report filed."))
+        return _to_detail(report)
+
+    return confirmed_step(
+        request, report=report, make_form=make_form,
+        check=lambda form: svc.verification_file_check(**service_args(form)),
+        act=act, confirmation=confirmation, done=done,
+        form_page=lambda form: render(request, T + "file.html", {"report": report, "form": form}),
+        purpose=f"verification:{report.pk}", file_field="file",
+    )
 
 
 @web.require(Perm.RECHECK_REPORT)
@@ -254,17 +292,43 @@ def recheck(request, pk):
     report = _report(request, pk, Perm.RECHECK_REPORT)
     if report.status != ReportStatus.VERIFIED:
         return _not_now(request, report)
-    form = vf.RecheckForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            svc.recheck(actor=request.user, report=report, **form.service_data())
-        except ValidationError as exc:
-            web.apply_errors(form, exc)
-        else:
-            messages.success(request, _("Re-check recorded."))
-            return _to_detail(report)
     latest = report.verifications.order_by("-round").first()
-    return render(request, T + "recheck.html", {"report": report, "form": form, "latest": latest})
+
+    def confirmation(form, _action):
+        data = form.cleaned_data
+        accept = data["decision"] == RecheckDecision.ACCEPTED
+        return Confirmation(
+            title=_("Re-check"),
+            question=_("Record this re-check decision? It cannot be changed."),
+            button=_("Confirm decision"),
+            rows=[
+                (_("Report"), report),
+                (_("Round"), latest.round if latest else "—"),
+                (_("Verified total (tCO2e)"),
+                 floatformat(latest.verified_total, "2g") if latest else "—"),
+                (_("Decision"), RecheckDecision(data["decision"]).label),
+                (_("Opinions for the agency"), data["opinion"]),
+            ],
+            warning=_("Accepting makes the verified figure final, writes it to the registry and "
+                      "notifies the enterprise.") if accept else
+            _("The report goes back to the agency with these opinions."),
+        )
+
+    def done(_row):
+        messages.success(request, _("Re-check recorded."))
+        return _to_detail(report)
+
+    return confirmed_step(
+        request, report=report,
+        make_form=lambda data, files, initial: vf.RecheckForm(data, initial=initial),
+        check=lambda form: svc.recheck_check(
+            actor=request.user, report=report, **form.service_data()),
+        act=lambda form: svc.recheck(actor=request.user, report=report, **form.service_data()),
+        confirmation=confirmation, done=done,
+        form_page=lambda form: render(
+            request, T + "recheck.html", {"report": report, "form": form, "latest": latest}),
+        purpose=f"recheck:{report.pk}",
+    )
 
 
 @web.require(Perm.OBJECT_TO_RESULT)
@@ -273,18 +337,37 @@ def objection_file(request, pk):
     report = _report(request, pk, Perm.OBJECT_TO_RESULT)
     if report.status != ReportStatus.FINAL:
         return _not_now(request, report)
-    form = vf.ObjectionForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            svc.objection_file(actor=request.user, report=report, **form.service_data())
-        except ValidationError as exc:
-            web.apply_errors(form, exc)
-        else:
-            messages.success(request, _("Objection filed."))
-            return _to_detail(report)
-    return _form_page(
-        request, report, form, title=_("Object to the verified result"), action_url=request.path,
-        confirm=_("An objection cannot be withdrawn once filed. File it now?"), multipart=True,
+
+    def confirmation(form, _none):
+        upload = form.cleaned_data.get("file")
+        return Confirmation(
+            title=_("Object to the verified result"),
+            question=_("File this objection? An objection cannot be withdrawn once filed."),
+            button=_("Confirm and file the objection"),
+            rows=[
+                (_("Report"), report),
+                (_("Final verified emissions (tCO2e)"), floatformat(report.final_emissions, "2g")),
+                (_("Reasons"), form.cleaned_data["reasons"]),
+                (_("Supporting file (PDF or image)"), upload.name if upload else ""),
+            ],
+        )
+
+    def done(_objection):
+        messages.success(request, _("Objection filed."))
+        return _to_detail(report)
+
+    return confirmed_step(
+        request, report=report,
+        make_form=lambda data, files, initial: vf.ObjectionForm(data, files, initial=initial),
+        check=lambda form: svc.objection_check(
+            actor=request.user, report=report, **form.service_data()),
+        act=lambda form: svc.objection_file(
+            actor=request.user, report=report, **form.service_data()),
+        confirmation=confirmation, done=done,
+        form_page=lambda form: _form_page(
+            request, report, form, title=_("Object to the verified result"),
+            action_url=request.path, multipart=True),
+        purpose=f"objection:{report.pk}", file_field="file",
     )
 
 
@@ -299,13 +382,36 @@ def objection_decide(request, pk):
     if objection.decision != ObjectionDecision.PENDING:
         messages.info(request, _("This objection has already been decided."))
         return _to_detail(report)
-    form = vf.ObjectionDecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            svc.objection_decide(actor=request.user, objection=objection, **form.service_data())
-        except ValidationError as exc:
-            web.apply_errors(form, exc)
-        else:
-            messages.success(request, _("Objection decided."))
-            return _to_detail(report)
-    return render(request, T + "decide.html", {"report": report, "objection": objection, "form": form})
+
+    def confirmation(form, _action):
+        data = form.cleaned_data
+        return Confirmation(
+            title=_("Decide objection"),
+            question=_("Record this decision? It cannot be changed."),
+            button=_("Confirm decision"),
+            rows=[
+                (_("Report"), report),
+                (_("Reasons"), objection.reasons),
+                (_("Decision"), ObjectionDecision(data["decision"]).label),
+                (_("Reasons for the decision"), data["note"]),
+            ],
+            warning=_("Upholding sends the report back to the agency for revision.")
+            if data["decision"] == ObjectionDecision.UPHELD else "",
+        )
+
+    def done(_objection):
+        messages.success(request, _("Objection decided."))
+        return _to_detail(report)
+
+    return confirmed_step(
+        request, report=report,
+        make_form=lambda data, files, initial: vf.ObjectionDecisionForm(data, initial=initial),
+        check=lambda form: svc.objection_decide_check(
+            actor=request.user, objection=objection, **form.service_data()),
+        act=lambda form: svc.objection_decide(
+            actor=request.user, objection=objection, **form.service_data()),
+        confirmation=confirmation, done=done,
+        form_page=lambda form: render(
+            request, T + "decide.html", {"report": report, "objection": objection, "form": form}),
+        purpose=f"objection-decision:{objection.pk}",
+    )

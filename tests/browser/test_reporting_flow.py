@@ -44,6 +44,12 @@ def _post_form(page, selector="main form[method=post] button.btn-primary"):
     page.wait_for_load_state("networkidle")
 
 
+def _confirm(page):
+    """The confirmation step that follows a validated irreversible form (issue 9 point 8)."""
+    page.locator("#confirm-step button[name=step][value=confirm]").click()
+    page.wait_for_load_state("networkidle")
+
+
 def _pdf(name="verification.pdf"):
     return {"name": name, "mimeType": "application/pdf", "buffer": PDF}
 
@@ -56,6 +62,7 @@ def _number(text: str) -> D:
 def flow(enterprise_a, ent_a, official_a, bureau_admin, bureau_reviewer, agency_a, agency_a_staff):
     facility = f.FacilityFactory(enterprise=enterprise_a, name="1号机组")
     f.verification_reporting_year(2023)  # deadlines and the objection window of the year
+    f.qualify(agency_a)  # a verification qualification covering the sector (issue 9 point 5)
     return {"enterprise": enterprise_a, "facility": facility, "agency": agency_a}
 
 
@@ -116,6 +123,7 @@ def test_report_from_template_to_final_figure(page, flow):
         page.fill("#id_certification", "本企业承诺所报数据真实、准确、完整。")
     page.check("#id_confirm")
     _post_form(page)
+    _confirm(page)
     report.refresh_from_db()
     version.refresh_from_db()
     assert report.status == S.SUBMITTED and version.submitted_at and version.is_frozen
@@ -160,6 +168,7 @@ def test_report_from_template_to_final_figure(page, flow):
     page.set_input_files("#id_file", files=[_pdf()])
     shot(page, "reporting-verification-file")
     _post_form(page)
+    _confirm(page)
     report.refresh_from_db()
     assert report.status == S.VERIFIED
     assert VerificationReport.objects.get(report=report, round=1).verified_total == REPORTED
@@ -174,6 +183,7 @@ def test_report_from_template_to_final_figure(page, flow):
     page.fill("#id_opinion", "原煤低位发热量应采用实测值,请复核。")
     shot(page, "reporting-recheck")
     _post_form(page)
+    _confirm(page)
     report.refresh_from_db()
     assert report.status == S.RECHECK_RETURNED
     assert Recheck.objects.get(report=report).decision == "returned"
@@ -186,6 +196,7 @@ def test_report_from_template_to_final_figure(page, flow):
     page.set_input_files("#id_file", files=[_pdf("verification-r2.pdf")])
     shot(page, "reporting-verification-file-round2")
     _post_form(page)
+    _confirm(page)
     report.refresh_from_db()
     assert report.status == S.VERIFIED
     assert VerificationReport.objects.get(report=report, round=2).verified_total == FINAL
@@ -195,6 +206,7 @@ def test_report_from_template_to_final_figure(page, flow):
     _go(page, f"/reporting/reports/{report.pk}/verification/recheck/")
     page.select_option("#id_decision", "accepted")
     _post_form(page)
+    _confirm(page)
     report.refresh_from_db()
     assert report.status == S.FINAL and report.final_emissions == FINAL
     assert Recheck.objects.filter(report=report).count() == 2
@@ -205,3 +217,57 @@ def test_report_from_template_to_final_figure(page, flow):
     main = page.inner_text("main")
     assert "12,523.36" in main or "12523.36" in main
     shot(page, "reporting-verification-final-enterprise")
+
+
+def test_verification_filing_confirms_only_after_validation(page, enterprise_a, ent_a,
+                                                            bureau_admin, agency_a, agency_a_staff):
+    """Issue 9, point 8: a non-PDF is refused with its reason and no question asked, nothing
+    filed; a PDF leads to the confirmation step showing the round; confirming files it. The
+    submit button reads 提交核查报告."""
+    from reporting.services import verification as svc
+
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    f.verification_reporting_year(2024)
+    report = f.verification_report_passed(enterprise_a, ent_a)  # reported 30,573.36 t
+    f.qualify(agency_a)
+    svc.verification_assign(actor=bureau_admin, report=report, agency=agency_a,
+                            due=timezone.localdate() + timedelta(days=30))
+    _as(page, "agency_a_staff")
+    url = f"/reporting/reports/{report.pk}/verification/file/"
+    _go(page, url)
+    button = page.locator("main form[method=post] button[type=submit]").first
+    assert button.inner_text().strip() == "提交核查报告"
+
+    # a text file named .pdf: refused by its signature, no confirmation, nothing filed
+    page.select_option("#id_conclusion", "confirmed")
+    page.set_input_files("#id_file", files=[{"name": "report.pdf", "mimeType": "application/pdf",
+                                             "buffer": b"not a pdf at all"}])
+    button.click()
+    page.wait_for_load_state("networkidle")
+    assert dialogs == []
+    assert page.locator("#confirm-step").count() == 0
+    assert "PDF" in page.inner_text("main form")
+    assert page.locator("#id_file.is-invalid").count() == 1
+    report.refresh_from_db()
+    assert (report.status, report.verification_round) == (S.ASSIGNED, 0)
+    assert not VerificationReport.objects.filter(report=report).exists()
+
+    # a real PDF: the confirmation step shows what will be filed; still nothing filed
+    page.select_option("#id_conclusion", "confirmed")
+    page.set_input_files("#id_file", files=[_pdf("signed-2024.pdf")])
+    page.locator("main form[method=post] button[type=submit]").first.click()
+    page.wait_for_load_state("networkidle")
+    assert dialogs == []
+    step = page.inner_text("#confirm-step")
+    assert "signed-2024.pdf" in step and "30,573.36" in step
+    assert not VerificationReport.objects.filter(report=report).exists()
+    shot(page, "reporting-verification-file-confirm")
+
+    _confirm(page)
+    assert dialogs == []
+    report.refresh_from_db()
+    assert (report.status, report.verification_round) == (S.VERIFIED, 1)
+    filed = VerificationReport.objects.get(report=report, round=1)
+    assert filed.verified_total == D("30573.36") and filed.file.read().startswith(b"%PDF-")
+    assert page.url.endswith(f"/reporting/reports/{report.pk}/verification/")

@@ -37,6 +37,7 @@ from tests.conftest import client_for
 pytestmark = pytest.mark.django_db
 
 FILTER, RESET, ALL = "筛选", "重置", "全部"
+VERIFIED_TOTALS = {"Delta Heat": Decimal("470.25"), "Charlie Steel": Decimal("1150.00")}
 
 
 # --- the world behind the four lists ---------------------------------------------------------
@@ -60,7 +61,7 @@ def world(area_a, area_b, bureau_admin):
         ("Alpha Power", area_b, cement, "suspended", "120.40",
          (2024, "draft", 1, "99.00", "98.00"), 300, 50),
         ("Charlie Steel", area_a, cement, "closed", None,
-         (2023, "submitted", 2, "1000.00", "1200.00"), 100, 0),
+         (2023, "final", 2, "1000.00", "1200.00"), 100, 0),
         ("Bravo Cement", area_b, power, "operating", "80.00",
          (2024, "submitted", 1, "0.00", "70.00"), 2000, 0),
     ]
@@ -83,7 +84,10 @@ def world(area_a, area_b, bureau_admin):
                 ledger_total=Decimal(ledgers) if ledgers else None,
             )
         r.current_version = v
-        r.save(update_fields=["current_version"])
+        # a final report carries the verified figure accepted on re-check
+        verified_total = VERIFIED_TOTALS.get(name) if r_status == "final" else None
+        r.final_emissions = verified_total
+        r.save(update_fields=["current_version", "final_emissions"])
         account = ledger.account_for(e)
         ledger.allocate(actor=bureau_admin, account=account, cycle=cycle, vintage=2024,
                         quantity=allocated)
@@ -106,6 +110,7 @@ def world(area_a, area_b, bureau_admin):
                 "year": year, "enterprise": name, "area": area_key, "status": r_status,
                 "version": number, "total": Decimal(total),
                 "ledger_total": Decimal(ledgers) if ledgers else None,
+                "verified_total": verified_total,
             },
             "accounts": {
                 "enterprise": name, "uscc": e.uscc, "area": area_key, "sector": sector.code,
@@ -129,7 +134,8 @@ LISTS = {
     "reports": {
         "page": "reporting:report_list", "export": "reporting:report_export",
         "api": "api:report-list", "api_name": "enterprise_name", "params": {},
-        "keys": ["year", "enterprise", "area", "status", "version", "total", "ledger_total"],
+        "keys": ["year", "enterprise", "area", "status", "version", "total", "verified_total",
+                 "ledger_total"],
     },
     "accounts": {
         "page": "allowances:account_list", "export": "allowances:account_export",

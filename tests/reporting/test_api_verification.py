@@ -80,7 +80,7 @@ def test_assign_conflict_of_interest_and_past_due(report, bureau_admin, agency_a
     url = f"{API}/reports/{report.pk}/assign/"
     r = client.post(url, {"agency": agency_a.pk, "due": due()}, format="json")
     assert r.status_code == 400 and "Art. 13" in r.json()["agency"][0]
-    agency_c = f.AgencyFactory()
+    agency_c = f.qualified_agency()
     yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
     r = client.post(url, {"agency": agency_c.pk, "due": yesterday}, format="json")
     assert r.status_code == 400 and "due" in r.json()

@@ -13,6 +13,7 @@ from reporting.choices import ReportStatus
 from reporting.models import ReportLine, ReportVersion
 from reporting.services import reports as svc
 from tests import factories as f
+from tests.reporting.two_step import is_confirmation, post_and_confirm
 from zhongwei_carbon.models import Event
 from zhongwei_carbon.roles import Role
 
@@ -166,6 +167,10 @@ def test_submit_pages(client_as, ent_a, enterprise_a, report):
     report.refresh_from_db()
     assert report.status == ReportStatus.DRAFT
     r = client_as(ent_a).post(url, {"certification": "真实", "confirm": "on"})
+    assert is_confirmation(r)  # validated; asked to confirm; nothing submitted yet
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT
+    r = post_and_confirm(client_as(ent_a), url, {"certification": "真实", "confirm": "on"})
     assert r.status_code == 302
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED

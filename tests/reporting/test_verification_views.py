@@ -15,6 +15,7 @@ from registry.models import EmissionRecord
 from reporting.models import AgencyDeclaration, AnnualReport, Finding, Objection
 from reporting.services import verification as svc
 from tests import factories as f
+from tests.reporting.two_step import post_and_confirm
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +49,7 @@ def file_post(client, report, **overrides):
     data = {"verified_0": "20000.00", "verified_1": "10600.00", "conclusion": "corrected",
             "note": "", "file": pdf()}
     data.update(overrides)
-    return client.post(url("verification_file", report), data)
+    return post_and_confirm(client, url("verification_file", report), data)
 
 
 # --- scoping and visibility -------------------------------------------------------------
@@ -167,10 +168,10 @@ def test_recheck_pages_return_then_accept(client_as, assigned, agency_a_staff, b
     response = reviewer.post(url("recheck", assigned), {"decision": "returned", "opinion": ""})
     assert "opinion" in response.context["form"].errors and fresh(assigned).status == "verified"
     assert client_as(official_a).post(url("recheck", assigned), {"decision": "accepted"}).status_code == 403
-    reviewer.post(url("recheck", assigned), {"decision": "returned", "opinion": "请补充热值检测报告"})
+    post_and_confirm(reviewer, url("recheck", assigned), {"decision": "returned", "opinion": "请补充热值检测报告"})
     assert fresh(assigned).status == "recheck_returned"
     file_post(client_as(agency_a_staff), assigned, verified_0="20000.00", verified_1="10573.36")
-    reviewer.post(url("recheck", assigned), {"decision": "accepted", "opinion": ""})
+    post_and_confirm(reviewer, url("recheck", assigned), {"decision": "accepted", "opinion": ""})
     r = fresh(assigned)
     assert (r.status, r.verification_round, r.final_emissions) == ("final", 2, Decimal("30573.36"))
     record = EmissionRecord.objects.get(enterprise=enterprise_a, year=2024)
@@ -196,12 +197,12 @@ def test_objection_pages(client_as, assigned, agency_a_staff, bureau_admin, ent_
     svc.recheck(actor=bureau_admin, report=assigned, decision="accepted")
     response = client_as(ent_a).post(url("objection_file", assigned), {"reasons": ""})
     assert "reasons" in response.context["form"].errors and fresh(assigned).status == "final"
-    client_as(ent_a).post(url("objection_file", assigned), {"reasons": "外购电量计量有误"})
+    post_and_confirm(client_as(ent_a), url("objection_file", assigned), {"reasons": "外购电量计量有误"})
     objection = Objection.objects.get()
     assert fresh(assigned).status == "objected"
     response = client_as(bureau_admin).post(url("objection_decide", objection), {"decision": "rejected", "note": ""})
     assert "note" in response.context["form"].errors
-    client_as(bureau_admin).post(url("objection_decide", objection), {"decision": "rejected", "note": "维持核查结论"})
+    post_and_confirm(client_as(bureau_admin), url("objection_decide", objection), {"decision": "rejected", "note": "维持核查结论"})
     assert (Objection.objects.get().decision, fresh(assigned).status) == ("rejected", "final")
 
 

@@ -6,9 +6,13 @@ from verifiers.models import Agency, AgencyQualification
 
 
 class AgencyQualificationSerializer(serializers.ModelSerializer):
+    sectors = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
     class Meta:
         model = AgencyQualification
-        fields = ["id", "kind", "certificate_number", "issued_by", "valid_from", "valid_until"]
+        fields = [
+            "id", "kind", "certificate_number", "issued_by", "valid_from", "valid_until", "sectors",
+        ]
         read_only_fields = fields
 
 

@@ -10,7 +10,7 @@ from zhongwei_carbon.roles import Perm
 
 
 class AgencyViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
-    queryset = Agency.objects.prefetch_related("qualifications").order_by("name", "pk")
+    queryset = Agency.objects.prefetch_related("qualifications__sectors").order_by("name", "pk")
     serializer_class = AgencySerializer
     filterset_class = AgencyFilterSet
     view_action = Perm.VIEW_AGENCY

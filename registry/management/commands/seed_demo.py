@@ -158,6 +158,8 @@ class Command(BaseCommand):
                     "issued_by": issued_by,
                     "valid_from": date.fromisoformat(valid_from),
                     "valid_until": date.fromisoformat(valid_until),
+                    "sectors": list(Sector.objects.filter(code__in=spec.sectors))
+                    if kind == "verification" else [],
                 }
                 qualification = AgencyQualification.objects.filter(
                     agency=agency, certificate_number=number
