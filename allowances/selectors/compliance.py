@@ -386,8 +386,6 @@ def _grouped(rows, key) -> list[tuple[str, rules.ComplianceRate]]:
 def scope_label(user) -> str:
     """What the figures cover for ``user``: the whole city (全市) for the bureau, the area's
     name for a county / park official, the enterprise's name for an enterprise user."""
-    if getattr(user, "is_superuser", False):
-        return str(ScopeKind.CITY.label)
     names = []
     for m in roles.memberships(user):
         if m.role not in roles.roles_for(Perm.VIEW_COMPLIANCE):
