@@ -5,12 +5,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, User
+from zhongwei_carbon.forms import EMPTY_CHOICE
 from zhongwei_carbon.roles import Role
 
 
 class UserFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Name or user name"))
-    role = django_filters.ChoiceFilter(choices=Role.choices, method="filter_role", label=_("Role"))
+    role = django_filters.ChoiceFilter(
+        choices=Role.choices, method="filter_role", label=_("Role"), empty_label=EMPTY_CHOICE
+    )
     is_active = django_filters.BooleanFilter(
         label=_("Active"),
         widget=django_filters.widgets.BooleanWidget(),

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
 
 from allowances.models import ComplianceCycle, Milestone
-from registry.models import Area, Sector
 from zhongwei_carbon.forms import BootstrapMixin
 
 
@@ -30,8 +28,3 @@ class MilestoneForm(BootstrapMixin, forms.ModelForm):
     def validate_unique(self):
         """The service reports a duplicate kind on the field (with a clearer message)."""
 
-
-class AccountFilterForm(BootstrapMixin, forms.Form):
-    q = forms.CharField(label=_("Name or credit code"), required=False)
-    area = forms.ModelChoiceField(Area.objects.all(), label=_("Area"), required=False)
-    sector = forms.ModelChoiceField(Sector.objects.all(), label=_("Sector"), required=False)

@@ -15,15 +15,35 @@ from registry.models import (
     Sector,
 )
 from zhongwei_carbon import scoping
+from zhongwei_carbon.forms import EMPTY_CHOICE
 from zhongwei_carbon.roles import Perm
+from zhongwei_carbon.sorting import SortFilter, SortKeys
+
+# The columns the enterprise list sorts by (page, export and API: ``?ordering=-latest_emissions``).
+ENTERPRISE_SORT = SortKeys({
+    "name": "name",
+    "uscc": "uscc",
+    "area": ("area__sort_order", "area__code"),
+    "sector": "sector__code",
+    "status": "status",
+    "latest_emissions": "latest_emissions",
+    "latest_year": "latest_year",
+})
 
 
 class EnterpriseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Name or credit code"))
-    area = django_filters.ModelChoiceFilter(queryset=Area.objects.all(), label=_("Area"))
-    sector = django_filters.ModelChoiceFilter(queryset=Sector.objects.all(), label=_("Sector"))
-    status = django_filters.ChoiceFilter(choices=EnterpriseStatus.choices, label=_("Status"))
+    area = django_filters.ModelChoiceFilter(
+        queryset=Area.objects.all(), label=_("Area"), empty_label=EMPTY_CHOICE
+    )
+    sector = django_filters.ModelChoiceFilter(
+        queryset=Sector.objects.all(), label=_("Sector"), empty_label=EMPTY_CHOICE
+    )
+    status = django_filters.ChoiceFilter(
+        choices=EnterpriseStatus.choices, label=_("Status"), empty_label=EMPTY_CHOICE
+    )
     listed_in = django_filters.NumberFilter(method="filter_listed_in", label=_("Listed in year"))
+    ordering = SortFilter(ENTERPRISE_SORT)
 
     class Meta:
         model = Enterprise
@@ -57,7 +77,8 @@ class FacilityFilterSet(django_filters.FilterSet):
 class EmissionRecordFilterSet(django_filters.FilterSet):
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
     area = django_filters.ModelChoiceFilter(
-        field_name="enterprise__area", queryset=Area.objects.all(), label=_("Area")
+        field_name="enterprise__area", queryset=Area.objects.all(), label=_("Area"),
+        empty_label=EMPTY_CHOICE,
     )
 
     class Meta:
@@ -67,8 +88,12 @@ class EmissionRecordFilterSet(django_filters.FilterSet):
 
 class ListEntryFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Name or credit code"))
-    area = django_filters.ModelChoiceFilter(queryset=Area.objects.all(), label=_("Area"))
-    sector = django_filters.ModelChoiceFilter(queryset=Sector.objects.all(), label=_("Sector"))
+    area = django_filters.ModelChoiceFilter(
+        queryset=Area.objects.all(), label=_("Area"), empty_label=EMPTY_CHOICE
+    )
+    sector = django_filters.ModelChoiceFilter(
+        queryset=Sector.objects.all(), label=_("Sector"), empty_label=EMPTY_CHOICE
+    )
 
     class Meta:
         model = KeyEmitterListEntry

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from registry.choices import RegistrationStatus
 from registry.models import RegistrationRequest
 from zhongwei_carbon import uscc
-from zhongwei_carbon.forms import BootstrapMixin
+from zhongwei_carbon.forms import BootstrapMixin, with_empty_choice
 
 
 class RegistrationForm(BootstrapMixin, forms.ModelForm):
@@ -99,5 +99,5 @@ class RegistrationFilterForm(BootstrapMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("All")), *RegistrationStatus.choices],
+        choices=with_empty_choice(RegistrationStatus.choices),
     )

@@ -5,12 +5,30 @@ from django.utils.translation import gettext_lazy as _
 
 from reporting.choices import LedgerStatus, ReportStatus
 from reporting.models import AnnualReport, MonthlyLedger
+from zhongwei_carbon.forms import EMPTY_CHOICE
+from zhongwei_carbon.sorting import SortFilter, SortKeys
+
+# The columns the report list sorts by (page, export and API: ``?ordering=-total``);
+# ``total`` is the reported figure (the current version), ``verified_total`` the verified one.
+REPORT_SORT = SortKeys({
+    "year": "year",
+    "enterprise": "enterprise__name",
+    "area": ("enterprise__area__sort_order", "enterprise__area__code"),
+    "status": "status",
+    "version": "current_version__number",
+    "total": "current_version__total_emissions",  # the reported figure
+    "verified_total": "final_emissions",
+    "ledger_total": "current_version__ledger_total",
+})
 
 
 class ReportFilterSet(django_filters.FilterSet):
     year = django_filters.NumberFilter(label=_("Year"))
-    status = django_filters.ChoiceFilter(choices=ReportStatus.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(
+        choices=ReportStatus.choices, label=_("Status"), empty_label=EMPTY_CHOICE
+    )
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
+    ordering = SortFilter(REPORT_SORT)
 
     class Meta:
         model = AnnualReport
@@ -20,7 +38,9 @@ class ReportFilterSet(django_filters.FilterSet):
 class LedgerFilterSet(django_filters.FilterSet):
     year = django_filters.NumberFilter(label=_("Year"))
     month = django_filters.NumberFilter(label=_("Month"))
-    status = django_filters.ChoiceFilter(choices=LedgerStatus.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(
+        choices=LedgerStatus.choices, label=_("Status"), empty_label=EMPTY_CHOICE
+    )
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
     facility = django_filters.NumberFilter(field_name="facility_id", label=_("Facility"))
 

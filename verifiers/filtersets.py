@@ -6,11 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from verifiers.choices import AgencyStatus
 from verifiers.models import Agency
+from zhongwei_carbon.forms import EMPTY_CHOICE
 
 
 class AgencyFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Name or credit code"))
-    status = django_filters.ChoiceFilter(choices=AgencyStatus.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(
+        choices=AgencyStatus.choices, label=_("Status"), empty_label=EMPTY_CHOICE
+    )
 
     class Meta:
         model = Agency

@@ -1,6 +1,7 @@
 """Form helpers shared by every app."""
 
 from django import forms
+from django.utils.translation import pgettext_lazy
 
 
 class BootstrapMixin:
@@ -34,3 +35,12 @@ class BootstrapMixin:
     def service_data(self) -> dict:
         """The cleaned values of the form's own fields, as keyword data for a service."""
         return {name: self.cleaned_data[name] for name in self.fields if name in self.cleaned_data}
+
+
+# The empty choice of every filter select (the same words as templates/includes/empty_option.html).
+EMPTY_CHOICE = pgettext_lazy("filter empty choice", "All")
+
+
+def with_empty_choice(choices) -> list:
+    """A filter's choices after the one empty choice (全部)."""
+    return [("", EMPTY_CHOICE), *[(v, label) for v, label in choices if v not in ("", None)]]

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from allowances import rules
 from allowances.api import serializers as s
 from allowances.choices import EntryKind, UnitType
+from allowances.filtersets import AccountFilterSet
 from allowances.models import Allocation, AllowanceAccount, ComplianceCycle, SurrenderRequest
 from allowances.selectors import accounts as acc
 from allowances.selectors import allocations as alloc_sel
@@ -33,6 +34,7 @@ class AllowanceAccountViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet
     view_action = Perm.VIEW_ACCOUNT
     queryset = AllowanceAccount.objects.all()
     serializer_class = s.AccountSerializer
+    filterset_class = AccountFilterSet
 
     def get_queryset(self):
         return acc.accounts_for(self.request.user)
@@ -177,6 +179,10 @@ class ComplianceViewSet(viewsets.ViewSet):
             OpenApiParameter("status", OpenApiTypes.STR, enum=list(rules.COMPLIANCE_STATUSES),
                              description="Only the rows of this status (the rates cover "
                              "the whole scope)."),
+            OpenApiParameter("ordering", OpenApiTypes.STR,
+                             enum=[f"{d}{k}" for k in sel.COMPLIANCE_SORT.keys for d in ("", "-")],
+                             description="Sort the rows by a column; '-' for descending "
+                             "(blank figures last); an unknown key keeps the default order."),
         ],
         responses=s.ComplianceSerializer,
     )
@@ -197,7 +203,8 @@ class ComplianceViewSet(viewsets.ViewSet):
             "city": _rate(data.city),
             "by_area": [_rate(rate, name) for name, rate in data.by_area],
             "by_sector": [_rate(rate, name) for name, rate in data.by_sector],
-            "rows": sel.filter_rows(data.rows, status or None),
+            "rows": sel.COMPLIANCE_SORT.sort_rows(sel.filter_rows(data.rows, status or None),
+                                                  request.query_params.get("ordering")),
         }
         return Response(s.ComplianceSerializer(payload).data)
 

@@ -32,6 +32,7 @@ from registry.models import EmissionRecord, Enterprise
 from registry.selectors.enterprises import verified_emissions
 from zhongwei_carbon import roles, scoping
 from zhongwei_carbon.roles import Perm, ScopeKind
+from zhongwei_carbon.sorting import SortKeys
 
 STATUS_LABELS = {
     rules.NOT_DUE: _("Not due"),
@@ -252,6 +253,22 @@ class Row:
             return None
 
 
+# The columns the compliance table sorts by (page, export and API: ``?ordering=-remaining``);
+# the rows are computed in Python, so each key is a function of a row. A blank figure (an
+# unknown obligation, so an unknown remaining) comes last either way; the status sorts in
+# the order of the cycle (rules.COMPLIANCE_STATUSES), not by its code.
+COMPLIANCE_SORT = SortKeys({
+    "enterprise": lambda r: r.enterprise.name,
+    "area": lambda r: (r.enterprise.area.sort_order, r.enterprise.area.code),
+    "sector": lambda r: r.enterprise.sector.code,
+    "obligation": lambda r: r.obligation,
+    "surrendered": lambda r: r.surrendered,
+    "ccer": lambda r: r.ccer,
+    "remaining": lambda r: r.remaining,
+    "status": lambda r: rules.COMPLIANCE_STATUSES.index(r.status),
+})
+
+
 @dataclass
 class Compliance:
     cycle: ComplianceCycle
@@ -363,25 +380,12 @@ def _grouped(rows, key) -> list[tuple[str, rules.ComplianceRate]]:
     return [(name, _rate(group)) for name, group in sorted(groups.items())]
 
 
-# --- the compliance page: scope, filter, sort, deadline, chart --------------------------------
-
-SORTS = {
-    "enterprise": lambda r: r.enterprise.name,
-    "area": lambda r: str(r.enterprise.area),
-    "sector": lambda r: str(r.enterprise.sector),
-    "obligation": lambda r: r.obligation,
-    "surrendered": lambda r: r.surrendered,
-    "ccer": lambda r: r.ccer,
-    "remaining": lambda r: r.remaining,
-    "status": lambda r: rules.COMPLIANCE_STATUSES.index(r.status),
-}
+# --- the compliance page: scope, filter, deadline, chart (the sort: COMPLIANCE_SORT) ----------
 
 
 def scope_label(user) -> str:
     """What the figures cover for ``user``: the whole city (全市) for the bureau, the area's
     name for a county / park official, the enterprise's name for an enterprise user."""
-    if getattr(user, "is_superuser", False):
-        return str(ScopeKind.CITY.label)
     names = []
     for m in roles.memberships(user):
         if m.role not in roles.roles_for(Perm.VIEW_COMPLIANCE):
@@ -399,20 +403,6 @@ def filter_rows(rows: list[Row], status: str | None) -> list[Row]:
     if status in rules.COMPLIANCE_STATUSES:
         return [r for r in rows if r.status == status]
     return list(rows)
-
-
-def sort_rows(rows: list[Row], sort: str | None) -> tuple[list[Row], str]:
-    """Rows sorted by a column of ``SORTS`` (``-name``: descending); blanks (an unknown
-    obligation) always last. Returns the rows and the sort applied ("" for the default)."""
-    sort = sort or ""
-    name = sort.removeprefix("-")
-    if name not in SORTS:
-        return list(rows), ""
-    key = SORTS[name]
-    known = [r for r in rows if key(r) is not None]
-    blank = [r for r in rows if key(r) is None]
-    known.sort(key=lambda r: (key(r), r.enterprise.name), reverse=sort.startswith("-"))
-    return known + blank, sort
 
 
 def days_left(deadline, today=None) -> int | None:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
-from allowances.forms import AccountFilterForm
+from allowances.filtersets import AccountFilterSet
 from allowances.models import AllowanceAccount, ComplianceCycle
 from allowances.selectors import accounts as sel
 from allowances.selectors import compliance
@@ -19,12 +19,9 @@ TEMPLATES = "allowances/accounts/"
 
 
 def _filtered(request):
-    form = AccountFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    qs = sel.accounts_for(
-        request.user, area=data.get("area"), sector=data.get("sector"), q=data.get("q", "")
-    )
-    return form, qs
+    """The account list's filters and rows (filtered and sorted), for the page and the export."""
+    filterset = AccountFilterSet(request.GET or None, queryset=sel.accounts_for(request.user))
+    return filterset.form, filterset.qs
 
 
 @web.require(Perm.VIEW_ACCOUNT)

@@ -36,7 +36,7 @@ from zhongwei_carbon.excel import (
     xlsx_file_response,
     xlsx_response,
 )
-from zhongwei_carbon.forms import BootstrapMixin
+from zhongwei_carbon.forms import EMPTY_CHOICE, BootstrapMixin, with_empty_choice
 from zhongwei_carbon.roles import Perm
 
 TEMPLATES = "allowances/allocation/"
@@ -44,10 +44,12 @@ TEMPLATES = "allowances/allocation/"
 
 class FilterForm(BootstrapMixin, forms.Form):
     q = forms.CharField(label=gettext_lazy("Name or credit code"), required=False)
-    area = forms.ModelChoiceField(Area.objects.all(), label=gettext_lazy("Area"), required=False)
+    area = forms.ModelChoiceField(
+        Area.objects.all(), label=gettext_lazy("Area"), required=False, empty_label=EMPTY_CHOICE
+    )
     status = forms.ChoiceField(
         label=gettext_lazy("Status"),
-        choices=[("", "—")] + list(AllocationStatus.choices),
+        choices=with_empty_choice(AllocationStatus.choices),
         required=False,
     )
     differs = forms.BooleanField(label=gettext_lazy("Differences only"), required=False)

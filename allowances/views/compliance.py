@@ -8,12 +8,11 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from allowances.models import ComplianceCycle
 from allowances.selectors import compliance as sel
-from zhongwei_carbon import web
+from zhongwei_carbon import sorting, web
 from zhongwei_carbon.excel import Column, xlsx_response
 from zhongwei_carbon.roles import Perm
 
@@ -25,54 +24,26 @@ def _data(request):
     return sel.compliance(request.user, cycle)
 
 
-COLUMNS = [
-    ("enterprise", gettext_lazy("Enterprise"), False),
-    ("area", gettext_lazy("Area"), False),
-    ("sector", gettext_lazy("Sector"), False),
-    ("obligation", gettext_lazy("Obligation (t)"), True),
-    ("surrendered", gettext_lazy("Surrendered (t)"), True),
-    ("ccer", gettext_lazy("of which CCER"), True),
-    ("remaining", gettext_lazy("Remaining (t)"), True),
-    ("status", gettext_lazy("Status"), False),
-]
-
-
-def _headers(request, sort: str) -> list[dict]:
-    """One header per column: the query that sorts by it (again: the other direction) and
-    the direction it is sorted in now."""
-    headers = []
-    for name, label, numeric in COLUMNS:
-        query = request.GET.copy()
-        query.pop("page", None)
-        query["sort"] = f"-{name}" if sort == name else name
-        direction = "asc" if sort == name else "desc" if sort == f"-{name}" else ""
-        headers.append({"name": name, "label": label, "numeric": numeric,
-                        "query": query.urlencode(), "direction": direction})
-    return headers
-
-
-def _table(request, data):
-    """The rows the page and the export list: ``?status=`` filter, ``?sort=`` column."""
+def _table(request, data) -> list:
+    """The rows the page, its pages and the export list: ``?status=`` filter, then the
+    ``?ordering=`` column (COMPLIANCE_SORT; an unknown key keeps the default order)."""
     rows = sel.filter_rows(data.rows, request.GET.get("status"))
     only = web.enterprise_param(request)  # opened from the enterprise's page: its row
     if only is not None:
         rows = [r for r in rows if r.enterprise.pk == only]
-    return sel.sort_rows(rows, request.GET.get("sort"))
+    return sel.COMPLIANCE_SORT.sort_rows(rows, request.GET.get(sorting.PARAM))
 
 
 @web.require(Perm.VIEW_COMPLIANCE)
 @require_GET
 def compliance(request):
     data = _data(request)
-    rows, sort = _table(request, data)
     status = request.GET.get("status", "")
     return render(request, "allowances/compliance/index.html", {
         "data": data,
         "filtered_enterprise": web.filtered_enterprise(request, Perm.VIEW_COMPLIANCE),
-        "rows": rows,
-        "sort": sort,
-        "headers": _headers(request, sort),
-        "query": request.GET.urlencode(),
+        # the table is paged; the summary, the groups and the chart cover every row in scope
+        "page_obj": web.paginate(request, _table(request, data)),
         "status": status if status in sel.STATUS_LABELS else "",
         "statuses": list(sel.STATUS_LABELS.items()),
         "scope": sel.scope_label(request.user),
@@ -106,5 +77,5 @@ def compliance_export(request):
         filename=_("compliance-%(year)s") % {"year": data.cycle.year},
         sheet_title=_("Compliance"),
         columns=columns,
-        rows=_table(request, data)[0],
+        rows=_table(request, data),
     )

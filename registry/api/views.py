@@ -22,6 +22,7 @@ from registry.models import (
     KeyEmitterListEntry,
     Sector,
 )
+from registry.selectors.enterprises import with_latest
 from zhongwei_carbon import scoping
 from zhongwei_carbon.api import ScopedQuerysetMixin
 from zhongwei_carbon.roles import Perm
@@ -48,7 +49,7 @@ class SectorViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
 class EnterpriseViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     """Emitting enterprises within the caller's scope."""
 
-    queryset = Enterprise.objects.select_related("area", "sector")
+    queryset = with_latest(Enterprise.objects.all()).order_by("area__sort_order", "name", "pk")
     serializer_class = s.EnterpriseSerializer
     view_action = Perm.VIEW_ENTERPRISE
     filterset_class = EnterpriseFilterSet

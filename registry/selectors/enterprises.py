@@ -24,16 +24,18 @@ from zhongwei_carbon.roles import Perm
 def enterprises_for(user, action: str = Perm.VIEW_ENTERPRISE) -> QuerySet[Enterprise]:
     """Enterprises ``user`` may reach, with area, sector and the latest annual figure
     (``latest_year``, ``latest_emissions``) annotated."""
-    latest = EmissionRecord.objects.filter(enterprise=OuterRef("pk")).order_by("-year")
-    qs = (
-        Enterprise.objects.select_related("area", "sector")
-        .annotate(
-            latest_year=Subquery(latest.values("year")[:1]),
-            latest_emissions=Subquery(latest.values("emissions_tco2e")[:1]),
-        )
-        .order_by("area__sort_order", "name", "pk")
-    )
+    qs = with_latest(Enterprise.objects.all()).order_by("area__sort_order", "name", "pk")
     return scoping.for_user(qs, user, action)
+
+
+def with_latest(qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+    """``qs`` with area and sector joined and the latest annual figure annotated (the columns
+    the enterprise list shows and sorts by, on the page and in the API)."""
+    latest = EmissionRecord.objects.filter(enterprise=OuterRef("pk")).order_by("-year")
+    return qs.select_related("area", "sector").annotate(
+        latest_year=Subquery(latest.values("year")[:1]),
+        latest_emissions=Subquery(latest.values("emissions_tco2e")[:1]),
+    )
 
 
 def facilities_of(enterprise: Enterprise, user) -> QuerySet[Facility]:

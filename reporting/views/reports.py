@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from registry.models import Enterprise
 from reporting.choices import ReportStatus
+from reporting.filtersets import REPORT_SORT
 from reporting.forms.reports import (
     CountyCheckForm,
     ReportLineForm,
@@ -29,7 +30,7 @@ from reporting.services import report_excel
 from reporting.services import reports as svc
 from reporting.views.confirm import Confirmation, confirmed_step
 from reporting.workflow import ACTION_LABELS, Action
-from zhongwei_carbon import events, roles, scoping, uploads, web
+from zhongwei_carbon import events, roles, scoping, sorting, uploads, web
 from zhongwei_carbon.excel import XLSX_CONTENT_TYPE, Column, xlsx_response
 from zhongwei_carbon.roles import Perm
 
@@ -69,11 +70,17 @@ def _filters(request) -> dict:
     }
 
 
+def _reports(request, filters: dict):
+    """The reports of the list, filtered and in the order the user chose (page and export)."""
+    qs = sel.reports_for(request.user, **filters)
+    return REPORT_SORT.order(qs, request.GET.get(sorting.PARAM))
+
+
 @web.require(Perm.VIEW_REPORT)
 @require_GET
 def report_list(request):
     filters = _filters(request)
-    page_obj = web.paginate(request, sel.reports_for(request.user, **filters))
+    page_obj = web.paginate(request, _reports(request, filters))
     page_obj.object_list = sel.attach_deadlines(page_obj.object_list)  # one query for the page
     enterprises = []
     if roles.has_perm(request.user, Perm.EDIT_REPORT):
@@ -143,7 +150,7 @@ def report_export(request):
         sheet_title=_("Annual reports"),
         columns=_export_columns(),
         rows=_with_deadlines(
-            sel.reports_for(request.user, **_filters(request)).iterator(chunk_size=500)
+            _reports(request, _filters(request)).iterator(chunk_size=500)
         ),
     )
 

@@ -1,4 +1,12 @@
+from decimal import Decimal, InvalidOperation
+
 from django import template
+from django.core.paginator import Paginator
+from django.utils import formats
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from zhongwei_carbon import sorting
 
 register = template.Library()
 
@@ -33,16 +41,47 @@ def reference(text):
     return display.reference(text)
 
 
+@register.simple_tag(takes_context=True)
+def sort_header(context, key, label, css=""):
+    """A sortable column header: a link that sorts by ``key`` ascending, or descending when
+    the list is already sorted ascending by it; an arrow shows the current order. The other
+    parameters (filters) are kept, the page goes back to the first."""
+    query = context["request"].GET.copy()
+    current = query.get(sorting.PARAM, "")
+    if current == key:
+        state, target, arrow = "ascending", f"-{key}", "bi-caret-up-fill"
+    elif current == f"-{key}":
+        state, target, arrow = "descending", key, "bi-caret-down-fill"
+    else:
+        state, target, arrow = "none", key, ""
+    query[sorting.PARAM] = target
+    query.pop("page", None)
+    title = _("Sort by %(column)s") % {"column": label}
+    icon = format_html(' <i class="bi {}" aria-hidden="true"></i>', arrow) if arrow else ""
+    return format_html(
+        '<th class="{}" aria-sort="{}" data-sort="{}"><a class="link-dark text-decoration-none" '
+        'href="?{}" title="{}">{}{}</a></th>',
+        css, state, key, query.urlencode(), title, label, icon,
+    )
+
+
+@register.filter
+def page_numbers(page_obj):
+    """The page numbers to show around the current page (``…`` where pages are left out)."""
+    return page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
+
+
+@register.filter
+def is_ellipsis(value):
+    return value == Paginator.ELLIPSIS
+
+
 @register.filter(is_safe=True)
 def thousands(value, places=None):
     """A figure (tonnes, yuan) with thousands separators in the active language: 20021 →
     "20,021", Decimal("1234567.5") → "1,234,567.5"; ``places`` fixes the decimals (yuan:
     ``|thousands:2`` → "1,234,567.50"). ``None`` and "" give "" (an unknown figure is blank,
     never 0); anything not a number is returned unchanged. The one filter for figures."""
-    from decimal import Decimal, InvalidOperation
-
-    from django.utils import formats
-
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
