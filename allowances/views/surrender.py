@@ -118,7 +118,6 @@ def _tonnes(lines, index) -> int:
 def surrender_export(request):
     """The surrender list as Excel (the page's scope and filters)."""
     columns = [
-        Column("#", lambda r: r.pk, 8),
         Column(_("Enterprise"), lambda r: r.account.enterprise.name, 36),
         Column(_("Unified social credit code"), lambda r: r.account.enterprise.uscc, 22),
         Column(_("Area"), lambda r: str(r.account.enterprise.area)),

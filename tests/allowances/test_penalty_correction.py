@@ -199,6 +199,9 @@ def test_case_page_for_the_enterprise_in_chinese(world, enterprise_a, bureau_adm
         assert text in html, text
     assert client_as(ent_b).get(url).status_code == 404
     assert client_as(official_b).get(url).status_code == 404
+    # the case is named by enterprise and cycle, never by its database id (issue 9 §9)
+    assert f"#{case.pk}" not in html
+    assert f"{enterprise_a.name} · {case.cycle.year}年度未足额清缴处罚案件" in html
 
 
 def test_page_forms_are_the_bureau_admins(world, enterprise_a, bureau_admin, official_a, ent_a,

@@ -157,6 +157,10 @@ def test_roles_and_scope(setup, ent_a, ent_b, official_a, bureau_admin, client_a
     assert client_as(official_a).post(approve).status_code == 403
     detail = reverse("allowances:surrender_detail", kwargs={"pk": request.pk})
     assert client_as(ent_b).get(detail).status_code == 404
+    # named by enterprise, cycle and time of the request, never by its database id
+    html = client_as(ent_a).get(detail).content.decode()
+    assert f"#{request.pk}" not in html
+    assert f"{request.account.enterprise.name} · {request.cycle.year}年度清缴申请" in html
     withdraw = reverse("allowances:surrender_withdraw", kwargs={"pk": request.pk})
     assert client_as(ent_b).post(withdraw).status_code == 404
     request.refresh_from_db()
