@@ -427,6 +427,20 @@ def milestone_done(kind: str, progress: CycleProgress) -> bool:
     }.get(kind, False)
 
 
+def milestone_count(kind: str, progress: CycleProgress) -> tuple[int, int] | None:
+    """(enterprises whose part of the work is done, enterprises it concerns) for a milestone
+    counted in enterprises, so an overdue milestone says how much is left; ``None`` for the
+    list milestone (one list, published or not)."""
+    p = progress
+    return {
+        "pre_allocation": (p.pre_allocated, p.allocations),
+        "verification_due": (p.verified, p.due),
+        "final_allocation": (p.final_notified, p.allocations),
+        "issuance": (p.final_issued, p.allocations),
+        "surrender_deadline": (p.complied, p.due),
+    }.get(kind)
+
+
 DONE, OVERDUE, PAST, NEXT, UPCOMING = "done", "overdue", "past", "next", "upcoming"
 
 

@@ -66,6 +66,7 @@ def timeline(milestones, today, *, progress: rules.CycleProgress | None = None,
         ahead_seen = ahead_seen or first_ahead
         mark = rules.milestone_mark(due=m.due_date, done=done, today=today,
                                     cycle_open=cycle_open, first_ahead=first_ahead)
-        rows.append({"milestone": m, "mark": mark, "done": done,
+        count = rules.milestone_count(m.kind, progress) if progress is not None else None
+        rows.append({"milestone": m, "mark": mark, "done": done, "count": count,
                      "days": (m.due_date - today).days})
     return rows

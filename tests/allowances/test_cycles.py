@@ -238,6 +238,11 @@ def test_undone_work_makes_its_milestone_overdue(worked_cycle, enterprise_b, bur
     p = cycle_sel.progress(worked_cycle)
     assert (p.allocations, p.pre_allocated, p.final_issued, p.due, p.verified, p.complied) == (
         2, 1, 1, 2, 1, 1)
+    # an overdue milestone says how much of its work is left, in enterprises
+    html = client_as(bureau_admin).get(
+        reverse("allowances:cycle_detail", kwargs={"year": worked_cycle.year})).content.decode()
+    assert html.count('data-count="1/2"') == 4  # pre-allocation, verification, issuance, surrender
+    assert 'data-count="2/2"' in html  # final allocation notified to both
     # a closed cycle shows the undone ones as past, not overdue
     svc.cycle_update(actor=bureau_admin, cycle=worked_cycle, data={"status": "closed"})
     assert set(marks(client_as(bureau_admin)).values()) == {"done", "past"}
