@@ -21,6 +21,7 @@ from registry import rules
 from registry.choices import SOURCE_RANK, RecordSource
 from registry.models import EmissionRecord, Enterprise, Facility
 from zhongwei_carbon import display, events, uscc
+from zhongwei_carbon.templatetags.portal import thousands
 
 ENTERPRISE_FIELDS = (
     "uscc",
@@ -297,8 +298,8 @@ def emission_record_upsert(
     _save_unique(record, field="year", message=_("There is already a record for this year."))
     values = {
         "year": year,
-        "emissions": record.emissions_tco2e,
-        "energy": record.energy_tce if record.energy_tce is not None else "—",
+        "emissions": thousands(record.emissions_tco2e),
+        "energy": thousands(record.energy_tce) if record.energy_tce is not None else "—",
         "source": record.get_source_display(),
     }
     if created:

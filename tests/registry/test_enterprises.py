@@ -158,6 +158,8 @@ def test_record_created_then_updated_by_same_or_higher_rank(bureau_admin, enterp
     assert rec.source == "verified"
     verbs = [e.verb for e in events.for_object(rec)]
     assert verbs == ["emission_record.updated", "emission_record.updated", "emission_record.created"]
+    # the activity line shows tonnes with thousands separators (issue 9 §11)
+    assert "21,500.75" in events.for_object(rec)[0].message
     # same rank may correct the figure
     _upsert(bureau_admin, enterprise_a, "verified", "21400")
     rec.refresh_from_db()
