@@ -57,6 +57,7 @@ def confirmed_step(
     file_field: str | None = None,
     aliases: dict | None = None,
     context: dict | None = None,  # more for the confirmation page (e.g. its crumbs' object)
+    action_url: str | None = None,  # where the confirmation posts (default: this page)
 ):
     step = request.POST.get(STEP, "") if request.method == "POST" else ""
     if step == EDIT:
@@ -96,6 +97,6 @@ def confirmed_step(
             "breadcrumbs": shown.breadcrumbs,
             "hidden": [f for f in form if f.name != file_field],
             "token": token,
-            "action_url": request.get_full_path(),
+            "action_url": action_url or request.get_full_path(),
         },
     )
