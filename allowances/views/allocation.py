@@ -358,7 +358,7 @@ def allocation_object(request, pk):
                 (_("Notified pre-allocation"), _figure(allocation.pre_allocation)),
                 (_("Notified final allocation"), _figure(allocation.notified)),
                 (_("Reasons"), form.cleaned_data["reasons"].strip()),
-                (_("Supporting file"), upload.name if upload else _("None")),
+                (_("Supporting file"), upload.name if upload else ""),
                 (_("Decision due"), due.isoformat()),
             ],
             warning=_("The objection cannot be withdrawn or changed, and no other objection to "
