@@ -252,27 +252,36 @@ def objection_blocker(allocation, today: date | None = None) -> str | None:
     return None
 
 
+def objection_file_check(*, actor, allocation, reasons: str, file=None,
+                         today: date | None = None) -> date:
+    """Everything ``objection_file`` checks, writing nothing: the permission, the period,
+    once per notice, the reasons and the supporting file's signature. Returns the day the
+    bureau's decision will be due."""
+    _check_perm(actor, Perm.OBJECT_TO_ALLOCATION, allocation)
+    today = _today(today)
+    blocker = objection_blocker(allocation, today)
+    if blocker:
+        raise ValidationError(blocker)
+    if not (reasons or "").strip():
+        raise ValidationError({"reasons": _("Give the reasons for the objection.")})
+    if file:
+        uploads.check_evidence(file)
+    return workdays.deadline(today, rules.ALLOCATION_DECISION_WORKING_DAYS)
+
+
 @transaction.atomic
 def objection_file(*, actor, allocation, reasons: str, file=None, today: date | None = None):
     """The enterprise objects within the period (its last day included), once per notice."""
     allocation = _lock(allocation)
-    _check_perm(actor, Perm.OBJECT_TO_ALLOCATION, allocation)
-    today = _today(today)
-    reasons = (reasons or "").strip()
-    blocker = objection_blocker(allocation, today)
-    if blocker:
-        raise ValidationError(blocker)
-    if not reasons:
-        raise ValidationError({"reasons": _("Give the reasons for the objection.")})
-    if file:
-        uploads.check_evidence(file)
+    due = objection_file_check(actor=actor, allocation=allocation, reasons=reasons, file=file,
+                               today=today)
     objection = AllocationObjection(
         allocation=allocation,
         notice_number=allocation.notice_number,
-        reasons=reasons,
+        reasons=reasons.strip(),
         file=file or "",
         filed_by=actor,
-        decision_due=workdays.deadline(today, rules.ALLOCATION_DECISION_WORKING_DAYS),
+        decision_due=due,
     )
     objection.full_clean()
     objection.save()
@@ -290,6 +299,17 @@ def objection_file(*, actor, allocation, reasons: str, file=None, today: date | 
     return objection
 
 
+def objection_decide_check(*, actor, objection, decision: str, note: str) -> None:
+    """Everything ``objection_decide`` checks, writing nothing."""
+    _check_perm(actor, Perm.MANAGE_ALLOCATION, objection.allocation)
+    if objection.status != ObjectionStatus.PENDING:
+        raise ValidationError(_("This objection has already been decided."))
+    if decision not in (ObjectionStatus.UPHELD, ObjectionStatus.DISMISSED):
+        raise ValidationError({"decision": _("Choose uphold or dismiss.")})
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Write the reasons for the decision.")})
+
+
 @transaction.atomic
 def objection_decide(*, actor, objection, decision: str, note: str) -> AllocationObjection:
     """Uphold (the allocation waits for the region's corrected notice: it cannot be notified
@@ -297,14 +317,8 @@ def objection_decide(*, actor, objection, decision: str, note: str) -> Allocatio
     stands and may be issued)."""
     objection = AllocationObjection.objects.select_for_update().get(pk=objection.pk)
     allocation = _lock(objection.allocation)
-    _check_perm(actor, Perm.MANAGE_ALLOCATION, allocation)
-    note = (note or "").strip()
-    if objection.status != ObjectionStatus.PENDING:
-        raise ValidationError(_("This objection has already been decided."))
-    if decision not in (ObjectionStatus.UPHELD, ObjectionStatus.DISMISSED):
-        raise ValidationError({"decision": _("Choose uphold or dismiss.")})
-    if not note:
-        raise ValidationError({"note": _("Write the reasons for the decision.")})
+    objection_decide_check(actor=actor, objection=objection, decision=decision, note=note)
+    note = note.strip()
     objection.status = decision
     objection.decision_note = note
     objection.decided_at = timezone.now()

@@ -11,6 +11,7 @@ passed, fixed then (``_settle``, the one place) and posted as NEXT_YEAR_CUT ledg
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -141,14 +142,24 @@ def shortfall(enterprise, cycle, day: date | None = None) -> int:
     return rules.tonnes_short(obligation, psel.surrendered_by(enterprise, cycle, day))
 
 
-@transaction.atomic
-def penalty_open(
+@dataclass(frozen=True)
+class Opening:
+    """What opening a case will record (``penalty_open_check``)."""
+
+    surrender_deadline: date
+    obligation: int
+    tonnes_short: int  # at the surrender deadline
+    window: psel.WindowPrice
+    fine_min: Decimal
+    fine_max: Decimal
+    correction_deadline: date
+
+
+def penalty_open_check(
     *, actor, cycle, enterprise, correction_deadline: date | None, today: date | None = None
-) -> PenaltyCase:
-    """One case per cycle and enterprise, after the surrender deadline (Asia/Shanghai date),
-    for an enterprise short at that deadline: the fine range on the tonnes short then, at the
-    average price of ``rules.price_window(deadline)``; the enterprise is ordered to correct by
-    ``correction_deadline`` (and told so in its inbox)."""
+) -> Opening:
+    """Everything ``penalty_open`` checks, writing nothing; returns the figures the case will
+    have (tonnes short at the surrender deadline, the price window and the fine range)."""
     _check(actor)
     if not scoping.can(actor, Perm.MANAGE_PENALTY, enterprise):
         raise PermissionDenied
@@ -164,13 +175,27 @@ def penalty_open(
     if PenaltyCase.objects.filter(cycle=cycle, enterprise=enterprise).exists():
         raise ValidationError(_("This enterprise already has a penalty case for this cycle."))
     obligation = sel.obligation_of(enterprise, cycle)
-    short = 0 if obligation is None else rules.tonnes_short(
-        obligation, psel.surrendered_by(enterprise, cycle, deadline)
-    )
+    short = shortfall(enterprise, cycle, deadline)
     if short <= 0:
         raise ValidationError(_("This enterprise was not short at the surrender deadline."))
     _check_correction_deadline(correction_deadline, surrender_deadline=deadline, today=today)
     found = _window_price(*rules.price_window(deadline))
+    fine_min, fine_max = rules.short_surrender_fine_range(short, found.average)
+    return Opening(deadline, obligation, short, found, fine_min, fine_max, correction_deadline)
+
+
+@transaction.atomic
+def penalty_open(
+    *, actor, cycle, enterprise, correction_deadline: date | None, today: date | None = None
+) -> PenaltyCase:
+    """One case per cycle and enterprise, after the surrender deadline (Asia/Shanghai date),
+    for an enterprise short at that deadline (also one that surrendered in full only after
+    it): the fine range on the tonnes short then, at the average price of
+    ``rules.price_window(deadline)``; the enterprise is ordered to correct by
+    ``correction_deadline`` (and told so in its inbox)."""
+    opening = penalty_open_check(actor=actor, cycle=cycle, enterprise=enterprise,
+                                 correction_deadline=correction_deadline, today=today)
+    obligation, short, found = opening.obligation, opening.tonnes_short, opening.window
     case = PenaltyCase(
         cycle=cycle, enterprise=enterprise, obligation=obligation, tonnes_short=short,
         correction_deadline=correction_deadline, opened_by=actor,

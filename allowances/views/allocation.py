@@ -30,6 +30,7 @@ from allowances.services import allocation_import as reader
 from registry.models import Area
 from registry.selectors.lists import entries_of, published_list
 from zhongwei_carbon import events, roles, uploads, web
+from zhongwei_carbon.confirm import Confirmation, confirmed_step
 from zhongwei_carbon.excel import (
     Column,
     UploadRejected,
@@ -38,6 +39,7 @@ from zhongwei_carbon.excel import (
 )
 from zhongwei_carbon.forms import EMPTY_CHOICE, BootstrapMixin, with_empty_choice
 from zhongwei_carbon.roles import Perm
+from zhongwei_carbon.templatetags.portal import thousands
 
 TEMPLATES = "allowances/allocation/"
 
@@ -320,47 +322,128 @@ def allocation_detail(request, pk):
     })
 
 
+def _crumbs(allocation, *last):
+    return web.crumbs(
+        (_("Allocation"), reverse("allowances:allocation_list") + f"?cycle={allocation.cycle.year}"),
+        (f"{allocation.enterprise.name} · {allocation.cycle.name}",
+         reverse("allowances:allocation_detail", kwargs={"pk": allocation.pk})),
+        *last,
+    )
+
+
+def _figure(value):
+    return "—" if value is None else f"{thousands(value)} t"
+
+
 @web.require(Perm.OBJECT_TO_ALLOCATION)
 @require_http_methods(["GET", "POST"])
 def allocation_object(request, pk):
+    """The enterprise's objection: checked (reasons, period, once per notice, the file's
+    signature), then confirmed on a page saying what is filed, then filed."""
     allocation = _get(request, pk, Perm.OBJECT_TO_ALLOCATION)
-    form = ObjectionForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            svc.objection_file(actor=request.user, allocation=allocation,
-                               reasons=form.cleaned_data["reasons"],
-                               file=form.cleaned_data.get("file"))
-        except ValidationError as exc:
-            web.apply_errors(form, exc)
-        else:
-            messages.success(request, _("Objection filed."))
-            return redirect("allowances:allocation_detail", pk=allocation.pk)
-    return render(request, TEMPLATES + "object.html", {
-        "a": allocation, "form": form,
-        "objection_days": rules.ALLOCATION_OBJECTION_WORKING_DAYS,
-        "decision_days": rules.ALLOCATION_DECISION_WORKING_DAYS,
-    })
+
+    def service_args(form):
+        return {"actor": request.user, "allocation": allocation,
+                "reasons": form.cleaned_data["reasons"], "file": form.cleaned_data.get("file")}
+
+    def confirmation(form, due):
+        upload = form.cleaned_data.get("file")
+        return Confirmation(
+            title=_("Object to the allocation"),
+            question=_("File this objection? Only one objection per notice is allowed."),
+            button=_("File objection"),
+            rows=[
+                (_("Enterprise"), allocation.enterprise.name),
+                (_("Cycle"), allocation.cycle.name),
+                (_("Notified pre-allocation"), _figure(allocation.pre_allocation)),
+                (_("Notified final allocation"), _figure(allocation.notified)),
+                (_("Reasons"), form.cleaned_data["reasons"].strip()),
+                (_("Supporting file"), upload.name if upload else ""),
+                (_("Decision due"), due.isoformat()),
+            ],
+            warning=_("The objection cannot be withdrawn or changed, and no other objection to "
+                      "this notice can be filed; the allocation is not issued until the bureau "
+                      "decides."),
+            breadcrumbs=_crumbs(allocation, (_("Object to the allocation"), None)),
+        )
+
+    def done(_objection):
+        messages.success(request, _("Objection filed."))
+        return redirect("allowances:allocation_detail", pk=allocation.pk)
+
+    def form_page(form):
+        return render(request, TEMPLATES + "object.html", {
+            "a": allocation, "form": form,
+            "objection_days": rules.ALLOCATION_OBJECTION_WORKING_DAYS,
+            "decision_days": rules.ALLOCATION_DECISION_WORKING_DAYS,
+            "breadcrumbs": _crumbs(allocation, (_("Object to the allocation"), None)),
+        })
+
+    return confirmed_step(
+        request,
+        make_form=lambda data, files, initial: ObjectionForm(data, files, initial=initial),
+        check=lambda form: svc.objection_file_check(**service_args(form)),
+        act=lambda form: svc.objection_file(**service_args(form)),
+        confirmation=confirmation, form_page=form_page, done=done,
+        purpose=f"allocation-objection:{allocation.pk}", file_field="file",
+    )
 
 
 @web.require(Perm.MANAGE_ALLOCATION)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def objection_decide(request, pk):
+    """The bureau's decision on an objection: checked, confirmed on a page saying what the
+    decision does, then recorded (it cannot be changed)."""
     objection = web.get_scoped_or_404(
-        AllocationObjection.objects.select_related("allocation"), request.user,
-        Perm.MANAGE_ALLOCATION, pk=pk,
+        AllocationObjection.objects.select_related("allocation__enterprise", "allocation__cycle"),
+        request.user, Perm.MANAGE_ALLOCATION, pk=pk,
     )
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            svc.objection_decide(actor=request.user, objection=objection, **form.cleaned_data)
-        except ValidationError as exc:
-            for text in exc.messages:
-                messages.error(request, text)
-        else:
-            messages.success(request, _("Objection decided."))
-    else:
-        messages.error(request, _("Choose a decision and write its reasons."))
-    return redirect("allowances:allocation_detail", pk=objection.allocation_id)
+    allocation = objection.allocation
+
+    def service_args(form):
+        return {"actor": request.user, "objection": objection, **form.cleaned_data}
+
+    def confirmation(form, _none):
+        upheld = form.cleaned_data["decision"] == ObjectionStatus.UPHELD
+        return Confirmation(
+            title=_("Decide the objection"),
+            question=_("Record this decision? It cannot be changed."),
+            button=_("Record decision"),
+            rows=[
+                (_("Enterprise"), allocation.enterprise.name),
+                (_("Cycle"), allocation.cycle.name),
+                (_("Notified final allocation"), _figure(allocation.notified)),
+                (_("Objection filed"), objection.filed_at.strftime("%Y-%m-%d")),
+                (_("Decision"), ObjectionStatus(form.cleaned_data["decision"]).label),
+                (_("Reasons"), form.cleaned_data["note"].strip()),
+            ],
+            warning=_("The objection is upheld: the allocation waits for the region's corrected "
+                      "notice and cannot be issued until it is imported.") if upheld else
+            _("The objection is dismissed: the notified allocation stands and may be issued."),
+            breadcrumbs=_crumbs(allocation, (_("Decide the objection"), None)),
+        )
+
+    def done(_objection):
+        messages.success(request, _("Objection decided."))
+        return redirect("allowances:allocation_detail", pk=allocation.pk)
+
+    def form_page(form):
+        return render(request, TEMPLATES + "decide.html", {
+            "a": allocation, "o": objection, "form": form,
+            "breadcrumbs": _crumbs(allocation, (_("Decide the objection"), None)),
+        })
+
+    if objection.status != ObjectionStatus.PENDING:
+        messages.warning(request, _("This objection has already been decided."))
+        return redirect("allowances:allocation_detail", pk=allocation.pk)
+    return confirmed_step(
+        request,
+        make_form=lambda data, files, initial: DecisionForm(data, initial=initial),
+        check=lambda form: svc.objection_decide_check(**service_args(form)),
+        act=lambda form: svc.objection_decide(**service_args(form)),
+        confirmation=confirmation, form_page=form_page, done=done,
+        purpose=f"allocation-decision:{objection.pk}",
+    )
 
 
 @web.require(Perm.MANAGE_ALLOCATION)

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from allowances import rules
 from allowances.models import ComplianceCycle, DailyPrice, MonthlyPrice
@@ -25,9 +25,11 @@ from allowances.selectors import penalties as psel
 from allowances.services import penalties as svc
 from registry.models import Enterprise
 from zhongwei_carbon import events, roles, scoping, web
+from zhongwei_carbon.confirm import Confirmation, confirmed_step
 from zhongwei_carbon.excel import Column, xlsx_response
 from zhongwei_carbon.forms import BootstrapMixin
 from zhongwei_carbon.roles import Perm
+from zhongwei_carbon.templatetags.portal import thousands
 
 TEMPLATES = "allowances/penalties/"
 
@@ -214,9 +216,14 @@ def penalty_list(request):
         with_case = set(cases.values_list("enterprise_id", flat=True))
         data = sel.compliance(request.user, cycle)
         only = web.enterprise_param(request)
+        deadline = sel.deadline_of(cycle)
+        # Art. 24: short at the surrender deadline, whether still short or surrendered since
         short = [r for r in data.rows
-                 if r.status == rules.SHORT and r.enterprise.pk not in with_case
-                 and only in (None, r.enterprise.pk)]
+                 if r.status in (rules.SHORT, rules.COMPLIED_LATE)
+                 and r.enterprise.pk not in with_case and only in (None, r.enterprise.pk)]
+        for r in short:
+            r.short_at_deadline = svc.shortfall(r.enterprise, cycle, deadline)
+        short = [r for r in short if r.short_at_deadline > 0]
     page = web.paginate(request, cases)
     today = timezone.localdate()
     for case in page:
@@ -275,32 +282,100 @@ def penalty_export(request):
     )
 
 
-@web.require(Perm.MANAGE_PENALTY)
-@require_POST
-def penalty_open(request):
-    cycle = ComplianceCycle.objects.filter(year=request.POST.get("cycle") or 0).first() if str(
-        request.POST.get("cycle", "")).isdigit() else None
-    enterprise_id = request.POST.get("enterprise", "")
-    if cycle is None or not enterprise_id.isdigit():
+class OpenCaseForm(CorrectionDeadlineForm):
+    """Opening a case: the correction deadline (the reason is for later changes)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["reason"]
+
+
+def _open_target(request):
+    """The cycle and enterprise (``?cycle=YEAR&enterprise=ID``, or the same posted) a case is
+    to be opened for; an enterprise outside the user's scope is 404."""
+    raw_cycle = request.POST.get("cycle") or request.GET.get("cycle") or ""
+    raw_enterprise = request.POST.get("enterprise") or request.GET.get("enterprise") or ""
+    if not (raw_cycle.isdigit() and raw_enterprise.isdigit()):
+        return None, None
+    cycle = ComplianceCycle.objects.filter(year=int(raw_cycle)).first()
+    if cycle is None:
         raise Http404
     enterprise = web.get_scoped_or_404(
-        Enterprise.objects.all(), request.user, Perm.MANAGE_PENALTY, pk=int(enterprise_id)
+        Enterprise.objects.select_related("area"), request.user, Perm.MANAGE_PENALTY,
+        pk=int(raw_enterprise),
     )
-    form = CorrectionDeadlineForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-        return redirect(f"{_list_url()}?cycle={cycle.year}")
-    try:
-        case = svc.penalty_open(actor=request.user, cycle=cycle, enterprise=enterprise,
-                                correction_deadline=form.cleaned_data["correction_deadline"])
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return redirect(f"{_list_url()}?cycle={cycle.year}")
-    messages.success(request, _("Penalty case opened."))
-    return redirect("allowances:penalty_detail", pk=case.pk)
+    return cycle, enterprise
+
+
+def _yuan(value) -> str:
+    return thousands(value, 2)
+
+
+@web.require(Perm.MANAGE_PENALTY)
+@require_http_methods(["GET", "POST"])
+def penalty_open(request):
+    """Open a case (Art. 24): the correction deadline is checked with everything the service
+    checks, then a confirmation page states the enterprise, the cycle, the tonnes short at the
+    surrender deadline, the price window and the fine range, then the case is opened."""
+    cycle, enterprise = _open_target(request)
+    if cycle is None:
+        return redirect(_list_url())
+    back = f"{_list_url()}?cycle={cycle.year}"
+    crumbs = web.crumbs((_("Penalty cases"), back), (_("Open a penalty case"), None))
+
+    def service_args(form):
+        return {"actor": request.user, "cycle": cycle, "enterprise": enterprise,
+                "correction_deadline": form.cleaned_data["correction_deadline"]}
+
+    def confirmation(form, opening):
+        window = opening.window
+        return Confirmation(
+            title=_("Open a penalty case"),
+            question=_("Open a penalty case for this enterprise?"),
+            button=_("Open the case"),
+            rows=[
+                (_("Enterprise"), enterprise.name),
+                (_("Area"), str(enterprise.area)),
+                (_("Cycle"), cycle.name),
+                (_("Surrender deadline"), opening.surrender_deadline.isoformat()),
+                (_("Obligation (t)"), thousands(opening.obligation)),
+                (_("Short at the surrender deadline (t)"), thousands(opening.tonnes_short)),
+                (_("Price window"), f"{window.start.isoformat()} – {window.end.isoformat()}"),
+                (_("Average price (CNY/t)"), _yuan(window.average)),
+                (_("Fine range (CNY)"), f"{_yuan(opening.fine_min)} – {_yuan(opening.fine_max)}"),
+                (_("Correction deadline"), opening.correction_deadline.isoformat()),
+            ],
+            warning=_(
+                "The enterprise is notified and ordered to surrender what it still owes by "
+                "%(date)s; what is still short then is cut from next year's allocation. A "
+                "case cannot be withdrawn."
+            ) % {"date": opening.correction_deadline.isoformat()},
+            breadcrumbs=crumbs,
+        )
+
+    def done(case):
+        messages.success(request, _("Penalty case opened."))
+        return redirect("allowances:penalty_detail", pk=case.pk)
+
+    def form_page(form):
+        deadline = sel.deadline_of(cycle)
+        return render(request, TEMPLATES + "open.html", {
+            "cycle": cycle, "enterprise": enterprise, "form": form, "breadcrumbs": crumbs,
+            "surrender_deadline": deadline,
+            "tonnes_short": svc.shortfall(enterprise, cycle, deadline) if deadline else None,
+            "back": back, "action_url": action_url,
+        })
+
+    action_url = f"{reverse('allowances:penalty_open')}?cycle={cycle.year}&enterprise={enterprise.pk}"
+    return confirmed_step(
+        request,
+        make_form=lambda data, files, initial: OpenCaseForm(data, initial=initial),
+        check=lambda form: svc.penalty_open_check(**service_args(form)),
+        act=lambda form: svc.penalty_open(**service_args(form)),
+        confirmation=confirmation, form_page=form_page, done=done,
+        purpose=f"penalty-open:{cycle.year}:{enterprise.pk}",
+        action_url=action_url,
+    )
 
 
 def _list_url():

@@ -2,6 +2,7 @@
 confirmation steps, the objection form and the export (issue 5 §2, §6)."""
 
 import io
+import re
 from datetime import date
 from decimal import Decimal as D
 
@@ -16,6 +17,7 @@ from allowances.services import allocation as svc
 from tests.allowances.allocation_helpers import workbook
 from tests.allowances.test_allocation import NOTICE, english, notice, setup  # noqa: F401
 from tests.conftest import client_for
+from tests.two_step import is_confirmation, post_and_confirm
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("allowances:allocation_list")
@@ -152,12 +154,12 @@ def test_enterprise_objects_through_the_form(allocations, bureau_admin, ent_a, e
     assert url in client_for(ent_a).get(detail).content.decode()
     response = client_for(ent_a).post(url, {"reasons": ""})
     assert response.status_code == 200 and not AllocationObjection.objects.exists()
-    response = client_for(ent_a).post(url, {"reasons": "供电量应为2,950,000 MWh"})
+    response = post_and_confirm(client_for(ent_a), url, {"reasons": "供电量应为2,950,000 MWh"})
     assert response.status_code == 302
     objection = AllocationObjection.objects.get()
     decide = reverse("allowances:allocation_objection_decide", kwargs={"pk": objection.pk})
     assert client_for(ent_a).post(decide, {"decision": "dismissed", "note": "x"}).status_code == 403
-    client_for(bureau_admin).post(decide, {"decision": "dismissed", "note": "核实无误"})
+    post_and_confirm(client_for(bureau_admin), decide, {"decision": "dismissed", "note": "核实无误"})
     objection.refresh_from_db()
     assert objection.status == "dismissed"
 
@@ -215,7 +217,7 @@ def test_objection_with_a_supporting_file_and_its_scoped_download(
     assert response.status_code == 200 and response.context["form"].errors["file"]
     assert not AllocationObjection.objects.exists()
     pdf = SimpleUploadedFile("供电量证明.pdf", b"%PDF-1.4 proof")
-    assert client_for(ent_a).post(url, {"reasons": "见附件", "file": pdf}).status_code == 302
+    assert post_and_confirm(client_for(ent_a), url, {"reasons": "见附件", "file": pdf}).status_code == 302
     objection = AllocationObjection.objects.get()
     download = reverse("allowances:allocation_objection_file", kwargs={"pk": objection.pk})
     response = client_for(bureau_admin).get(download)
@@ -300,3 +302,92 @@ def test_template_carries_the_prior_year_columns_and_the_plans_qe(setup, bureau_
     page = client_for(bureau_admin).get(
         reverse("allowances:allocation_import", kwargs={"year": 2025})).content.decode()
     assert "上年度发电量（MWh）" in page and "其2024年度经核查的活动水平数据" in page
+
+
+# --- issue 9 §8: the confirmation comes after the form validates ------------------------------
+
+
+def _zh(client, url, data):
+    with translation.override("zh-hans"):
+        return client.post(url, data, HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+
+def test_objection_is_checked_then_confirmed_then_filed(allocations, bureau_admin, ent_a, ent_b,
+                                                        enterprise_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    a = allocations[enterprise_a.pk]
+    svc.notify_all(actor=bureau_admin, cycle=a.cycle, today=date.today())
+    url = reverse("allowances:allocation_object", kwargs={"pk": a.pk})
+    client = client_for(ent_a)
+    # invalid: the form again with the reason in Chinese, no confirmation, nothing filed
+    response = _zh(client, url, {"reasons": "x", "file": SimpleUploadedFile("a.pdf", b"MZ")})
+    html = response.content.decode()
+    assert response.status_code == 200 and not is_confirmation(response)
+    error = response.context["form"].errors["file"][0]
+    assert error in html and re.search("[\u4e00-\u9fff]", error)
+    assert 'id="confirm-step"' not in html and "onclick=\"return confirm" not in html
+    assert not AllocationObjection.objects.exists()
+    # valid: a confirmation page saying what is filed; nothing filed yet
+    pdf = SimpleUploadedFile("供电量证明.pdf", b"%PDF-1.4 proof")
+    first = _zh(client, url, {"reasons": "供电量有误", "file": pdf})
+    assert is_confirmation(first)
+    html = first.content.decode()
+    for text in (enterprise_a.name, "2,480,000 t", "供电量有误", "供电量证明.pdf"):
+        assert text in html, text
+    assert not AllocationObjection.objects.exists()
+    a.refresh_from_db()
+    assert a.status == AllocationStatus.NOTIFIED
+    # confirm: filed, with the held file
+    done = client.post(url, {"reasons": "供电量有误", "step": "confirm",
+                             "staged": first.context["token"]})
+    assert done.status_code == 302
+    objection = AllocationObjection.objects.get()
+    assert objection.file.read() == b"%PDF-1.4 proof"
+    # wrong role / another enterprise
+    assert client_for(bureau_admin).post(url, {"reasons": "x"}).status_code == 403
+    assert client_for(ent_b).post(url, {"reasons": "x"}).status_code == 404
+
+
+def test_decision_is_checked_then_confirmed_then_recorded(allocations, bureau_admin,
+                                                          bureau_reviewer, ent_a, enterprise_a):
+    a = allocations[enterprise_a.pk]
+    svc.notify_all(actor=bureau_admin, cycle=a.cycle, today=date.today())
+    objection = svc.objection_file(actor=ent_a, allocation=a, reasons="供电量有误")
+    url = reverse("allowances:allocation_objection_decide", kwargs={"pk": objection.pk})
+    client = client_for(bureau_admin)
+    detail = client.get(reverse("allowances:allocation_detail", kwargs={"pk": a.pk}))
+    assert "return confirm(" not in detail.content.decode()
+    # invalid (no reasons): the decision form with the error in Chinese, nothing recorded
+    response = _zh(client, url, {"decision": "dismissed", "note": ""})
+    assert response.status_code == 200 and not is_confirmation(response)
+    error = response.context["form"].errors["note"][0]
+    assert error in response.content.decode() and re.search("[\u4e00-\u9fff]", error)
+    objection.refresh_from_db()
+    assert objection.status == "pending"
+    # valid: confirmation first, saying what the decision does; nothing recorded yet
+    first = _zh(client, url, {"decision": "dismissed", "note": "核实无误"})
+    assert is_confirmation(first)
+    html = first.content.decode()
+    for text in (enterprise_a.name, "核实无误", "2,480,000 t"):
+        assert text in html, text
+    objection.refresh_from_db()
+    assert objection.status == "pending"
+    done = client.post(url, {"decision": "dismissed", "note": "核实无误", "step": "confirm"})
+    assert done.status_code == 302
+    objection.refresh_from_db()
+    a.refresh_from_db()
+    assert (objection.status, a.status) == ("dismissed", AllocationStatus.NOTIFIED)
+    for user in (bureau_reviewer, ent_a):
+        assert client_for(user).post(url, {"decision": "upheld", "note": "x",
+                                           "step": "confirm"}).status_code == 403
+
+
+def test_no_javascript_confirm_in_allowances_templates():
+    from pathlib import Path
+
+    import allowances
+
+    root = Path(allowances.__file__).parent / "templates"
+    found = [str(p) for p in root.rglob("*.html") if "confirm(" in p.read_text(encoding="utf-8")]
+    assert found == []

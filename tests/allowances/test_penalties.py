@@ -31,6 +31,7 @@ from allowances.services import ledger
 from allowances.services import penalties as svc
 from tests import factories as f
 from tests.allowances.dated import on
+from tests.two_step import post_and_confirm
 
 pytestmark = pytest.mark.django_db
 AFTER = date(2025, 1, 1)
@@ -191,10 +192,11 @@ def test_list_shows_short_and_open_button_opens(setup, enterprise_a, bureau_admi
     assert [r.enterprise for r in response.context["short"]] == [enterprise_a]
     response = client.post(reverse("allowances:penalty_open"),
                            {"cycle": "2024", "enterprise": str(enterprise_a.pk)})
-    assert response.status_code == 302 and not PenaltyCase.objects.exists()  # no deadline
-    response = client.post(reverse("allowances:penalty_open"),
-                           {"cycle": "2024", "enterprise": str(enterprise_a.pk),
-                            "deadline-correction_deadline": "2099-01-31"})
+    assert response.status_code == 200 and not PenaltyCase.objects.exists()  # no deadline
+    assert response.context["form"].errors["correction_deadline"]
+    response = post_and_confirm(client, reverse("allowances:penalty_open"),
+                                {"cycle": "2024", "enterprise": str(enterprise_a.pk),
+                                 "deadline-correction_deadline": "2099-01-31"})
     case = PenaltyCase.objects.get()
     assert response.status_code == 302 and case.fine_max == Decimal("3091900.00")
     response = client.get(reverse("allowances:penalty_list") + "?cycle=2024")
@@ -337,3 +339,59 @@ def test_decision_document_download_is_scoped(setup, enterprise_a, bureau_admin,
     assert client_as(ent_b).get(url).status_code == 404
     detail = client_as(ent_a).get(reverse("allowances:penalty_detail", kwargs={"pk": case.pk}))
     assert url in detail.content.decode() and "/media/" not in detail.content.decode()
+
+
+# --- issue 9 §8: opening a case is checked, then confirmed; §9: no database ids -------------
+
+
+def test_open_case_is_checked_then_confirmed(setup, enterprise_a, bureau_admin, bureau_reviewer,
+                                             official_a, ent_a, client_as):
+    import re
+
+    from tests.two_step import is_confirmation
+
+    price(bureau_admin)
+    client = client_as(bureau_admin)
+    url = reverse("allowances:penalty_open")
+    base = {"cycle": "2024", "enterprise": str(enterprise_a.pk)}
+    listing = client.get(reverse("allowances:penalty_list") + "?cycle=2024").content.decode()
+    assert "confirm(" not in listing
+    # invalid deadline (before the surrender deadline): the form again, in Chinese, no case
+    with translation.override("zh-hans"):
+        response = client.post(url, {**base, "deadline-correction_deadline": "2024-06-30"},
+                               HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200 and not is_confirmation(response)
+    error = response.context["form"].errors["correction_deadline"][0]
+    assert error in response.content.decode() and re.search("[\u4e00-\u9fff]", error)
+    assert not PenaltyCase.objects.exists()
+    # valid: the confirmation page states what will be recorded; nothing opened yet
+    with translation.override("zh-hans"):
+        first = client.post(url, {**base, "deadline-correction_deadline": "2099-01-31"},
+                            HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert is_confirmation(first)
+    html = first.content.decode()
+    for text in (enterprise_a.name, "3,500", "1,545,950.00", "3,091,900.00", "88.34",
+                 "2024-12-01 – 2024-12-31", "2099-01-31", "2024-12-31"):
+        assert text in html, text
+    assert not PenaltyCase.objects.exists()
+    # confirm: opened
+    done = client.post(first.context["action_url"],
+                       {"deadline-correction_deadline": "2099-01-31", "step": "confirm"})
+    case = PenaltyCase.objects.get()
+    assert done.status_code == 302 and (case.tonnes_short, case.correction_deadline) == (
+        3500, date(2099, 1, 31))
+    # wrong role: refused, nothing opened
+    for user in (bureau_reviewer, official_a, ent_a):
+        response = client_as(user).post(url, {**base, "deadline-correction_deadline": "2099-01-31",
+                                              "step": "confirm"})
+        assert response.status_code == 403
+    assert PenaltyCase.objects.count() == 1
+
+
+def test_cases_list_names_the_enterprise_not_the_id(setup, enterprise_a, bureau_admin, client_as):
+    case = opened(setup, enterprise_a, bureau_admin)
+    html = client_as(bureau_admin).get(
+        reverse("allowances:penalty_list") + "?cycle=2024").content.decode()
+    detail = reverse("allowances:penalty_detail", kwargs={"pk": case.pk})
+    assert f'<a href="{detail}">{enterprise_a.name}</a>' in html
+    assert f">{case.pk}</a>" not in html and "<th>#</th>" not in html

@@ -235,3 +235,32 @@ def test_list_and_export_carry_the_correction_columns(world, enterprise_a, burea
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[1][11].date() == CORRECT_BY and rows[1][12:14] == (20000, 20000)
     assert PenaltyCase.objects.count() == 1
+
+
+def test_complied_late_enterprise_is_offered_and_fined_on_the_tonnes_short_at_the_deadline(
+    world, enterprise_a, bureau_admin, client_as
+):
+    """Art. 24: surrendered in full only after the surrender deadline (complied_late) → still
+    short at the deadline: listed with the tonnes short then, and a case can be opened."""
+    from tests.two_step import is_confirmation
+
+    surrender(world, bureau_admin, date(2025, 1, 10), 30000)
+    client = client_as(bureau_admin)
+    response = client.get(reverse("allowances:penalty_list"), {"cycle": "2024"})
+    [row] = response.context["short"]
+    assert (row.enterprise, row.status, row.remaining, row.short_at_deadline) == (
+        enterprise_a, "complied_late", 0, 30000)
+    with translation.override("zh-hans"):
+        html = client.get(reverse("allowances:penalty_list"), {"cycle": "2024"},
+                          HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "30,000" in html and str(row.status_label) in html
+    url = reverse("allowances:penalty_open") + f"?cycle=2024&enterprise={enterprise_a.pk}"
+    assert url.replace("&", "&amp;") in html
+    first = client.post(url, {"deadline-correction_deadline": "2099-01-31"})
+    assert is_confirmation(first) and not PenaltyCase.objects.exists()
+    assert "12,000,000.00" in first.content.decode()
+    client.post(url, {"deadline-correction_deadline": "2099-01-31", "step": "confirm"})
+    case = PenaltyCase.objects.get()
+    assert (case.tonnes_short, case.fine_min, case.fine_max) == (
+        30000, Decimal("12000000.00"), Decimal("24000000.00"))
+    assert client.get(reverse("allowances:penalty_list"), {"cycle": "2024"}).context["short"] == []

@@ -23,7 +23,9 @@ def _as(page, username):
 def test_notice_import_objection_and_decision(
     page, setup, bureau_admin, ent_a, enterprise_a, enterprise_b, tmp_path  # noqa: F811
 ):
-    page.on("dialog", lambda dialog: dialog.accept())
+    # no JavaScript confirm(): a dialog would mean a question asked before the server checked
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     notice_file = tmp_path / "notice.xlsx"
     notice_file.write_bytes(notice(enterprise_a, enterprise_b))
 
@@ -49,8 +51,18 @@ def test_notice_import_objection_and_decision(
     page.goto(page.base + f"/allowances/allocations/{allocation.pk}/")
     shot(page, "allowances-allocation-detail-enterprise")
     page.click(f"a[href$='/allowances/allocations/{allocation.pk}/object/']")
+    page.locator("main form button.btn-primary").click()  # no reasons: the form again, in Chinese
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".invalid-feedback").count() >= 1 and page.locator("#confirm-step").count() == 0
+    assert not AllocationObjection.objects.exists()
     page.fill("textarea[name=reasons]", "供电量应为2,950,000 MWh")
     page.locator("main form button.btn-primary").click()
+    page.wait_for_load_state("networkidle")
+    step = page.locator("#confirm-step")  # checked: what will be filed, nothing filed yet
+    assert enterprise_a.name in step.inner_text() and "2,480,000" in step.inner_text()
+    assert not AllocationObjection.objects.exists()
+    shot(page, "allowances-allocation-objection-confirm")
+    step.locator("button[value=confirm]").click()
     page.wait_for_load_state("networkidle")
     assert AllocationObjection.objects.filter(status="pending").count() == 1
 
@@ -61,6 +73,12 @@ def test_notice_import_objection_and_decision(
     shot(page, "allowances-allocation-objection-decide")
     page.locator("[data-objection] form button").click()
     page.wait_for_load_state("networkidle")
+    step = page.locator("#confirm-step")
+    assert "核实无误" in step.inner_text() and AllocationObjection.objects.get().status == "pending"
+    shot(page, "allowances-allocation-objection-decide-confirm")
+    step.locator("button[value=confirm]").click()
+    page.wait_for_load_state("networkidle")
     assert AllocationObjection.objects.get().status == "dismissed"
+    assert dialogs == []
     allocation.refresh_from_db()
     assert allocation.status == AllocationStatus.NOTIFIED

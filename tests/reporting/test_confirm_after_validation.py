@@ -15,7 +15,7 @@ from django.utils import timezone
 from reporting.models import AnnualReport, Objection, Recheck, VerificationReport
 from reporting.services import verification as svc
 from tests import factories as f
-from tests.reporting.two_step import is_confirmation, post_and_confirm
+from tests.two_step import is_confirmation, post_and_confirm
 
 pytestmark = pytest.mark.django_db
 

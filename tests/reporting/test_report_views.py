@@ -13,7 +13,7 @@ from reporting.choices import ReportStatus
 from reporting.models import ReportLine, ReportVersion
 from reporting.services import reports as svc
 from tests import factories as f
-from tests.reporting.two_step import is_confirmation, post_and_confirm
+from tests.two_step import is_confirmation, post_and_confirm
 from zhongwei_carbon.models import Event
 from zhongwei_carbon.roles import Role
 

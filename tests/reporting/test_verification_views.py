@@ -15,7 +15,7 @@ from registry.models import EmissionRecord
 from reporting.models import AgencyDeclaration, AnnualReport, Finding, Objection
 from reporting.services import verification as svc
 from tests import factories as f
-from tests.reporting.two_step import post_and_confirm
+from tests.two_step import post_and_confirm
 
 pytestmark = pytest.mark.django_db
 

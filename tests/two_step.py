@@ -1,4 +1,4 @@
-"""Posting through an irreversible step's confirmation (reporting/views/confirm.py): the first
+"""Posting through an irreversible step's confirmation (zhongwei_carbon/confirm.py): the first
 post is validated and answers with the confirmation step (nothing done yet); the second posts
 the same entries with ``step=confirm`` (and the held file's token) and does it."""
 
