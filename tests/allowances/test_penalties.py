@@ -188,8 +188,13 @@ def test_cut_waits_for_units_then_applies_once(setup, enterprise_a, bureau_admin
 def test_list_shows_short_and_open_button_opens(setup, enterprise_a, bureau_admin, client_as):
     price(bureau_admin)
     client = client_as(bureau_admin)
-    response = client.get(reverse("allowances:penalty_list") + "?cycle=2024")
+    response = client.get(reverse("allowances:penalty_list") + "?cycle=2024",
+                          HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert [r.enterprise for r in response.context["short"]] == [enterprise_a]
+    # the button says what it does (立案), not the case status "Open" (办理中)
+    with translation.override("zh-hans"):
+        html = client.get(reverse("allowances:penalty_list") + "?cycle=2024").content.decode()
+    assert ">立案</button>" in html and ">办理中</button>" not in html
     response = client.post(reverse("allowances:penalty_open"),
                            {"cycle": "2024", "enterprise": str(enterprise_a.pk)})
     assert response.status_code == 200 and not PenaltyCase.objects.exists()  # no deadline
