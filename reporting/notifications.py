@@ -14,6 +14,7 @@ from reporting.models import AnnualReport
 from zhongwei_carbon.events import subscribe
 from zhongwei_carbon.notifications import members, notify
 from zhongwei_carbon.roles import Perm, Role, roles_for
+from zhongwei_carbon.templatetags.portal import thousands
 
 
 def _page(name: str, pk: int) -> str:
@@ -143,7 +144,7 @@ def report_final(*, report_id, **_kwargs):
             members(roles=[Role.ENTERPRISE_USER], enterprise_id=report.enterprise_id),
             "final",
             _("Your verified emissions for %(year)s are final: %(tonnes)s tCO2e.")
-            % {"year": report.year, "tonnes": report.final_emissions},
+            % {"year": report.year, "tonnes": thousands(report.final_emissions)},
             _("You may object within the window until %(deadline)s.")
             % {"deadline": report.objection_deadline or "—"},
             link=_page("reporting:objection_file", report.pk),

@@ -38,6 +38,7 @@ from zhongwei_carbon.excel import (
     column_letter,
     open_workbook,
 )
+from zhongwei_carbon.templatetags.portal import thousands
 
 SHEET_LINES = "排放源"
 SHEET_CODES = "代码"
@@ -312,7 +313,7 @@ def report_upload(*, actor, version: ReportVersion, data: bytes, filename: str) 
             verb="report.upload",
             target=version.report,
             message=_("Workbook %(name)s uploaded: %(n)d sources, %(total)s tCO2e.")
-            % {"name": filename[:100], "n": len(lines), "total": version.total_emissions},
+            % {"name": filename[:100], "n": len(lines), "total": thousands(version.total_emissions)},
             data={"sha256": digest, "lines": len(lines), "version": version.number},
         )
     result.lines = len(lines)

@@ -26,6 +26,7 @@ from reporting.services.workflow import actor_may, apply_transition, lock
 from reporting.workflow import Action, transition_for
 from zhongwei_carbon import events
 from zhongwei_carbon.roles import Role
+from zhongwei_carbon.templatetags.portal import thousands
 
 __all__ = [
     "line_delete",
@@ -129,7 +130,7 @@ def line_save(
         message=_("%(source)s: %(emissions)s tCO2e (version %(n)s).")
         % {
             "source": line.get_source_kind_display(),
-            "emissions": line.emissions,
+            "emissions": thousands(line.emissions),
             "n": version.number,
         },
         data={"line": line.pk, "emissions": line.emissions},
@@ -151,7 +152,7 @@ def line_delete(*, actor, line: ReportLine) -> None:
         verb="report.line_deleted",
         target=report,
         message=_("%(source)s line removed (%(emissions)s tCO2e).")
-        % {"source": label, "emissions": emissions},
+        % {"source": label, "emissions": thousands(emissions)},
         data={"line": pk},
     )
 
@@ -258,7 +259,7 @@ def report_submit(*, actor, report: AnnualReport, certification: str) -> AnnualR
         report=report,
         action=Action.SUBMIT,
         message=_("Version %(n)s certified and submitted: %(total)s tCO2e.")
-        % {"n": version.number, "total": total},
+        % {"n": version.number, "total": thousands(total)},
         data={
             "version": version.number,
             "total": total,

@@ -69,12 +69,17 @@ def test_read_all_marks_only_own(client_as, ent_a, ent_b):
 def test_final_report_notifies_the_enterprise_users_once(
     ent_a, enterprise_a, official_a, bureau_admin, django_capture_on_commit_callbacks
 ):
+    from decimal import Decimal
+
     report = f.verification_report_passed(enterprise_a, bureau_admin)
+    type(report).objects.filter(pk=report.pk).update(final_emissions=Decimal("2882398.44"))
     with django_capture_on_commit_callbacks(execute=True):
         events.publish("report.final", report_id=report.pk)
         events.publish("report.final", report_id=report.pk)
     assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["ent_a"]
     assert Notification.objects.get().link == reverse("reporting:objection_file", args=[report.pk])
+    # the figure reads with thousands separators, like every page (issue 9 §11)
+    assert "2,882,398.44" in Notification.objects.get().subject
 
 
 def test_submitted_report_notifies_the_area_officials(
