@@ -184,9 +184,9 @@ def test_surrender_export_follows_scope_and_filters(bureau_admin, ent_a, ent_b, 
     from allowances.services import ledger as ledger_svc
 
     cycle = ComplianceCycle.objects.create(year=2031, name="2031")
-    a = SurrenderRequest.objects.create(account=ledger_svc.account_for(enterprise_a), cycle=cycle,
-                                        cea=[[2031, 700], [2030, 50]], ccer=[[1, 2030, 30]],
-                                        requested_by=ent_a)
+    SurrenderRequest.objects.create(account=ledger_svc.account_for(enterprise_a), cycle=cycle,
+                                    cea=[[2031, 700], [2030, 50]], ccer=[[1, 2030, 30]],
+                                    requested_by=ent_a)
     SurrenderRequest.objects.create(account=ledger_svc.account_for(enterprise_b), cycle=cycle,
                                     cea=[[2031, 5]], requested_by=ent_b, status="rejected")
     url = reverse("allowances:surrender_export")
@@ -197,7 +197,8 @@ def test_surrender_export_follows_scope_and_filters(bureau_admin, ent_a, ent_b, 
             min_row=2, values_only=True))
 
     mine = rows(ent_a, cycle=2031)
-    assert [(r[0], r[5], r[6]) for r in mine] == [(a.pk, 750, 30)]  # 700 + 50 CEA, 30 CCER
+    # named by enterprise (no database id column), 700 + 50 CEA, 30 CCER
+    assert [(r[0], r[4], r[5]) for r in mine] == [(enterprise_a.name, 750, 30)]
     assert len(rows(bureau_admin, cycle=2031)) == 2
     assert len(rows(bureau_admin, cycle=2031, status="rejected")) == 1
 
