@@ -44,13 +44,31 @@ class Column:
     width: int = 16
 
 
-def _cell(value):
+# OWASP "CSV injection": a cell whose text starts with one of these is read by spreadsheet
+# programs as a formula (=HYPERLINK(...), +cmd|..., -2+3, @SUM(...), or after a tab / CR).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_ESCAPE = "'"
+
+
+def text_cell(text: str) -> str:
+    """Text written to a workbook, never as a formula: a string starting with a formula
+    trigger gets OWASP's leading single quote (``=HYPERLINK(...)`` → ``'=HYPERLINK(...)``), so
+    Excel, WPS and LibreOffice show it as text. Every export and template writes user text
+    through here; ``cell_text`` takes the quote off again when such a file comes back."""
+    if text.startswith(FORMULA_TRIGGERS):
+        return _ESCAPE + text
+    return text
+
+
+def cell_value(value):
+    """One value of an export row as a workbook cell: local naive datetimes, numbers and dates
+    as they are, text through ``text_cell``, anything else as its text."""
     if isinstance(value, datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         return value.replace(tzinfo=None)
-    if isinstance(value, (str, int, float, Decimal, date)) or value is None:
+    if isinstance(value, (int, float, Decimal, date)) or value is None:
         return value
-    return str(value)
+    return text_cell(str(value))
 
 
 def xlsx_response(*, filename: str, sheet_title: str, columns: list[Column], rows: Iterable):
@@ -62,13 +80,13 @@ def xlsx_response(*, filename: str, sheet_title: str, columns: list[Column], row
 
     header = []
     for col in columns:
-        cell = WriteOnlyCell(ws, value=str(col.header))
+        cell = WriteOnlyCell(ws, value=text_cell(str(col.header)))
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="EEF3F1")
         header.append(cell)
     ws.append(header)
     for row in rows:
-        ws.append([_cell(col.value(row)) for col in columns])
+        ws.append([cell_value(col.value(row)) for col in columns])
     buffer = io.BytesIO()
     wb.save(buffer)
     stamp = timezone.localdate().strftime("%Y%m%d")
@@ -137,11 +155,16 @@ def column_letter(index: int) -> str:
 
 
 def cell_text(value) -> str:
+    """A cell's text; the quote ``text_cell`` put before a formula trigger is taken off, so a
+    downloaded template uploads again unchanged."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, datetime | date):
         value = value.isoformat()
-    return str(value).strip()
+    text = str(value).strip()
+    if text.startswith(_ESCAPE) and text[1:].startswith(FORMULA_TRIGGERS):
+        text = text[1:].strip()
+    return text
 
 
 def cell_decimal(value) -> Decimal:

@@ -28,7 +28,7 @@ from allowances.selectors.allocation_check import QE_KEYS
 from allowances.selectors.parameters import MissingParameter, allocation_plan
 from registry.models import Enterprise
 from zhongwei_carbon import uscc
-from zhongwei_carbon.excel import cell_date, cell_decimal, cell_text, open_workbook
+from zhongwei_carbon.excel import cell_date, cell_decimal, cell_text, open_workbook, text_cell
 
 SHEET_ALLOCATIONS = "分配"
 SHEET_UNITS = "机组"
@@ -312,7 +312,7 @@ def template_workbook(cycle, enterprises) -> bytes:
     ws.title = SHEET_ALLOCATIONS
     ws.append([c.header + ("*" if c.required else "") for c in ALLOCATION_COLUMNS])
     for code, name in enterprises:
-        ws.append([code, name])
+        ws.append([code, text_cell(name)])
     units = wb.create_sheet(SHEET_UNITS)
     units.append([c.header + ("*" if c.required else "") for c in UNIT_COLUMNS])
     for sheet in (ws, units):

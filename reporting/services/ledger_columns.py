@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from reporting.services.ledgers import LEDGER_FIELDS
-from zhongwei_carbon.excel import column_letter
+from zhongwei_carbon.excel import cell_text, column_letter
 
 SHEET = "月度台账"
 
@@ -68,7 +68,7 @@ def _parse(col: Col, value):
     if col.kind == "text":
         if isinstance(value, (datetime, date)):
             return None, _("Expected text, not a date.")
-        text = str(value)
+        text = cell_text(value)  # a template's quoted '=name comes back as =name
         return (text, None) if len(text) <= 300 else (None, _("At most 300 characters."))
     if isinstance(value, bool) or isinstance(value, (datetime, date)):
         return None, _("Expected a number.")
@@ -108,7 +108,7 @@ def _fast(col: Col, value):
     if col.kind == "text":
         if kind is str:
             text = value.strip()
-            if text and text[0] != "=" and len(text) <= 300:
+            if text and text[0] not in "='" and len(text) <= 300:
                 return text, None
         return _parse(col, value)
     if kind is int:

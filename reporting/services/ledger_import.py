@@ -58,6 +58,7 @@ from reporting.services.ledger_columns import (  # noqa: F401 (the file format, 
 from reporting.services.ledger_reader import Sheets
 from reporting.services.ledgers import _require
 from zhongwei_carbon import events
+from zhongwei_carbon.excel import text_cell
 from zhongwei_carbon.models import Event
 from zhongwei_carbon.roles import Perm
 
@@ -487,7 +488,7 @@ def ledger_template(*, enterprise, year: int) -> bytes:
             lines = {line.fuel_id: line for line in ledger.lines.all()} if ledger else {}
             for i, fuel in enumerate(fuels):
                 line = lines.get(fuel.pk)
-                row = [facility.name, year, month, fuel.name]
+                row = [text_cell(facility.name), year, month, fuel.name]
                 row += [getattr(line, k) if line else None for k in LINE_KEYS]
                 row += [getattr(ledger, k) if (ledger and i == 0) else None for k in MONTH_KEYS]
                 ws.append(row)

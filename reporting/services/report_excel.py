@@ -37,6 +37,7 @@ from zhongwei_carbon.excel import (
     cell_text,
     column_letter,
     open_workbook,
+    text_cell,
 )
 from zhongwei_carbon.templatetags.portal import thousands
 
@@ -104,14 +105,14 @@ def template_workbook(report) -> bytes:
     for facility in report.enterprise.facilities.order_by("name"):
         s = sums.get(facility.pk)
         if s is None:
-            ws.append([facility.name])
+            ws.append([text_cell(facility.name)])
             continue
         for fuel, consumption in s.fuels.items():
-            ws.append([facility.name, SourceKind.COMBUSTION.value, fuel.code, None, consumption])
+            ws.append([text_cell(facility.name), SourceKind.COMBUSTION.value, fuel.code, None, consumption])
         if s.electricity_mwh:
-            ws.append([facility.name, SourceKind.ELECTRICITY.value, None, None, s.electricity_mwh])
+            ws.append([text_cell(facility.name), SourceKind.ELECTRICITY.value, None, None, s.electricity_mwh])
         if not s.fuels and not s.electricity_mwh:
-            ws.append([facility.name])
+            ws.append([text_cell(facility.name)])
     codes = wb.create_sheet(SHEET_CODES)
     _header(codes, ["类别", "代码", "名称"])
     for kind in SourceKind:

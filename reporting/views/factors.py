@@ -4,8 +4,6 @@ through the services (thin views: forms check, services act)."""
 from __future__ import annotations
 
 import io
-from datetime import date
-from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -30,7 +28,7 @@ from reporting.models import (
 from reporting.selectors import factors as factor_sel
 from reporting.services import factors as svc
 from zhongwei_carbon import events, roles, scoping, web
-from zhongwei_carbon.excel import Column, column_letter, xlsx_file_response
+from zhongwei_carbon.excel import Column, cell_value, column_letter, xlsx_file_response
 from zhongwei_carbon.roles import Perm
 
 TEMPLATES = "reporting/factors/"
@@ -177,19 +175,13 @@ def factor_export(request):
             header.append(cell)
         ws.append(header)
         for row in rows:
-            ws.append([_plain(col.value(row)) for col in columns])
+            ws.append([cell_value(col.value(row)) for col in columns])
     buffer = io.BytesIO()
     wb.save(buffer)
     stamp = timezone.localdate().strftime("%Y%m%d")
     name = _("factor-tables")
     return xlsx_file_response(buffer.getvalue(), ascii_name=f"factors-{stamp}.xlsx",
                               filename=f"{name}-{stamp}.xlsx")
-
-
-def _plain(value):
-    if value is None or isinstance(value, (str, int, Decimal, date)):
-        return value
-    return str(value)
 
 
 # --- create / edit pages -----------------------------------------------------------------
