@@ -64,7 +64,11 @@ def send_file(field, filename: str):
     """Stream a stored file as an attachment (the caller has found its owner within the
     user's scope); a missing file is a 404, never a server error. Files are never served
     from /media/."""
+    import os
+
     from django.http import FileResponse, Http404
+
+    from zhongwei_carbon.uploads import document_type
 
     if not field:
         raise Http404
@@ -72,7 +76,15 @@ def send_file(field, filename: str):
         handle = field.open("rb")
     except (FileNotFoundError, OSError):
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=filename)
+    # a document is served as what its signature says it is (PDF/PNG/JPEG), whatever name it
+    # was stored under: the type and the download's extension follow the bytes
+    kind = document_type(handle.read(16))
+    handle.seek(0)
+    if kind is None:
+        return FileResponse(handle, as_attachment=True, filename=filename)
+    ext, content_type = kind
+    filename = os.path.splitext(filename)[0] + ext
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
 
 
 def crumbs(*items) -> list[tuple[str, str | None]]:

@@ -235,7 +235,7 @@ def ledger_add_evidence(*, actor, ledger: MonthlyLedger, name: str, content: byt
         evidence = LedgerEvidence(
             ledger=ledger, original_name=name[:200], sha256=digest, uploaded_by=actor
         )
-        stored_name = f"{digest[:16]}{name[name.rfind('.') :].lower()}"
+        stored_name = f"{digest[:16]}{uploads.document_type(content[:16])[0]}"
         evidence.file.save(stored_name, ContentFile(content), save=False)
         evidence.full_clean()
         evidence.save()

@@ -400,3 +400,29 @@ def test_cases_list_names_the_enterprise_not_the_id(setup, enterprise_a, bureau_
     detail = reverse("allowances:penalty_detail", kwargs={"pk": case.pk})
     assert f'<a href="{detail}">{enterprise_a.name}</a>' in html
     assert f">{case.pk}</a>" not in html and "<th>#</th>" not in html
+
+
+def test_documents_are_stored_and_served_as_their_detected_type(setup, enterprise_a,
+                                                                bureau_admin, ent_a, client_as):
+    """Issue 10 §4: `evil.pdf.exe` starting with %PDF- is stored as .pdf and served as a PDF
+    attachment; a file stored earlier under a wrong extension is served by its bytes too."""
+    from django.core.files.base import ContentFile
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    case = opened(setup, enterprise_a, bureau_admin)
+    svc.penalty_decide(actor=bureau_admin, case=case, fine=Decimal("1545950.00"),
+                       document=SimpleUploadedFile("evil.pdf.exe", b"%PDF-1.4 decision",
+                                                   content_type="application/x-msdownload"))
+    case.refresh_from_db()
+    assert case.decision_document.name.endswith(".pdf")
+    assert ".exe" not in case.decision_document.name and "evil" in case.decision_document.name
+    url = reverse("allowances:penalty_document", kwargs={"pk": case.pk})
+    response = client_as(ent_a).get(url)
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert ".pdf" in response["Content-Disposition"] and ".exe" not in response["Content-Disposition"]
+    # stored before this rule under the uploader's extension: served by what the bytes are
+    case.decision_document.save("old.exe", ContentFile(b"%PDF-1.4 old"), save=True)
+    response = client_as(ent_a).get(url)
+    assert response["Content-Type"] == "application/pdf"
+    assert ".exe" not in response["Content-Disposition"]
