@@ -228,3 +228,13 @@ def ledger_make(facility, *, year=2025, month=1, status="draft", lines=(), **fie
             ledger=ledger, fuel=ledger_fuel(fuel_code), consumption=Decimal(consumption)
         )
     return ledger
+
+
+def cycle_with_deadline(year: int, deadline):
+    """A compliance cycle of ``year`` whose surrender deadline milestone is ``deadline``."""
+    from allowances.choices import MilestoneKind
+    from allowances.models import ComplianceCycle, Milestone
+
+    cycle = ComplianceCycle.objects.create(year=year, name=str(year))
+    Milestone.objects.create(cycle=cycle, kind=MilestoneKind.SURRENDER_DEADLINE, due_date=deadline)
+    return cycle

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from allowances.choices import EntryKind, MilestoneKind, UnitType
-from allowances.models import CCERProject, ComplianceCycle, Milestone, SurrenderRequest
+from allowances.choices import EntryKind, UnitType
+from allowances.models import CCERProject, SurrenderRequest
 from allowances.services import ledger
 from tests import factories as f
 
@@ -23,10 +23,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def setup(enterprise_a, bureau_admin):
-    cycle = ComplianceCycle.objects.create(year=2024, name="2024")
-    Milestone.objects.create(
-        cycle=cycle, kind=MilestoneKind.SURRENDER_DEADLINE, due_date=date(2099, 12, 31)
-    )
+    cycle = f.cycle_with_deadline(2024, date(2099, 12, 31))
     f.EmissionRecordFactory(enterprise=enterprise_a, year=2024, emissions_tco2e=Decimal("20020.40"))
     account = ledger.account_for(enterprise_a)
     ledger.allocate(actor=bureau_admin, account=account, cycle=cycle, vintage=2024, quantity=30000)

@@ -16,13 +16,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from allowances.choices import EntryKind, MilestoneKind, UnitType
+from allowances.choices import EntryKind, UnitType
 from allowances.models import (
     ComplianceCycle,
     DailyPrice,
     Holding,
     LedgerEntry,
-    Milestone,
     MonthlyPrice,
     PenaltyCase,
 )
@@ -41,10 +40,7 @@ PASSED = date(2025, 2, 1)
 
 @pytest.fixture
 def setup(enterprise_a, bureau_admin):
-    cycle = ComplianceCycle.objects.create(year=2024, name="2024")
-    Milestone.objects.create(
-        cycle=cycle, kind=MilestoneKind.SURRENDER_DEADLINE, due_date=date(2024, 12, 31)
-    )
+    cycle = f.cycle_with_deadline(2024, date(2024, 12, 31))
     next_cycle = ComplianceCycle.objects.create(year=2025, name="2025")
     f.EmissionRecordFactory(enterprise=enterprise_a, year=2024, emissions_tco2e=Decimal("10000.00"))
     account = ledger.account_for(enterprise_a)

@@ -11,8 +11,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 
-from allowances.choices import EntryKind, MilestoneKind, UnitType
-from allowances.models import CCERProject, ComplianceCycle, Holding, Milestone, SurrenderRequest
+from allowances.choices import EntryKind, UnitType
+from allowances.models import CCERProject, ComplianceCycle, Holding, SurrenderRequest
 from allowances.services import ledger
 from allowances.services import surrender as svc
 from tests import factories as f
@@ -24,10 +24,7 @@ pytestmark = pytest.mark.django_db
 def setup(enterprise_a, bureau_admin):
     """enterprise_a: verified 2024 emissions 20,020.40 t → obligation 20,021 t → CCER cap
     floor(1,001.05) = 1,001 t. Holds 30,000 t CEA 2024 and 2,000 t CCER 2023."""
-    cycle = ComplianceCycle.objects.create(year=2024, name="2024")
-    Milestone.objects.create(
-        cycle=cycle, kind=MilestoneKind.SURRENDER_DEADLINE, due_date=date(2099, 12, 31)
-    )
+    cycle = f.cycle_with_deadline(2024, date(2099, 12, 31))
     f.EmissionRecordFactory(enterprise=enterprise_a, year=2024, emissions_tco2e=Decimal("20020.40"))
     account = ledger.account_for(enterprise_a)
     ledger.allocate(actor=bureau_admin, account=account, cycle=cycle, vintage=2024, quantity=30000)

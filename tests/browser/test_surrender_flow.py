@@ -14,8 +14,8 @@ from decimal import Decimal
 
 import pytest
 
-from allowances.choices import EntryKind, MilestoneKind, UnitType
-from allowances.models import CCERProject, ComplianceCycle, Holding, Milestone, SurrenderRequest
+from allowances.choices import EntryKind, UnitType
+from allowances.models import CCERProject, Holding, SurrenderRequest
 from allowances.services import ledger
 from tests import factories as f
 from tests.browser.conftest import login, shot
@@ -40,10 +40,7 @@ def _number(text: str) -> int:
 
 @pytest.fixture
 def flow(enterprise_a, ent_a, bureau_admin, bureau_reviewer):
-    cycle = ComplianceCycle.objects.create(year=2025, name="2025")
-    Milestone.objects.create(
-        cycle=cycle, kind=MilestoneKind.SURRENDER_DEADLINE, due_date=date(2099, 12, 31)
-    )
+    cycle = f.cycle_with_deadline(2025, date(2099, 12, 31))
     f.EmissionRecordFactory(enterprise=enterprise_a, year=2025, emissions_tco2e=Decimal("20020.40"))
     account = ledger.account_for(enterprise_a)
     ledger.allocate(actor=bureau_admin, account=account, cycle=cycle, vintage=2025, quantity=30000)
@@ -145,10 +142,7 @@ def test_surrender_from_request_to_confirmation(page, flow):
 def short_flow(enterprise_a, ent_a, bureau_admin, bureau_reviewer):
     """Obligation 20,021 t; held 15,000 t CEA and 2,000 t CCER of which 1,001 t usable (the
     5 % cap) → shortfall 20,021 − 16,001 = 4,020 t before anything is typed."""
-    cycle = ComplianceCycle.objects.create(year=2025, name="2025")
-    Milestone.objects.create(
-        cycle=cycle, kind=MilestoneKind.SURRENDER_DEADLINE, due_date=date(2099, 12, 31)
-    )
+    cycle = f.cycle_with_deadline(2025, date(2099, 12, 31))
     f.EmissionRecordFactory(enterprise=enterprise_a, year=2025, emissions_tco2e=Decimal("20020.40"))
     account = ledger.account_for(enterprise_a)
     ledger.allocate(actor=bureau_admin, account=account, cycle=cycle, vintage=2025, quantity=15000)

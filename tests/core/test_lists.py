@@ -26,8 +26,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from allowances import rules
-from allowances.choices import MilestoneKind
-from allowances.models import ComplianceCycle, Milestone, RegistryStatement
+from allowances.models import RegistryStatement
 from allowances.services import ledger
 from registry.models import KeyEmitterList, KeyEmitterListEntry
 from reporting.models import AnnualReport, ReportVersion
@@ -48,10 +47,7 @@ def world(area_a, area_b, bureau_admin):
     """Four enterprises: name, area, sector, status, latest verified emissions (one has none),
     a report each (year, status, version, total, ledger total), an account each (CEA balance)
     and their compliance in cycle 2024 (obligation, surrendered, remaining, status)."""
-    cycle = ComplianceCycle.objects.create(year=2024, name="2024")
-    Milestone.objects.create(
-        cycle=cycle, kind=MilestoneKind.SURRENDER_DEADLINE, due_date=date(2099, 12, 31)
-    )
+    cycle = f.cycle_with_deadline(2024, date(2099, 12, 31))
     power, cement = f.sector("power"), f.sector("building_materials")
     spec = [
         # name, area, sector, status, verified, report (year, status, version, total, ledgers),
