@@ -214,16 +214,8 @@ def penalty_list(request):
     short = []
     if cycle is not None:
         with_case = set(cases.values_list("enterprise_id", flat=True))
-        data = sel.compliance(request.user, cycle)
-        only = web.enterprise_param(request)
-        deadline = sel.deadline_of(cycle)
-        # Art. 24: short at the surrender deadline, whether still short or surrendered since
-        short = [r for r in data.rows
-                 if r.status in (rules.SHORT, rules.COMPLIED_LATE)
-                 and r.enterprise.pk not in with_case and only in (None, r.enterprise.pk)]
-        for r in short:
-            r.short_at_deadline = svc.shortfall(r.enterprise, cycle, deadline)
-        short = [r for r in short if r.short_at_deadline > 0]
+        short = psel.openable(sel.compliance(request.user, cycle), cycle, without=with_case,
+                              only=web.enterprise_param(request))
     page = web.paginate(request, cases)
     today = timezone.localdate()
     for case in page:

@@ -422,3 +422,27 @@ def test_documents_are_stored_and_served_as_their_detected_type(setup, enterpris
     response = client_as(ent_a).get(url)
     assert response["Content-Type"] == "application/pdf"
     assert ".exe" not in response["Content-Disposition"]
+
+
+def test_short_list_queries_do_not_grow_with_the_short_enterprises(setup, enterprise_a,
+                                                                   bureau_admin, client_as):
+    """The list reads what each short enterprise had surrendered by the deadline in one query,
+    not two per row (obligation and surrenders)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as(bureau_admin)
+    url = reverse("allowances:penalty_list") + "?cycle=2024"
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        return len(response.context["short"]), len(queries)
+
+    few = count()
+    for _ in range(4):
+        other = f.EnterpriseFactory(area=enterprise_a.area)
+        f.EmissionRecordFactory(enterprise=other, year=2024, emissions_tco2e=Decimal("5000.00"))
+    many = count()
+    assert (few[0], many[0]) == (1, 5)
+    assert many[1] == few[1]
