@@ -19,6 +19,7 @@ from allowances.selectors import compliance as sel
 from allowances.services import ledger
 from zhongwei_carbon import events, roles, scoping
 from zhongwei_carbon.roles import Perm
+from zhongwei_carbon.templatetags.portal import thousands
 
 S = SurrenderStatus
 
@@ -104,8 +105,9 @@ def check_request(account, cycle, cea_rows, ccer_rows) -> None:
 
 
 def tonnes_text(tonnes: int) -> str:
-    """Whole tonnes with thousands separators, as the pages show them."""
-    return f"{int(tonnes):,}"
+    """Whole tonnes with thousands separators, as the pages show them (the portal's one
+    figure filter)."""
+    return thousands(int(tonnes))
 
 
 def over_remaining_message(totals, wanted: int) -> str:

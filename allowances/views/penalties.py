@@ -161,6 +161,7 @@ def price_list(request):
     return render(request, TEMPLATES + "prices.html", {
         "form": form, "day_form": day_form, "page_obj": web.paginate(request, _days(request)),
         "months": _prices(request), "can_manage": can_manage,
+        "fine_multiples": (rules.FINE_MIN_MULTIPLE, rules.FINE_MAX_MULTIPLE),
     })
 
 
