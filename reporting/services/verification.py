@@ -370,7 +370,7 @@ def verification_file(*, actor, report, conclusion: str, figures: list[dict], fi
     report = lock(report)
     filing = _filing(actor, report, conclusion, figures, file)
     rows = filing.figures
-    round_no = report.verification_round + 1
+    round_no = filing.round
     verification = VerificationReport(
         report=report,
         round=round_no,
