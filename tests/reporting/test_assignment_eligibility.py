@@ -3,6 +3,7 @@ qualification is valid today and covers the enterprise's sector; a refusal says 
 agency, until when its qualification ran / which sector it lacks) and changes nothing; the
 assignment form lists only eligible agencies with their end date and open assignments."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -120,7 +121,11 @@ def test_form_lists_only_eligible_agencies_with_end_date_and_workload(
     until = agency_a.qualifications.get().valid_until.isoformat()
     html = response.content.decode()
     select = html[html.index('name="agency"'):html.index("</select>", html.index('name="agency"'))]
-    assert agency_a.name in select and until in select and "1" in select
+    # the option names the agency, its qualification end date and its 1 open assignment
+    labels = [str(label) for value, label in response.context["form"].fields["agency"].widget.choices
+              if value]
+    assert len(labels) == 1 and agency_a.name in labels[0] and until in labels[0]
+    assert re.search(r"\b1\b", labels[0].replace(until, "")) and labels[0] in select
     assert expired.name not in select and uncovered.name not in select and agency_b.name not in select
     rows = list(response.context["agencies"])
     assert [(a.pk, a.qualification_until.isoformat(), a.open_assignments) for a in rows] == [
