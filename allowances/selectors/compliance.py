@@ -150,6 +150,12 @@ class Totals:
 OPEN_REQUESTS = (SurrenderStatus.REQUESTED, SurrenderStatus.APPROVED)
 
 
+def line_tonnes(cea, ccer) -> tuple[int, int]:
+    """(CEA, CCER) tonnes of a surrender request's lines (``[vintage, t]`` and
+    ``[project, vintage, t]``)."""
+    return sum(int(t) for _v, t in cea or []), sum(int(t) for _p, _v, t in ccer or [])
+
+
 def pending_of(account, cycle, *, exclude=None) -> tuple[int, int]:
     """(CEA, CCER) tonnes in the account's open requests for ``cycle`` (requested or
     approved: not yet moved), leaving out the request ``exclude`` (a pk)."""
@@ -160,8 +166,8 @@ def pending_of(account, cycle, *, exclude=None) -> tuple[int, int]:
         qs = qs.exclude(pk=exclude)
     cea = ccer = 0
     for cea_lines, ccer_lines in qs.values_list("cea", "ccer"):
-        cea += sum(int(t) for _v, t in cea_lines or [])
-        ccer += sum(int(t) for _p, _v, t in ccer_lines or [])
+        request_cea, request_ccer = line_tonnes(cea_lines, ccer_lines)
+        cea, ccer = cea + request_cea, ccer + request_ccer
     return cea, ccer
 
 

@@ -150,7 +150,8 @@ def surrender_request(*, actor, account, cycle, cea=(), ccer=()) -> SurrenderReq
 
 
 def request_tonnes(request) -> tuple[int, int]:
-    return sum(t for _v, t in request.cea), sum(t for _p, _v, t in request.ccer)
+    """(CEA, CCER) tonnes of ``request``."""
+    return sel.line_tonnes(request.cea, request.ccer)
 
 
 def _locked(request, *, allowed: tuple[str, ...]) -> SurrenderRequest:

@@ -109,10 +109,6 @@ def _filtered(request):
     return qs
 
 
-def _tonnes(lines, index) -> int:
-    return sum(int(line[index]) for line in lines or [])
-
-
 @web.require(Perm.VIEW_ACCOUNT)
 @require_GET
 def surrender_export(request):
@@ -122,8 +118,8 @@ def surrender_export(request):
         Column(_("Unified social credit code"), lambda r: r.account.enterprise.uscc, 22),
         Column(_("Area"), lambda r: str(r.account.enterprise.area)),
         Column(_("Cycle"), lambda r: r.cycle.year, 8),
-        Column(_("Allowances (t)"), lambda r: _tonnes(r.cea, 1), 14),
-        Column(_("CCER (t)"), lambda r: _tonnes(r.ccer, 2), 12),
+        Column(_("Allowances (t)"), lambda r: svc.request_tonnes(r)[0], 14),
+        Column(_("CCER (t)"), lambda r: svc.request_tonnes(r)[1], 12),
         Column(_("Status"), lambda r: r.get_status_display(), 22),
         Column(_("Requested at"), lambda r: r.requested_at, 18),
         Column(_("Requested by"), lambda r: str(r.requested_by), 14),
