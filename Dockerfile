@@ -10,8 +10,8 @@ WORKDIR /app
 
 # Dependencies first (cached while only the code changes). pyproject.toml installs no
 # package of its own (`packages = []`): the code runs from /app.
-COPY pyproject.toml ./
-RUN pip install .
+COPY pyproject.toml requirements.lock ./
+RUN pip install -c requirements.lock .
 
 RUN groupadd --system --gid 1000 zhongwei \
     && useradd --system --uid 1000 --gid zhongwei --home-dir /app --shell /usr/sbin/nologin zhongwei \

@@ -8,13 +8,13 @@ PORT ?= 8000
 # The demo runs with DEBUG on; tests use their own settings.
 DEMO_ENV := DJANGO_DEBUG=true
 
-.PHONY: demo test install serve migrate seed messages lint check db-stop clean bench
+.PHONY: demo test install serve migrate seed messages lint check db-stop clean bench audit lock
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[test]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -44,6 +44,16 @@ lint: install
 
 check: lint
 	$(DEMO_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+# bandit on the code, pip-audit on requirements.lock (scripts/audit.py; CI runs it too).
+audit: install
+	$(PY) scripts/audit.py $(AUDIT_ARGS)
+
+# Re-pin every installed package after a change to pyproject.toml.
+lock: install
+	$(PY) -m pip install --quiet -e '.[test]'
+	{ sed -n '1,2p' requirements.lock; $(PY) -m pip freeze --exclude-editable | grep -v '^-e'; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
 
 bench: install
 	$(DEMO_ENV) $(PY) -m bench $(BENCH)

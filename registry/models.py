@@ -284,14 +284,14 @@ class KeyEmitterListEntry(models.Model):
                 func=pgtrigger.Func(
                     """
                     IF EXISTS (
-                        SELECT 1 FROM {meta.db_table} AS l WHERE l.status = 'published' AND l.id IN (
+                        SELECT 1 FROM registry_keyemitterlist AS l WHERE l.status = 'published' AND l.id IN (
                             COALESCE(NEW.key_list_id, -1), COALESCE(OLD.key_list_id, -1))
                     ) THEN
                         RAISE EXCEPTION 'key-emitter list is published and frozen';
                     END IF;
                     IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
                     RETURN NEW;
-                    """.replace("{meta.db_table}", "registry_keyemitterlist")
+                    """
                 ),
             ),
         ]

@@ -176,7 +176,7 @@ class _Spill:
         self.file.seek(0)
         while True:
             try:
-                yield pickle.load(self.file)
+                yield pickle.load(self.file)  # nosec B301
             except EOFError:
                 return
 
