@@ -2,16 +2,24 @@
 
 Out: ``xlsx_response`` streams a list as a workbook (openpyxl write-only mode).
 In: ``open_workbook`` checks an upload before parsing (DESIGN.md §4.6): size, a real xlsx
-(zip) signature, total uncompressed size and compression ratio (zip bombs), no XML
-DTD/entity declarations, then opens it read-only with values only. openpyxl itself parses
-through defusedxml when it is installed (it is a pinned dependency).
+(zip) signature, the number of parts, the total uncompressed size, the compression ratio and
+the uncompressed size of each part (zip bombs), no XML DTD/entity declarations. It then opens
+it with ``zhongwei_carbon.xlsx_read`` (not openpyxl: issue 10 §2), and every read is bounded:
+each importer declares how many data rows it accepts (``max_rows``, below a one-row header) and
+``Book.rows`` refuses a sheet as soon as it goes past that row, blank rows included, whether its
+``<dimension>`` says so, a row number does, or the count of ``<row>`` elements does; a sheet
+also has a budget of XML elements, and the parts outside the sheets share one. Each part is
+counted at C speed before it is parsed, so a hostile file is refused in milliseconds, before an
+importer sees a row (``python -m bench adversarial_upload``), and never costs more than the
+largest file the importer accepts. All these limits and their messages live here; importers
+only declare their ``max_rows``.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -20,17 +28,35 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from zhongwei_carbon import uploads
+from zhongwei_carbon import uploads, xlsx_read
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
-MAX_MEMBERS = 10_000
+# a workbook's parts: sheets, their relationships, styles, drawings, images… a few hundred at
+# most; each one costs a look at its head (below), so their number is bounded
+MAX_MEMBERS = 1_000
+# no single part (a sheet, the shared strings…) may unpack to more: the largest sheet an importer
+# accepts (20,000 ledger rows) is about 7 MB of XML
+MAX_PART_BYTES = 50 * 1024 * 1024
+# outside the sheets: at most this many shared strings (twice what 3 × 5,000 registry rows can
+# need), and this many XML elements over the relationships, workbook.xml, styles.xml and the
+# shared strings together
+MAX_SHARED_STRINGS = 100_000
+MAX_PART_ELEMENTS = 400_000
+# every import sheet has one header row above its ``max_rows`` data rows
+HEADER_ROWS = 1
+# a sheet's budget of XML elements: the frame before <sheetData>, then per row allowed the
+# <row> and a spare, and per column read a cell with its value (<c><v>, <c><is><t>): the
+# largest accepted sheet fits, a hostile one is stopped after about as much work
+SHEET_ELEMENTS = 1_000
+ELEMENTS_PER_ROW = 2
+ELEMENTS_PER_COLUMN = 3
 
 
 class UploadRejected(Exception):
@@ -112,6 +138,9 @@ def check_upload(data: bytes, *, max_bytes: int | None = None) -> None:
         raise UploadRejected(problem)
     if not data.startswith(b"PK\x03\x04"):
         raise UploadRejected(_("This is not an Excel (.xlsx) file. Save it as .xlsx and try again."))
+    # central-directory entries counted at C speed, before zipfile builds one object per entry
+    if data.count(b"PK\x01\x02") > MAX_MEMBERS:
+        raise UploadRejected(_("The Excel file has too many parts to be a normal workbook."))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -123,6 +152,19 @@ def check_upload(data: bytes, *, max_bytes: int | None = None) -> None:
     if total > MAX_UNCOMPRESSED_BYTES or total > MAX_COMPRESSION_RATIO * max(len(data), 1):
         raise UploadRejected(
             _("The Excel file expands to an unusually large size and was refused for safety.")
+        )
+    biggest = max(members, key=lambda m: m.file_size, default=None)
+    if biggest is not None and biggest.file_size > MAX_PART_BYTES:
+        raise UploadRejected(
+            _(
+                "A part of the Excel file (%(part)s) unpacks to %(size).1f MB; at most "
+                "%(limit)d MB per part are accepted, so it was refused for safety."
+            )
+            % {
+                "part": biggest.filename[:80],
+                "size": biggest.file_size / 1048576,
+                "limit": MAX_PART_BYTES // 1048576,
+            }
         )
     names = {m.filename for m in members}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
@@ -137,13 +179,102 @@ def check_upload(data: bytes, *, max_bytes: int | None = None) -> None:
                 )
 
 
-def open_workbook(data: bytes, *, max_bytes: int | None = None):
-    """Check, then open read-only with computed values ignored (formulas come back as text)."""
-    check_upload(data, max_bytes=max_bytes)
-    try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception:  # openpyxl raises many types for malformed parts
-        raise UploadRejected(_("The Excel file is damaged and cannot be opened.")) from None
+def _too_many_rows(max_rows: int, sheet: str | None) -> str:
+    numbers = {"sheet": sheet, "last": f"{max_rows + HEADER_ROWS:,}", "n": f"{max_rows:,}"}
+    if sheet is None:
+        return _(
+            "The file goes beyond line %(last)s: at most %(n)s rows of data are accepted, empty "
+            "lines included. Delete the unused lines below the data and upload again."
+        ) % numbers
+    return _(
+        "The sheet “%(sheet)s” goes beyond row %(last)s: at most %(n)s rows of data are "
+        "accepted, empty rows included. Delete the unused rows below the data and upload again."
+    ) % numbers
+
+
+def _refusal(exc: Exception, max_rows: int) -> UploadRejected:
+    """The user's message for what ``xlsx_read`` raised."""
+    if isinstance(exc, xlsx_read.Forbidden):
+        return UploadRejected(_("The Excel file contains XML declarations that are not allowed."))
+    if not isinstance(exc, xlsx_read.OverLimit):
+        return UploadRejected(_("The Excel file is damaged and cannot be opened."))
+    if exc.kind == "rows":
+        return UploadRejected(_too_many_rows(max_rows, exc.sheet))
+    if exc.kind == "elements":
+        return UploadRejected(
+            _(
+                "The sheet “%(sheet)s” holds far more cells than %(n)s rows of the template can "
+                "fill. Keep only the template's columns and the rows with data, then upload again."
+            )
+            % {"sheet": exc.sheet, "n": f"{max_rows:,}"}
+        )
+    return UploadRejected(
+        _(
+            "The Excel file holds more texts or formats than this upload can need (at most "
+            "%(n)s different texts) and was refused for safety. Copy the data into the "
+            "template and upload again."
+        )
+        % {"n": f"{MAX_SHARED_STRINGS:,}"}
+    )
+
+
+_READ_ERRORS = (xlsx_read.Damaged, xlsx_read.Forbidden, xlsx_read.OverLimit)
+
+
+class Book:
+    """An upload opened for import by ``open_workbook``: ``sheetnames``, and ``rows`` of one
+    sheet at a time, streamed within the limits above. Refusals are ``UploadRejected``, also
+    while rows are being read: callers check every row before they save anything."""
+
+    def __init__(self, data: bytes, *, max_rows: int, max_bytes: int | None = None):
+        check_upload(data, max_bytes=max_bytes)
+        self.max_rows = max_rows
+        try:
+            self._book = xlsx_read.Workbook(
+                data, max_strings=MAX_SHARED_STRINGS, max_elements=MAX_PART_ELEMENTS
+            )
+        except _READ_ERRORS as exc:
+            raise _refusal(exc, max_rows) from None
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return self._book.sheetnames
+
+    def rows(self, title: str, width: int) -> Iterator[tuple]:
+        """Row 1 (the header) and every row after it, each a tuple of the first ``width``
+        cell values (``None`` for empty cells and missing rows). Refused as soon as the sheet
+        goes past row ``max_rows + 1``, blank rows included, or past its element budget."""
+        last_row = self.max_rows + HEADER_ROWS
+        budget = SHEET_ELEMENTS + last_row * (ELEMENTS_PER_ROW + ELEMENTS_PER_COLUMN * width)
+        try:
+            yield from self._book.rows(title, width=width, last_row=last_row, max_elements=budget)
+        except _READ_ERRORS as exc:
+            raise _refusal(exc, self.max_rows) from None
+
+    def close(self) -> None:
+        self._book.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open_workbook(data: bytes, *, max_rows: int, max_bytes: int | None = None) -> Book:
+    """Check the upload, then open it for reading at most ``max_rows`` data rows per sheet
+    (formulas come back as "=", never computed)."""
+    return Book(data, max_rows=max_rows, max_bytes=max_bytes)
+
+
+def limited_rows(rows: Iterable, *, max_rows: int) -> Iterator:
+    """The rows of a text upload (CSV) under the same limit as ``Book.rows``: refused as soon
+    as there are more than ``max_rows`` lines below the header, empty lines included."""
+    last = max_rows + HEADER_ROWS
+    for count, row in enumerate(rows, start=1):
+        if count > last:
+            raise UploadRejected(_too_many_rows(max_rows, None))
+        yield row
 
 
 def column_letter(index: int) -> str:

@@ -32,7 +32,7 @@ from zhongwei_carbon.excel import cell_date, cell_decimal, cell_text, open_workb
 
 SHEET_ALLOCATIONS = "分配"
 SHEET_UNITS = "机组"
-MAX_ROWS = 5000
+MAX_ROWS = 5000  # data rows per sheet, blank ones included (zhongwei_carbon.excel)
 MAX_ERRORS_KEPT = 300
 MAX_TONNES = 10**12
 
@@ -177,9 +177,9 @@ def _blank(value) -> bool:
 FILL_KEYS = {SHEET_ALLOCATIONS: ("method", "pre_allocation", "notified")}
 
 
-def _rows(ws, sheet: str, columns: list[Col], parsed: Parsed):
-    rows = ws.iter_rows(values_only=True)
-    header = tuple(next(rows, None) or ())
+def _rows(wb, sheet: str, columns: list[Col], parsed: Parsed):
+    rows = wb.rows(sheet, len(columns))
+    header = next(rows, None) or ()
     for i, col in enumerate(columns):
         got = header[i] if i < len(header) else None
         got = str(got).strip().rstrip("*").strip() if got is not None else ""
@@ -188,16 +188,11 @@ def _rows(ws, sheet: str, columns: list[Col], parsed: Parsed):
                                         "template.") % {"expected": col.header})
             return
     for number, values in enumerate(rows, start=2):
-        values = tuple(values[: len(columns)]) + (None,) * max(0, len(columns) - len(values))
         if all(_blank(v) for v in values):
             continue
         fill = [i for i, c in enumerate(columns) if c.key in FILL_KEYS.get(sheet, ())]
         if fill and all(_blank(values[i]) for i in fill):
             continue
-        if number - 2 >= MAX_ROWS:
-            parsed.add(sheet, number, None, _("Too many rows: at most %(n)d per sheet.")
-                       % {"n": MAX_ROWS})
-            return
         clean, good = {}, True
         for col, value in zip(columns, values, strict=True):
             cleaned, reason = _parse(col, value)
@@ -209,8 +204,13 @@ def _rows(ws, sheet: str, columns: list[Col], parsed: Parsed):
 
 
 def read(data: bytes) -> Parsed:
-    """Read and check the workbook (raises ``UploadRejected`` for an unsafe or broken file)."""
-    wb = open_workbook(data)
+    """Read and check the workbook (raises ``UploadRejected`` for an unsafe or broken file, or
+    a sheet past ``MAX_ROWS`` rows, blank ones included)."""
+    with open_workbook(data, max_rows=MAX_ROWS) as wb:
+        return _read(wb)
+
+
+def _read(wb) -> Parsed:
     parsed = Parsed()
     if SHEET_ALLOCATIONS not in wb.sheetnames:
         parsed.add(SHEET_ALLOCATIONS, 0, None,
@@ -218,7 +218,7 @@ def read(data: bytes) -> Parsed:
                    % {"sheet": SHEET_ALLOCATIONS})
         return parsed
     seen: dict[str, int] = {}
-    for number, row, good in _rows(wb[SHEET_ALLOCATIONS], SHEET_ALLOCATIONS,
+    for number, row, good in _rows(wb, SHEET_ALLOCATIONS,
                                    ALLOCATION_COLUMNS, parsed):
         code = row["uscc"]
         if code is None:
@@ -249,13 +249,13 @@ def read(data: bytes) -> Parsed:
             parsed.add(SHEET_ALLOCATIONS, number, ALLOCATION_COLUMNS[0],
                        _("No enterprise with this code in the registry."))
     if SHEET_UNITS in wb.sheetnames:
-        _read_units(wb[SHEET_UNITS], parsed, seen)
+        _read_units(wb, parsed, seen)
     return parsed
 
 
-def _read_units(ws, parsed: Parsed, seen: dict[str, int]) -> None:
+def _read_units(wb, parsed: Parsed, seen: dict[str, int]) -> None:
     names: dict[tuple[str, str], int] = {}
-    for number, row, good in _rows(ws, SHEET_UNITS, UNIT_COLUMNS, parsed):
+    for number, row, good in _rows(wb, SHEET_UNITS, UNIT_COLUMNS, parsed):
         code = row["uscc"]
         if code is None:
             continue

@@ -26,9 +26,18 @@ from django.utils.translation import gettext as _
 from allowances.choices import UnitType
 from allowances.models import CCERProject
 from zhongwei_carbon import uploads, uscc
-from zhongwei_carbon.excel import UploadRejected, cell_decimal, cell_text, open_workbook
+from zhongwei_carbon.excel import (
+    UploadRejected,
+    cell_decimal,
+    cell_text,
+    limited_rows,
+    open_workbook,
+)
 
-MAX_ROWS = 10_000
+MAX_ROWS = 10_000  # data rows, blank ones included (zhongwei_carbon.excel)
+# columns read from an .xlsx statement: the five of the template, the ignored name and note
+# columns, and room for a few more (an unknown header is an error, one past these is not read)
+MAX_COLUMNS = 16
 MAX_ERRORS = 200
 FIRST_DATA_ROW = 2
 MIN_VINTAGE, MAX_VINTAGE = 2000, 2100
@@ -150,25 +159,23 @@ def _csv_rows(data: bytes) -> Iterator[tuple]:
     text = _decode(data)
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        yield from (
-            tuple(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        )
+        yield from (tuple(r) for r in limited_rows(rows, max_rows=MAX_ROWS))
+    except UploadRejected as exc:
+        raise _file_error(exc) from None
     except csv.Error:
         raise _file_error(_("The CSV file cannot be read; save it again as CSV.")) from None
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple]:
+    """The first sheet's rows; a refusal (unsafe file, past ``MAX_ROWS``) as a file error."""
     try:
-        wb = open_workbook(data)
+        with open_workbook(data, max_rows=MAX_ROWS) as wb:
+            if wb.sheetnames:
+                yield from wb.rows(wb.sheetnames[0], MAX_COLUMNS)
     except UploadRejected as exc:
         raise _file_error(exc) from None
-    try:
-        if not wb.worksheets:
-            return
-        yield from wb.worksheets[0].iter_rows(values_only=True)
-    finally:
-        wb.close()
 
 
 # --- checking -------------------------------------------------------------------------------
@@ -314,15 +321,10 @@ def read(data: bytes, upload_name: str) -> list[Row]:
     projects = {p.code.strip().upper(): p for p in CCERProject.objects.all()}
     rows: list[Row] = []
     seen: dict[tuple, int] = {}
-    count = 0
     for number, values in enumerate(raw_rows, start=FIRST_DATA_ROW):
         values = tuple(values or ())
         if all(_blank(v) for v in values):
             continue
-        count += 1
-        if count > MAX_ROWS:
-            errors.add(number, None, _("Too many rows: at most %(n)d.") % {"n": MAX_ROWS})
-            break
         cells = {k: (values[i] if i < len(values) else None) for k, i in positions.items()}
         row = _check_row(number, cells, projects, errors)
         if row is None:

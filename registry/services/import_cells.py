@@ -26,7 +26,7 @@ from zhongwei_carbon.excel import cell_text as _text
 SHEET_ENTERPRISES = "企业"
 SHEET_FACILITIES = "设施"
 SHEET_RECORDS = "排放记录"
-MAX_ROWS_PER_SHEET = 5000
+MAX_ROWS_PER_SHEET = 5000  # data rows per sheet, blank ones included (zhongwei_carbon.excel)
 FIRST_DATA_ROW = 2
 
 

@@ -6,7 +6,8 @@ headers, data start on row 2. Every row is checked and ALL problems are collecte
 applied in one transaction through the services of ``registry.services.enterprises`` and one
 import event is recorded.
 
-Memory: the workbook is read twice in streaming mode (``iter_rows(values_only=True)``): a
+Memory: the workbook is read twice in streaming mode (``zhongwei_carbon.excel.open_workbook``,
+at most ``MAX_ROWS_PER_SHEET`` rows per sheet, blank ones included): a
 check pass that keeps only the keys needed for cross-row checks, then an apply pass.
 Formulas are never trusted: a cell holding ``=...`` is an error.
 """
@@ -106,25 +107,20 @@ def _header_ok(sheet: str, header_row, columns, result: ImportResult) -> bool:
 
 
 def _rows(
-    ws, sheet: str, columns, ctx: ImportContext, result: ImportResult
+    wb, sheet: str, columns, ctx: ImportContext, result: ImportResult
 ) -> Iterator[tuple[int, dict, bool]]:
     """Yield ``(row number, clean values, row is good)`` of every non-empty row; bad cells are
-    reported to ``result`` and come back as ``None``."""
-    rows = ws.iter_rows(values_only=True)
+    reported to ``result`` and come back as ``None``. A sheet past ``MAX_ROWS_PER_SHEET`` rows
+    (blank ones included) is refused by the reader (``UploadRejected``). A missing sheet has
+    no rows."""
+    if sheet not in wb.sheetnames:
+        return
+    rows = wb.rows(sheet, len(columns))
     if not _header_ok(sheet, next(rows, None), columns, result):
         return
     for number, values in enumerate(rows, start=FIRST_DATA_ROW):
-        values = tuple(values[: len(columns)]) + (None,) * max(0, len(columns) - len(values))
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
-        if number - FIRST_DATA_ROW >= MAX_ROWS_PER_SHEET:
-            result.add(
-                sheet,
-                number,
-                None,
-                _("Too many rows: at most %(n)d per sheet.") % {"n": MAX_ROWS_PER_SHEET},
-            )
-            return
         result.rows_read += 1
         clean, bad = {}, False
         for col, value in zip(columns, values, strict=True):
@@ -134,10 +130,6 @@ def _rows(
                 bad = True
             clean[col.key] = cleaned
         yield number, clean, not bad
-
-
-def _sheet(wb, name):
-    return wb[name] if name in wb.sheetnames else None
 
 
 def _uscc_error(result, sheet, number, columns, message):
@@ -150,10 +142,9 @@ def _uscc_error(result, sheet, number, columns, message):
 def _check(wb, ctx: ImportContext, result: ImportResult) -> None:
     """Check pass: cell errors plus cross-row checks; counts what would be created/updated."""
     in_file: dict[str, int] = {}  # USCC -> first row on the 企业 sheet
-    ws = _sheet(wb, SHEET_ENTERPRISES)
-    if ws is not None:
+    if SHEET_ENTERPRISES in wb.sheetnames:
         counts = result.counts[SHEET_ENTERPRISES]
-        for number, row, good in _rows(ws, SHEET_ENTERPRISES, ENTERPRISE_COLUMNS, ctx, result):
+        for number, row, good in _rows(wb, SHEET_ENTERPRISES, ENTERPRISE_COLUMNS, ctx, result):
             code = row["uscc"]
             if code is None:
                 continue
@@ -175,11 +166,10 @@ def _check(wb, ctx: ImportContext, result: ImportResult) -> None:
         return code in ctx.enterprises or code in in_file
 
     not_found = _("No enterprise with this code in the registry or on the 企业 sheet.")
-    ws = _sheet(wb, SHEET_FACILITIES)
-    if ws is not None:
+    if SHEET_FACILITIES in wb.sheetnames:
         seen: dict[tuple, int] = {}
         counts = result.counts[SHEET_FACILITIES]
-        for number, row, good in _rows(ws, SHEET_FACILITIES, FACILITY_COLUMNS, ctx, result):
+        for number, row, good in _rows(wb, SHEET_FACILITIES, FACILITY_COLUMNS, ctx, result):
             code, name = row["uscc"], row["name"]
             if code is None:
                 continue
@@ -203,11 +193,10 @@ def _check(wb, ctx: ImportContext, result: ImportResult) -> None:
                 exists = (ctx.enterprises.get(code), name) in ctx.facilities
                 counts["updated" if exists else "created"] += 1
 
-    ws = _sheet(wb, SHEET_RECORDS)
-    if ws is not None:
+    if SHEET_RECORDS in wb.sheetnames:
         seen = {}
         counts = result.counts[SHEET_RECORDS]
-        for number, row, good in _rows(ws, SHEET_RECORDS, RECORD_COLUMNS, ctx, result):
+        for number, row, good in _rows(wb, SHEET_RECORDS, RECORD_COLUMNS, ctx, result):
             code, year = row["uscc"], row["year"]
             if code is None:
                 continue
@@ -270,10 +259,7 @@ def _apply(wb, actor, ctx: ImportContext, result: ImportResult) -> None:
             by_code[code] = Enterprise.objects.get(uscc=code)
         return by_code[code]
 
-    ws = _sheet(wb, SHEET_ENTERPRISES)
-    for number, row, _good in (
-        _rows(ws, SHEET_ENTERPRISES, ENTERPRISE_COLUMNS, ctx, result) if ws else ()
-    ):
+    for number, row, _good in _rows(wb, SHEET_ENTERPRISES, ENTERPRISE_COLUMNS, ctx, result):
         data = {k: v for k, v in row.items() if v is not None}
         try:
             if row["uscc"] in ctx.enterprises:
@@ -285,10 +271,7 @@ def _apply(wb, actor, ctx: ImportContext, result: ImportResult) -> None:
         except ValidationError as exc:
             _service_error(result, SHEET_ENTERPRISES, number, ENTERPRISE_COLUMNS, exc)
 
-    ws = _sheet(wb, SHEET_FACILITIES)
-    for number, row, _good in (
-        _rows(ws, SHEET_FACILITIES, FACILITY_COLUMNS, ctx, result) if ws else ()
-    ):
+    for number, row, _good in _rows(wb, SHEET_FACILITIES, FACILITY_COLUMNS, ctx, result):
         owner = enterprise(row.pop("uscc"))
         data = {k: v for k, v in row.items() if v is not None}
         try:
@@ -300,8 +283,7 @@ def _apply(wb, actor, ctx: ImportContext, result: ImportResult) -> None:
         except ValidationError as exc:
             _service_error(result, SHEET_FACILITIES, number, FACILITY_COLUMNS, exc)
 
-    ws = _sheet(wb, SHEET_RECORDS)
-    for number, row, _good in _rows(ws, SHEET_RECORDS, RECORD_COLUMNS, ctx, result) if ws else ():
+    for number, row, _good in _rows(wb, SHEET_RECORDS, RECORD_COLUMNS, ctx, result):
         try:
             svc.emission_record_upsert(
                 actor=actor,
@@ -321,7 +303,7 @@ def enterprise_import(
 ) -> ImportResult:
     """Check ``data`` (an .xlsx upload) and, when every row is good and ``apply`` is true, save
     it all in one transaction. Raises ``UploadRejected`` for a file that cannot be read safely."""
-    wb = open_workbook(data)
+    wb = open_workbook(data, max_rows=MAX_ROWS_PER_SHEET)
     try:
         result = ImportResult()
         ctx = ImportContext()

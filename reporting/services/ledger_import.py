@@ -9,7 +9,8 @@ All-or-nothing: every bad cell is reported as (sheet, row, column, reason) and w
 bad nothing is saved. A good upload saves drafts (never submits) in one transaction.
 
 Speed and memory (issue 4 §5, ``python -m bench``): the sheet is parsed ONCE, streamed by
-``ledger_reader.Sheets`` (upload guards first; no per-cell objects, flat memory). Each good
+``zhongwei_carbon.excel.open_workbook`` (upload guards first; no per-cell objects, flat memory;
+reading stops past ``MAX_ROWS`` rows, blank ones included: issue 10 §2). Each good
 row is checked and its typed values are spilled to an anonymous temp file in pickled batches
 (``BATCH`` lines, ``LEDGER_BATCH`` months); the write pass replays that file, so memory holds
 at most one batch of rows. What is kept per facility-month for the cross-row checks (fuel
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import itertools
 import pickle
 import tempfile
 from array import array
@@ -55,15 +55,14 @@ from reporting.services.ledger_columns import (  # noqa: F401 (the file format, 
     YEAR,
     _fast,
 )
-from reporting.services.ledger_reader import Sheets
 from reporting.services.ledgers import _require
 from zhongwei_carbon import events
-from zhongwei_carbon.excel import text_cell
+from zhongwei_carbon.excel import open_workbook, text_cell
 from zhongwei_carbon.models import Event
 from zhongwei_carbon.roles import Perm
 
 FIRST_DATA_ROW = 2
-MAX_ROWS = 20_000
+MAX_ROWS = 20_000  # data rows of the sheet, blank ones included (zhongwei_carbon.excel)
 MAX_ERRORS_KEPT = 500
 BATCH = 500  # fuel lines kept in memory / written per query; keeps memory flat
 LEDGER_BATCH = 200  # facility-months per batch (each is a ledger, its history row and an event)
@@ -210,18 +209,12 @@ def _blank(values) -> bool:
 def _scan(rows, ctx: _Context, result: ImportResult, lines: _Spill, months: _Spill) -> _Slots:
     """Parse and check every row once; spill the good lines and month values."""
     slots = _Slots(ctx)
-    first = next(rows, None)
-    if not _header_ok(first[1] if first and first[0] == 1 else (), result):
+    if not _header_ok(next(rows, ()), result):
         return slots
-    if first and first[0] != 1:
-        rows = itertools.chain([first], rows)
     fast, add = _fast, result.add
-    for number, values in rows:
+    for number, values in enumerate(rows, start=FIRST_DATA_ROW):
         if _blank(values):
             continue
-        if number - FIRST_DATA_ROW >= MAX_ROWS:
-            add(number, None, _("Too many rows: at most %(n)d.") % {"n": MAX_ROWS})
-            break
         result.rows_read += 1
         row, bad = [], NO_BAD
         for i, value in enumerate(values):
@@ -432,7 +425,7 @@ def ledger_import(*, actor, enterprise, year: int, data: bytes, filename: str = 
     """Check the upload and, when every row is good, save it all as drafts in one transaction.
     Raises ``UploadRejected`` for a file that cannot be read safely."""
     _require(actor, enterprise, Perm.EDIT_LEDGER)
-    wb = Sheets(data)
+    wb = open_workbook(data, max_rows=MAX_ROWS)
     lines, months = _Spill(BATCH), _Spill(LEDGER_BATCH)
     try:
         result = ImportResult()

@@ -57,7 +57,7 @@ HEADERS = (
     ("note", "备注"),
 )
 NUMBER_KEYS = ("activity", "ncv", "carbon_content", "p1", "p2", "p3")
-MAX_ROWS = 2000
+MAX_ROWS = 2000  # data rows of the sheet, blank ones included (zhongwei_carbon.excel)
 MAX_ERRORS = 300
 
 
@@ -237,8 +237,9 @@ def _check(wb, report, result: UploadResult) -> list[dict]:
             sheet="",
         )
         return []
-    rows = wb[SHEET_LINES].iter_rows(values_only=True)
-    header = tuple(next(rows, None) or ())
+    width = len(HEADERS)
+    rows = wb.rows(SHEET_LINES, width)
+    header = next(rows, None) or ()
     for i, (key, title) in enumerate(HEADERS):
         got = _text(header[i]) if i < len(header) else ""
         if got != title:
@@ -251,14 +252,9 @@ def _check(wb, report, result: UploadResult) -> list[dict]:
         return []
     ctx = _context(report.enterprise)
     lines = []
-    width = len(HEADERS)
     for number, values in enumerate(rows, start=2):
-        values = tuple(values[:width]) + (None,) * max(0, width - len(values))
         if all(_text(v) == "" for v in values[1:]):
             continue  # blank, or a facility name only (as pre-filled)
-        if len(lines) >= MAX_ROWS:
-            result.add(number, None, _("Too many rows: at most %(n)d.") % {"n": MAX_ROWS})
-            break
         data = _parse_row(number, values, ctx, result)
         if data is None:
             continue
@@ -283,14 +279,12 @@ def report_upload(*, actor, version: ReportVersion, data: bytes, filename: str) 
     result = UploadResult()
     report = version.report
     try:
-        wb = open_workbook(data)
-    except UploadRejected as exc:
+        with open_workbook(data, max_rows=MAX_ROWS) as wb:
+            lines = _check(wb, report, result)
+    except UploadRejected as exc:  # unsafe or unreadable, or past MAX_ROWS (blank rows count)
+        result.errors.clear()
         result.add(0, None, str(exc), sheet="")
         return result
-    try:
-        lines = _check(wb, report, result)
-    finally:
-        wb.close()
     if not result.ok:
         return result
     with transaction.atomic():

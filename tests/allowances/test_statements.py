@@ -265,7 +265,7 @@ def test_unknown_header_refused(portal, enterprise_a, bureau_admin):
 def test_too_many_rows(portal, bureau_admin, monkeypatch):
     monkeypatch.setattr(statement_file, "MAX_ROWS", 3)
     rows = [[f.next_uscc(), "配额", 2025, "", i] for i in range(4)]
-    assert "Row 5: Too many rows: at most 3" in _refused(bureau_admin, xlsx(rows))
+    assert "goes beyond row 4: at most 3 rows of data" in _refused(bureau_admin, xlsx(rows))
 
 
 def test_future_date_and_role_refused(portal, enterprise_a, bureau_admin, bureau_reviewer):
