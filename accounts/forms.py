@@ -4,6 +4,7 @@ check the rules (views map a service's ``ValidationError`` back onto the form)."
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.password_validation import (
     password_validators_help_text_html,
     validate_password,
@@ -11,6 +12,7 @@ from django.contrib.auth.password_validation import (
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from accounts import services
 from accounts.models import Membership, User
 from accounts.services import scope_errors
 from zhongwei_carbon.forms import BootstrapMixin
@@ -105,3 +107,32 @@ class MembershipForm(BootstrapMixin, forms.Form):
             "agency": data.get("agency"),
             "is_signatory": bool(data.get("is_signatory")),
         }
+
+
+# --- passwords (Django's forms; the new password is saved by accounts.services) -------------
+
+
+class _SavedByService:
+    reset = False
+
+    def save(self, commit=True):
+        return services.password_set(
+            actor=self.user,
+            user=self.user,
+            password=self.cleaned_data["new_password1"],
+            reset=self.reset,
+        )
+
+
+class PasswordChangeForm(_SavedByService, BootstrapMixin, auth_forms.PasswordChangeForm):
+    """Old password, new password twice (Django's validators, messages in Chinese)."""
+
+
+class SetPasswordForm(_SavedByService, BootstrapMixin, auth_forms.SetPasswordForm):
+    """The new password, reached through the e-mailed reset link."""
+
+    reset = True
+
+
+class PasswordResetForm(BootstrapMixin, auth_forms.PasswordResetForm):
+    """The e-mail address of the account; the page says the same whether one matches."""

@@ -104,3 +104,20 @@ class Membership(models.Model):
     def scope_label(self) -> str:
         scope = self.area or self.enterprise or self.agency
         return str(scope) if scope else str(_("Whole city"))
+
+
+class FormSubmission(models.Model):
+    """One submission of a public form (account application, password reset) from one
+    address: what ``accounts.throttle`` counts. Rows older than the window are deleted."""
+
+    form = models.CharField(_("form"), max_length=32)
+    address = models.CharField(_("address"), max_length=45, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("public form submission")
+        verbose_name_plural = _("public form submissions")
+        indexes = [models.Index(fields=["form", "address", "submitted_at"])]
+
+    def __str__(self):
+        return f"{self.form} {self.address} {self.submitted_at:%Y-%m-%d %H:%M}"

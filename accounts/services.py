@@ -3,6 +3,7 @@ validated with ``full_clean`` and recorded as a business event on the user."""
 
 from __future__ import annotations
 
+from axes.models import AccessAttempt
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -238,3 +239,63 @@ def membership_set_active(*, actor, membership: Membership, is_active: bool) -> 
         data={"membership": membership.pk, "is_active": is_active},
     )
     return membership
+
+
+# --- passwords and login lockouts -------------------------------------------------------------
+
+
+@transaction.atomic
+def password_set(*, actor, user: User, password: str, reset: bool = False) -> User:
+    """Give ``user`` a new password: changed by the user (logged in, old password checked by
+    the form) or reset through the e-mailed link (``reset=True``). A reset proves the user
+    owns the account's e-mail address, so it also lifts a lockout of the user name."""
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    # on the caller's instance: the view keeps the session valid from its new hash
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    if reset:
+        AccessAttempt.objects.filter(username=user.username).delete()
+    events.record(
+        actor=actor,
+        verb="user.password_reset" if reset else "user.password_changed",
+        target=user,
+        message=_("Password reset through the e-mailed link")
+        if reset
+        else _("Password changed by the user"),
+    )
+    return user
+
+
+LOCKOUT_KINDS = ("username", "ip_address")
+
+
+@transaction.atomic
+def lockout_release(*, actor, kind: str, key: str) -> int:
+    """Lift the login lockout of a user name (``kind="username"``) or a network address
+    (``kind="ip_address"``) before its cool-down ends: django-axes' failure records for it
+    are deleted (the ones they share with the other kind no longer count there either).
+    Recorded on the account when the user name belongs to one; returns the failures that
+    were cleared."""
+    if kind not in LOCKOUT_KINDS:
+        raise ValidationError(_("Unknown kind of lockout."))
+    attempts = list(AccessAttempt.objects.select_for_update().filter(**{kind: key}))
+    if not attempts:
+        raise ValidationError(_("Nothing to unlock: no failed log-ins are recorded for it."))
+    failures = sum(a.failures_since_start for a in attempts)
+    user = User.objects.filter(username=key).first() if kind == "username" else None
+    AccessAttempt.objects.filter(pk__in=[a.pk for a in attempts]).delete()
+    label = _("user name") if kind == "username" else _("network address")
+    events.record(
+        actor=actor,
+        verb="login.unlocked",
+        # an address or an unknown user name has no record of its own: the event is kept
+        # on the (now deleted) failure record and listed on the lockout page
+        target=user or attempts[0],
+        message=_("Login lockout lifted for %(kind)s %(key)s (%(failures)d failed log-ins)")
+        % {"kind": label, "key": key, "failures": failures},
+        data={"kind": kind, "key": key, "failures": failures},
+    )
+    return failures

@@ -26,3 +26,40 @@ urlpatterns += [
         name="membership_deactivate",
     ),
 ]
+
+# --- passwords and login lockouts (accounts/security_views.py) ---
+from accounts import security_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "password/change/", security_views.PasswordChangeView.as_view(), name="password_change"
+    ),
+    path(
+        "password/change/done/",
+        security_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("password/reset/", security_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        security_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        security_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/complete/",
+        security_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("lockouts/", security_views.lockout_list, name="lockout_list"),
+    path("lockouts/export/", security_views.lockout_export, name="lockout_export"),
+    path(
+        "lockouts/<str:kind>/<path:key>/unlock/",
+        security_views.lockout_unlock,
+        name="lockout_unlock",
+    ),
+]

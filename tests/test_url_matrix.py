@@ -224,6 +224,21 @@ RULES = {
     "accounts:user_activate": (_k(pk=_obj("ent_a")), ADMIN_ONLY),
     "accounts:membership_add": (_k(pk=_obj("ent_a")), ADMIN_ONLY),
     "accounts:membership_deactivate": (_k(pk=_obj("membership_a")), ADMIN_ONLY),
+    # --- accounts: passwords and login lockouts ---
+    "accounts:password_change": (NO_ARGS, LOGGED_IN),
+    "accounts:password_change_done": (NO_ARGS, LOGGED_IN),
+    "accounts:password_reset": (NO_ARGS, PUBLIC),
+    "accounts:password_reset_done": (NO_ARGS, PUBLIC),
+    # a valid link: it redirects to the form (the token moves into the session)
+    "accounts:password_reset_confirm": (
+        _k(uidb64=_obj("reset_link", "uidb64"), token=_obj("reset_link", "token")),
+        PUBLIC,
+    ),
+    "accounts:password_reset_complete": (NO_ARGS, PUBLIC),
+    "accounts:lockout_list": (NO_ARGS, ADMIN_ONLY),
+    "accounts:lockout_export": (NO_ARGS, ADMIN_ONLY),
+    "accounts:lockout_unlock": (_k(kind="username", key=_obj("lockout_x", "username")), ADMIN_ONLY),
+    # --- end passwords and login lockouts ---
     # agencies
     "verifiers:agency_list": (NO_ARGS, AGENCY_LIST),
     "verifiers:agency_export": (NO_ARGS, AGENCY_LIST),
@@ -499,6 +514,28 @@ def _files_ctx(c):
     return {"files_evidence": evidence}
 
 
+def _security_ctx(ent_b):
+    """accounts: reset_link, a valid password reset link of ent_b, and lockout_x, failed
+    log-ins that lock a user name (one of no account: a persona's would be cleared when the
+    matrix logs that persona in)."""
+    from types import SimpleNamespace
+
+    from axes.models import AccessAttempt
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    link = SimpleNamespace(
+        uidb64=urlsafe_base64_encode(force_bytes(ent_b.pk)),
+        token=default_token_generator.make_token(ent_b),
+    )
+    attempt = AccessAttempt.objects.create(
+        username="locked-name", ip_address="10.9.8.7", user_agent="matrix", get_data="",
+        post_data="", http_accept="", path_info="/accounts/login/", failures_since_start=5,
+    )
+    return {"reset_link": link, "lockout_x": attempt}
+
+
 def _cycles_accounts_ctx(enterprise):
     """allowances: cycle_x (2025) with one milestone, and enterprise_a's account."""
     from datetime import date
@@ -685,6 +722,8 @@ def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     c.update(_statements_ctx(enterprise_a, bureau_admin))
     # --- allowances: allocation parameters ---
     c.update(_parameters_ctx())
+    # --- accounts: passwords and login lockouts ---
+    c.update(_security_ctx(personas["ent_b"]))
     return c
 
 
@@ -702,7 +741,10 @@ def _cases():
             yield pytest.param(name, id=name)
 
 
-PORTAL_APPS = {"accounts", "registry", "verifiers", "reporting", "allowances", "credit", "core"}
+# (+ django-axes' failed log-ins: a refused unlock must not delete them)
+PORTAL_APPS = {
+    "accounts", "registry", "verifiers", "reporting", "allowances", "credit", "core", "axes"
+}
 
 
 def _row_counts() -> dict[str, int]:

@@ -44,6 +44,7 @@ NAV_GROUPS = [
         [
             (_("Agencies"), "verifiers:agency_list", Perm.VIEW_AGENCY),
             (_("Users"), "accounts:user_list", Perm.MANAGE_USERS),
+            (_("Login lockouts"), "accounts:lockout_list", Perm.MANAGE_USERS),
             (_("Account applications"), "registry:registration_list", Perm.DECIDE_REGISTRATION),
             (_("Factors"), "reporting:factor_index", Perm.MANAGE_FACTORS),
             (_("Holiday calendar"), "reporting:calendar_index", Perm.MANAGE_CALENDAR),

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts import throttle
 from registry.choices import RegistrationStatus
 from registry.models import RegistrationRequest
 from registry.registration_forms import (
@@ -29,6 +30,18 @@ SESSION_KEY = "registration_reference"
 
 @require_http_methods(["GET", "POST"])
 def register(request):
+    if request.method == "POST":
+        # every submission counts against the address's limit, valid or not (the form tells
+        # whether a user name is taken, so it must not be tried without end)
+        refusal = throttle.public_form_refusal(request, throttle.REGISTRATION)
+        if refusal:
+            typed = {k: v for k, v in request.POST.items() if not k.startswith("password")}
+            return render(
+                request,
+                "registry/registration/apply.html",
+                {"form": RegistrationForm(initial=typed), "throttled": refusal},
+                status=429,
+            )
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
