@@ -4,7 +4,7 @@
 import os
 import sys
 
-BENCHES = ("ledger_import", "seed_demo")
+BENCHES = ("ledger_import", "seed_demo", "audit_chain")
 
 
 def main(argv: list[str]) -> int:
