@@ -16,8 +16,8 @@ PostgreSQL builds it, so no code path can forget it (``bulk_create``, the admin,
 data migration): a *deferred* constraint trigger (``AFTER INSERT ... DEFERRABLE INITIALLY
 DEFERRED``) seals each new row when its transaction commits. At that moment it takes one
 transaction-level advisory lock shared by every chain (``pg_advisory_xact_lock``), reads the
-chain head (``core_auditchainhead``, one row per chain, also locked ``FOR UPDATE``), writes
-``chain_seq``/``prev_hash``/``row_hash`` on the row and moves the head. The lock is held from
+chain head (``core_auditchainhead``, one row per chain) and moves it, computing the new hash
+in the same statement, then writes ``chain_seq``/``prev_hash``/``row_hash`` on the row. The lock is held from
 the seal to the commit, so concurrent transactions append one after another and the chain
 never forks; rows land in commit order.
 
@@ -129,36 +129,60 @@ class Seal(pgtrigger.Trigger):
 
     def get_declare(self, model):
         return [
-            ("_row", f"{model._meta.db_table}%ROWTYPE"),
             ("_length", "BIGINT"),
             ("_prev", "VARCHAR(64)"),
             ("_hash", "VARCHAR(64)"),
+            ("_at", "TID"),
         ]
 
     def get_func(self, model):
+        # NEW is the row as inserted: its content cannot have changed since (seal-only
+        # trigger); if it was changed behind that trigger's back, the seal keeps the inserted
+        # content and the check reports the row as altered.
+        #
+        # The head moves and hashes in one statement (``length`` and ``last_hash`` in SET are
+        # the values before the update). A transaction sealing many rows updates the one head
+        # row many times: it finds the head's newest version by its ctid, kept for the rest
+        # of the transaction in a setting, instead of walking every version it made.
         table = model._meta.db_table
         head = apps.get_model("core", "AuditChainHead")._meta.db_table
         pk = model._meta.pk.column
-        values = {key: _sql_value(kind, f"_row.{col}") for key, kind, col in _columns(model, self.fields)}
-        values["seq"] = "(_length + 1)::text"
+        values = {key: _sql_value(kind, f"NEW.{col}") for key, kind, col in _columns(model, self.fields)}
+        values["seq"] = "(length + 1)::text"
         canonical = " || ',' || ".join(f"'\"{key}\":' || {values[key]}" for key in sorted(values))
+        setting = f"zw_audit_chain.head_{self.chain}"
+
+        def move_head(where: str) -> str:
+            return f"""
+                UPDATE {head} SET
+                    length = length + 1,
+                    previous_hash = last_hash,
+                    last_hash = encode(sha256(convert_to(
+                        last_hash || '{{' || {canonical} || '}}', 'UTF8')), 'hex')
+                WHERE {where}
+                RETURNING ctid, length, previous_hash, last_hash INTO _at, _length, _prev, _hash;"""
+
         return f"""
             PERFORM pg_advisory_xact_lock({LOCK_KEY});
-            SELECT * INTO _row FROM {table} WHERE {pk} = NEW.{pk};
-            IF NOT FOUND OR _row.row_hash <> '' THEN
-                RETURN NULL;
+            IF COALESCE(current_setting('{setting}', true), '') <> '' THEN
+                {move_head(f"ctid = current_setting('{setting}')::tid AND chain = '{self.chain}'")}
             END IF;
-            SELECT length, last_hash INTO _length, _prev FROM {head}
-                WHERE chain = '{self.chain}' FOR UPDATE;
-            IF NOT FOUND THEN
-                INSERT INTO {head} (chain, length, last_hash) VALUES ('{self.chain}', 0, '{GENESIS}');
-                _length := 0;
-                _prev := '{GENESIS}';
+            IF _at IS NULL THEN
+                {move_head(f"chain = '{self.chain}'")}
             END IF;
-            _hash := encode(sha256(convert_to(_prev || '{{' || {canonical} || '}}', 'UTF8')), 'hex');
-            UPDATE {table} SET chain_seq = _length + 1, prev_hash = _prev, row_hash = _hash
+            IF _at IS NULL THEN  -- the first row ever (or the head was lost): start the chain
+                INSERT INTO {head} (chain, length, previous_hash, last_hash)
+                    VALUES ('{self.chain}', 0, '{GENESIS}', '{GENESIS}');
+                {move_head(f"chain = '{self.chain}'")}
+            END IF;
+            PERFORM set_config('{setting}', _at::text, true);
+            UPDATE {table} SET chain_seq = _length, prev_hash = _prev, row_hash = _hash
                 WHERE {pk} = NEW.{pk};
-            UPDATE {head} SET length = _length + 1, last_hash = _hash WHERE chain = '{self.chain}';
+            IF NOT FOUND THEN  -- deleted in its own transaction behind the triggers' back
+                UPDATE {head} SET length = length - 1, last_hash = previous_hash
+                    WHERE chain = '{self.chain}';
+                PERFORM set_config('{setting}', '', true);
+            END IF;
             RETURN NULL;
         """
 
@@ -266,9 +290,9 @@ def backfill(model, *, chain: str, fields: Iterable[str], head_model, using: str
     with conn.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
     head, _created = head_model.objects.using(using).get_or_create(
-        chain=chain, defaults={"length": 0, "last_hash": GENESIS}
+        chain=chain, defaults={"length": 0, "last_hash": GENESIS, "previous_hash": GENESIS}
     )
-    length, prev = head.length, head.last_hash
+    length, prev, before = head.length, head.last_hash, head.previous_hash
     table, pk_column = model._meta.db_table, model._meta.pk.column
     sql = f"UPDATE {table} SET chain_seq = %s, prev_hash = %s, row_hash = %s WHERE {pk_column} = %s"
     batch: list[tuple[int, str, str, int]] = []
@@ -278,7 +302,7 @@ def backfill(model, *, chain: str, fields: Iterable[str], head_model, using: str
         values["seq"] = str(length)
         digest = row_hash(prev, canonical(values))
         batch.append((length, prev, digest, pk))
-        prev = digest
+        before, prev = prev, digest
         if len(batch) >= 2000:
             with conn.cursor() as cursor:
                 cursor.executemany(sql, batch)
@@ -286,5 +310,7 @@ def backfill(model, *, chain: str, fields: Iterable[str], head_model, using: str
     if batch:
         with conn.cursor() as cursor:
             cursor.executemany(sql, batch)
-    head_model.objects.using(using).filter(chain=chain).update(length=length, last_hash=prev)
+    head_model.objects.using(using).filter(chain=chain).update(
+        length=length, last_hash=prev, previous_hash=before
+    )
     return length - head.length

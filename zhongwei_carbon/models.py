@@ -110,6 +110,9 @@ class AuditChainHead(models.Model):
     chain = models.CharField(max_length=20, primary_key=True)
     length = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default=audit_chain.GENESIS)
+    # the hash before the last row: the seal moves the head and hashes in one UPDATE, and
+    # hands this one to the row as its ``prev_hash``
+    previous_hash = models.CharField(max_length=64, default=audit_chain.GENESIS)
 
     class Meta:
         verbose_name = _("audit chain head")

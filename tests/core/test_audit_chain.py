@@ -319,3 +319,20 @@ def test_reversal_entries_join_the_chain(world):
     assert LedgerEntry.objects.filter(kind=EntryKind.CORRECTION).get().row_hash == ""
     report = audit_check.verify("ledger")
     assert report.ok and report.checked == 6
+
+
+def test_a_seal_rolled_back_with_its_savepoint_leaves_one_chain(world):
+    """Sealed inside a savepoint that rolls back: the head goes back with it, and the next
+    row links to the last row that stayed."""
+    actor, _cycle, a, _b = world
+    length = AuditChainHead.objects.get(chain="events").length
+    with pytest.raises(RuntimeError), transaction.atomic():
+        events.record(actor=actor, verb="test.undone", target=a.enterprise, message="x")
+        audit_chain.seal_pending()
+        assert AuditChainHead.objects.get(chain="events").length == length + 1
+        raise RuntimeError
+    assert AuditChainHead.objects.get(chain="events").length == length
+    kept = events.record(actor=actor, verb="test.kept", target=a.enterprise, message="y")
+    audit_chain.seal_pending()
+    assert Event.objects.get(pk=kept.pk).chain_seq == length + 1
+    assert audit_check.verify("events").ok
