@@ -28,8 +28,9 @@ every such pair of transactions a deadlock candidate). The price is one UPDATE p
 at commit; ``bench/audit_chain.py`` prints the cost.
 
 The rows stay append-only in PostgreSQL (pgtrigger ``Protect``): no DELETE at all, and the
-only UPDATE ever allowed is the seal itself (a row without a hash gets one; no other column
-changes). The head row lets the check see rows deleted at the end of a chain too.
+only UPDATE ever allowed is the seal itself (a row without a hash gets one, no other column
+changes, and the seal says it is sealing in a transaction-local setting, so no code writes the
+chain columns by mistake). The head row lets the check see rows deleted at the end of a chain.
 
 Reading a chain back: ``audit_check.verify`` recomputes every hash in Python, independently of the SQL
 that wrote it, and names the first broken row. Tests (and ``verify``) call ``seal_pending``
@@ -55,6 +56,7 @@ GENESIS = "0" * 64
 # so two committing transactions never wait on each other's heads in opposite orders.
 LOCK_KEY = 7_240_408_108
 CHAIN_FIELDS = ("chain_seq", "prev_hash", "row_hash")
+SEALING = "zw_audit_chain.sealing"  # 'on' while the seal writes a row's chain columns
 SQL_TIME = """'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'"""
 
 
@@ -133,6 +135,7 @@ class Seal(pgtrigger.Trigger):
             ("_prev", "VARCHAR(64)"),
             ("_hash", "VARCHAR(64)"),
             ("_at", "TID"),
+            ("_sealed", "INTEGER"),
         ]
 
     def get_func(self, model):
@@ -170,15 +173,23 @@ class Seal(pgtrigger.Trigger):
             IF _at IS NULL THEN
                 {move_head(f"chain = '{self.chain}'")}
             END IF;
-            IF _at IS NULL THEN  -- the first row ever (or the head was lost): start the chain
-                INSERT INTO {head} (chain, length, previous_hash, last_hash)
-                    VALUES ('{self.chain}', 0, '{GENESIS}', '{GENESIS}');
+            IF _at IS NULL THEN
+                -- no head: the first row ever, or the head was lost (the chain goes on from
+                -- its last sealed row rather than refusing every commit)
+                SELECT chain_seq, prev_hash, row_hash INTO _length, _prev, _hash FROM {table}
+                    WHERE chain_seq IS NOT NULL ORDER BY chain_seq DESC LIMIT 1;
+                INSERT INTO {head} (chain, length, previous_hash, last_hash) VALUES (
+                    '{self.chain}', COALESCE(_length, 0), COALESCE(_prev, '{GENESIS}'),
+                    COALESCE(_hash, '{GENESIS}'));
                 {move_head(f"chain = '{self.chain}'")}
             END IF;
             PERFORM set_config('{setting}', _at::text, true);
+            PERFORM set_config('{SEALING}', 'on', true);
             UPDATE {table} SET chain_seq = _length, prev_hash = _prev, row_hash = _hash
                 WHERE {pk} = NEW.{pk};
-            IF NOT FOUND THEN  -- deleted in its own transaction behind the triggers' back
+            GET DIAGNOSTICS _sealed = ROW_COUNT;
+            PERFORM set_config('{SEALING}', 'off', true);
+            IF _sealed = 0 THEN  -- deleted in its own transaction behind the triggers' back
                 UPDATE {head} SET length = length - 1, last_hash = previous_hash
                     WHERE chain = '{self.chain}';
                 PERFORM set_config('{setting}', '', true);
@@ -188,7 +199,9 @@ class Seal(pgtrigger.Trigger):
 
 
 class _SealOnly(pgtrigger.Condition):
-    """UPDATE is refused unless it seals an unsealed row and changes nothing else."""
+    """UPDATE is refused unless it is the seal (the seal trigger or the back-fill, which say
+    so in a transaction-local setting) giving an unsealed row its hash and changing nothing
+    else. So no code writes the chain columns by mistake, and a sealed row never changes."""
 
     def __init__(self):
         pass
@@ -196,7 +209,10 @@ class _SealOnly(pgtrigger.Condition):
     def resolve(self, model):
         content = [f.column for f in model._meta.concrete_fields if f.name not in CHAIN_FIELDS]
         changed = " OR ".join(f'OLD."{c}" IS DISTINCT FROM NEW."{c}"' for c in content)
-        return f"""(OLD."row_hash" <> '' OR NEW."row_hash" = '' OR {changed})"""
+        return (
+            f"""(COALESCE(current_setting('{SEALING}', true), '') <> 'on'"""
+            f""" OR OLD."row_hash" <> '' OR NEW."row_hash" = '' OR {changed})"""
+        )
 
 
 def triggers(*, prefix: str, chain: str, fields: Iterable[str]) -> list[pgtrigger.Trigger]:
@@ -289,6 +305,7 @@ def backfill(model, *, chain: str, fields: Iterable[str], head_model, using: str
     conn = connections[using]
     with conn.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        cursor.execute("SELECT set_config(%s, 'on', true)", [SEALING])
     head, _created = head_model.objects.using(using).get_or_create(
         chain=chain, defaults={"length": 0, "last_hash": GENESIS, "previous_hash": GENESIS}
     )
@@ -310,6 +327,8 @@ def backfill(model, *, chain: str, fields: Iterable[str], head_model, using: str
     if batch:
         with conn.cursor() as cursor:
             cursor.executemany(sql, batch)
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, 'off', true)", [SEALING])
     head_model.objects.using(using).filter(chain=chain).update(
         length=length, last_hash=prev, previous_hash=before
     )

@@ -170,6 +170,9 @@ def test_events_and_entries_cannot_be_changed_or_deleted_even_before_the_seal(wo
         event = events.record(actor=actor, verb="test.open", target=a.enterprise, message="x")
         with pytest.raises(InternalError, match="Cannot update"), transaction.atomic():
             Event.objects.filter(pk=event.pk).update(message="y")
+        # nor can code hand it a seal of its own: only the seal trigger writes those columns
+        with pytest.raises(InternalError, match="Cannot update"), transaction.atomic():
+            Event.objects.filter(pk=event.pk).update(row_hash="f" * 64, chain_seq=10**9)
     # a sealed row cannot be re-sealed with another hash
     with pytest.raises(InternalError, match="Cannot update"), transaction.atomic():
         LedgerEntry.objects.filter(chain_seq=1).update(row_hash="f" * 64)
@@ -335,4 +338,31 @@ def test_a_seal_rolled_back_with_its_savepoint_leaves_one_chain(world):
     kept = events.record(actor=actor, verb="test.kept", target=a.enterprise, message="y")
     audit_chain.seal_pending()
     assert Event.objects.get(pk=kept.pk).chain_seq == length + 1
+    assert audit_check.verify("events").ok
+
+
+def test_a_row_deleted_before_its_commit_gets_no_link(world):
+    """Deleted in its own transaction (behind the append-only trigger): the seal skips it and
+    the chain goes on from the row before."""
+    actor, _cycle, a, _b = world
+    length = AuditChainHead.objects.get(chain="events").length
+    gone = events.record(actor=actor, verb="test.gone", target=a.enterprise, message="x")
+    tamper("DELETE FROM core_event WHERE id = %s", [gone.pk], ignore=APPEND_ONLY["events"])
+    audit_chain.seal_pending()
+    assert AuditChainHead.objects.get(chain="events").length == length
+    kept = events.record(actor=actor, verb="test.kept", target=a.enterprise, message="y")
+    audit_chain.seal_pending()
+    assert Event.objects.get(pk=kept.pk).chain_seq == length + 1
+    assert audit_check.verify("events").ok
+
+
+def test_a_lost_head_is_rebuilt_from_the_last_sealed_row(world):
+    """Writes go on (they are not refused) and link to the last sealed row."""
+    actor, _cycle, a, _b = world
+    last = Event.objects.order_by("-chain_seq").first()
+    AuditChainHead.objects.filter(chain="events").delete()
+    event = events.record(actor=actor, verb="test.after", target=a.enterprise, message="x")
+    audit_chain.seal_pending()
+    event = Event.objects.get(pk=event.pk)
+    assert (event.chain_seq, event.prev_hash) == (last.chain_seq + 1, last.row_hash)
     assert audit_check.verify("events").ok
