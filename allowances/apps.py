@@ -12,9 +12,17 @@ class AllowancesConfig(AppConfig):
         from allowances import notifications  # noqa: F401  (subscribes to allocation events)
         from allowances.links import enterprise_links
         from allowances.references import register as register_references
-        from zhongwei_carbon import links, scoping
+        from allowances.selectors import movements
+        from zhongwei_carbon import audit_check, links, scoping
 
         links.register_enterprise_links(enterprise_links)
+        audit_check.register(
+            chain="ledger",
+            model=m.LedgerEntry,
+            label=_("Allowance ledger entries"),
+            describe=movements.describe_entry,
+            url=movements.entry_url,
+        )
 
         register_references()
         scoping.register(m.ComplianceCycle, public=Q())

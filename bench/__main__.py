@@ -4,7 +4,7 @@
 import os
 import sys
 
-BENCHES = ("ledger_import", "seed_demo", "adversarial_upload")
+BENCHES = ("ledger_import", "seed_demo", "adversarial_upload", "audit_chain")
 
 
 def main(argv: list[str]) -> int:

@@ -180,6 +180,7 @@ RULES = {
     "home": (NO_ARGS, LOGGED_IN),
     "notifications": (NO_ARGS, LOGGED_IN),
     "notifications_read_all": (NO_ARGS, LOGGED_IN),
+    "audit_trail": (NO_ARGS, ADMIN_ONLY),  # the hash-chain check of the audit tables
     "notification_open": (
         _k(pk=lambda c: c["notification_a"].pk),
         rule(NOT_FOUND, ent_a=OK, anonymous=LOGIN),

@@ -48,6 +48,7 @@ NAV_GROUPS = [
             (_("Account applications"), "registry:registration_list", Perm.DECIDE_REGISTRATION),
             (_("Factors"), "reporting:factor_index", Perm.MANAGE_FACTORS),
             (_("Holiday calendar"), "reporting:calendar_index", Perm.MANAGE_CALENDAR),
+            (_("Audit trail check"), "audit_trail", Perm.VERIFY_AUDIT_TRAIL),
         ],
     ),
 ]

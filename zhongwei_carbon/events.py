@@ -16,6 +16,8 @@ from functools import partial
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 _subscribers: dict[str, list[Callable]] = defaultdict(list)
 
@@ -43,6 +45,37 @@ def for_object(obj: models.Model):
         target_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
         target_id=str(obj.pk),
     ).select_related("actor")
+
+
+def describe(pk: int) -> str:
+    """One event for people (the audit-trail check names it): what, on which record, by whom,
+    when."""
+    from zhongwei_carbon.models import Event
+
+    event = Event.objects.select_related("actor", "target_type").filter(pk=pk).first()
+    if event is None:
+        return _("event #%(id)s") % {"id": pk}
+    kind = event.target_type.name
+    target = event.target if event.target_type.model_class() is not None else None
+    return _("event #%(id)s “%(message)s” (%(verb)s) on %(target)s, by %(actor)s, %(time)s") % {
+        "id": event.pk,
+        "message": event.message,
+        "verb": event.verb,
+        "target": f"{kind} {target}" if target is not None else f"{kind} #{event.target_id}",
+        "actor": event.actor or _("the system"),
+        "time": formats.date_format(timezone.localtime(event.occurred_at), "Y-m-d H:i:s"),
+    }
+
+
+def url(pk: int) -> str:
+    """The page of the event's record, when it has one."""
+    from zhongwei_carbon.models import Event
+
+    event = Event.objects.select_related("target_type").filter(pk=pk).first()
+    if event is None or event.target_type.model_class() is None:
+        return ""
+    target = event.target
+    return target.get_absolute_url() if hasattr(target, "get_absolute_url") else ""
 
 
 def subscribe(name: str):

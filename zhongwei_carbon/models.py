@@ -5,12 +5,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from zhongwei_carbon import audit_chain
+
+EVENT_CHAIN_FIELDS = (
+    "id", "occurred_at", "actor", "verb", "message", "data", "target_type", "target_id"
+)
+
 
 class Event(models.Model):
     """A business event on a regulated record, shown on that record's page (DESIGN.md §4.5).
 
     Field-level before/after lives in django-simple-history; this is the readable story
-    ("list 2026 published by …"). Rows are only ever added.
+    ("list 2026 published by …"). Rows are only ever added, and each is a link of the events'
+    hash chain (``audit_chain``): PostgreSQL seals it at commit and refuses any later change.
     """
 
     occurred_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
@@ -28,12 +35,14 @@ class Event(models.Model):
     target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     target_id = models.CharField(max_length=64)
     target = GenericForeignKey("target_type", "target_id")
+    chain_seq, prev_hash, row_hash = audit_chain.chain_fields()
 
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
         ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["target_type", "target_id", "-occurred_at"])]
+        triggers = audit_chain.triggers(prefix="events", chain="events", fields=EVENT_CHAIN_FIELDS)
 
     def __str__(self):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.message}"
@@ -92,3 +101,22 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class AuditChainHead(models.Model):
+    """The last link of one hash chain (``audit_chain``): how many rows it has and the hash
+    of the last one, moved by the seal trigger. It shows rows deleted at the end of a chain."""
+
+    chain = models.CharField(max_length=20, primary_key=True)
+    length = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=audit_chain.GENESIS)
+    # the hash before the last row: the seal moves the head and hashes in one UPDATE, and
+    # hands this one to the row as its ``prev_hash``
+    previous_hash = models.CharField(max_length=64, default=audit_chain.GENESIS)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain heads")
+
+    def __str__(self):
+        return f"{self.chain}: {self.length}"

@@ -62,6 +62,7 @@ class Perm:
     # core
     MANAGE_CALENDAR = "core.manage_calendar"
     VIEW_CALENDAR = "core.view_calendar"
+    VERIFY_AUDIT_TRAIL = "core.verify_audit_trail"  # run the hash-chain check of the audit tables
     # reporting: factor tables
     VIEW_FACTORS = "reporting.view_factors"
     MANAGE_FACTORS = "reporting.manage_factors"
@@ -125,6 +126,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Perm.EDIT_OWN_AGENCY_CONTACT: frozenset({Role.AGENCY_STAFF}),
     Perm.MANAGE_CALENDAR: frozenset({Role.BUREAU_ADMIN}),
     Perm.VIEW_CALENDAR: ALL_ROLES,
+    Perm.VERIFY_AUDIT_TRAIL: frozenset({Role.BUREAU_ADMIN}),
     Perm.VIEW_FACTORS: ALL_ROLES,
     Perm.MANAGE_FACTORS: frozenset({Role.BUREAU_ADMIN}),
     Perm.VIEW_LEDGER: frozenset(

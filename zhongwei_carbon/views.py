@@ -4,10 +4,12 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhongwei_carbon import roles, web
+from zhongwei_carbon import audit_check, roles, web
 from zhongwei_carbon.models import Notification
+from zhongwei_carbon.roles import Perm
 
 
 @login_required
@@ -68,3 +70,30 @@ def notifications_read_all(request):
         read_at=timezone.now()
     )
     return redirect("notifications")
+
+
+@web.require(Perm.VERIFY_AUDIT_TRAIL)
+def audit_trail(request):
+    """Check the hash chains of the audit tables now and show the first broken row, named."""
+    chains = []
+    for report in audit_check.verify_all():
+        chain = audit_check.CHAINS[report.chain]
+        broken = report.broken
+        chains.append(
+            {
+                "label": chain.label,
+                "report": report,
+                "explanation": audit_check.explain(report),
+                "url": chain.url(broken.row_id) if broken and broken.row_id else "",
+            }
+        )
+    return render(
+        request,
+        "audit_trail.html",
+        {
+            "chains": chains,
+            "intact": all(c["report"].ok for c in chains),
+            "checked_at": timezone.now(),
+            "breadcrumbs": web.crumbs((_("Audit trail check"), None)),
+        },
+    )

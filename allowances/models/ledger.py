@@ -1,12 +1,12 @@
 """Compliance cycles and the allowance holdings ledger (DESIGN.md §4.4).
 
-``LedgerEntry`` rows are append-only (a PostgreSQL trigger refuses UPDATE and DELETE);
+``LedgerEntry`` rows are append-only (PostgreSQL triggers refuse DELETE and any UPDATE but
+the commit-time seal of the ledger's hash chain, see ``zhongwei_carbon.audit_chain``);
 corrections are reversing entries. ``Holding`` keeps the balance of one account per unit
 type, vintage and CCER project as the running sum of its entries, with a CHECK constraint
 that it never goes below zero; services lock the holdings they move, in primary-key order.
 """
 
-import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -15,6 +15,12 @@ from simple_history.models import HistoricalRecords
 
 from allowances.choices import CycleStatus, EntryKind, MilestoneKind, UnitType
 from registry.models import Enterprise
+from zhongwei_carbon import audit_chain
+
+LEDGER_CHAIN_FIELDS = (
+    "id", "created_at", "holding", "cycle", "kind", "quantity", "serial_start", "serial_end",
+    "reference", "reverses", "actor",
+)
 
 
 class ComplianceCycle(models.Model):
@@ -163,6 +169,7 @@ class LedgerEntry(models.Model):
     )
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    chain_seq, prev_hash, row_hash = audit_chain.chain_fields()
 
     class Meta:
         verbose_name = _("ledger entry")
@@ -176,11 +183,9 @@ class LedgerEntry(models.Model):
                 name="entry_serial_range_ordered",
             ),
         ]
-        triggers = [
-            pgtrigger.Protect(
-                name="ledger_entries_append_only", operation=pgtrigger.Update | pgtrigger.Delete
-            ),
-        ]
+        triggers = audit_chain.triggers(
+            prefix="ledger_entries", chain="ledger", fields=LEDGER_CHAIN_FIELDS
+        )
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.quantity:+d}"

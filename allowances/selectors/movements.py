@@ -1,10 +1,15 @@
-"""Reads for the transfer page and the ledger-entry page."""
+"""Reads for the transfer page, the ledger-entry page and the audit-trail check."""
 
 from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from allowances.choices import EntryKind
 from allowances.models import AllowanceAccount, Holding, LedgerEntry
 from zhongwei_carbon import scoping
+from zhongwei_carbon.templatetags.portal import thousands
 
 
 def accounts_for_posting(user, action: str):
@@ -61,3 +66,28 @@ def counterpart_of(entry: LedgerEntry, user, action: str) -> LedgerEntry | None:
         .exclude(pk=entry.pk)
         .first()
     )
+
+
+def describe_entry(pk: int) -> str:
+    """One ledger entry for people (the audit-trail check names it): whose account, what
+    moved, when."""
+    entry = entry_queryset().filter(pk=pk).first()
+    if entry is None:
+        return _("ledger entry #%(id)s") % {"id": pk}
+    holding = entry.holding
+    units = f"{holding.get_unit_type_display()} {holding.vintage}"
+    if holding.project_id:
+        units += f" {holding.project.code}"
+    sign = "+" if entry.quantity > 0 else ""
+    return _("ledger entry #%(id)s of %(account)s: %(kind)s %(quantity)s t %(units)s, %(time)s") % {
+        "id": entry.pk,
+        "account": holding.account.enterprise.name,
+        "kind": entry.get_kind_display(),
+        "quantity": sign + thousands(entry.quantity),
+        "units": units,
+        "time": formats.date_format(timezone.localtime(entry.created_at), "Y-m-d H:i:s"),
+    }
+
+
+def entry_url(pk: int) -> str:
+    return reverse("allowances:entry_detail", kwargs={"pk": pk})

@@ -256,10 +256,10 @@ def test_reversal_that_would_go_negative_refused(actor, cycle, acc_a, acc_b):
 
 def test_entries_cannot_be_updated_or_deleted(actor, cycle, acc_a):
     ledger.allocate(actor=actor, account=acc_a, cycle=cycle, vintage=2025, quantity=700)
-    with pytest.raises(InternalError, match="Cannot update or delete"):
+    with pytest.raises(InternalError, match="Cannot (update|delete)"):
         with transaction.atomic():
             LedgerEntry.objects.filter(holding__account=acc_a).update(quantity=7_000)
-    with pytest.raises(InternalError, match="Cannot update or delete"):
+    with pytest.raises(InternalError, match="Cannot (update|delete)"):
         with transaction.atomic():
             LedgerEntry.objects.filter(holding__account=acc_a).delete()
     assert list(LedgerEntry.objects.values_list("quantity", flat=True)) == [700]
