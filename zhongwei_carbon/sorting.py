@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 import django_filters
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.drainage import set_override
+from drf_spectacular.utils import extend_schema_field
 
 PARAM = "ordering"
 
@@ -79,7 +79,7 @@ class SortFilter(django_filters.CharFilter):
         kwargs.setdefault("label", _("Sort by"))
         super().__init__(**kwargs)
         # the OpenAPI document: any string (an unknown key is not an error), keys described
-        set_override(self, "field", {"type": "string", "description": sort_keys.describe()})
+        extend_schema_field({"type": "string", "description": sort_keys.describe()})(self)
 
     def filter(self, qs, value):
         return self.sort_keys.order(qs, value)
