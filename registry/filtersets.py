@@ -15,7 +15,7 @@ from registry.models import (
     Sector,
 )
 from zhongwei_carbon import scoping
-from zhongwei_carbon.forms import EMPTY_CHOICE
+from zhongwei_carbon.forms import EMPTY_CHOICE, IntegerFilter
 from zhongwei_carbon.roles import Perm
 from zhongwei_carbon.sorting import SortFilter, SortKeys
 
@@ -42,7 +42,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=EnterpriseStatus.choices, label=_("Status"), empty_label=EMPTY_CHOICE
     )
-    listed_in = django_filters.NumberFilter(method="filter_listed_in", label=_("Listed in year"))
+    listed_in = IntegerFilter(method="filter_listed_in", label=_("Listed in year"))
     ordering = SortFilter(ENTERPRISE_SORT)
 
     class Meta:
@@ -67,7 +67,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
 
 
 class FacilityFilterSet(django_filters.FilterSet):
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
+    enterprise = IntegerFilter(field_name="enterprise_id", label=_("Enterprise"))
 
     class Meta:
         model = Facility
@@ -75,7 +75,8 @@ class FacilityFilterSet(django_filters.FilterSet):
 
 
 class EmissionRecordFilterSet(django_filters.FilterSet):
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
+    enterprise = IntegerFilter(field_name="enterprise_id", label=_("Enterprise"))
+    year = IntegerFilter()
     area = django_filters.ModelChoiceFilter(
         field_name="enterprise__area", queryset=Area.objects.all(), label=_("Area"),
         empty_label=EMPTY_CHOICE,

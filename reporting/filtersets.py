@@ -4,8 +4,8 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from reporting.choices import LedgerStatus, ReportStatus
-from reporting.models import AnnualReport, MonthlyLedger
-from zhongwei_carbon.forms import EMPTY_CHOICE
+from reporting.models import AnnualReport, EmissionFactor, FactorApplicability, MonthlyLedger
+from zhongwei_carbon.forms import EMPTY_CHOICE, IntegerFilter
 from zhongwei_carbon.sorting import SortFilter, SortKeys
 
 # The columns the report list sorts by (page, export and API: ``?ordering=-total``);
@@ -23,11 +23,11 @@ REPORT_SORT = SortKeys({
 
 
 class ReportFilterSet(django_filters.FilterSet):
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = IntegerFilter(label=_("Year"))
     status = django_filters.ChoiceFilter(
         choices=ReportStatus.choices, label=_("Status"), empty_label=EMPTY_CHOICE
     )
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
+    enterprise = IntegerFilter(field_name="enterprise_id", label=_("Enterprise"))
     ordering = SortFilter(REPORT_SORT)
 
     class Meta:
@@ -36,14 +36,30 @@ class ReportFilterSet(django_filters.FilterSet):
 
 
 class LedgerFilterSet(django_filters.FilterSet):
-    year = django_filters.NumberFilter(label=_("Year"))
-    month = django_filters.NumberFilter(label=_("Month"))
+    year = IntegerFilter(label=_("Year"))
+    month = IntegerFilter(label=_("Month"))
     status = django_filters.ChoiceFilter(
         choices=LedgerStatus.choices, label=_("Status"), empty_label=EMPTY_CHOICE
     )
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
-    facility = django_filters.NumberFilter(field_name="facility_id", label=_("Facility"))
+    enterprise = IntegerFilter(field_name="enterprise_id", label=_("Enterprise"))
+    facility = IntegerFilter(field_name="facility_id", label=_("Facility"))
 
     class Meta:
         model = MonthlyLedger
         fields = ["year", "month", "status", "enterprise", "facility"]
+
+
+class EmissionFactorFilterSet(django_filters.FilterSet):
+    data_year = IntegerFilter()
+
+    class Meta:
+        model = EmissionFactor
+        fields = ["kind", "region", "data_year"]
+
+
+class FactorApplicabilityFilterSet(django_filters.FilterSet):
+    reporting_year = IntegerFilter()
+
+    class Meta:
+        model = FactorApplicability
+        fields = ["reporting_year", "kind"]

@@ -1,8 +1,9 @@
 """Every endpoint of the API × every persona, like tests/test_url_matrix.py for the pages.
 
 Endpoints are found automatically (namespace ``api``): a new endpoint without a rule fails
-``test_every_endpoint_has_a_rule``. Anonymous callers get 403 (session auth comes first and
-sends no WWW-Authenticate challenge); a role without the action gets 403; a row outside the
+``test_every_endpoint_has_a_rule``. Anonymous callers get 401 with a ``WWW-Authenticate: Token``
+challenge (token auth comes first in ``REST_FRAMEWORK``; with the session first DRF would turn
+the 401 into a 403 without a challenge); a role without the action gets 403; a row outside the
 caller's scope is 404. Writes: the registry and factor endpoints are read-only (refused for
 everyone); the reporting actions are allowed only to the persona in scope (WRITE_RULES).
 """
@@ -37,10 +38,19 @@ from tests.test_url_matrix import (  # noqa: F401  (ctx is a fixture)
     rule,
 )
 
+UNAUTHENTICATED = 401  # no credentials: 401 + WWW-Authenticate (see the module docstring)
+
+
+def api_rule(default, **overrides):
+    """rule() with the API's answer to anonymous callers."""
+    return rule(default, **overrides) | {"anonymous": UNAUTHENTICATED}
+
 
 def api(rule_table):
     """The page rule, with the API's answer to anonymous callers."""
-    return {p: (DENIED if v == LOGIN else v) for p, v in rule_table.items()} | {"anonymous": DENIED}
+    return {p: (DENIED if v == LOGIN else v) for p, v in rule_table.items()} | {
+        "anonymous": UNAUTHENTICATED
+    }
 
 
 NO_ARGS = _k()
@@ -85,11 +95,10 @@ RULES = {
 
 # --- reporting API: annual reports, verification, monthly ledgers (reporting/api) ---------
 # report_a: enterprise_a's draft (no agency); report_v: enterprise_a 2023 assigned to agency_a;
-# ledger_a: a draft month of enterprise_a. GET on a POST-only action: 405 for a role that may
-# read, 403 otherwise. WRITE_RULES: what a POST (or DELETE) with an empty body gets.
+# ledger_a: a draft month of enterprise_a. GET on a POST-only action: 405 (with Allow) for every
+# logged-in user, whatever the role. WRITE_RULES: what a POST (or DELETE) with an empty body gets.
 BAD = 400
-POST_ONLY_REPORT = rule(405, anonymous=DENIED)
-POST_ONLY_LEDGER = rule(405, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=DENIED)
+POST_ONLY_REPORT = POST_ONLY_LEDGER = api_rule(405)
 REPORT_A = _k(pk=_obj("report_a"))
 REPORT_V = _k(pk=_obj("report_v"))
 LEDGER_A = _k(pk=_obj("ledger_a"))
@@ -120,18 +129,18 @@ RULES |= {
     "api:ledger-close": (LEDGER_A, POST_ONLY_LEDGER),
 }
 WRITE_RULES = {
-    "api:report-list": ("post", rule(DENIED, ent_a=BAD, ent_b=BAD)),
-    "api:report-lines": ("post", rule(DENIED, ent_a=BAD, ent_b=NOT_FOUND)),
-    "api:report-line": ("delete", rule(DENIED, ent_a=204, ent_b=NOT_FOUND)),
-    "api:report-submit": ("post", rule(DENIED, ent_a=BAD, ent_b=NOT_FOUND)),
-    "api:report-county-check": ("post", rule(DENIED, official_a=BAD, official_b=NOT_FOUND)),
-    "api:report-assign": ("post", rule(DENIED, bureau_admin=BAD)),
-    "api:report-recheck": ("post", rule(DENIED, bureau_admin=BAD, bureau_reviewer=BAD)),
-    "api:report-finding-answer": ("post", rule(DENIED, ent_a=BAD, ent_b=NOT_FOUND)),
-    "api:ledger-list": ("post", rule(DENIED, ent_a=BAD, ent_b=BAD)),
-    "api:ledger-submit": ("post", rule(DENIED, ent_a=OK, ent_b=NOT_FOUND)),
-    "api:ledger-county-check": ("post", rule(DENIED, official_a=BAD, official_b=NOT_FOUND)),
-    "api:ledger-close": ("post", rule(DENIED, bureau_admin=BAD, bureau_reviewer=BAD)),
+    "api:report-list": ("post", api_rule(DENIED, ent_a=BAD, ent_b=BAD)),
+    "api:report-lines": ("post", api_rule(DENIED, ent_a=BAD, ent_b=NOT_FOUND)),
+    "api:report-line": ("delete", api_rule(DENIED, ent_a=204, ent_b=NOT_FOUND)),
+    "api:report-submit": ("post", api_rule(DENIED, ent_a=BAD, ent_b=NOT_FOUND)),
+    "api:report-county-check": ("post", api_rule(DENIED, official_a=BAD, official_b=NOT_FOUND)),
+    "api:report-assign": ("post", api_rule(DENIED, bureau_admin=BAD)),
+    "api:report-recheck": ("post", api_rule(DENIED, bureau_admin=BAD, bureau_reviewer=BAD)),
+    "api:report-finding-answer": ("post", api_rule(DENIED, ent_a=BAD, ent_b=NOT_FOUND)),
+    "api:ledger-list": ("post", api_rule(DENIED, ent_a=BAD, ent_b=BAD)),
+    "api:ledger-submit": ("post", api_rule(DENIED, ent_a=OK, ent_b=NOT_FOUND)),
+    "api:ledger-county-check": ("post", api_rule(DENIED, official_a=BAD, official_b=NOT_FOUND)),
+    "api:ledger-close": ("post", api_rule(DENIED, bureau_admin=BAD, bureau_reviewer=BAD)),
 }
 # --- end reporting API ---
 
@@ -150,15 +159,18 @@ RULES |= {
     ),
 }
 WRITE_RULES |= {
-    "api:report-findings": ("post", rule(DENIED, agency_a_staff=BAD, agency_b_staff=NOT_FOUND)),
-    "api:report-finding-send": ("post", rule(DENIED, agency_a_staff=OK, agency_b_staff=NOT_FOUND)),
+    "api:report-findings": ("post", api_rule(DENIED, agency_a_staff=BAD, agency_b_staff=NOT_FOUND)),
+    "api:report-finding-send": (
+        "post",
+        api_rule(DENIED, agency_a_staff=OK, agency_b_staff=NOT_FOUND),
+    ),
     "api:report-verifications": (
         "post",
-        rule(DENIED, agency_a_staff=BAD, agency_b_staff=NOT_FOUND),
+        api_rule(DENIED, agency_a_staff=BAD, agency_b_staff=NOT_FOUND),
     ),
-    "api:report-revise": ("post", rule(DENIED, ent_a=BAD, ent_b=NOT_FOUND)),
-    "api:report-objections": ("post", rule(DENIED, ent_a=BAD, ent_b=NOT_FOUND)),
-    "api:report-objection-decide": ("post", rule(DENIED, bureau_admin=BAD)),
+    "api:report-revise": ("post", api_rule(DENIED, ent_a=BAD, ent_b=NOT_FOUND)),
+    "api:report-objections": ("post", api_rule(DENIED, ent_a=BAD, ent_b=NOT_FOUND)),
+    "api:report-objection-decide": ("post", api_rule(DENIED, bureau_admin=BAD)),
 }
 # --- end reporting API: agency and objection steps ---
 
@@ -205,14 +217,17 @@ def outcome(response):
 def test_api_matrix(name, api_ctx):
     build, expected = RULES[name]
     url = reverse(name, kwargs=build(api_ctx))
-    got = {p: outcome(client_for(api_ctx[p]).get(url)) for p in PERSONAS}
+    responses = {p: client_for(api_ctx[p]).get(url) for p in PERSONAS}
+    got = {p: outcome(response) for p, response in responses.items()}
     assert got == expected, f"GET {url}"
+    assert responses["anonymous"]["WWW-Authenticate"] == "Token", f"GET {url}"
     if name in WRITE_RULES:
         return  # writes: test_api_write_matrix
     # Read-only: a write is refused for everyone, whatever the role.
     for persona in PERSONAS:
         response = client_for(api_ctx[persona]).post(url, {}, content_type="application/json")
-        assert response.status_code in (403, 404, 405), f"POST {url} as {persona}"
+        refused = (UNAUTHENTICATED,) if persona == "anonymous" else (403, 404, 405)
+        assert response.status_code in refused, f"POST {url} as {persona}"
 
 
 @pytest.mark.django_db
@@ -235,8 +250,8 @@ def test_api_write_matrix(name, api_ctx):
 # --- allowances API: accounts, entries, surrenders, compliance (allowances/api) ------------
 # account_a: enterprise_a's account; surrender_a: its requested surrender (cycle 2025), see the
 # ctx fixture of tests/test_url_matrix.py. Personas write in PERSONAS order on one request.
-ACCOUNT_LIST_API = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=DENIED)
-POST_ONLY_SURRENDER = rule(405, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=DENIED)
+ACCOUNT_LIST_API = api_rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED)
+POST_ONLY_SURRENDER = POST_ONLY_REPORT
 ACCOUNT_A_API = _k(pk=_obj("account_a"))
 SURRENDER_A_API = _k(pk=_obj("surrender_a"))
 RULES |= {
@@ -255,15 +270,15 @@ RULES |= {
     "api:allocation-objections": (_k(pk=_obj("allocation_a")), api(ENTERPRISE_A)),
 }
 WRITE_RULES |= {
-    "api:surrender-list": ("post", rule(DENIED, ent_a=BAD, ent_b=BAD)),
+    "api:surrender-list": ("post", api_rule(DENIED, ent_a=BAD, ent_b=BAD)),
     # bureau_admin approves (200); the reviewer then finds it approved already (400)
-    "api:surrender-approve": ("post", rule(DENIED, bureau_admin=OK, bureau_reviewer=BAD)),
+    "api:surrender-approve": ("post", api_rule(DENIED, bureau_admin=OK, bureau_reviewer=BAD)),
     # still requested: nothing to confirm
-    "api:surrender-confirm": ("post", rule(DENIED, bureau_admin=BAD, bureau_reviewer=BAD)),
+    "api:surrender-confirm": ("post", api_rule(DENIED, bureau_admin=BAD, bureau_reviewer=BAD)),
     # no reason given
-    "api:surrender-reject": ("post", rule(DENIED, bureau_admin=BAD, bureau_reviewer=BAD)),
-    "api:surrender-withdraw": ("post", rule(DENIED, ent_a=OK, ent_b=NOT_FOUND)),
+    "api:surrender-reject": ("post", api_rule(DENIED, bureau_admin=BAD, bureau_reviewer=BAD)),
+    "api:surrender-withdraw": ("post", api_rule(DENIED, ent_a=OK, ent_b=NOT_FOUND)),
     # no reasons given: 400 for the enterprise itself, 404 for another enterprise
-    "api:allocation-objections": ("post", rule(DENIED, ent_a=BAD, ent_b=NOT_FOUND)),
+    "api:allocation-objections": ("post", api_rule(DENIED, ent_a=BAD, ent_b=NOT_FOUND)),
 }
 # --- end allowances API ---

@@ -1,7 +1,10 @@
 """Form helpers shared by every app."""
 
+import django_filters
 from django import forms
 from django.utils.translation import pgettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 
 class BootstrapMixin:
@@ -44,3 +47,11 @@ EMPTY_CHOICE = pgettext_lazy("filter empty choice", "All")
 def with_empty_choice(choices) -> list:
     """A filter's choices after the one empty choice (全部)."""
     return [("", EMPTY_CHOICE), *[(v, label) for v, label in choices if v not in ("", None)]]
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole-number filter (ids, years, months). django-filter's NumberFilter takes any
+    decimal, so ``?year=0.5`` would silently match nothing instead of being refused."""
+
+    field_class = forms.IntegerField

@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 import django_filters
-from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 PARAM = "ordering"
 
@@ -27,6 +27,13 @@ PARAM = "ordering"
 class SortKeys:
     def __init__(self, keys: dict[str, str | tuple[str, ...] | Callable]):
         self.keys = {k: (v,) if isinstance(v, str) else v for k, v in keys.items()}
+
+    def describe(self) -> str:
+        """What the API documentation says about ``ordering`` (English, like the schema)."""
+        return (
+            f"Sort by a column: {', '.join(self.keys)}; prefix '-' for descending (blank "
+            "figures last). Only the first key counts; an unknown key keeps the default order."
+        )
 
     def parse(self, value) -> tuple[str, bool] | None:
         """``(key, descending)`` for a whitelisted ``value`` (the first of a comma list),
@@ -63,20 +70,16 @@ class SortKeys:
         return sorted(present, key=get, reverse=descending) + missing
 
 
-class SortFilter(django_filters.OrderingFilter):
-    """django-filter's ordering for a FilterSet, over ``SortKeys``: the API documents the
-    keys, and an unknown key is ignored instead of failing the whole form."""
+class SortFilter(django_filters.CharFilter):
+    """The ``ordering`` filter of a FilterSet, over ``SortKeys``: one string, the API documents
+    the keys, and an unknown key is ignored instead of failing the whole form."""
 
     def __init__(self, sort_keys: SortKeys, **kwargs):
         self.sort_keys = sort_keys
         kwargs.setdefault("label", _("Sort by"))
-        super().__init__(fields=[(k, k) for k in sort_keys.keys], **kwargs)
-
-    @property
-    def field(self):
-        if not hasattr(self, "_field"):
-            self._field = forms.CharField(required=False, label=self.label)
-        return self._field
+        super().__init__(**kwargs)
+        # the OpenAPI document: any string (an unknown key is not an error), keys described
+        extend_schema_field({"type": "string", "description": sort_keys.describe()})(self)
 
     def filter(self, qs, value):
         return self.sort_keys.order(qs, value)

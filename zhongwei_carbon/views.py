@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from rest_framework.exceptions import NotFound
 
 from zhongwei_carbon import audit_check, roles, web
 from zhongwei_carbon.models import Notification
@@ -43,6 +44,10 @@ def permission_denied(request, exception=None):
 
 
 def page_not_found(request, exception=None):
+    """The 404 page; under /api/ the API's JSON answer (a URL no route matches, e.g. a
+    non-numeric id), as documented for every operation."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
     return render(request, "404.html", status=404)
 
 

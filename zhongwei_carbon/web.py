@@ -100,10 +100,17 @@ def crumbs(*items) -> list[tuple[str, str | None]]:
     return out
 
 
+def whole_number(value) -> int | None:
+    """A whole number typed in a URL or a form (``?year=2025``, ``?line=12``): ASCII digits
+    only, at most 18 of them (a bigint), else None. ``str.isdigit`` alone lets ``²`` through
+    to ``int()``, a server error."""
+    value = "" if value is None else str(value)
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
 def enterprise_param(request) -> int | None:
     """``?enterprise=<pk>``: a list opened from an enterprise's page shows only its rows."""
-    value = request.GET.get("enterprise", "")
-    return int(value) if value.isdigit() else None
+    return whole_number(request.GET.get("enterprise"))
 
 
 def filtered_enterprise(request, action: str):

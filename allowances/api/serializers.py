@@ -4,7 +4,7 @@ Codes (status, kind, unit type) are plain strings here, their values listed in h
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from allowances.choices import (
@@ -163,6 +163,7 @@ class ComplianceRowSerializer(serializers.Serializer):
     status = serializers.CharField(help_text="not_due, in_progress, complied, complied_late, short")
 
 
+@extend_schema_serializer(many=False)  # the list action answers one object, not an array
 class ComplianceSerializer(serializers.Serializer):
     cycle = serializers.IntegerField(source="cycle.year")
     deadline = serializers.DateField(allow_null=True)
@@ -187,7 +188,9 @@ class AllocationSerializer(serializers.ModelSerializer):
     uscc = serializers.CharField(source="enterprise.uscc")
     method = serializers.CharField(help_text=_codes(AllocationMethod))
     status = serializers.CharField(help_text=_codes(AllocationStatus))
-    difference = serializers.IntegerField(allow_null=True, help_text="notified − computed (t)")
+    difference = serializers.IntegerField(
+        allow_null=True, help_text="notified − computed (t); null for others than the bureau."
+    )
 
     class Meta:
         model = Allocation
@@ -197,6 +200,11 @@ class AllocationSerializer(serializers.ModelSerializer):
             "notice_reference", "notice_date", "notified_on", "objection_deadline", "status",
         ]
         read_only_fields = fields
+        # the portal's check values are null for every user but the bureau's
+        extra_kwargs = {
+            name: {"allow_null": True, "help_text": "The bureau's check value; null for others."}
+            for name in ("pre_allocation_check", "computed", "check_problem")
+        }
 
     CHECK_FIELDS = ("pre_allocation_check", "computed", "difference", "check_problem")
 

@@ -23,7 +23,13 @@ from allowances.selectors import compliance as sel
 from allowances.services import allocation as allocation_svc
 from allowances.services import surrender as svc
 from reporting.api.calls import call
-from zhongwei_carbon.api import ActionPermission, ScopedQuerysetMixin
+from zhongwei_carbon.api import (
+    PLAIN_ARRAY,
+    YEAR_QUERY,
+    ActionPermission,
+    ScopedQuerysetMixin,
+    year_param,
+)
 from zhongwei_carbon.roles import Perm
 
 
@@ -44,7 +50,7 @@ class AllowanceAccountViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("cycle", OpenApiTypes.INT, description="Compliance year."),
+            OpenApiParameter("cycle", YEAR_QUERY, description="Compliance year."),
             OpenApiParameter("kind", OpenApiTypes.STR, enum=EntryKind.values),
             OpenApiParameter("unit_type", OpenApiTypes.STR, enum=UnitType.values),
             OpenApiParameter("page", OpenApiTypes.INT),
@@ -58,12 +64,13 @@ class AllowanceAccountViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet
         account = self.get_object()
         qs = acc.entries_of(account)
         errors = {}
-        cycle = request.query_params.get("cycle", "")
-        if cycle:
-            if cycle.isdigit():
-                qs = qs.filter(cycle__year=int(cycle))
-            else:
-                errors["cycle"] = [_("Enter a year.")]
+        try:
+            cycle = year_param(request, "cycle")
+        except DRFValidationError as exc:
+            errors.update(exc.detail)
+        else:
+            if cycle is not None:
+                qs = qs.filter(cycle__year=cycle)
         for name, choices, lookup in (
             ("kind", EntryKind, "kind"),
             ("unit_type", UnitType, "holding__unit_type"),
@@ -174,26 +181,22 @@ class ComplianceViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("cycle", OpenApiTypes.INT, description="Compliance year; "
+            OpenApiParameter("cycle", YEAR_QUERY, description="Compliance year; "
                              "default the latest cycle."),
             OpenApiParameter("status", OpenApiTypes.STR, enum=list(rules.COMPLIANCE_STATUSES),
                              description="Only the rows of this status (the rates cover "
                              "the whole scope)."),
             OpenApiParameter("ordering", OpenApiTypes.STR,
-                             enum=[f"{d}{k}" for k in sel.COMPLIANCE_SORT.keys for d in ("", "-")],
-                             description="Sort the rows by a column; '-' for descending "
-                             "(blank figures last); an unknown key keeps the default order."),
+                             description=sel.COMPLIANCE_SORT.describe()),
         ],
         responses=s.ComplianceSerializer,
     )
     def list(self, request):
-        value = request.query_params.get("cycle", "")
-        if value and not value.isdigit():
-            raise DRFValidationError({"cycle": [_("Enter a year.")]})
+        year = year_param(request, "cycle")
         status = request.query_params.get("status", "")
         if status and status not in rules.COMPLIANCE_STATUSES:
             raise DRFValidationError({"status": [_("Not a valid choice.")]})
-        cycle = sel.cycle_from(value or None)
+        cycle = sel.cycle_from(year)
         if cycle is None:
             raise Http404
         data = sel.compliance(request.user, cycle)
@@ -235,7 +238,9 @@ class AllocationViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     def change_action(self):
         return Perm.OBJECT_TO_ALLOCATION if getattr(self, "action", "") == "file_objection" else None
 
-    @extend_schema(parameters=[OpenApiParameter("cycle", OpenApiTypes.INT)])
+    @extend_schema(
+        parameters=[OpenApiParameter("cycle", YEAR_QUERY, description="Compliance year.")]
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -250,15 +255,12 @@ class AllocationViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
         }
 
     def filter_queryset(self, queryset):
-        cycle = self.request.query_params.get("cycle", "")
-        if self.action == "list" and cycle:
-            if not cycle.isdigit():
-                raise DRFValidationError({"cycle": [_("Enter a year.")]})
-            queryset = queryset.filter(cycle__year=int(cycle))
+        if self.action == "list" and (cycle := year_param(self.request, "cycle")) is not None:
+            queryset = queryset.filter(cycle__year=cycle)
         return super().filter_queryset(queryset)
 
     @extend_schema(responses=s.AllocationObjectionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], **PLAIN_ARRAY)
     def objections(self, request, pk=None):
         """Objections to the allocation, oldest first."""
         allocation = self.get_object()

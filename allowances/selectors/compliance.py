@@ -33,6 +33,7 @@ from registry.selectors.enterprises import verified_emissions
 from zhongwei_carbon import roles, scoping
 from zhongwei_carbon.roles import Perm, ScopeKind
 from zhongwei_carbon.sorting import SortKeys
+from zhongwei_carbon.web import whole_number
 
 STATUS_LABELS = {
     rules.NOT_DUE: _("Not due"),
@@ -46,8 +47,8 @@ STATUS_LABELS = {
 def cycle_from(value) -> ComplianceCycle | None:
     """The cycle of year ``value`` (a query parameter), else the newest one."""
     qs = ComplianceCycle.objects.all()
-    if value and str(value).isdigit():
-        return qs.filter(year=int(value)).first()
+    if (year := whole_number(value)) is not None:
+        return qs.filter(year=year).first()
     return qs.order_by("-year").first()
 
 

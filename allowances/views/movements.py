@@ -90,8 +90,8 @@ class TransferForm(BootstrapMixin, forms.Form):
 
 def _initial_from_line(request) -> dict:
     """Prefill from a reconciliation line (``?line=pk``): the difference to record."""
-    pk = request.GET.get("line", "")
-    if not pk.isdigit() or not roles.has_perm(request.user, Perm.VIEW_STATEMENT):
+    pk = web.whole_number(request.GET.get("line"))
+    if pk is None or not roles.has_perm(request.user, Perm.VIEW_STATEMENT):
         return {}
     line = (
         scoping.for_user(
@@ -99,7 +99,7 @@ def _initial_from_line(request) -> dict:
             request.user,
             Perm.VIEW_STATEMENT,
         )
-        .filter(pk=int(pk))
+        .filter(pk=pk)
         .first()
     )
     if line is None:

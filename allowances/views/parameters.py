@@ -202,7 +202,7 @@ TABLES = (PLANS, BENCHMARKS, BANDS, INTENSITIES)
 
 def _year(request) -> int | None:
     value = request.GET.get("year", "")
-    return int(value) if value.isdigit() and len(value) == 4 else None
+    return web.whole_number(value) if len(value) == 4 else None
 
 
 # --- index -----------------------------------------------------------------------------------------

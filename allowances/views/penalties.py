@@ -129,8 +129,8 @@ def price_list(request):
     if request.method == "POST" and not can_manage:
         raise PermissionDenied
     initial = {}
-    edit = MonthlyPrice.objects.filter(pk=request.GET.get("edit") or None).first() if str(
-        request.GET.get("edit", "")).isdigit() else None
+    edit_pk = web.whole_number(request.GET.get("edit"))
+    edit = MonthlyPrice.objects.filter(pk=edit_pk).first() if edit_pk is not None else None
     if edit is not None:
         initial = {"month": f"{edit.month:%Y-%m}", "average_price": edit.average_price,
                    "source": edit.source}
@@ -286,16 +286,18 @@ class OpenCaseForm(CorrectionDeadlineForm):
 def _open_target(request):
     """The cycle and enterprise (``?cycle=YEAR&enterprise=ID``, or the same posted) a case is
     to be opened for; an enterprise outside the user's scope is 404."""
-    raw_cycle = request.POST.get("cycle") or request.GET.get("cycle") or ""
-    raw_enterprise = request.POST.get("enterprise") or request.GET.get("enterprise") or ""
-    if not (raw_cycle.isdigit() and raw_enterprise.isdigit()):
+    year = web.whole_number(request.POST.get("cycle") or request.GET.get("cycle"))
+    enterprise_pk = web.whole_number(
+        request.POST.get("enterprise") or request.GET.get("enterprise")
+    )
+    if year is None or enterprise_pk is None:
         return None, None
-    cycle = ComplianceCycle.objects.filter(year=int(raw_cycle)).first()
+    cycle = ComplianceCycle.objects.filter(year=year).first()
     if cycle is None:
         raise Http404
     enterprise = web.get_scoped_or_404(
         Enterprise.objects.select_related("area"), request.user, Perm.MANAGE_PENALTY,
-        pk=int(raw_enterprise),
+        pk=enterprise_pk,
     )
     return cycle, enterprise
 

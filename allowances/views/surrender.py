@@ -78,7 +78,7 @@ class SurrenderForm(BootstrapMixin, forms.Form):
         cea = ccer = 0
         for h in self.holdings:
             raw = self.data.get(self.add_prefix(f"h_{h.pk}"), "")
-            tonnes = int(raw) if str(raw).isdigit() else 0
+            tonnes = web.whole_number(raw) or 0
             if h.unit_type == UnitType.CEA:
                 cea += tonnes
             else:
@@ -101,9 +101,8 @@ def _filtered(request):
     status = request.GET.get("status", "")
     if status in SurrenderStatus.values:
         qs = qs.filter(status=status)
-    cycle = request.GET.get("cycle", "")
-    if cycle.isdigit():
-        qs = qs.filter(cycle__year=int(cycle))
+    if (year := web.whole_number(request.GET.get("cycle"))) is not None:
+        qs = qs.filter(cycle__year=year)
     if web.enterprise_param(request):
         qs = qs.filter(account__enterprise_id=web.enterprise_param(request))
     return qs

@@ -16,6 +16,7 @@ from reporting.api import serializers as s
 from reporting.api import views
 from reporting.api.calls import call
 from reporting.services import reports, verification
+from zhongwei_carbon.api import PLAIN_ARRAY
 from zhongwei_carbon.roles import Perm
 
 FINDING_PK = OpenApiParameter("finding_pk", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -43,7 +44,7 @@ class ReportAgencyViewSet(views.ReportViewSet):
     # --- findings ---------------------------------------------------------------------------
 
     @extend_schema(responses=s.FindingSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], **PLAIN_ARRAY)
     def findings(self, request, pk=None):
         """Findings of the report (the enterprise sees only those sent to it)."""
         return super().findings(request, pk=pk)
@@ -76,7 +77,7 @@ class ReportAgencyViewSet(views.ReportViewSet):
     # --- verification rounds ----------------------------------------------------------------
 
     @extend_schema(responses=s.VerificationSerializer(many=True))
-    @action(detail=True, methods=["get"], parser_classes=UPLOAD_PARSERS)
+    @action(detail=True, methods=["get"], parser_classes=UPLOAD_PARSERS, **PLAIN_ARRAY)
     def verifications(self, request, pk=None):
         """Filed verification rounds with their figures (the enterprise: once final)."""
         return super().verifications(request, pk=pk)
@@ -117,7 +118,7 @@ class ReportAgencyViewSet(views.ReportViewSet):
     # --- objections -------------------------------------------------------------------------
 
     @extend_schema(responses=a.ObjectionSerializer(many=True))
-    @action(detail=True, methods=["get"], parser_classes=UPLOAD_PARSERS)
+    @action(detail=True, methods=["get"], parser_classes=UPLOAD_PARSERS, **PLAIN_ARRAY)
     def objections(self, request, pk=None):
         """Objections to the report's final result, oldest first."""
         report = self.get_object()

@@ -15,11 +15,15 @@ from registry.models import Enterprise
 from reporting import models as m
 from reporting.api import serializers as s
 from reporting.api.calls import call
-from reporting.filtersets import ReportFilterSet
+from reporting.filtersets import (
+    EmissionFactorFilterSet,
+    FactorApplicabilityFilterSet,
+    ReportFilterSet,
+)
 from reporting.selectors import verification as vsel
 from reporting.services import reports, verification
 from zhongwei_carbon import roles, scoping
-from zhongwei_carbon.api import ScopedQuerysetMixin
+from zhongwei_carbon.api import PLAIN_ARRAY, ScopedQuerysetMixin
 from zhongwei_carbon.roles import Perm
 
 
@@ -33,14 +37,14 @@ class EmissionFactorViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     view_action = Perm.VIEW_FACTORS
     queryset = m.EmissionFactor.objects.all()
     serializer_class = s.EmissionFactorSerializer
-    filterset_fields = ["kind", "region", "data_year"]
+    filterset_class = EmissionFactorFilterSet
 
 
 class FactorApplicabilityViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     view_action = Perm.VIEW_FACTORS
     queryset = m.FactorApplicability.objects.select_related("factor")
     serializer_class = s.FactorApplicabilitySerializer
-    filterset_fields = ["reporting_year", "kind"]
+    filterset_class = FactorApplicabilityFilterSet
 
 
 class ReportingYearViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
@@ -115,7 +119,7 @@ class ReportViewSet(
         return self._report_response(report, status=201)
 
     @extend_schema(responses=s.ReportVersionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], **PLAIN_ARRAY)
     def versions(self, request, pk=None):
         """Every version of the report, newest first, each with its lines."""
         report = self.get_object()
@@ -191,7 +195,7 @@ class ReportViewSet(
         return self._report_response(report)
 
     @extend_schema(responses=s.AssignableAgencySerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="assignable-agencies")
+    @action(detail=True, methods=["get"], url_path="assignable-agencies", **PLAIN_ARRAY)
     def assignable_agencies(self, request, pk=None):
         """The agencies the bureau may assign to this report today: a verification
         qualification valid today covering the enterprise's sector, no preparation
@@ -219,7 +223,7 @@ class ReportViewSet(
         return self._report_response(report)
 
     @extend_schema(responses=s.FindingSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], **PLAIN_ARRAY)
     def findings(self, request, pk=None):
         """Findings of the report (the enterprise sees only those sent to it)."""
         report = self.get_object()
@@ -252,7 +256,7 @@ class ReportViewSet(
         return Response(s.FindingSerializer(finding).data)
 
     @extend_schema(responses=s.VerificationSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], **PLAIN_ARRAY)
     def verifications(self, request, pk=None):
         """Filed verification rounds with their figures (the enterprise: once final)."""
         report = self.get_object()

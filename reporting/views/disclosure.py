@@ -15,7 +15,7 @@ from zhongwei_carbon.excel import Column, xlsx_response
 def _filters(request) -> dict:
     q = request.GET.get("q", "").strip()[:100]
     year = request.GET.get("year", "")
-    return {"q": q, "year": int(year) if year.isdigit() else None}
+    return {"q": q, "year": web.whole_number(year)}
 
 
 def _facilities(report) -> str:

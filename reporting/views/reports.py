@@ -61,7 +61,7 @@ def _draft_version(report) -> ReportVersion:
 def _filters(request) -> dict:
     year = request.GET.get("year", "")
     return {
-        "year": int(year) if year.isdigit() else None,
+        "year": web.whole_number(year),
         "status": request.GET.get("status", "")
         if request.GET.get("status") in ReportStatus.values
         else "",
@@ -328,9 +328,9 @@ def report_totals(request, pk):
     form = ReportLineForm(request.POST, enterprise=report.enterprise)
     ctx = {"emissions": None, "total": version.total_emissions, "error": ""}
     replaced = ZERO
-    line_id = request.POST.get("line", "")
-    if line_id.isdigit():
-        old = version.lines.filter(pk=int(line_id)).first()
+    line_id = web.whole_number(request.POST.get("line"))
+    if line_id is not None:
+        old = version.lines.filter(pk=line_id).first()
         replaced = old.emissions if old else ZERO
     if form.is_valid():
         try:

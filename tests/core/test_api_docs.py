@@ -75,4 +75,78 @@ def test_api_root_lists_every_collection(client_as, ent_a):
 
 
 def test_api_root_needs_a_login():
-    assert Client().get("/api/v1/").status_code in (401, 403)
+    assert Client().get("/api/v1/").status_code == 401
+
+
+# --- the document tells the truth (issue 10 §7; tests/core/test_api_fuzz.py checks the answers) --
+
+
+@pytest.fixture(scope="module")
+def document():
+    from drf_spectacular.generators import SchemaGenerator
+
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def _operations(document):
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            yield method.upper(), path, operation
+
+
+def test_every_operation_documents_its_error_answers(document):
+    responses = document["components"]["responses"]
+    assert responses["Unauthorized"]["headers"]["WWW-Authenticate"]["required"] is True
+    for name in ("BadRequest", "Unauthorized", "Forbidden", "NotFound"):
+        assert "$ref" in responses[name]["content"]["application/json"]["schema"], name
+    for method, path, operation in _operations(document):
+        codes = operation["responses"]
+        for code, name in (("401", "Unauthorized"), ("403", "Forbidden"), ("404", "NotFound")):
+            assert codes[code] == {"$ref": f"#/components/responses/{name}"}, (method, path)
+        if method != "GET":  # every write may be refused by its service
+            assert codes["400"] == {"$ref": "#/components/responses/BadRequest"}, (method, path)
+    assert "400" not in document["paths"]["/api/v1/fuel-types/{id}/"]["get"]["responses"]
+
+
+def _body(operation, code="200"):
+    return operation["responses"][code]["content"]["application/json"]["schema"]
+
+
+@pytest.mark.parametrize("path", [
+    "/api/v1/allocations/{id}/objections/", "/api/v1/reports/{id}/versions/",
+    "/api/v1/reports/{id}/findings/", "/api/v1/reports/{id}/verifications/",
+    "/api/v1/reports/{id}/objections/", "/api/v1/reports/{id}/assignable-agencies/",
+])
+def test_actions_answering_arrays_are_plain_arrays_without_filters(document, path):
+    operation = document["paths"][path]["get"]
+    assert _body(operation)["type"] == "array"
+    assert [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"] == []
+
+
+def test_compliance_is_one_object(document):
+    assert _body(document["paths"]["/api/v1/compliance/"]["get"]) == {
+        "$ref": "#/components/schemas/Compliance"
+    }
+
+
+def test_allocation_check_values_may_be_null(document):
+    fields = document["components"]["schemas"]["Allocation"]["properties"]
+    for name in ("pre_allocation_check", "computed", "difference", "check_problem"):
+        assert fields[name]["nullable"] is True, name
+
+
+@pytest.mark.parametrize("component", ["Enterprise", "Agency"])
+def test_a_blank_contact_email_is_allowed(document, component):
+    email = document["components"]["schemas"][component]["properties"]["contact_email"]
+    assert {"type": "string", "format": "email"} in email["oneOf"]
+    assert {"type": "string", "maxLength": 0} in email["oneOf"]
+
+
+def test_query_parameters_may_be_empty_and_years_are_whole_numbers(document):
+    reports = {p["name"]: p for p in document["paths"]["/api/v1/reports/"]["get"]["parameters"]}
+    assert all(p["allowEmptyValue"] for p in reports.values())
+    assert reports["year"]["schema"] == {"type": "integer"}
+    assert reports["ordering"]["schema"] == {"type": "string"}  # an unknown key is ignored
+    cycle = next(p for p in document["paths"]["/api/v1/compliance/"]["get"]["parameters"]
+                 if p["name"] == "cycle")
+    assert cycle["schema"] == {"type": "integer", "minimum": 0}

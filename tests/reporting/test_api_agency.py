@@ -193,7 +193,8 @@ def test_file_verification_roles_and_scope(report, facility, agency_b_staff, ent
     assert r.status_code == 404
     for user in (ent_a, bureau_admin):
         assert session_client(user).post(url, file_body(facility), format="multipart").status_code == 403
-    assert session_client(None).post(url, file_body(facility), format="multipart").status_code == 403
+    anonymous = session_client(None).post(url, file_body(facility), format="multipart")
+    assert anonymous.status_code == 401
     assert VerificationReport.objects.count() == 0
 
 

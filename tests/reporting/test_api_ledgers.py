@@ -97,7 +97,7 @@ def test_forbidden_transition_and_scoping(
     assert session_client(ent_b).get(url).status_code == 404
     assert session_client(official_b).get(url).status_code == 404
     assert session_client(agency_a_staff).get(url).status_code == 403
-    assert session_client(None).get(url).status_code == 403
+    assert session_client(None).get(url).status_code == 401  # anonymous
     assert session_client(ent_b).post(f"{url}submit/").status_code == 404
     r = session_client(official_b).post(f"{url}county-check/", {"decision": "pass"})
     assert r.status_code == 404

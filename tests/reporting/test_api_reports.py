@@ -218,8 +218,8 @@ def test_scoping_and_roles(
     assert session_client(official_b).get(url).status_code == 404
     assert session_client(agency_b_staff).get(url).status_code == 404
     assert session_client(agency_a_staff).get(url).status_code == 200
-    assert session_client(None).get(url).status_code == 403
-    assert session_client(None).get(f"{API}/reports/").status_code == 403
+    assert session_client(None).get(url).status_code == 401  # anonymous
+    assert session_client(None).get(f"{API}/reports/").status_code == 401  # anonymous
     # a wrong role is refused before any lookup
     r = session_client(bureau_admin).post(f"{API}/reports/", {"year": 2023}, format="json")
     assert r.status_code == 403

@@ -167,4 +167,5 @@ def test_agency_scoping(report, bureau_admin, agency_a, agency_b_staff, agency_a
         url = f"{API}/reports/{report.pk}/{path}"
         assert session_client(agency_b_staff).get(url).status_code == 404, path
         assert session_client(agency_a_staff).get(url).status_code == 200, path
-    assert session_client(None).get(f"{API}/reports/{report.pk}/findings/").status_code == 403
+    anonymous = session_client(None).get(f"{API}/reports/{report.pk}/findings/")
+    assert anonymous.status_code == 401

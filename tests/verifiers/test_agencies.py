@@ -305,8 +305,8 @@ def test_api_is_scoped_and_read_only(client_as, bureau_admin, agency_a_staff, ag
     assert client_as(agency_a_staff).get(f"{url}{agency_b.pk}/").status_code == 404
     assert names(client_as(bureau_admin).get(url, {"q": "西北"})) == [agency_b.name]
     response = client_as(bureau_admin).post(url, {"name": "x"}, content_type="application/json")
-    assert response.status_code in (403, 405)
-    assert client_as(None).get(url).status_code in (401, 403)
+    assert response.status_code == 405  # an undocumented method, whatever the role
+    assert client_as(None).get(url).status_code == 401
     assert Agency.objects.count() == 2
 
 
