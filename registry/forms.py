@@ -20,7 +20,7 @@ class EnterpriseForm(BootstrapMixin, forms.ModelForm):
         fields = list(ENTERPRISE_FIELDS)
         widgets = {
             "uscc": forms.TextInput(
-                attrs={"maxlength": 18, "autocomplete": "off", "style": "text-transform:uppercase"}
+                attrs={"maxlength": 18, "autocomplete": "off", "class": "text-uppercase"}
             ),
         }
         help_texts = {

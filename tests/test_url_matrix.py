@@ -22,7 +22,7 @@ from zhongwei_carbon.models import Notification
 OK, DENIED, NOT_FOUND, LOGIN = "ok", 403, 404, "login"
 
 # URL names (namespace:name) that are not the portal's own pages.
-EXEMPT_PREFIXES = ("admin:", "api-", "djdt", "set_language", "healthz")
+EXEMPT_PREFIXES = ("admin:", "api-", "djdt", "set_language", "healthz", "favicon")
 
 
 def rule(default, **overrides):

@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "zhongwei_carbon.middleware.LanguageMiddleware",
@@ -153,10 +155,26 @@ STORAGES = {
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 
-# Uploads (DESIGN.md §4.6): the hard ceiling; each import checks its own smaller limit too.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads (DESIGN.md §4.6). UPLOAD_MAX_BYTES is the one limit of every uploaded file: every
+# upload checks it (zhongwei_carbon.uploads.size_problem, whose refusal states it) and every
+# file field's help text shows it (uploads.help_with_limit).
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# A request's fields other than files: the largest form (a report line, a ledger month of 20
+# lines) is a few kB; an API JSON body a few hundred.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000  # the largest form, a ledger month of 20 lines, has ~100
+DATA_UPLOAD_MAX_NUMBER_FILES = 10  # every form takes one file
+# A file up to this size is held in memory, a larger one streamed to a temporary file, of
+# which no more than UPLOAD_MAX_BYTES + 1 bytes are kept (zhongwei_carbon/upload_handlers.py).
+FILE_UPLOAD_MAX_MEMORY_SIZE = min(UPLOAD_MAX_BYTES, 2_621_440)
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "zhongwei_carbon.upload_handlers.BoundedTemporaryFileUploadHandler",
+]
+# The largest request an upload form sends: the reverse proxy in front must let it through
+# (nginx: client_max_body_size, README "Production"), or the user gets the proxy's bare 413
+# instead of the message that states the limit.
+UPLOAD_MAX_REQUEST_BYTES = UPLOAD_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE
 
 REST_FRAMEWORK = {
     # Token first: its authenticate_header makes DRF answer a missing or invalid credential
@@ -167,6 +185,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "zhongwei_carbon.api_renderers.BrowsableAPIRenderer",  # its pages' CSP allows inline styles
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -225,6 +247,26 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_AGE", default=8 * 3600)
+
+# Content-Security-Policy (django-csp; Django 6.0 has the same built in). Scripts and styles
+# only from our own static files: no inline <script>, no on*= handler, no style= attribute in
+# any template (tests/core/test_csp.py scans them; the browser tests fail on any violation).
+# Data goes to scripts through json_script (type="application/json", not executed). The API
+# docs pages relax only what their vendored bundles need (zhongwei_carbon/api_docs.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -7,9 +7,11 @@ import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.text import get_valid_filename
+from django.utils.functional import lazy
+from django.utils.text import format_lazy, get_valid_filename
 from django.utils.translation import gettext as _
 
+MB = 1024 * 1024
 PDF_MAGIC = b"%PDF-"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 JPEG_MAGIC = b"\xff\xd8\xff"
@@ -43,15 +45,39 @@ def stored_name(original: str, data: bytes) -> str:
     return (stem or "document")[:80] + (kind[0] if kind else "")
 
 
+def file_size(size: int, *, up: bool = False) -> str:
+    """``size`` bytes for a message: ``10 MB``, ``2.5 MB``, ``800 KB``, ``100 B`` (MB of
+    1,048,576 bytes, as the limit is set; at most one decimal). ``up`` rounds up, so that a
+    file over the limit never reads as the limit itself."""
+    if size < 1024:
+        return f"{size} B"
+    unit, name = (MB, "MB") if size >= MB // 10 else (1024, "KB")
+    tenths = -(-size * 10 // unit) if up else round(size * 10 / unit)
+    return f"{tenths // 10} {name}" if tenths % 10 == 0 else f"{tenths / 10:.1f} {name}"
+
+
 def size_problem(size: int, limit: int | None = None) -> str | None:
     """Why a file of ``size`` bytes is refused (over the upload limit), or ``None``: the one
     limit and message of every upload."""
     limit = limit or settings.UPLOAD_MAX_BYTES
     if size <= limit:
         return None
-    return _("The file is %(size).1f MB; the limit is %(limit).1f MB.") % {
-        "size": size / 1048576, "limit": limit / 1048576
+    return _("The file is %(size)s; the limit is %(limit)s.") % {
+        "size": file_size(size, up=True), "limit": file_size(limit)
     }
+
+
+def _size_hint() -> str:
+    return _("Up to %(limit)s per file.") % {"limit": file_size(settings.UPLOAD_MAX_BYTES)}
+
+
+size_hint = lazy(_size_hint, str)
+
+
+def help_with_limit(text=""):
+    """A file field's help text followed by the upload limit, both read when the form is
+    shown (the limit from ``settings.UPLOAD_MAX_BYTES``, like the refusal)."""
+    return format_lazy("{} {}", text, size_hint()) if text else size_hint()
 
 
 def checked_bytes(file, *, field: str, magic: tuple[bytes, ...], message: str) -> bytes:

@@ -63,6 +63,7 @@ class FilterForm(BootstrapMixin, forms.Form):
 
 class ImportForm(BootstrapMixin, forms.Form):
     file = forms.FileField(
+        help_text=uploads.help_with_limit(),
         label=gettext_lazy("Excel file (.xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
@@ -77,6 +78,7 @@ class ObjectionForm(BootstrapMixin, forms.Form):
         label=gettext_lazy("Reasons"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
     )
     file = forms.FileField(
+        help_text=uploads.help_with_limit(),
         label=gettext_lazy("Supporting file (PDF, PNG or JPEG, optional)"), required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
     )

@@ -24,7 +24,7 @@ from allowances.selectors import compliance as sel
 from allowances.selectors import penalties as psel
 from allowances.services import penalties as svc
 from registry.models import Enterprise
-from zhongwei_carbon import events, roles, scoping, web
+from zhongwei_carbon import events, roles, scoping, uploads, web
 from zhongwei_carbon.confirm import Confirmation, confirmed_step
 from zhongwei_carbon.excel import Column, xlsx_response
 from zhongwei_carbon.forms import BootstrapMixin
@@ -100,7 +100,10 @@ class DecideForm(BootstrapMixin, forms.Form):
     fine_decided = forms.DecimalField(
         label=gettext_lazy("Fine decided (CNY)"), max_digits=16, decimal_places=2, min_value=0
     )
-    document = forms.FileField(label=gettext_lazy("Decision document"), required=False)
+    document = forms.FileField(
+        label=gettext_lazy("Decision document"), required=False,
+        help_text=uploads.help_with_limit(),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

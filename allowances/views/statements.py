@@ -29,6 +29,7 @@ class ImportForm(BootstrapMixin, forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     file = forms.FileField(
+        help_text=uploads.help_with_limit(),
         label=gettext_lazy("Statement file (.xlsx or .csv)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )

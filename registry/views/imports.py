@@ -30,6 +30,7 @@ SESSION_KEY = "registry_import"
 
 class ImportForm(forms.Form):
     file = forms.FileField(
+        help_text=uploads.help_with_limit(),
         label=gettext_lazy("Excel file (.xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx", "class": "form-control"}),
     )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reporting.models import FuelType, MonthlyLedger
 from reporting.services.ledgers import LEDGER_FIELDS
+from zhongwei_carbon import uploads
 from zhongwei_carbon.forms import BootstrapMixin
 
 
@@ -150,13 +151,16 @@ class ReturnForm(BootstrapMixin, forms.Form):
 class EvidenceForm(BootstrapMixin, forms.Form):
     file = forms.FileField(
         label=_("File"),
-        help_text=_("The stamped ledger or other evidence: PDF, JPEG or PNG."),
+        help_text=uploads.help_with_limit(
+            _("The stamped ledger or other evidence: PDF, JPEG or PNG.")
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
 
 
 class UploadForm(BootstrapMixin, forms.Form):
     file = forms.FileField(
+        help_text=uploads.help_with_limit(),
         label=_("Workbook (.xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )

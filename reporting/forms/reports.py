@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from reporting import rules
 from reporting.choices import SourceKind
 from reporting.models import FuelType
+from zhongwei_carbon import uploads
 from zhongwei_carbon.forms import BootstrapMixin
 
 CERTIFICATION_TEXT = _(
@@ -155,4 +156,6 @@ class CountyCheckForm(BootstrapMixin, forms.Form):
 
 
 class ReportUploadForm(BootstrapMixin, forms.Form):
-    file = forms.FileField(label=_("Filled-in template (.xlsx)"))
+    file = forms.FileField(
+        label=_("Filled-in template (.xlsx)"), help_text=uploads.help_with_limit()
+    )

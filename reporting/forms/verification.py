@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from registry.models import Enterprise
 from reporting.choices import Conclusion, ObjectionDecision, RecheckDecision
 from verifiers.models import Agency
+from zhongwei_carbon import uploads
 from zhongwei_carbon.forms import BootstrapMixin
 
 TONNES = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
@@ -61,6 +62,7 @@ class VerificationFileForm(BootstrapMixin, forms.Form):
 
     conclusion = forms.ChoiceField(label=_("Conclusion"), choices=Conclusion.choices)
     file = forms.FileField(
+        help_text=uploads.help_with_limit(),
         label=_("Signed verification report (PDF)"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
@@ -108,6 +110,7 @@ class RecheckForm(BootstrapMixin, forms.Form):
 class ObjectionForm(BootstrapMixin, forms.Form):
     reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 5}))
     file = forms.FileField(
+        help_text=uploads.help_with_limit(),
         label=_("Supporting file (PDF or image)"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),

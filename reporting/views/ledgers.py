@@ -298,10 +298,13 @@ def ledger_evidence_upload(request, pk):
     form = EvidenceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        content = upload.read(svc.evidence_max_bytes() + 1)  # more than the limit is refused
         try:
+            # by the size sent, before reading: the refusal names the file's real size
+            problem = uploads.size_problem(upload.size, svc.evidence_max_bytes())
+            if problem:
+                raise ValidationError({"file": problem})
             _evidence, created = svc.ledger_add_evidence(
-                actor=request.user, ledger=ledger, name=upload.name, content=content
+                actor=request.user, ledger=ledger, name=upload.name, content=upload.read()
             )
         except ValidationError as exc:
             web.apply_errors(form, exc)

@@ -14,7 +14,9 @@
     var chart = echarts.init(el);
     chart.setOption({
       title: {text: labels[el.dataset.chart], left: "center", textStyle: {fontSize: 13}},
-      tooltip: {trigger: "axis", valueFormatter: function (v) { return v === null ? "—" : v + " %"; }},
+      // richText: drawn on the canvas (the HTML tooltip carries style= attributes, refused by
+      // the policy's style-src 'self')
+      tooltip: {trigger: "axis", renderMode: "richText", valueFormatter: function (v) { return v === null ? "—" : v + " %"; }},
       legend: {bottom: 0},
       grid: {left: 8, right: 8, top: 32, bottom: 32, containLabel: true},
       xAxis: {type: "category", data: groups.map(function (g) { return g.name; }),

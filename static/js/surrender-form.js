@@ -16,7 +16,4 @@
     input.addEventListener("input", function () { check(input); });
     check(input);
   });
-  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
-    select.addEventListener("change", function () { select.form.submit(); });
-  });
 })();
