@@ -64,6 +64,8 @@ def test_lockout_message_and_unlock(page, people, settings):
     # the browser's requests all come from 127.0.0.1: as if behind a proxy, each says its
     # client address, so that only the user name gets locked
     settings.TRUSTED_PROXY_COUNT = 1
+    # the refused login answers 429 on purpose: that status is the lockout this test checks
+    page.problems.allow(r"status of 429 \(Too Many Requests\) \(.*/accounts/login/\)")
     for i in range(5):
         page.set_extra_http_headers({"X-Forwarded-For": f"10.50.0.{i + 1}"})
         login(page, "ent_pw", "wrong-password")
