@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts import rules
+from accounts.backends import failure_limit
 from accounts.models import User
 
 USERNAME, ADDRESS = "username", "ip_address"
@@ -49,10 +50,8 @@ def _within_cooloff(qs: QuerySet, now: datetime) -> QuerySet:
     return qs.filter(attempt_time__gte=now - settings.AXES_COOLOFF_TIME)
 
 
-def _ends(rows) -> datetime | None:
-    return rules.lockout_ends(
-        rows, limit=settings.AXES_FAILURE_LIMIT, cooloff=settings.AXES_COOLOFF_TIME
-    )
+def _ends(kind: str, rows) -> datetime | None:
+    return rules.lockout_ends(rows, limit=failure_limit(kind), cooloff=settings.AXES_COOLOFF_TIME)
 
 
 def active(qs: QuerySet, *, now: datetime | None = None) -> list[Lockout]:
@@ -68,7 +67,7 @@ def active(qs: QuerySet, *, now: datetime | None = None) -> list[Lockout]:
                 groups[kind, key].append((when, count))
     found = []
     for (kind, key), rows in groups.items():
-        ends = _ends(rows)
+        ends = _ends(kind, rows)
         if ends is not None and ends > now:
             found.append(
                 Lockout(
@@ -97,7 +96,9 @@ def wait_minutes(*, username: str | None, address: str | None, now: datetime | N
     ends = []
     for kind, key in ((USERNAME, username), (ADDRESS, address)):
         if key:
-            end = _ends(attempts.filter(**{kind: key}).values_list("attempt_time", "failures_since_start"))
+            end = _ends(
+                kind, attempts.filter(**{kind: key}).values_list("attempt_time", "failures_since_start")
+            )
             if end is not None:
                 ends.append(end)
     until = max(ends) if ends else now + settings.AXES_COOLOFF_TIME

@@ -1,5 +1,6 @@
 """Rules of login and public-form protection: pure functions of times and counts (no ORM, no
-request). The limits themselves are settings (LOGIN_FAILURE_LIMIT, LOGIN_COOLOFF_MINUTES,
+request). The limits themselves are settings (LOGIN_FAILURE_LIMIT, LOGIN_ADDRESS_FAILURE_LIMIT,
+LOGIN_COOLOFF_MINUTES,
 PUBLIC_FORM_LIMIT; .env.example)."""
 
 from __future__ import annotations
@@ -7,6 +8,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+
+
+def failures_on_user_scale(failures: int, *, limit: int, user_limit: int) -> int:
+    """django-axes compares one count with one limit (the user name's). A key with a limit of
+    its own (an address) is reported on the user name's scale: the result reaches
+    ``user_limit`` exactly when ``failures`` reaches ``limit``."""
+    return failures * user_limit // limit
 
 
 def lockout_ends(

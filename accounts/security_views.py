@@ -96,6 +96,7 @@ def lockout_list(request):
             "lockouts": _lockouts(request),
             "unlocks": _unlock_events(),
             "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "address_failure_limit": settings.LOGIN_ADDRESS_FAILURE_LIMIT,
             "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
         },
     )

@@ -109,15 +109,18 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = env.int("DJANGO_PASSWORD_RESET_TIMEOUT", default=24 * 3600)
 
 # Failed logins (django-axes, accounts/lockouts.py): after LOGIN_FAILURE_LIMIT failures for
-# one user name (known or not) or from one address, logins from it are refused for
-# LOGIN_COOLOFF_MINUTES after the last failure; bureau administrators see and lift lockouts
-# at /accounts/lockouts/.
+# one user name (known or not), or LOGIN_ADDRESS_FAILURE_LIMIT from one network address (an
+# office behind one NAT address shares it: a higher limit, so that one colleague's typos do
+# not lock the whole office out), logins are refused for LOGIN_COOLOFF_MINUTES after the last
+# failure; bureau administrators see and lift lockouts at /accounts/lockouts/.
 AUTHENTICATION_BACKENDS = [
     "accounts.backends.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_ENABLED = True
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
+AXES_HANDLER = "accounts.backends.LoginThrottleHandler"
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # a refused attempt during the cool-down does not start it again (the wait shown stays true)

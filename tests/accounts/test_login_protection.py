@@ -94,11 +94,18 @@ def test_the_lock_ends_after_the_cooloff_and_the_wait_counts_down(ent_a):
 # --- per address ------------------------------------------------------------------------------
 
 
-def test_five_failures_from_one_address_lock_it_for_every_user_name(ent_a, ent_b):
+def test_one_users_typos_do_not_lock_the_office_sharing_its_address(ent_a, ent_b):
+    office = "10.4.1.1"  # a whole office behind one NAT address
+    assert [r.status_code for r in fail("ent_b", 5, ip=office)][-1] == 429  # ent_b is locked
+    assert logged_in(attempt("ent_a", GOOD, office))  # its colleague is not
+
+
+def test_an_address_is_locked_after_its_own_limit_for_every_user_name(ent_a, ent_b, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 8
     ip = "10.4.0.1"
-    names = ["ent_b", "nobody1", "nobody2", "nobody3", "nobody4"]  # unknown names count too
+    names = ["ent_b", "nobody1", "nobody2", "nobody3", "nobody4", "nobody5", "nobody6", "nobody7"]
     statuses = [attempt(name, "wrong-password", ip).status_code for name in names]
-    assert statuses == [200, 200, 200, 200, 429]
+    assert statuses == [200] * 7 + [429]  # unknown names count too
     response = attempt("ent_a", GOOD, ip)
     assert response.status_code == 429 and not logged_in(response)
     assert "请在 15 分钟后再试" in response.content.decode()
@@ -123,7 +130,7 @@ def test_forwarded_address_counts_only_behind_a_trusted_proxy(rf, settings):
 def test_behind_a_proxy_each_client_has_its_own_count(ent_a, settings):
     settings.TRUSTED_PROXY_COUNT = 1
     client = Client(REMOTE_ADDR="172.16.0.2")  # every request comes through the proxy
-    for i in range(5):
+    for i in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT):
         client.post(
             LOGIN, {"username": f"x{i}", "password": "wrong"}, HTTP_X_FORWARDED_FOR="10.6.0.1"
         )
@@ -174,11 +181,11 @@ def test_deactivated_account_looks_like_a_wrong_password(ent_a, ent_b):
 
 
 @pytest.fixture
-def locked(ent_a):
+def locked(ent_a, settings):
     """ent_a's user name, the unknown name ghost_a and the address 10.10.0.1 locked."""
     fail("ent_a", 5)
     fail("ghost_a", 5)
-    for i in range(5):
+    for i in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT):
         attempt(f"probe{i}", "wrong", "10.10.0.1")
 
 
@@ -211,13 +218,15 @@ def test_expired_lockouts_are_not_listed(client_as, bureau_admin, ent_a):
     assert client_as(bureau_admin).get(reverse("accounts:lockout_list")).context["lockouts"] == []
 
 
-def test_lockout_export(client_as, bureau_admin, locked):
+def test_lockout_export(client_as, bureau_admin, locked, settings):
     response = client_as(bureau_admin).get(reverse("accounts:lockout_export"))
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0][:4] == ("锁定对象", "用户名或地址", "账号", "登录失败次数")
     assert sorted((r[0], r[1], r[3]) for r in rows[1:]) == [
-        ("用户名", "ent_a", 5), ("用户名", "ghost_a", 5), ("网络地址", "10.10.0.1", 5)
+        ("用户名", "ent_a", 5),
+        ("用户名", "ghost_a", 5),
+        ("网络地址", "10.10.0.1", settings.LOGIN_ADDRESS_FAILURE_LIMIT),
     ]
 
 
@@ -245,13 +254,14 @@ def test_unlock_a_user_name(client_as, bureau_admin, locked, ent_a):
     assert client.post(url).status_code == 404
 
 
-def test_unlock_an_address(client_as, bureau_admin, locked, ent_b):
+def test_unlock_an_address(client_as, bureau_admin, locked, ent_b, settings):
     url = reverse("accounts:lockout_unlock", kwargs={"kind": "ip_address", "key": "10.10.0.1"})
     assert attempt("ent_b", GOOD, "10.10.0.1").status_code == 429
     assert client_as(bureau_admin).post(url).status_code == 302
     assert not AccessAttempt.objects.filter(ip_address="10.10.0.1").exists()
     event = Event.objects.get(verb="login.unlocked")
-    assert event.data == {"kind": "ip_address", "key": "10.10.0.1", "failures": 5}
+    failures = settings.LOGIN_ADDRESS_FAILURE_LIMIT
+    assert event.data == {"kind": "ip_address", "key": "10.10.0.1", "failures": failures}
     assert logged_in(attempt("ent_b", GOOD, "10.10.0.1"))
 
 

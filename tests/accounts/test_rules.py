@@ -50,3 +50,9 @@ def test_minutes_to_wait_round_up_and_never_zero():
     assert rules.minutes_to_wait(at(14) + timedelta(seconds=1), at(0)) == 15
     assert rules.minutes_to_wait(at(0) + timedelta(seconds=10), at(0)) == 1
     assert rules.minutes_to_wait(at(0), at(1)) == 1
+
+
+def test_an_address_count_reaches_the_user_limit_exactly_at_its_own_limit():
+    scale = [rules.failures_on_user_scale(n, limit=30, user_limit=5) for n in (0, 5, 29, 30, 31)]
+    assert scale == [0, 0, 4, 5, 5]
+    assert rules.failures_on_user_scale(4, limit=5, user_limit=5) == 4  # same limit: unchanged
