@@ -5,8 +5,9 @@ seeded (``seed_demo``), ``<name>_scale`` is copied from it and grown to SCALE_EN
 (``grow_demo``). Every list page, form with city-wide choices, export, dashboard-like page and
 API list (``bench/scale_targets.py``, found from the URL conf) is requested through the full
 middleware stack as the bureau administrator (``admin``), and the county-scoped ones also as a
-county official (``zhongning``), on both databases. Printed per target: the median time of
-SCALE_RUNS requests at demo size and at scale, their ratio, the query count and response
+county official (``zhongning``), on both databases, the requests to the two interleaved so the
+machine's load hits both alike. Printed per target: the median time of SCALE_RUNS requests at
+demo size and at scale, their ratio, the query count and response
 size at both, peak Python memory (tracemalloc) of exports, and for each API list a bare DRF
 list view over the same model (``ModelSerializer`` of all fields, same pagination) and the
 ratio to it. A FAIL summary ends the report (the goals of issue 11):
@@ -17,9 +18,10 @@ ratio to it. A FAIL summary ends the report (the goals of issue 11):
 - an export whose peak memory is not flat (more than ×2 from demo size, above 2 MiB), and the
   ledger grid export at or above 10 MiB.
 
-Knobs (environment): SCALE_ENTERPRISES (5000), SCALE_RUNS (3), SCALE_REUSE=1 (keep both
-databases for the next run, and reuse them when present), SCALE_ONLY=<substring> (only the
-targets whose URL name or path contains it). Timings on a shared machine are noisy: read
+Knobs (environment): SCALE_ENTERPRISES (5000), SCALE_RUNS (3), SCALE_BASE (the size of the
+"demo" side: 0, the demo as seeded, 40 enterprises; e.g. 500 for export memory at 500 and
+5,000), SCALE_REUSE=1 (keep both databases for the next run, and reuse them when present),
+SCALE_ONLY=<substring> (only the targets whose URL name or path contains it). Timings on a shared machine are noisy: read
 ratios, not milliseconds. Always exits 0: it is a report.
 """
 
@@ -103,7 +105,7 @@ def _admin_sql(sql: str) -> None:
 
 
 def _use(name: str) -> None:
-    """Point the default connection at database ``name``."""
+    """Point the default connection at database ``name`` (connected on first use)."""
     from django.contrib.contenttypes.models import ContentType
 
     connection.close()
@@ -112,37 +114,66 @@ def _use(name: str) -> None:
     ContentType.objects.clear_cache()
 
 
-def _enterprises() -> int:
+def _switch(name: str) -> None:
+    """Between two timed requests: the other database, connected before the clock starts.
+    (Content types are not re-read: the grown copy is a clone of the demo database.)"""
+    if connection.settings_dict["NAME"] != name:
+        connection.close()
+        settings.DATABASES["default"]["NAME"] = name
+        connection.settings_dict["NAME"] = name
+    connection.ensure_connection()
+
+
+def _counts() -> tuple[int, int]:
+    """(enterprises, of which grown by ``grow_demo``) in the current database."""
+    from registry.demo_grow import grown_enterprises
     from registry.models import Enterprise
 
-    return Enterprise.objects.count()
+    return Enterprise.objects.count(), grown_enterprises().count()
 
 
-def _prepare(base: str, target: int, reuse: bool) -> tuple[str, str]:
+def _enterprises() -> int:
+    return _counts()[0]
+
+
+def _grow(target: int) -> str:
+    out = io.StringIO()
+    call_command("grow_demo", enterprises=target, stdout=out)
+    return out.getvalue().splitlines()[-1]
+
+
+def _prepare(base: str, base_size: int, target: int, reuse: bool) -> tuple[str, str]:
+    """The demo database (seeded, grown to ``base_size`` if more than the seed) and its copy
+    grown to ``target``; reused as they are with ``reuse`` when the demo one has that size."""
     small, big = f"{base}_scale_demo", f"{base}_scale"
     q = connection.ops.quote_name
-    if not (reuse and _exists(small)):
-        _admin_sql(f"DROP DATABASE IF EXISTS {q(small)}")
-        _admin_sql(f"CREATE DATABASE {q(small)}")
-    _use(small)
+    kept = False
+    if reuse and _exists(small):
+        _use(small)
+        call_command("migrate", interactive=False, verbosity=0)
+        total, grown = _counts()
+        kept = total > 0 and grown == max(0, base_size - (total - grown))
     started = time.perf_counter()
-    call_command("migrate", interactive=False, verbosity=0)
-    seeded = _enterprises() > 0
-    if not seeded:
+    if not kept:
+        for name in (big, small):
+            _admin_sql(f"DROP DATABASE IF EXISTS {q(name)}")
+        _admin_sql(f"CREATE DATABASE {q(small)}")
+        _use(small)
+        call_command("migrate", interactive=False, verbosity=0)
         call_command("seed_demo", stdout=io.StringIO())
+        if base_size > _enterprises():
+            _grow(base_size)
     print(f"demo database {small}: {_enterprises():,} enterprises "
-          + ("(reused)" if seeded else f"({time.perf_counter() - started:.0f} s to migrate and seed)"))
-    if not (reuse and _exists(big)):
-        _use(base)
+          + ("(reused)" if kept else f"({time.perf_counter() - started:.0f} s to migrate and seed)"))
+    if not (kept and _exists(big)):
         _admin_sql(f"DROP DATABASE IF EXISTS {q(big)}")
         _admin_sql(f"CREATE DATABASE {q(big)} TEMPLATE {q(small)}")
     _use(big)
     call_command("migrate", interactive=False, verbosity=0)
     started = time.perf_counter()
-    out = io.StringIO()
-    call_command("grow_demo", enterprises=target, stdout=out)
+    outcome = _grow(target)
     print(f"grown database {big}: {_enterprises():,} enterprises "
-          f"({time.perf_counter() - started:.0f} s to grow); {out.getvalue().splitlines()[-1]}")
+          f"({time.perf_counter() - started:.0f} s to grow); {outcome}")
     return small, big
 
 
@@ -159,56 +190,65 @@ def _consume(response) -> int:
     return size
 
 
-def _clients() -> dict[str, Client]:
+def _clients(databases: tuple[str, str]) -> dict[tuple[str, str], Client]:
+    """A logged-in client per database and user (each database keeps its own sessions)."""
     from accounts.models import User
 
     clients = {}
-    for username in (BUREAU, COUNTY):
-        client = Client(HTTP_ACCEPT="application/json,text/html;q=0.9")
-        client.force_login(User.objects.get(username=username))
-        clients[username] = client
+    for name in databases:
+        _use(name)
+        for username in (BUREAU, COUNTY):
+            client = Client(HTTP_ACCEPT="application/json,text/html;q=0.9")
+            client.force_login(User.objects.get(username=username))
+            clients[(name, username)] = client
     return clients
 
 
-def _time(client: Client, url: str, runs: int) -> float:
-    times = []
+def _once(client: Client, url: str) -> float:
+    started = time.perf_counter()
+    _consume(client.get(url))
+    return (time.perf_counter() - started) * 1000
+
+
+def _measure(row: Row, clients, databases: tuple[str, str], runs: int) -> None:
+    """Both sizes of one target, their requests interleaved (run 1 small, run 1 big, …), so a
+    change in the machine's load hits both alike."""
+    target = row.target
+    figures = {name: Figures() for name in databases}
+    client = {name: clients[(name, row.user)] for name in databases}
+    bare = st.bare_url(target) if target.kind == "api" else None
+    for name in databases:  # warm-up: status and size
+        _switch(name)
+        response = client[name].get(target.url)
+        figures[name].status = response.status_code
+        figures[name].size = _consume(response)
+        if bare:
+            _consume(client[name].get(bare))
+    row.small, row.big = (figures[name] for name in databases)
+    if any(f.status != 200 for f in figures.values()):
+        return
+    times = {name: [] for name in databases}
+    bare_times = {name: [] for name in databases}
     for _ in range(runs):
-        started = time.perf_counter()
-        _consume(client.get(url))
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
-
-
-def _measure(client: Client, target: st.Target, runs: int) -> Figures:
-    figures = Figures()
-    response = client.get(target.url)  # warm-up: status and size
-    figures.status = response.status_code
-    figures.size = _consume(response)
-    if figures.status != 200:
-        return figures
-    figures.ms = _time(client, target.url, runs)
-    with CaptureQueriesContext(connection) as queries:
-        _consume(client.get(target.url))
-    figures.queries = len(queries)
-    if target.kind == "export":
-        gc.collect()
-        tracemalloc.start()
-        _consume(client.get(target.url))
-        figures.peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-    if target.kind == "api":
-        bare = st.bare_url(target)
-        _consume(client.get(bare))
-        figures.bare_ms = _time(client, bare, runs)
-    return figures
-
-
-def _measure_all(rows: list[Row], attr: str, runs: int) -> None:
-    clients = _clients()
-    for row in rows:
-        setattr(row, attr, _measure(clients[row.user], row.target, runs))
-        print(".", end="", flush=True)
-    print()
+        for name in databases:
+            _switch(name)
+            times[name].append(_once(client[name], target.url))
+            if bare:
+                bare_times[name].append(_once(client[name], bare))
+    for name in databases:
+        f = figures[name]
+        f.ms = statistics.median(times[name])
+        f.bare_ms = statistics.median(bare_times[name]) if bare else None
+        _switch(name)
+        with CaptureQueriesContext(connection) as queries:
+            _consume(client[name].get(target.url))
+        f.queries = len(queries)
+        if target.kind == "export":
+            gc.collect()
+            tracemalloc.start()
+            _consume(client[name].get(target.url))
+            f.peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
 
 
 # --- the report ----------------------------------------------------------------------------
@@ -288,6 +328,7 @@ def main() -> int:
     settings.DEBUG = False  # no query log (CaptureQueriesContext counts where asked)
     warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: no collectstatic
     enterprises = _env_int("SCALE_ENTERPRISES", 5000)
+    base_size = _env_int("SCALE_BASE", 0) if os.environ.get("SCALE_BASE", "0") != "0" else 0
     runs = _env_int("SCALE_RUNS", 3)
     reuse = os.environ.get("SCALE_REUSE", "") == "1"
     only = os.environ.get("SCALE_ONLY", "")
@@ -306,14 +347,17 @@ def main() -> int:
     request_log = logging.getLogger("django.request")
     level, request_log.level = request_log.level, logging.ERROR  # 403/404 of a role: a row note
     try:
-        small, big = _prepare(base, enterprises, reuse)
+        small, big = _prepare(base, base_size, enterprises, reuse)
         print(f"{len(rows)} targets × {runs} runs (median), on a shared machine: timings are noisy")
-        _use(small)
-        sizes = [_enterprises()]
-        _measure_all(rows, "small", runs)
-        _use(big)
-        sizes.append(_enterprises())
-        _measure_all(rows, "big", runs)
+        sizes = []
+        for name in (small, big):
+            _use(name)
+            sizes.append(_enterprises())
+        clients = _clients((small, big))
+        for row in rows:
+            _measure(row, clients, (small, big), runs)
+            print(".", end="", flush=True)
+        print()
     finally:
         request_log.setLevel(level)
         _use(base)
