@@ -134,7 +134,8 @@ class Grown:
     enterprises: list[Enterprise] = field(default_factory=list)
     specs: dict[int, Spec] = field(default_factory=dict)
     users: dict[int, User] = field(default_factory=dict)
-    officials: dict[int, User] = field(default_factory=dict)  # area pk -> its official
+    # area pk -> its official (the seed has none for one park: the reviewer checks there)
+    officials: dict[int, User] = field(default_factory=dict)
     people: dict[str, User] = field(default_factory=dict)  # admin, reviewer, agency1, agency2
 
     @property

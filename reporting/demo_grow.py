@@ -44,7 +44,7 @@ from reporting.reference import FUELS
 from zhongwei_carbon.models import Event
 
 LEDGER_SHARE = 0.22  # of the listed grown enterprises keep their monthly ledgers here
-# report status -> share of the listed grown enterprises (cumulative order matters not)
+# report status -> weight: how the listed grown enterprises' reports spread over the workflow
 REPORT_MIX = [
     (S.DRAFT, 8), (S.SUBMITTED, 12), (S.COUNTY_RETURNED, 4), (S.COUNTY_PASSED, 14),
     (S.ASSIGNED, 14), (S.VERIFIED, 8), (S.RECHECK_RETURNED, 3), (S.FINAL, 33), (S.OBJECTED, 4),
@@ -237,7 +237,7 @@ def _agencies(grown: Grown) -> list:
 def _report(enterprise, grown: Grown, agencies, admin, total) -> AnnualReport:
     status = _status(enterprise)
     report = AnnualReport(enterprise=enterprise, year=YEAR, status=status)
-    official = grown.officials.get(enterprise.area_id)
+    official = grown.officials.get(enterprise.area_id, grown.people["reviewer"])
     if status in COUNTY_DONE:
         report.county_checked_at, report.county_checked_by = _at(date(2026, 2, 6), 15), official
         report.county_note = (COUNTY_RETURN_REASONS["dongyuan_bm"] if status == S.COUNTY_RETURNED
