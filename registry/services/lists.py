@@ -99,7 +99,7 @@ def key_list_draft(*, actor, year: int) -> KeyEmitterList:
             {"year": _("Enter a year between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR}}
         )
     with transaction.atomic():
-        key_list = KeyEmitterList.objects.select_for_update().filter(year=year).first()
+        key_list = KeyEmitterList.objects.select_for_update(no_key=True).filter(year=year).first()
         if key_list is not None and key_list.is_published:
             raise ValidationError(
                 {
@@ -154,7 +154,7 @@ def key_list_publish(*, actor, key_list: KeyEmitterList, document_number: str) -
     """Publish a draft list under a document number (文号); it is frozen from then on."""
     document_number = (document_number or "").strip()
     with transaction.atomic():
-        locked = KeyEmitterList.objects.select_for_update().get(pk=key_list.pk)
+        locked = KeyEmitterList.objects.select_for_update(no_key=True).get(pk=key_list.pk)
         if locked.is_published:
             raise ValidationError(
                 _("The key-emitter list for %(year)s is already published.") % {"year": locked.year}

@@ -331,7 +331,7 @@ class _Writer:
         """Lock the year's ledgers; a month submitted since the check stops the upload."""
         ctx, index_of = self.ctx, {pk: i for i, pk in enumerate(self.ctx.facility_pks)}
         for pk, facility_id, month, status in (
-            MonthlyLedger.objects.select_for_update()
+            MonthlyLedger.objects.select_for_update(no_key=True)
             .filter(enterprise=ctx.enterprise, year=ctx.year)
             .values_list("pk", "facility_id", "month", "status")
         ):
