@@ -33,7 +33,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from reporting import ledger_rules as lr
@@ -463,6 +462,8 @@ def ledger_import(*, actor, enterprise, year: int, data: bytes, filename: str = 
 
 def ledger_template(*, enterprise, year: int) -> bytes:
     """The year's workbook: one row per facility × month × fuel, filled with what is saved."""
+    from openpyxl import Workbook  # not at module level: issue 11 §8
+
     fuels = list(FuelType.objects.order_by("sort_order", "code"))
     ledgers = {
         (led.facility_id, led.month): led
