@@ -96,7 +96,7 @@ def user_update(*, actor, user: User, **changes) -> User:
     unknown = set(changes) - set(USER_FIELDS)
     if unknown:
         raise TypeError(f"user_update cannot change {sorted(unknown)}")
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = User.objects.select_for_update(no_key=True).get(pk=user.pk)
     before = {f: getattr(user, f) for f in changes}
     for field, value in changes.items():
         setattr(user, field, value)
@@ -127,7 +127,7 @@ def deactivation_blocker(actor, user: User) -> str | None:
 def user_set_active(*, actor, user: User, is_active: bool) -> User:
     """Activate or deactivate a user. A deactivated user can no longer log in; an
     administrator cannot deactivate his own account (he would lock himself out)."""
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = User.objects.select_for_update(no_key=True).get(pk=user.pk)
     blocker = None if is_active else deactivation_blocker(actor, user)
     if blocker:
         raise ValidationError(blocker)
@@ -167,7 +167,7 @@ def membership_add(
     if errors:
         raise ValidationError(errors)
     existing = (
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(no_key=True)
         .filter(user=user, role=role, area=area, enterprise=enterprise, agency=agency)
         .first()
     )
@@ -211,7 +211,7 @@ def membership_add(
 def membership_set_active(*, actor, membership: Membership, is_active: bool) -> Membership:
     """Deactivate (or reactivate) one membership. An administrator cannot take away his own
     last active administrator role."""
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    membership = Membership.objects.select_for_update(no_key=True).get(pk=membership.pk)
     if membership.is_active == is_active:
         raise ValidationError(
             _("This role is already active.") if is_active else _("This role is already deactivated.")
@@ -281,6 +281,7 @@ def lockout_release(*, actor, kind: str, key: str) -> int:
     were cleared."""
     if kind not in LOCKOUT_KINDS:
         raise ValidationError(_("Unknown kind of lockout."))
+    # FOR UPDATE (not NO KEY): the rows are deleted, which needs the strong lock anyway
     attempts = list(AccessAttempt.objects.select_for_update().filter(**{kind: key}))
     if not attempts:
         raise ValidationError(_("Nothing to unlock: no failed log-ins are recorded for it."))

@@ -19,8 +19,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-
 from accounts.models import Membership
 from allowances import rules
 from allowances.choices import AllocationMethod, UnitClass
@@ -197,6 +195,8 @@ def _one_objection(actor, cycle) -> None:
 
 
 def _workbook(rows, units) -> bytes:
+    from openpyxl import Workbook  # not at module level: issue 11 §8
+
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET_ALLOCATIONS

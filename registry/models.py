@@ -233,6 +233,33 @@ class KeyEmitterList(models.Model):
         return self.status == ListStatus.PUBLISHED
 
 
+def _published_entries_frozen(name: str, operation, *, old=False, new=False) -> pgtrigger.Trigger:
+    """Refuse a statement that touches an entry of a published list (on either side of an
+    UPDATE). Once per statement, over its transition tables: drafting writes thousands of
+    entries in one DELETE and one INSERT, and a check per row cost more than the rest of
+    the draft (issue 11 §7)."""
+    tables = [t for t, wanted in (("old_rows", old), ("new_rows", new)) if wanted]
+    key_lists = " UNION ".join(f"SELECT key_list_id FROM {t}" for t in tables)
+    return pgtrigger.Trigger(
+        name=name,
+        operation=operation,
+        when=pgtrigger.After,
+        level=pgtrigger.Statement,
+        referencing=pgtrigger.Referencing(
+            old="old_rows" if old else None, new="new_rows" if new else None
+        ),
+        func=f"""
+            IF EXISTS (
+                SELECT 1 FROM registry_keyemitterlist AS l
+                WHERE l.status = 'published' AND l.id IN ({key_lists})
+            ) THEN
+                RAISE EXCEPTION 'key-emitter list is published and frozen';
+            END IF;
+            RETURN NULL;
+        """,
+    )
+
+
 class KeyEmitterListEntryQuerySet(models.QuerySet):
     def listed(self):
         """Lines that put the enterprise on the list (added or retained; a removed line
@@ -275,25 +302,11 @@ class KeyEmitterListEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["key_list", "enterprise"], name="list_entry_unique"),
         ]
+        # Entries of a published list can be neither changed nor removed, nor added to it.
         triggers = [
-            # Entries of a published list can be neither changed nor removed, nor added to it.
-            pgtrigger.Trigger(
-                name="published_entries_frozen",
-                operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
-                when=pgtrigger.Before,
-                func=pgtrigger.Func(
-                    """
-                    IF EXISTS (
-                        SELECT 1 FROM registry_keyemitterlist AS l WHERE l.status = 'published' AND l.id IN (
-                            COALESCE(NEW.key_list_id, -1), COALESCE(OLD.key_list_id, -1))
-                    ) THEN
-                        RAISE EXCEPTION 'key-emitter list is published and frozen';
-                    END IF;
-                    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-                    RETURN NEW;
-                    """
-                ),
-            ),
+            _published_entries_frozen("published_entries_frozen_ins", pgtrigger.Insert, new=True),
+            _published_entries_frozen("published_entries_frozen_upd", pgtrigger.Update, old=True, new=True),
+            _published_entries_frozen("published_entries_frozen_del", pgtrigger.Delete, old=True),
         ]
 
     def __str__(self):

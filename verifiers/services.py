@@ -83,7 +83,7 @@ def agency_update_contact(*, actor, agency: Agency, **changes) -> Agency:
 
 
 def _agency_change(*, actor, agency, changes, allowed) -> Agency:
-    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    agency = Agency.objects.select_for_update(no_key=True).get(pk=agency.pk)
     if "uscc" in changes:
         changes["uscc"] = uscc.normalize(changes["uscc"])
     old_status = agency.get_status_display()
@@ -146,7 +146,7 @@ def qualification_create(*, actor, agency: Agency, sectors=None, **fields) -> Ag
 def qualification_update(
     *, actor, qualification: AgencyQualification, sectors=None, **changes
 ) -> AgencyQualification:
-    qualification = AgencyQualification.objects.select_for_update().get(pk=qualification.pk)
+    qualification = AgencyQualification.objects.select_for_update(no_key=True).get(pk=qualification.pk)
     changed = _apply(qualification, changes, QUALIFICATION_FIELDS)
     _check_dates(qualification.valid_from, qualification.valid_until)
     if changed:
@@ -202,7 +202,7 @@ def staff_create(*, actor, agency: Agency, **fields) -> VerifierStaff:
 
 @transaction.atomic
 def staff_update(*, actor, staff: VerifierStaff, **changes) -> VerifierStaff:
-    staff = VerifierStaff.objects.select_for_update().get(pk=staff.pk)
+    staff = VerifierStaff.objects.select_for_update(no_key=True).get(pk=staff.pk)
     if "user" in changes:
         _check_staff_account(staff.agency, changes["user"], staff_pk=staff.pk)
     changed = _apply(staff, changes, STAFF_FIELDS)

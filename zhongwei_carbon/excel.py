@@ -28,12 +28,11 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from zhongwei_carbon import uploads, xlsx_read
+
+# openpyxl is imported where a workbook is written, never at module level: it costs every
+# worker ~140 ms at boot, and most never write one (issue 11 §8, tests/core/test_boot.py).
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -99,10 +98,14 @@ def cell_value(value):
 
 def xlsx_response(*, filename: str, sheet_title: str, columns: list[Column], rows: Iterable):
     """An .xlsx download of ``rows`` (any iterable, consumed once) with a bold header row."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=sheet_title[:31])
     for i, col in enumerate(columns):
-        ws.column_dimensions[get_column_letter(i + 1)].width = col.width
+        ws.column_dimensions[column_letter(i + 1)].width = col.width
 
     header = []
     for col in columns:
@@ -278,8 +281,15 @@ def limited_rows(rows: Iterable, *, max_rows: int) -> Iterator:
 
 
 def column_letter(index: int) -> str:
-    """1 → A, 27 → AA."""
-    return get_column_letter(index)
+    """1 → A, 27 → AA, up to ZZZ (18,278): openpyxl's ``get_column_letter``, without importing
+    openpyxl (module-level tables use it)."""
+    if not 1 <= index <= 18_278:
+        raise ValueError(f"Invalid column index {index}")
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 # --- reading cells of an uploaded sheet (values_only rows) ---------------------------------

@@ -88,7 +88,13 @@ else:
     from zhongwei_carbon.embedded_db import database_settings
 
     DATABASES = {"default": database_settings(BASE_DIR / ".pgdata")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# Persistent connections (issue 11 §6): a gunicorn or Celery worker keeps its connection for
+# this many seconds instead of opening one per request (on two cores, 60 s doubled the pages
+# served per second under 20 users); the health check replaces a connection the server closed
+# before a request uses it. 0 with DEBUG: the development server runs every request in a new
+# thread, whose connection would never be reused. README, "Production": why no PgBouncer.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0 if DEBUG else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -13,8 +13,10 @@ from zhongwei_carbon.models import Notification
 def email_notification(notification_id: int) -> bool:
     """E-mail one notification; a second run (retry, duplicate delivery) sends nothing."""
     with transaction.atomic():
+        # the note only: the recipient's user row stays free (a login updates it) while the
+        # mail goes out
         note = (
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(no_key=True, of=("self",))
             .select_related("recipient")
             .filter(pk=notification_id, emailed_at__isnull=True)
             .first()

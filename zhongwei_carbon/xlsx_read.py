@@ -36,14 +36,8 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 
-from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
-from openpyxl.utils.cell import column_index_from_string
-from openpyxl.utils.datetime import (
-    CALENDAR_MAC_1904,
-    CALENDAR_WINDOWS_1900,
-    from_excel,
-    from_ISO8601,
-)
+# openpyxl's format and date helpers are imported when a file is read, not with this module
+# (importing openpyxl costs every worker ~140 ms at boot: issue 11 §8)
 
 CHUNK = 64 * 1024
 # the first element of a part, for the namespace prefix its writer used (``<x:worksheet``)
@@ -234,6 +228,8 @@ class _Styles(_Handler):
     """Which cell formats (``<cellXfs>`` indexes) show dates or durations."""
 
     def __init__(self, budget):
+        from openpyxl.styles.numbers import BUILTIN_FORMATS
+
         super().__init__(budget)
         self.codes: dict[int, str] = dict(BUILTIN_FORMATS)
         self.xf_formats: list[int] = []
@@ -252,6 +248,8 @@ class _Styles(_Handler):
             raise _Done
 
     def kinds(self) -> tuple[frozenset, frozenset]:
+        from openpyxl.styles.numbers import is_date_format, is_timedelta_format
+
         dates, durations, seen = set(), set(), {}
         for index, fmt in enumerate(self.xf_formats):
             if fmt not in seen:
@@ -345,6 +343,8 @@ class Workbook:
             path = _target(book_path, worksheets[rid]) if rid in worksheets else None
             if path in names:
                 self.paths[name] = path
+        from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+
         self.epoch = CALENDAR_MAC_1904 if book.date1904 else CALENDAR_WINDOWS_1900
         self.dates = self.durations = frozenset()
         for _rid, target in rels.of_type("/styles")[:1]:
@@ -399,6 +399,12 @@ class _SheetRows:
     element."""
 
     def __init__(self, book: Workbook, title: str, width: int, last_row: int, budget: int):
+        from openpyxl.utils.cell import column_index_from_string
+        from openpyxl.utils.datetime import from_excel, from_ISO8601
+
+        self.column_index, self.from_excel, self.from_iso = (
+            column_index_from_string, from_excel, from_ISO8601
+        )
         self.strings, self.epoch = book.strings, book.epoch
         self.dates, self.durations = book.dates, book.durations
         self.title, self.width, self.last_row, self.left = title, width, last_row, budget
@@ -420,7 +426,7 @@ class _SheetRows:
         name = tag[tag.find(":") + 1 :]
         if name == "c":
             ref = attrs.get("r")
-            self.col = column_index_from_string(ref.rstrip(ROW_DIGITS)) if ref else self.col + 1
+            self.col = self.column_index(ref.rstrip(ROW_DIGITS)) if ref else self.col + 1
             self.kind = attrs.get("t", "n")
             self.style = attrs.get("s")
             self.formula = False
@@ -479,7 +485,7 @@ class _SheetRows:
             number = float(text) if ("." in text or "E" in text or "e" in text) else int(text)
             if self.style is not None and int(self.style) in self.dates:
                 try:
-                    return from_excel(
+                    return self.from_excel(
                         number, self.epoch, timedelta=int(self.style) in self.durations
                     )
                 except (OverflowError, ValueError):
@@ -490,5 +496,5 @@ class _SheetRows:
         if kind == "b":
             return bool(int(text))
         if kind == "d":
-            return from_ISO8601(text)
+            return self.from_iso(text)
         return text  # "e": the error code, as openpyxl gives it

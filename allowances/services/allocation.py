@@ -55,7 +55,7 @@ def _today(today: date | None) -> date:
 
 def _lock_cycle(cycle) -> None:
     """One import, recheck or notice of a cycle at a time (new rows cannot race)."""
-    ComplianceCycle.objects.select_for_update().get(pk=cycle.pk)
+    ComplianceCycle.objects.select_for_update(no_key=True).get(pk=cycle.pk)
 
 
 def refresh_check(allocation: Allocation) -> Allocation:
@@ -96,7 +96,7 @@ def allocation_import(*, actor, cycle, data: bytes, filename: str) -> ImportOutc
     outcome = ImportOutcome(errors=parsed.errors, error_total=parsed.error_total)
     existing = {
         a.enterprise.uscc: a
-        for a in Allocation.objects.select_for_update(of=("self",))
+        for a in Allocation.objects.select_for_update(no_key=True, of=("self",))
         .filter(cycle=cycle, enterprise__uscc__in=list(parsed.allocations))
         .select_related("enterprise")
     }
@@ -184,7 +184,7 @@ def recheck_all(*, actor, cycle) -> int:
     _check_perm(actor, Perm.MANAGE_ALLOCATION)
     _lock_cycle(cycle)
     differing = 0
-    rows = Allocation.objects.select_for_update(of=("self",)).filter(cycle=cycle)
+    rows = Allocation.objects.select_for_update(no_key=True, of=("self",)).filter(cycle=cycle)
     for allocation in rows.select_related("enterprise", "cycle"):
         refresh_check(allocation).save(
             update_fields=["pre_allocation_check", "computed", "check_problem"]
@@ -198,7 +198,7 @@ def recheck_all(*, actor, cycle) -> int:
 
 def _lock(allocation) -> Allocation:
     return (
-        Allocation.objects.select_for_update(of=("self",))
+        Allocation.objects.select_for_update(no_key=True, of=("self",))
         .select_related("enterprise", "cycle")
         .get(pk=allocation.pk)
     )
@@ -214,7 +214,7 @@ def notify_all(*, actor, cycle, today: date | None = None) -> int:
     today = _today(today)
     deadline = workdays.deadline(today, rules.ALLOCATION_OBJECTION_WORKING_DAYS)
     count = 0
-    rows = Allocation.objects.select_for_update(of=("self",)).filter(
+    rows = Allocation.objects.select_for_update(no_key=True, of=("self",)).filter(
         cycle=cycle, status=AllocationStatus.IMPORTED
     )
     for allocation in rows.select_related("enterprise", "cycle"):
@@ -315,7 +315,7 @@ def objection_decide(*, actor, objection, decision: str, note: str) -> Allocatio
     """Uphold (the allocation waits for the region's corrected notice: it cannot be notified
     or issued again until an import changes its figures) or dismiss (the notified figure
     stands and may be issued)."""
-    objection = AllocationObjection.objects.select_for_update().get(pk=objection.pk)
+    objection = AllocationObjection.objects.select_for_update(no_key=True).get(pk=objection.pk)
     allocation = _lock(objection.allocation)
     objection_decide_check(actor=actor, objection=objection, decision=decision, note=note)
     note = note.strip()
@@ -406,7 +406,7 @@ def issue(*, actor, allocation, today: date | None = None) -> list[LedgerEntry]:
         room = delta
         # only decided cases (the cut follows the decision) whose correction deadline has
         # passed (the cut is what is still short then; before, it is not known)
-        cases = PenaltyCase.objects.select_for_update(of=("self",)).filter(
+        cases = PenaltyCase.objects.select_for_update(no_key=True, of=("self",)).filter(
             enterprise=allocation.enterprise, cycle__year__lt=year, cut_applied=False,
             status=PenaltyStatus.DECIDED, correction_deadline__lt=_today(today),
         ).order_by("cycle__year", "pk")

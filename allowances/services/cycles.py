@@ -47,7 +47,7 @@ def cycle_create(*, actor, data: dict) -> ComplianceCycle:
 
 @transaction.atomic
 def cycle_update(*, actor, cycle: ComplianceCycle, data: dict) -> ComplianceCycle:
-    cycle = ComplianceCycle.objects.select_for_update().get(pk=cycle.pk)
+    cycle = ComplianceCycle.objects.select_for_update(no_key=True).get(pk=cycle.pk)
     changed = _apply(cycle, data, CYCLE_FIELDS)
     if not changed:
         return cycle
@@ -93,7 +93,7 @@ def _milestone_event(actor, milestone: Milestone, verb: str, message: str) -> No
 
 @transaction.atomic
 def milestone_create(*, actor, cycle: ComplianceCycle, data: dict) -> Milestone:
-    ComplianceCycle.objects.select_for_update().get(pk=cycle.pk)  # serialise kind checks
+    ComplianceCycle.objects.select_for_update(no_key=True).get(pk=cycle.pk)  # serialise kind checks
     milestone = Milestone(cycle=cycle)
     _apply(milestone, data, MILESTONE_FIELDS)
     _check_kind_free(milestone)
@@ -107,7 +107,7 @@ def milestone_create(*, actor, cycle: ComplianceCycle, data: dict) -> Milestone:
 
 @transaction.atomic
 def milestone_update(*, actor, milestone: Milestone, data: dict) -> Milestone:
-    ComplianceCycle.objects.select_for_update().get(pk=milestone.cycle_id)
+    ComplianceCycle.objects.select_for_update(no_key=True).get(pk=milestone.cycle_id)
     milestone = Milestone.objects.select_related("cycle").get(pk=milestone.pk)
     changed = _apply(milestone, data, MILESTONE_FIELDS)
     if not changed:

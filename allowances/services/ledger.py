@@ -1,7 +1,14 @@
 """Moving allowance units: every movement is an append-only ledger entry plus the update of
 the holding it belongs to, in one transaction, with the holdings locked in primary-key order
 (so concurrent movements queue instead of deadlocking) and a refusal when any holding would
-go below zero (the database CHECK backs it). DESIGN.md §4.4."""
+go below zero (the database CHECK backs it). DESIGN.md §4.4.
+
+Every lock here is ``FOR NO KEY UPDATE`` (``select_for_update(no_key=True)``): it queues the
+writers of a row but lets other transactions reference that row. A movement that creates a
+holding checks its foreign key to the account at commit (``FOR KEY SHARE`` on the account, the
+constraint is deferred); a ``FOR UPDATE`` on the account, taken by a surrender that then waits
+for that movement's holdings, would block that check: a deadlock (issue 11 §1). No movement
+deletes an account or a holding or changes their keys, so the weaker lock is enough."""
 
 from __future__ import annotations
 
@@ -58,7 +65,7 @@ def _lock_holdings(movements: list[Movement]) -> dict[tuple, Holding]:
     for a, u, v, p in keys:
         wanted[a].append((u, v, p))
     rows = (
-        Holding.objects.select_for_update()
+        Holding.objects.select_for_update(no_key=True)
         .filter(account_id__in=wanted)
         .order_by("pk")  # one global order: no deadlocks between concurrent movements
     )
@@ -241,7 +248,7 @@ def surrender(*, actor, account, cycle, obligation: int, cea=(), ccer=()):
 
     The account row is locked first, so two surrenders of one enterprise are serialised and
     the CCER cap (≤ 5 % of the obligation, Measures Art. 29) holds across them."""
-    AllowanceAccount.objects.select_for_update().get(pk=account.pk)
+    AllowanceAccount.objects.select_for_update(no_key=True).get(pk=account.pk)
     ccer_total = sum(q for _p, _v, q in ccer)
     if any(q <= 0 for _v, q in cea) or any(q <= 0 for _p, _v, q in ccer):
         raise ValidationError(_("Surrendered quantities must be positive."))
@@ -277,7 +284,7 @@ def reverse(*, actor, entry: LedgerEntry, reason: str):
         raise ValidationError(_("A correction cannot itself be reversed; post a new entry."))
     # lock the holding first: two concurrent reversals of one entry queue here and the
     # second is refused below instead of failing on the unique ``reverses``
-    Holding.objects.select_for_update().get(pk=entry.holding_id)
+    Holding.objects.select_for_update(no_key=True).get(pk=entry.holding_id)
     if LedgerEntry.objects.filter(reverses=entry).exists():
         raise ValidationError(_("This entry has already been reversed."))
     holding = entry.holding

@@ -127,7 +127,7 @@ def _create(*, actor, obj, fields, checks, clash, verb: str, message: str):
 
 def _update(*, actor, obj, data: dict, fields, checks, clash, verb: str, label: str):
     """Apply ``data`` to the locked row; nothing changed → no save, no event."""
-    obj = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+    obj = type(obj)._default_manager.select_for_update(no_key=True).get(pk=obj.pk)
     before = {name: (_raw(obj, name), _display(obj, name)) for name in fields}
     _apply(obj, data, fields)
     try:
@@ -154,6 +154,7 @@ def _update(*, actor, obj, data: dict, fields, checks, clash, verb: str, label: 
 def _delete(*, actor, obj, fields, verb: str, message: str) -> None:
     """Remove a row. The event stays on the deleted row's id; django-simple-history keeps
     the row's last state as a deletion record."""
+    # FOR UPDATE (not NO KEY): the row is deleted, which needs the strong lock anyway
     obj = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
     events.record(
         actor=actor, verb=verb, target=obj, message=message,

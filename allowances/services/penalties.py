@@ -52,7 +52,7 @@ def price_set(*, actor, month: date, average_price, source: str) -> MonthlyPrice
     _check(actor)
     first = date(month.year, month.month, 1)
     price = _dec(average_price, "average_price")
-    obj = MonthlyPrice.objects.select_for_update().filter(month=first).first()
+    obj = MonthlyPrice.objects.select_for_update(no_key=True).filter(month=first).first()
     created = obj is None
     old = None if created else obj.average_price
     if created:
@@ -79,7 +79,7 @@ def price_day_set(*, actor, day: date, average_price, volume: int, source: str) 
     price = _dec(average_price, "average_price")
     if not isinstance(volume, int) or volume <= 0:
         raise ValidationError({"volume": _("Enter the tonnes traded that day (a whole number above 0).")})
-    obj = DailyPrice.objects.select_for_update().filter(day=day).first()
+    obj = DailyPrice.objects.select_for_update(no_key=True).filter(day=day).first()
     old = None if obj is None else (obj.average_price, obj.volume)
     obj = obj or DailyPrice(day=day)
     obj.average_price, obj.volume, obj.source = price, volume, source
@@ -295,7 +295,7 @@ def penalty_set_price_window(*, actor, case, start: date, end: date, reason: str
 
 
 def _locked(case) -> PenaltyCase:
-    return PenaltyCase.objects.select_for_update().get(pk=case.pk)
+    return PenaltyCase.objects.select_for_update(no_key=True).get(pk=case.pk)
 
 
 @transaction.atomic

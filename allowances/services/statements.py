@@ -18,8 +18,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
 
 from allowances.models import Holding, RegistryStatement, StatementLine
 from allowances.services import statement_file
@@ -132,6 +130,9 @@ def statement_import(
 
 def template_workbook() -> bytes:
     """The statement template: the headers and one example row, plus an instruction sheet."""
+    from openpyxl import Workbook  # not at module level: issue 11 §8
+    from openpyxl.styles import Font, PatternFill
+
     wb = Workbook()
     ws = wb.active
     ws.title = "持有量"

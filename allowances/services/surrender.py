@@ -130,7 +130,7 @@ def surrender_request(*, actor, account, cycle, cea=(), ccer=()) -> SurrenderReq
     if account.pk is None:
         account = ledger.account_for(account.enterprise)
     # one request of an account at a time: the open requests it is checked against are final
-    AllowanceAccount.objects.select_for_update().get(pk=account.pk)
+    AllowanceAccount.objects.select_for_update(no_key=True).get(pk=account.pk)
     check_request(account, cycle, cea_rows, ccer_rows)
     request = SurrenderRequest(
         account=account, cycle=cycle, cea=cea_rows, ccer=ccer_rows, requested_by=actor
@@ -155,7 +155,7 @@ def request_tonnes(request) -> tuple[int, int]:
 
 
 def _locked(request, *, allowed: tuple[str, ...]) -> SurrenderRequest:
-    locked = SurrenderRequest.objects.select_for_update().select_related(
+    locked = SurrenderRequest.objects.select_for_update(no_key=True).select_related(
         "account__enterprise", "cycle"
     ).get(pk=request.pk)
     if locked.status not in allowed:
@@ -196,7 +196,7 @@ def surrender_confirm(*, actor, request) -> SurrenderRequest:
         )
     # the account first (as ``ledger.surrender`` does): two confirmations of one account queue
     # here, so the second sees the first's surrender in what remains due
-    AllowanceAccount.objects.select_for_update().get(pk=request.account_id)
+    AllowanceAccount.objects.select_for_update(no_key=True).get(pk=request.account_id)
     totals = sel.totals(request.account, request.cycle, exclude=request.pk)
     if totals.obligation is None:
         raise ValidationError(

@@ -136,7 +136,7 @@ def enterprise_create(*, actor, data: dict) -> Enterprise:
 def enterprise_update(*, actor, enterprise: Enterprise, data: dict) -> Enterprise:
     """Change an enterprise (status included). Nothing changed → no save, no event."""
     data = _normalise_enterprise(_check_keys(data, ENTERPRISE_FIELDS))
-    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    enterprise = Enterprise.objects.select_for_update(no_key=True).get(pk=enterprise.pk)
     before = _snapshot(enterprise, ENTERPRISE_FIELDS)
     changed = _apply(enterprise, data, ENTERPRISE_FIELDS)
     if not changed:
@@ -190,7 +190,7 @@ def facility_update(*, actor, facility: Facility, data: dict) -> Facility:
     data = _check_keys(data, FACILITY_FIELDS)
     if isinstance(data.get("name"), str):
         data["name"] = data["name"].strip()
-    facility = Facility.objects.select_for_update().select_related("enterprise").get(pk=facility.pk)
+    facility = Facility.objects.select_for_update(no_key=True).select_related("enterprise").get(pk=facility.pk)
     before = _snapshot(facility, FACILITY_FIELDS)
     changed = _apply(facility, data, FACILITY_FIELDS)
     if not changed:
@@ -253,7 +253,7 @@ def emission_record_upsert(
              % {"first": years[0], "last": years[-1]}}
         )
     record = (
-        EmissionRecord.objects.select_for_update()
+        EmissionRecord.objects.select_for_update(no_key=True)
         .filter(enterprise=enterprise, year=year)
         .first()
     )

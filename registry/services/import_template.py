@@ -7,11 +7,6 @@ from __future__ import annotations
 import io
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from registry.models import Area, Sector
 from registry.services.import_cells import SHEETS
@@ -32,6 +27,12 @@ def _list_values(col) -> list[str]:
 
 
 def template_workbook() -> bytes:
+    from openpyxl import Workbook  # not at module level: issue 11 §8
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     wb = Workbook()
     wb.remove(wb.active)
     lists = wb.create_sheet(LISTS_SHEET)

@@ -7,6 +7,8 @@ and ``year - 2``, and from who was listed on the published list of ``year - 1``
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
@@ -21,9 +23,14 @@ from zhongwei_carbon import events
 MIN_YEAR = 2000
 MAX_YEAR = 2100
 
-# Entry fields checked by full_clean; the foreign keys are rows just read, and the unique
-# (list, enterprise) pair holds by construction, so those checks (one query each) are skipped.
-_ENTRY_FK_FIELDS = ["key_list", "enterprise", "area", "sector"]
+# The entry fields a draft validates: every field but the foreign keys (rows just read) and
+# the id; the unique (list, enterprise) pair holds by construction.
+_ENTRY_FK_FIELDS = ("key_list", "enterprise", "area", "sector")
+_ENTRY_CHECKED_FIELDS = tuple(
+    field
+    for field in KeyEmitterListEntry._meta.concrete_fields
+    if field.name not in _ENTRY_FK_FIELDS and not field.primary_key
+)
 
 
 def listed_enterprise_ids(key_list: KeyEmitterList | None) -> set[int]:
@@ -51,35 +58,65 @@ def build_entries(*, key_list: KeyEmitterList, previous: KeyEmitterList | None) 
     years = [basis_year, basis_year - 1]
     figures = _figures_by_enterprise(years)
     was_listed = listed_enterprise_ids(previous)
-    candidates = Enterprise.objects.filter(pk__in=set(figures) | was_listed).only(
-        "pk", "name", "uscc", "area_id", "sector_id", "status"
+    candidates = (
+        Enterprise.objects.filter(pk__in=set(figures) | was_listed)
+        .order_by("pk")
+        .values_list("pk", "name", "uscc", "area_id", "sector_id", "status")
     )
     entries = []
-    for enterprise in candidates.order_by("pk"):
-        own = figures.get(enterprise.pk, {})
+    for pk, name, code, area_id, sector_id, status in candidates:
+        own = figures.get(pk, {})
         decision = decide_listing(
-            was_listed=enterprise.pk in was_listed,
-            status=enterprise.status,
+            was_listed=pk in was_listed,
+            status=status,
             recent_years=[own.get(y) for y in years],
         )
         if decision.change is None:
             continue
         basis = own.get(basis_year)
-        entry = KeyEmitterListEntry(
-            key_list=key_list,
-            enterprise_id=enterprise.pk,
-            change=decision.change,
-            reason=decision.reason,
-            emissions_tco2e=basis.emissions_tco2e if basis else None,
-            energy_tce=basis.energy_tce if basis else None,
-            enterprise_name=enterprise.name,
-            uscc=enterprise.uscc,
-            area_id=enterprise.area_id,
-            sector_id=enterprise.sector_id,
+        entries.append(
+            KeyEmitterListEntry(
+                key_list=key_list,
+                enterprise_id=pk,
+                change=decision.change,
+                reason=decision.reason,
+                emissions_tco2e=basis.emissions_tco2e if basis else None,
+                energy_tce=basis.energy_tce if basis else None,
+                enterprise_name=name,
+                uscc=code,
+                area_id=area_id,
+                sector_id=sector_id,
+            )
         )
-        entry.full_clean(exclude=_ENTRY_FK_FIELDS, validate_unique=False, validate_constraints=False)
-        entries.append(entry)
+    validate_entries(entries)
     return entries
+
+
+def validate_entries(entries: list[KeyEmitterListEntry]) -> None:
+    """What ``full_clean`` checks on each entry's own fields, once per distinct value of each
+    field over the batch (a draft repeats a few decisions; names, codes and figures are copied
+    from validated rows). The error names the field and the enterprise."""
+    for field in _ENTRY_CHECKED_FIELDS:
+        checked = set()
+        for entry in entries:
+            value = getattr(entry, field.attname)
+            # 1.0 == 1.00, but their decimal places differ
+            key = value.as_tuple() if isinstance(value, Decimal) else value
+            if key in checked:
+                continue
+            try:
+                field.clean(value, entry)
+            except ValidationError as exc:
+                raise ValidationError(
+                    {
+                        field.name: [
+                            _("%(enterprise)s: %(error)s")
+                            % {"enterprise": entry.enterprise_name or entry.uscc, "error": message}
+                            for message in exc.messages
+                        ]
+                    }
+                ) from None
+            checked.add(key)
 
 
 def _counts(entries) -> dict[str, int]:
@@ -99,7 +136,7 @@ def key_list_draft(*, actor, year: int) -> KeyEmitterList:
             {"year": _("Enter a year between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR}}
         )
     with transaction.atomic():
-        key_list = KeyEmitterList.objects.select_for_update().filter(year=year).first()
+        key_list = KeyEmitterList.objects.select_for_update(no_key=True).filter(year=year).first()
         if key_list is not None and key_list.is_published:
             raise ValidationError(
                 {
@@ -154,7 +191,7 @@ def key_list_publish(*, actor, key_list: KeyEmitterList, document_number: str) -
     """Publish a draft list under a document number (文号); it is frozen from then on."""
     document_number = (document_number or "").strip()
     with transaction.atomic():
-        locked = KeyEmitterList.objects.select_for_update().get(pk=key_list.pk)
+        locked = KeyEmitterList.objects.select_for_update(no_key=True).get(pk=key_list.pk)
         if locked.is_published:
             raise ValidationError(
                 _("The key-emitter list for %(year)s is already published.") % {"year": locked.year}

@@ -105,7 +105,7 @@ def registration_submit(
 
 
 def _lock_pending(application: RegistrationRequest) -> RegistrationRequest:
-    locked = RegistrationRequest.objects.select_for_update().get(pk=application.pk)
+    locked = RegistrationRequest.objects.select_for_update(no_key=True).get(pk=application.pk)
     if locked.status != RegistrationStatus.PENDING:
         raise ValidationError(
             _("This application was already decided (%(status)s); it cannot be decided again.")

@@ -114,7 +114,7 @@ def _create(*, actor, obj: models.Model, fields, verb: str, message: str, unique
 
 def _update(*, actor, obj: models.Model, data: dict, fields, verb: str, label: str, unique=None):
     """Apply ``data``; nothing changed → no save, no event."""
-    obj = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+    obj = type(obj)._default_manager.select_for_update(no_key=True).get(pk=obj.pk)
     before = {name: (_raw(obj, name), _display(obj, name)) for name in fields}
     changed = []
     for name in fields:
@@ -411,6 +411,7 @@ def calendar_day_update(*, actor, day: CalendarDay, data: dict) -> CalendarDay:
 def calendar_day_delete(*, actor, day: CalendarDay) -> None:
     """Remove an exception (the day becomes an ordinary weekday or weekend day again).
     The event stays on the deleted row's id; django-simple-history keeps the row."""
+    # FOR UPDATE (not NO KEY): the row is deleted, which needs the strong lock anyway
     day = CalendarDay.objects.select_for_update().get(pk=day.pk)
     events.record(
         actor=actor,

@@ -33,7 +33,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from reporting import ledger_rules as lr
@@ -331,7 +330,7 @@ class _Writer:
         """Lock the year's ledgers; a month submitted since the check stops the upload."""
         ctx, index_of = self.ctx, {pk: i for i, pk in enumerate(self.ctx.facility_pks)}
         for pk, facility_id, month, status in (
-            MonthlyLedger.objects.select_for_update()
+            MonthlyLedger.objects.select_for_update(no_key=True)
             .filter(enterprise=ctx.enterprise, year=ctx.year)
             .values_list("pk", "facility_id", "month", "status")
         ):
@@ -463,6 +462,8 @@ def ledger_import(*, actor, enterprise, year: int, data: bytes, filename: str = 
 
 def ledger_template(*, enterprise, year: int) -> bytes:
     """The year's workbook: one row per facility × month × fuel, filled with what is saved."""
+    from openpyxl import Workbook  # not at module level: issue 11 §8
+
     fuels = list(FuelType.objects.order_by("sort_order", "code"))
     ledgers = {
         (led.facility_id, led.month): led

@@ -57,7 +57,7 @@ def _require(actor, enterprise, action: str) -> None:
 
 
 def _lock(ledger: MonthlyLedger) -> MonthlyLedger:
-    return MonthlyLedger.objects.select_for_update().select_related("enterprise").get(pk=ledger.pk)
+    return MonthlyLedger.objects.select_for_update(no_key=True).select_related("enterprise").get(pk=ledger.pk)
 
 
 def _value(name: str, value):
@@ -86,7 +86,7 @@ def ledger_save(*, actor, facility, year: int, month: int, data: dict, lines: li
         raise ValidationError({"lines": _("Each fuel may appear only once per month.")})
     with transaction.atomic():
         ledger = (
-            MonthlyLedger.objects.select_for_update()
+            MonthlyLedger.objects.select_for_update(no_key=True)
             .filter(facility=facility, year=year, month=month)
             .first()
         )

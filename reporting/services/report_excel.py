@@ -20,8 +20,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
 
 from reporting import rules
 from reporting.choices import SourceKind
@@ -88,6 +86,8 @@ class UploadResult:
 
 
 def _header(ws, titles) -> None:
+    from openpyxl.styles import Font, PatternFill  # not at module level: issue 11 §8
+
     ws.append(list(titles))
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -95,6 +95,8 @@ def _header(ws, titles) -> None:
 
 
 def template_workbook(report) -> bytes:
+    from openpyxl import Workbook  # not at module level: issue 11 §8
+
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET_LINES

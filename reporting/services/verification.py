@@ -214,7 +214,7 @@ def finding_add(*, actor, report, text: str) -> Finding:
 
 @transaction.atomic
 def finding_send(*, actor, finding: Finding) -> Finding:
-    finding = Finding.objects.select_for_update().select_related("report").get(pk=finding.pk)
+    finding = Finding.objects.select_for_update(no_key=True).select_related("report").get(pk=finding.pk)
     _require(actor, finding.report, {Role.AGENCY_STAFF})
     if finding.report.status not in FINDING_SEND_STATUSES:
         raise ValidationError(
@@ -235,7 +235,7 @@ def finding_send(*, actor, finding: Finding) -> Finding:
 
 @transaction.atomic
 def finding_answer(*, actor, finding: Finding, response: str) -> Finding:
-    finding = Finding.objects.select_for_update().select_related("report").get(pk=finding.pk)
+    finding = Finding.objects.select_for_update(no_key=True).select_related("report").get(pk=finding.pk)
     _require(actor, finding.report, {Role.ENTERPRISE_USER})
     if finding.sent_at is None:
         raise PermissionDenied(_("This finding has not been sent."))
@@ -534,7 +534,7 @@ def objection_decide_check(*, actor, objection: Objection, decision: str, note: 
 @transaction.atomic
 def objection_decide(*, actor, objection: Objection, decision: str, note: str) -> Objection:
     """Uphold (back to the agency for revision) or reject (the result stands)."""
-    objection = Objection.objects.select_for_update().get(pk=objection.pk)
+    objection = Objection.objects.select_for_update(no_key=True).get(pk=objection.pk)
     report = lock(objection.report)
     objection.report = report
     action = objection_decide_check(actor=actor, objection=objection, decision=decision, note=note)

@@ -20,7 +20,7 @@ from zhongwei_carbon import events
 
 def lock(report: AnnualReport) -> AnnualReport:
     """The report row, locked for the rest of the transaction."""
-    return AnnualReport.objects.select_for_update().get(pk=report.pk)
+    return AnnualReport.objects.select_for_update(no_key=True).get(pk=report.pk)
 
 
 def actor_may(actor, report: AnnualReport, allowed_roles) -> bool:

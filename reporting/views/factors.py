@@ -13,9 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from reporting.forms import factors as forms
 from reporting.models import (
@@ -163,6 +160,10 @@ def _attr(name):
 @require_GET
 def factor_export(request):
     """All factor tables in one workbook, one sheet each (raw values, for the bureau's files)."""
+    from openpyxl import Workbook  # not at module level: issue 11 §8
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     wb = Workbook(write_only=True)
     for title, columns, rows in export_sheets():
         ws = wb.create_sheet(title=str(title)[:31])

@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Sum
 
 from allowances.choices import EntryKind, UnitType
@@ -196,3 +196,58 @@ def test_concurrent_ccer_requests_respect_the_cap_with_open_requests():
     assert SurrenderRequest.objects.filter(status="requested").count() == 10
     assert Holding.objects.get(account=account, project=project).quantity == 5_000
     assert_ledger_consistent()
+
+
+def test_new_vintage_allocations_and_surrenders_on_the_same_accounts():
+    """Issue 11 §1: allocations of a vintage the account does not hold yet (each creates a
+    holding) and surrenders, on the same four accounts at once, some allocations after an
+    event of their own (so a transaction seals an audit row before it checks its foreign keys
+    at commit). The surrender's account lock must not block the commit-time foreign-key check
+    of the new holding (``FOR KEY SHARE`` on the account): with ``FOR UPDATE`` this deadlocked.
+    Every transaction commits, the balances are exact and both audit chains verify."""
+    from zhongwei_carbon import audit_check, events
+
+    rounds, n_accounts = 4, 4
+    actor = f.UserFactory(username="new_vintage_concurrency")
+    cycle = ComplianceCycle.objects.create(year=2025, name="2025")
+    accounts = [ledger.account_for(f.EnterpriseFactory()) for _ in range(n_accounts)]
+    for account in accounts:
+        ledger.allocate(actor=actor, account=account, cycle=cycle, vintage=2025, quantity=10_000)
+
+    def allocate(i, *, event_first=False):
+        account = accounts[i % n_accounts]
+
+        def job():
+            for r in range(rounds):
+                with transaction.atomic():
+                    if event_first:
+                        events.record(actor=actor, verb="test.before", target=account,
+                                      message=f"job {i}.{r}")
+                    ledger.allocate(actor=actor, account=account, cycle=cycle,
+                                    vintage=2026 + r * THREADS + i, quantity=100)
+        return job
+
+    def surrender(i):
+        account = accounts[i % n_accounts]
+
+        def job():
+            for _r in range(rounds):
+                ledger.surrender(actor=actor, account=account, cycle=cycle, obligation=50_000,
+                                 cea=[(2025, 10)])
+        return job
+
+    kinds = [allocate, surrender, lambda i: allocate(i, event_first=True)]
+    outcomes = run_at_once([kinds[i % 3](i) for i in range(THREADS)])
+
+    assert outcomes == Counter({"ok": THREADS})  # no deadlock, no other error
+    surrenders = Counter(i % n_accounts for i in range(THREADS) if i % 3 == 1)
+    for n, account in enumerate(accounts):
+        old = Holding.objects.get(account=account, vintage=2025)
+        assert old.quantity == 10_000 - 10 * rounds * surrenders[n]
+        new = Holding.objects.filter(account=account, vintage__gt=2025)
+        allocations = sum(1 for i in range(THREADS) if i % n_accounts == n and i % 3 != 1)
+        assert sorted(new.values_list("quantity", flat=True)) == [100] * rounds * allocations
+    assert_ledger_consistent()
+    for chain in ("ledger", "events"):
+        report = audit_check.verify(chain)
+        assert report.ok, (chain, report.broken)

@@ -62,3 +62,80 @@ def test_concurrent_postings_and_events_keep_one_unbroken_chain():
         report = audit_check.verify(chain)
         assert report.ok, (chain, report.broken)
         assert report.checked == model.objects.count()
+
+
+def test_a_row_lock_held_into_the_commit_does_not_deadlock_with_the_chain_lock():
+    """Issue 11 §1, the audit chain's side: a transaction seals its rows at commit under one
+    advisory lock and only then checks the foreign keys of its later rows (``FOR KEY SHARE``
+    on the rows they point to). Another transaction that locked one of those rows and commits
+    next waits for the advisory lock. With ``FOR UPDATE`` the first waited for the second's
+    row lock while holding the advisory lock: a deadlock. Step by step, on two connections:
+    the cycle is locked by an update, a posting of that cycle (an event first) commits, then
+    the update commits; both succeed."""
+    import threading
+
+    from django.db import connection
+
+    from allowances.services import cycles
+
+    actor = f.UserFactory(username="chain_row_lock")
+    cycle = ComplianceCycle.objects.create(year=2025, name="2025")
+    account = ledger.account_for(f.EnterpriseFactory())
+    ledger.allocate(actor=actor, account=account, cycle=cycle, vintage=2025, quantity=1_000)
+    locked, release = threading.Event(), threading.Event()
+    outcomes, pids = {}, {}
+
+    def in_thread(name, job):
+        def run():
+            try:
+                job()
+                outcomes[name] = "ok"
+            except Exception as exc:  # a deadlock lands here
+                outcomes[name] = repr(exc)
+            finally:
+                locked.set()  # never leave the other thread waiting
+                connection.close()
+        return threading.Thread(target=run)
+
+    def update_cycle():  # locks the cycle row and keeps it until its own commit
+        with transaction.atomic():
+            cycles.cycle_update(actor=actor, cycle=cycle, data={"note": "locked"})
+            locked.set()
+            release.wait(timeout=20)
+
+    def post_with_event():  # seals the event, then checks the entry's key to the cycle
+        locked.wait(timeout=20)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pids["post"] = cursor.fetchone()[0]
+        with transaction.atomic():
+            events.record(actor=actor, verb="test.before", target=account, message="first")
+            ledger.allocate(actor=actor, account=account, cycle=cycle, vintage=2025, quantity=10)
+
+    updater = in_thread("update", update_cycle)
+    poster = in_thread("post", post_with_event)
+    updater.start()
+    poster.start()
+    # let the posting commit, or block at its commit, before the update commits
+    for _ in range(200):
+        if not poster.is_alive():
+            break
+        if "post" in pids:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pids["post"]]
+                )
+                row = cursor.fetchone()
+            if row and row[0] == "Lock":
+                break
+        poster.join(timeout=0.05)
+    release.set()
+    updater.join(timeout=30)
+    poster.join(timeout=30)
+
+    assert outcomes == {"update": "ok", "post": "ok"}
+    cycle.refresh_from_db()
+    assert cycle.note == "locked"
+    assert LedgerEntry.objects.filter(cycle=cycle).count() == 2
+    for chain in ("ledger", "events"):
+        assert audit_check.verify(chain).ok, chain

@@ -26,6 +26,7 @@ _SETTINGS_VARS = (
     "DJANGO_HSTS_SECONDS",
     "DJANGO_SETTINGS_MODULE",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set while browser tests run; never in production
+    "DATABASE_CONN_MAX_AGE",
 )
 
 
@@ -99,6 +100,29 @@ def test_debug_runs_without_secret_key():
     assert result.returncode == 0, result.stderr
 
 
+SHOW_CONNECTION = (
+    "import django; django.setup(); from django.db import connection as c; "
+    "print(c.settings_dict['CONN_MAX_AGE'], c.settings_dict['CONN_HEALTH_CHECKS'])"
+)
+
+
+def _connection_settings(env) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", SHOW_CONNECTION], cwd=BASE_DIR, env=env, capture_output=True,
+        text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_production_keeps_database_connections():
+    """Issue 11 §6: a worker keeps its connection 60 s, health-checked before reuse; the
+    development server (DEBUG) opens one per request; the environment can set it."""
+    assert _connection_settings(production_env()) == "60 True"
+    assert _connection_settings(production_env(DJANGO_DEBUG="true")) == "0 True"
+    assert _connection_settings(production_env(DATABASE_CONN_MAX_AGE="0")) == "0 True"
+
+
 # --- docker-compose.yml, Dockerfile, .env.example ---------------------------------------
 
 
@@ -166,6 +190,7 @@ def test_compose_environment_is_production():
         assert env["DJANGO_SECRET_KEY"].startswith("${DJANGO_SECRET_KEY:?")  # required, no default
         assert "@db:5432/" in env["DATABASE_URL"]
         assert env["CELERY_BROKER_URL"].startswith("redis://redis:6379/")
+        assert env["DATABASE_CONN_MAX_AGE"] == "${DATABASE_CONN_MAX_AGE:-60}"  # issue 11 §6
         assert [e["path"] for e in service["env_file"]] == [".env"]
     assert services["db"]["environment"]["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD:?")
 

@@ -307,3 +307,88 @@ def test_trigger_refuses_unpublishing_or_deleting_a_list(scenario):
     with pytest.raises(InternalError), transaction.atomic():
         lists.delete()
     assert lists.get().status == ListStatus.PUBLISHED
+
+
+def test_trigger_refuses_bulk_statements_touching_a_published_list(scenario, bureau_admin):
+    """Issue 11 §7: the check runs once per statement, over every row the statement touched:
+    a many-row insert, an update moving draft entries into the published list, one update
+    over a draft's and the published list's entries, a raw DELETE of every entry."""
+    published = KeyEmitterList.objects.get(year=2025)
+    draft = key_list_draft(actor=bureau_admin, year=2026)
+    frozen = list(published.entries.order_by("pk").values_list("pk", "change", "reason"))
+    drafted = list(draft.entries.order_by("pk").values_list("pk", "change", "key_list"))
+    h, j = scenario["H"], scenario["J"]
+    statements = [
+        lambda: KeyEmitterListEntry.objects.bulk_create(
+            KeyEmitterListEntry(
+                key_list=published, enterprise=e, change="added", reason="emissions",
+                enterprise_name=e.name, uscc=e.uscc, area=e.area, sector=e.sector,
+            )
+            for e in (h, j)
+        ),
+        lambda: draft.entries.filter(enterprise__in=[scenario["F"], scenario["G"]]).update(
+            key_list=published
+        ),
+        lambda: KeyEmitterListEntry.objects.filter(key_list__year__in=[2025, 2026]).update(
+            reason=ListReason.NO_DATA
+        ),
+        lambda: connection.cursor().execute("DELETE FROM registry_keyemitterlistentry"),
+    ]
+    for statement in statements:
+        with pytest.raises(InternalError, match="published and frozen"), transaction.atomic():
+            statement()
+    assert list(published.entries.order_by("pk").values_list("pk", "change", "reason")) == frozen
+    assert list(draft.entries.order_by("pk").values_list("pk", "change", "key_list")) == drafted
+
+
+def _frozen_check_calls() -> int:
+    """Calls of the list-entry trigger functions in this transaction (track_functions)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COALESCE(sum(pg_stat_get_xact_function_calls(t.tgfoid)), 0) FROM pg_trigger t"
+            " WHERE t.tgrelid = 'registry_keyemitterlistentry'::regclass AND NOT t.tgisinternal"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_redraft_checks_the_frozen_list_once_per_statement(area_a, bureau_admin):
+    """Issue 11 §7: rebuilding a draft of 400 entries deletes and inserts them in two
+    statements; the frozen-list check runs per statement, not per entry (it ran 800 times)."""
+    with connection.cursor() as cursor:
+        try:
+            with transaction.atomic():
+                cursor.execute("SET LOCAL track_functions = 'pl'")
+        except Exception:  # pragma: no cover - a database user without the right to set it
+            pytest.skip("track_functions cannot be set by this database user")
+        cursor.execute("SET LOCAL track_functions = 'pl'")
+    power = f.sector("power")
+    enterprises = Enterprise.objects.bulk_create(
+        Enterprise(uscc=f.next_uscc(), name=f"E{i:04d}", area=area_a, sector=power)
+        for i in range(400)
+    )
+    EmissionRecord.objects.bulk_create(
+        EmissionRecord(enterprise=e, year=2025, emissions_tco2e=D("26000"), source="verified")
+        for e in enterprises
+    )
+    key_list_draft(actor=bureau_admin, year=2026)
+    before = _frozen_check_calls()
+
+    key_list = key_list_draft(actor=bureau_admin, year=2026)
+
+    assert key_list.entries.count() == 400
+    assert 1 <= _frozen_check_calls() - before <= 2
+
+
+def test_draft_still_validates_every_entry(scenario, bureau_admin):
+    """The batch validation refuses what ``full_clean`` per entry refused: an enterprise whose
+    name was blanked behind the services' back stops the draft, naming it, and nothing is
+    written."""
+    Enterprise.objects.filter(pk=scenario["G"].pk).update(name="")
+
+    with pytest.raises(ValidationError) as exc:
+        key_list_draft(actor=bureau_admin, year=2026)
+
+    assert list(exc.value.message_dict) == ["enterprise_name"]
+    assert scenario["G"].uscc in exc.value.message_dict["enterprise_name"][0]
+    assert not KeyEmitterList.objects.filter(year=2026).exists()
+    assert not Event.objects.exists()
