@@ -294,7 +294,8 @@ class Rows:
 
 
 # The columns the compliance table sorts by (page, export and API: ``?ordering=-remaining``),
-# annotations of ``compliance_sql.rows``. A blank figure (an unknown obligation, so an unknown
+# annotations of ``compliance_sql.rows`` (``remaining`` and ``status_rank`` added when asked
+# for: ``compliance_rows``). A blank figure (an unknown obligation, so an unknown
 # remaining) comes last either way; the status sorts in the order of the cycle
 # (rules.COMPLIANCE_STATUSES), not by its code; ties keep the default order.
 COMPLIANCE_SORT = SortKeys({
@@ -325,16 +326,21 @@ def compliance_rows(user, cycle, *, status: str | None = None, ordering: str | N
     today = today or timezone.localdate()
     if deadline is _READ:
         deadline = deadline_of(cycle)
-    qs = compliance_sql.rows(_scope(user), cycle, deadline=deadline, today=today)
+    qs = compliance_sql.rows(_scope(user), cycle)
+    key = (COMPLIANCE_SORT.parse(ordering) or (None,))[0]
+    if status in rules.COMPLIANCE_STATUSES or key == "status":
+        qs = compliance_sql.with_status(qs, deadline, today)
+    if key == "remaining":
+        qs = compliance_sql.with_remaining(qs)
     if status in rules.COMPLIANCE_STATUSES:
         qs = qs.filter(status_rank=compliance_sql.RANK[status])
     if enterprise is not None:
         qs = qs.filter(pk=enterprise)
-    qs = COMPLIANCE_SORT.order(
-        qs.select_related("area", "sector", "allowance_account").order_by(*DEFAULT_ORDER, "pk"),
-        ordering, then=(*DEFAULT_ORDER, "pk"),
-    )
-    return Rows(qs, lambda e: _row(e, deadline, today))
+    qs = COMPLIANCE_SORT.order(qs, ordering, then=(*DEFAULT_ORDER, "pk"))
+    if key is None:
+        qs = qs.order_by(*DEFAULT_ORDER, "pk")
+    return Rows(qs.select_related("area", "sector", "allowance_account"),
+                lambda e: _row(e, deadline, today))
 
 
 @dataclass
@@ -396,8 +402,7 @@ def row_of(enterprise, cycle, *, deadline=_READ, today=None) -> Row:
     today = today or timezone.localdate()
     if deadline is _READ:
         deadline = deadline_of(cycle)
-    qs = compliance_sql.rows(Enterprise.objects.filter(pk=enterprise.pk), cycle,
-                             deadline=deadline, today=today, in_table=False)
+    qs = compliance_sql.rows(Enterprise.objects.filter(pk=enterprise.pk), cycle, in_table=False)
     e = qs.select_related("area", "sector").get()
     return _row(e, deadline, today)
 
@@ -412,8 +417,7 @@ def openable(user, cycle, *, enterprise: int | None = None, today=None) -> Rows:
     deadline = deadline_of(cycle)
     if deadline is None or today <= deadline:
         return Rows(Enterprise.objects.none(), lambda e: e)
-    qs = compliance_sql.rows(_scope(user), cycle, deadline=deadline, today=today)
-    qs = compliance_sql.short_at_deadline(qs, cycle, deadline)
+    qs = compliance_sql.short_at_deadline(compliance_sql.rows(_scope(user), cycle), cycle, deadline)
     qs = qs.exclude(penalty_cases__cycle=cycle)
     if enterprise is not None:
         qs = qs.filter(pk=enterprise)

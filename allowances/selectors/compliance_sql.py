@@ -14,7 +14,8 @@ still in one statement. The rules are Python's (``allowances.rules``: ``obligati
 - met_on: the Asia/Shanghai day the obligation was met in full: the last surrender that took
   the running total from below the obligation to it (or the first surrender, for nothing due);
   a reversal below it re-opens it, so a later surrender is the day;
-- status_rank: the index of the status in ``rules.COMPLIANCE_STATUSES`` (the sort order).
+- status_rank: the index of the status in ``rules.COMPLIANCE_STATUSES`` (the sort order),
+  and remaining: added only to filter or sort by them (``with_status``, ``with_remaining``).
 """
 
 from __future__ import annotations
@@ -106,8 +107,7 @@ def status_rank(deadline, today):
     )
 
 
-def figures(enterprises: QuerySet, cycle, *, in_table: bool = True,
-            with_surrendered: bool = True) -> QuerySet:
+def figures(enterprises: QuerySet, cycle, *, in_table: bool = True) -> QuerySet:
     """``enterprises`` annotated with ``obligation`` (NULL while unknown), with ``due`` (the
     obligation, 0 while unknown) and ``surrendered`` (t, CEA and CCER) to filter, sort and sum
     by; ``in_table``: only those of the compliance table of ``cycle`` (a verified figure for
@@ -120,28 +120,33 @@ def figures(enterprises: QuerySet, cycle, *, in_table: bool = True,
     qs = enterprises.alias(verified=verified)
     if in_table:
         qs = qs.filter(Q(verified__isnull=False) | Q(allowance_account__isnull=False))
-    qs = qs.annotate(obligation=Cast(Ceil("verified__emissions_tco2e"), BIG))
-    if not with_surrendered:
-        return qs
-    return qs.alias(due=Coalesce("obligation", Value(0), output_field=BIG),
-                    surrendered=_surrendered(cycle))
-
-
-def rows(enterprises: QuerySet, cycle, *, deadline, today, in_table: bool = True) -> QuerySet:
-    """``figures`` with what a row shows: ``cea``, ``ccer`` and ``met_on`` (computed for the
-    rows returned), and ``remaining`` (NULL while the obligation is unknown) and
-    ``status_rank`` to filter and sort by."""
-    return (
-        figures(enterprises, cycle, in_table=in_table)
-        .annotate(cea=_surrendered(cycle, UnitType.CEA), ccer=_surrendered(cycle, UnitType.CCER),
-                  met_on=_met_on(cycle))
-        .alias(remaining=Case(
-            When(obligation__isnull=True, then=None),
-            default=Greatest(F("obligation") - F("surrendered"), Value(0), output_field=BIG),
-            output_field=BIG,
-        ))
-        .alias(status_rank=status_rank(deadline, today))
+    return qs.annotate(obligation=Cast(Ceil("verified__emissions_tco2e"), BIG)).alias(
+        due=Coalesce("obligation", Value(0), output_field=BIG), surrendered=_surrendered(cycle)
     )
+
+
+def rows(enterprises: QuerySet, cycle, *, in_table: bool = True) -> QuerySet:
+    """``figures`` with what a row shows besides: ``cea``, ``ccer`` and ``met_on``, computed for
+    the rows returned."""
+    return figures(enterprises, cycle, in_table=in_table).annotate(
+        cea=_surrendered(cycle, UnitType.CEA), ccer=_surrendered(cycle, UnitType.CCER),
+        met_on=_met_on(cycle),
+    )
+
+
+def with_status(qs: QuerySet, deadline, today) -> QuerySet:
+    """``rows`` with ``status_rank`` to filter and sort by (built only then: an expression
+    this size costs milliseconds to compile)."""
+    return qs.alias(status_rank=status_rank(deadline, today))
+
+
+def with_remaining(qs: QuerySet) -> QuerySet:
+    """``rows`` with ``remaining`` (t, NULL while the obligation is unknown) to sort by."""
+    return qs.alias(remaining=Case(
+        When(obligation__isnull=True, then=None),
+        default=Greatest(F("obligation") - F("surrendered"), Value(0), output_field=BIG),
+        output_field=BIG,
+    ))
 
 
 def short_at_deadline(qs: QuerySet, cycle, deadline) -> QuerySet:
@@ -178,7 +183,7 @@ def _per_enterprise(enterprises: QuerySet, cycle) -> QuerySet:
     path = "allowance_account__holdings__entries"
     surrendered = _prefixed(ledger.SURRENDERED, "entries")
     return (
-        figures(enterprises, cycle, with_surrendered=False)
+        figures(enterprises, cycle)  # its aliases unused here: not in the SQL
         .alias(entries=FilteredRelation(path, condition=Q(**{f"{path}__cycle": cycle})))
         .order_by().values("pk", "area_id", "sector_id")
         .annotate(
