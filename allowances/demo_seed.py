@@ -286,7 +286,7 @@ def _penalty_case(actor, cycle) -> int:
 
     if PenaltyCase.objects.filter(cycle=cycle).exists():
         return 0
-    short = [r for r in compliance.compliance(actor, cycle).rows if r.status == rules.SHORT]
+    short = compliance.compliance_rows(actor, cycle, status=rules.SHORT)[:1]
     if not short:
         return 0
     try:

@@ -1,6 +1,7 @@
 """FilterSets of the reporting lists (DESIGN.md §3: one FilterSet for the HTML list and the API)."""
 
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from reporting.choices import LedgerStatus, ReportStatus
@@ -23,6 +24,7 @@ REPORT_SORT = SortKeys({
 
 
 class ReportFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Name or credit code"))
     year = IntegerFilter(label=_("Year"))
     status = django_filters.ChoiceFilter(
         choices=ReportStatus.choices, label=_("Status"), empty_label=EMPTY_CHOICE
@@ -32,7 +34,15 @@ class ReportFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = AnnualReport
-        fields = ["year", "status", "enterprise"]
+        fields = ["q", "year", "status", "enterprise"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(enterprise__name__icontains=value) | Q(enterprise__uscc__icontains=value.upper())
+        )
 
 
 class LedgerFilterSet(django_filters.FilterSet):

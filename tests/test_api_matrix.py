@@ -265,6 +265,7 @@ RULES |= {
     "api:surrender-reject": (SURRENDER_A_API, POST_ONLY_SURRENDER),
     "api:surrender-withdraw": (SURRENDER_A_API, POST_ONLY_SURRENDER),
     "api:compliance-list": (NO_ARGS, ACCOUNT_LIST_API),
+    "api:compliance-summary": (NO_ARGS, ACCOUNT_LIST_API),
     "api:allocation-list": (NO_ARGS, ACCOUNT_LIST_API),
     "api:allocation-detail": (_k(pk=_obj("allocation_a")), api(ENTERPRISE_A)),
     "api:allocation-objections": (_k(pk=_obj("allocation_a")), api(ENTERPRISE_A)),

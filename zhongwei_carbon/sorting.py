@@ -43,8 +43,9 @@ class SortKeys:
         key = value[1:] if descending else value
         return (key, descending) if key in self.keys else None
 
-    def order(self, qs, value):
-        """``qs`` in the order ``value`` asks for; an unknown or empty value leaves it as is."""
+    def order(self, qs, value, *, then: tuple[str, ...] = ("pk",)):
+        """``qs`` in the order ``value`` asks for, ties in the order of ``then`` (the primary
+        key unless told); an unknown or empty value leaves it as is."""
         parsed = self.parse(value)
         if parsed is None:
             return qs
@@ -54,7 +55,7 @@ class SortKeys:
             exprs = [F(name).desc(nulls_last=True) for name in fields]
         else:
             exprs = [F(name).asc(nulls_last=True) for name in fields]
-        return qs.order_by(*exprs, "pk")
+        return qs.order_by(*exprs, *then)
 
     def sort_rows(self, rows: Iterable, value) -> list:
         """Rows computed in Python (each key maps to a function of the row), sorted the same

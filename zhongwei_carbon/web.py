@@ -40,8 +40,10 @@ def get_scoped_or_404(qs, user, action: str, **lookup):
         raise Http404 from None
 
 
-def paginate(request, qs, per_page: int = PAGE_SIZE):
-    return Paginator(qs, per_page).get_page(request.GET.get("page"))
+def paginate(request, qs, per_page: int = PAGE_SIZE, param: str = "page"):
+    """The page of ``qs`` that ``?page=`` (or ``param``, for a second list on a page) asks
+    for; the template's ``includes/pagination.html`` takes ``page_param`` likewise."""
+    return Paginator(qs, per_page).get_page(request.GET.get(param))
 
 
 def history_rows(obj, limit: int = 50, exclude: tuple[str, ...] = ()) -> list[dict]:

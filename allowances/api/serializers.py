@@ -4,7 +4,7 @@ Codes (status, kind, unit type) are plain strings here, their values listed in h
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from allowances.choices import (
@@ -163,14 +163,12 @@ class ComplianceRowSerializer(serializers.Serializer):
     status = serializers.CharField(help_text="not_due, in_progress, complied, complied_late, short")
 
 
-@extend_schema_serializer(many=False)  # the list action answers one object, not an array
-class ComplianceSerializer(serializers.Serializer):
+class ComplianceSummarySerializer(serializers.Serializer):
     cycle = serializers.IntegerField(source="cycle.year")
-    deadline = serializers.DateField(allow_null=True)
-    city = RateSerializer()
+    deadline = serializers.DateField(allow_null=True, help_text="The surrender deadline.")
+    city = RateSerializer(help_text="Over every enterprise in the caller's scope.")
     by_area = GroupRateSerializer(many=True)
     by_sector = GroupRateSerializer(many=True)
-    rows = ComplianceRowSerializer(many=True)
 
 
 class AllocationObjectionSerializer(serializers.ModelSerializer):

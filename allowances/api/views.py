@@ -172,44 +172,66 @@ class SurrenderViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, viewsets.Re
         return self._step("withdraw")
 
 
-class ComplianceViewSet(viewsets.ViewSet):
-    """Compliance status of every enterprise in the caller's scope for one cycle, and the
-    compliance rates (fractions, 4 places) for the city, by county/park and by sector."""
+CYCLE_PARAMETER = OpenApiParameter(
+    "cycle", YEAR_QUERY, description="Compliance year; default the latest cycle."
+)
+
+
+class ComplianceViewSet(viewsets.GenericViewSet):
+    """Compliance status of every enterprise in the caller's scope for one cycle, paginated
+    like every list (``count``, ``next``, ``previous``, ``results``); the compliance rates
+    (fractions, 4 places) for the city, by county/park and by sector: ``summary/``."""
 
     view_action = Perm.VIEW_COMPLIANCE
     permission_classes = [ActionPermission]
+    serializer_class = s.ComplianceRowSerializer
+    filter_backends = []  # its parameters are read (and documented) below
+
+    @staticmethod
+    def _cycle(year) -> ComplianceCycle:
+        cycle = sel.cycle_from(year)
+        if cycle is None:
+            raise Http404
+        return cycle
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("cycle", YEAR_QUERY, description="Compliance year; "
-                             "default the latest cycle."),
+            CYCLE_PARAMETER,
             OpenApiParameter("status", OpenApiTypes.STR, enum=list(rules.COMPLIANCE_STATUSES),
-                             description="Only the rows of this status (the rates cover "
-                             "the whole scope)."),
+                             description="Only the rows of this status (the rates of "
+                             "summary/ cover the whole scope)."),
             OpenApiParameter("ordering", OpenApiTypes.STR,
                              description=sel.COMPLIANCE_SORT.describe()),
         ],
-        responses=s.ComplianceSerializer,
     )
     def list(self, request):
+        """One row per enterprise with a verified figure for the cycle year or an allowance
+        account: obligation, surrendered (CEA, CCER), remaining, the day met, the status."""
         year = year_param(request, "cycle")
         status = request.query_params.get("status", "")
         if status and status not in rules.COMPLIANCE_STATUSES:
             raise DRFValidationError({"status": [_("Not a valid choice.")]})
-        cycle = sel.cycle_from(year)
-        if cycle is None:
-            raise Http404
-        data = sel.compliance(request.user, cycle)
+        cycle = self._cycle(year)
+        rows = sel.compliance_rows(request.user, cycle, status=status or None,
+                                   ordering=request.query_params.get("ordering"))
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(parameters=[CYCLE_PARAMETER], responses=s.ComplianceSummarySerializer)
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def summary(self, request):
+        """The cycle, its surrender deadline and the compliance rates over every enterprise
+        in the caller's scope: the city (or the scope), by county / park and by sector."""
+        cycle = self._cycle(year_param(request, "cycle"))
+        rates = sel.summary(request.user, cycle)
         payload = {
-            "cycle": data.cycle,
-            "deadline": data.deadline,
-            "city": _rate(data.city),
-            "by_area": [_rate(rate, name) for name, rate in data.by_area],
-            "by_sector": [_rate(rate, name) for name, rate in data.by_sector],
-            "rows": sel.COMPLIANCE_SORT.sort_rows(sel.filter_rows(data.rows, status or None),
-                                                  request.query_params.get("ordering")),
+            "cycle": cycle,
+            "deadline": sel.deadline_of(cycle),
+            "city": _rate(rates.city),
+            "by_area": [_rate(rate, name) for name, rate in rates.by_area],
+            "by_sector": [_rate(rate, name) for name, rate in rates.by_sector],
         }
-        return Response(s.ComplianceSerializer(payload).data)
+        return Response(s.ComplianceSummarySerializer(payload).data)
 
 
 def _rate(rate, name=None) -> dict:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, Sum, Value
+from django.db.models import BigIntegerField, F, Func, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from allowances.choices import UnitType
@@ -12,14 +12,21 @@ from zhongwei_carbon.roles import Perm
 
 
 def _balance(unit_type: str):
-    return Coalesce(
-        Sum("holdings__quantity", filter=Q(holdings__unit_type=unit_type)), Value(0)
+    """The account's units of ``unit_type`` (t): a subquery per row, so PostgreSQL computes it
+    for the rows a page returns (after LIMIT), not for every account before paging; without
+    GROUP BY, the sum of the account's holdings only."""
+    total = (
+        Holding.objects.filter(account=OuterRef("pk"), unit_type=unit_type)
+        .order_by().values(total=Func(F("quantity"), function="SUM"))
     )
+    return Coalesce(Subquery(total, output_field=BigIntegerField()), Value(0),
+                    output_field=BigIntegerField())
 
 
 def accounts_for(user, *, area=None, sector=None, q: str = ""):
     """Accounts the user may see (bureau all, official its area, enterprise its own), with
-    ``cea_balance`` and ``ccer_balance`` from the holdings."""
+    ``cea_balance`` and ``ccer_balance`` from the holdings (computed per row returned; a sort
+    by a balance computes them all, in the one query)."""
     qs = scoping.for_user(AllowanceAccount.objects.all(), user, Perm.VIEW_ACCOUNT)
     if area:
         qs = qs.filter(enterprise__area=area)

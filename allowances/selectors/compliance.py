@@ -8,11 +8,10 @@ The obligation of an enterprise for cycle Y is its verified emissions of year Y
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,13 +21,12 @@ from allowances.models import (
     AllowanceAccount,
     ComplianceCycle,
     Holding,
-    LedgerEntry,
     Milestone,
     SurrenderRequest,
 )
+from allowances.selectors import compliance_sql
 from allowances.services import ledger
-from registry.choices import RecordSource
-from registry.models import EmissionRecord, Enterprise
+from registry.models import Area, Enterprise, Sector
 from registry.selectors.enterprises import verified_emissions
 from zhongwei_carbon import roles, scoping
 from zhongwei_carbon.roles import Perm, ScopeKind
@@ -224,7 +222,7 @@ def account_of_user(user) -> AllowanceAccount | None:
     )
 
 
-# --- compliance status and rates ---------------------------------------------------------------
+# --- compliance status and rates (the SQL: selectors/compliance_sql.py) ----------------------
 
 
 @dataclass
@@ -235,6 +233,7 @@ class Row:
     ccer: int
     met_on: object  # date the obligation was met in full, or None
     status: str
+    short_at_deadline: int | None = None  # penalty list: tonnes short at the deadline
 
     @property
     def surrendered(self) -> int:
@@ -260,134 +259,173 @@ class Row:
             return None
 
 
-# The columns the compliance table sorts by (page, export and API: ``?ordering=-remaining``);
-# the rows are computed in Python, so each key is a function of a row. A blank figure (an
-# unknown obligation, so an unknown remaining) comes last either way; the status sorts in
-# the order of the cycle (rules.COMPLIANCE_STATUSES), not by its code.
+def _row(e, deadline, today) -> Row:
+    """The row of an enterprise annotated by ``compliance_sql.rows``: its figures from SQL,
+    its status from ``rules.compliance_status``."""
+    obligation, cea, ccer = e.obligation, e.cea, e.ccer
+    met_on = e.met_on if cea + ccer >= (obligation or 0) else None
+    status = rules.compliance_status(obligation or 0, cea + ccer, deadline, met_on, today)
+    if obligation is None and status == rules.COMPLIED:
+        status = rules.NOT_DUE  # nothing verified yet: nothing is due
+    return Row(e, obligation, cea, ccer, met_on, status,
+               getattr(e, "short_at_deadline", None))
+
+
+class Rows:
+    """Compliance rows over a queryset, as a paginator, an export and the API read them:
+    ``count()`` and a slice query only what they return, iteration reads in chunks."""
+
+    def __init__(self, qs, build):
+        self.qs, self.build = qs, build
+
+    def count(self) -> int:
+        return self.qs.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self.build(e) for e in self.qs[index]]
+        return self.build(self.qs[index])
+
+    def __iter__(self):
+        return (self.build(e) for e in self.qs.iterator(chunk_size=500))
+
+
+# The columns the compliance table sorts by (page, export and API: ``?ordering=-remaining``),
+# annotations of ``compliance_sql.rows`` (``remaining`` and ``status_rank`` added when asked
+# for: ``compliance_rows``). A blank figure (an unknown obligation, so an unknown
+# remaining) comes last either way; the status sorts in the order of the cycle
+# (rules.COMPLIANCE_STATUSES), not by its code; ties keep the default order.
 COMPLIANCE_SORT = SortKeys({
-    "enterprise": lambda r: r.enterprise.name,
-    "area": lambda r: (r.enterprise.area.sort_order, r.enterprise.area.code),
-    "sector": lambda r: r.enterprise.sector.code,
-    "obligation": lambda r: r.obligation,
-    "surrendered": lambda r: r.surrendered,
-    "ccer": lambda r: r.ccer,
-    "remaining": lambda r: r.remaining,
-    "status": lambda r: rules.COMPLIANCE_STATUSES.index(r.status),
+    "enterprise": "name",
+    "area": ("area__sort_order", "area__code"),
+    "sector": "sector__code",
+    "obligation": "obligation",
+    "surrendered": "surrendered",
+    "ccer": "ccer",
+    "remaining": "remaining",
+    "status": "status_rank",
 })
+DEFAULT_ORDER = ("area__code", "name")
+_READ = object()  # ``deadline`` not given: read it
+
+
+def _scope(user):
+    q = scoping.scope_q(Enterprise, user, Perm.VIEW_COMPLIANCE)
+    return Enterprise.objects.none() if q is None else Enterprise.objects.filter(q)
+
+
+def compliance_rows(user, cycle, *, status: str | None = None, ordering: str | None = None,
+                    enterprise: int | None = None, deadline=_READ, today=None) -> Rows:
+    """The compliance table of ``cycle`` for ``user``: every enterprise the user may see with
+    a verified figure for the year or an allowance account; ``status`` (one of
+    ``rules.COMPLIANCE_STATUSES``, anything else: all), one ``enterprise`` (a pk), sorted by
+    ``ordering`` (``COMPLIANCE_SORT``), else by area and name."""
+    today = today or timezone.localdate()
+    if deadline is _READ:
+        deadline = deadline_of(cycle)
+    qs = compliance_sql.rows(_scope(user), cycle)
+    key = (COMPLIANCE_SORT.parse(ordering) or (None,))[0]
+    if status in rules.COMPLIANCE_STATUSES or key == "status":
+        qs = compliance_sql.with_status(qs, deadline, today)
+    if key == "remaining":
+        qs = compliance_sql.with_remaining(qs)
+    if status in rules.COMPLIANCE_STATUSES:
+        qs = qs.filter(status_rank=compliance_sql.RANK[status])
+    if enterprise is not None:
+        qs = qs.filter(pk=enterprise)
+    qs = COMPLIANCE_SORT.order(qs, ordering, then=(*DEFAULT_ORDER, "pk"))
+    if key is None:
+        qs = qs.order_by(*DEFAULT_ORDER, "pk")
+    return Rows(qs.select_related("area", "sector", "allowance_account"),
+                lambda e: _row(e, deadline, today))
+
+
+@dataclass
+class Summary:
+    city: rules.ComplianceRate
+    by_area: list[tuple[str, rules.ComplianceRate]] = field(default_factory=list)
+    by_sector: list[tuple[str, rules.ComplianceRate]] = field(default_factory=list)
+
+
+def summary(user, cycle) -> Summary:
+    """The compliance rates over every row of the user's table (``rules.compliance_rate``):
+    the city (or the user's scope), by county / park and by sector, in three queries whatever
+    the number of enterprises."""
+    groups = compliance_sql.group_rates(_scope(user), cycle)
+    areas = Area.objects.in_bulk({a for a, _s, _r in groups})
+    sectors = Sector.objects.in_bulk({s for _a, s, _r in groups})
+    empty = rules.compliance_rate([])
+    city, by_area, by_sector = empty, {}, {}
+    for area_id, sector_id, rate in groups:
+        city = compliance_sql.add(city, rate)
+        for totals_, name in ((by_area, str(areas[area_id])), (by_sector, str(sectors[sector_id]))):
+            totals_[name] = compliance_sql.add(totals_.get(name, empty), rate)
+    return Summary(city, sorted(by_area.items()), sorted(by_sector.items()))
 
 
 @dataclass
 class Compliance:
     cycle: ComplianceCycle
     deadline: object
-    rows: list[Row]
+    rows: Rows
     city: rules.ComplianceRate
     by_area: list[tuple[str, rules.ComplianceRate]] = field(default_factory=list)
     by_sector: list[tuple[str, rules.ComplianceRate]] = field(default_factory=list)
 
 
-def _surrender_entries(cycle, enterprise_ids):
-    return (
-        LedgerEntry.objects.filter(cycle=cycle, holding__account__enterprise_id__in=enterprise_ids)
-        .filter(ledger.SURRENDERED)
-        .values_list("holding__account__enterprise_id", "holding__unit_type", "quantity", "created_at")
-        .order_by("created_at", "id")
+def compliance(user, cycle, *, today=None, **filters) -> Compliance:
+    """The compliance page of ``cycle``: its rows (``compliance_rows``, lazy: a page reads
+    its own) and the rates over every row in scope (``summary``: not the filter)."""
+    deadline = deadline_of(cycle)
+    rates = summary(user, cycle)
+    return Compliance(
+        cycle=cycle, deadline=deadline,
+        rows=compliance_rows(user, cycle, deadline=deadline, today=today, **filters),
+        city=rates.city, by_area=rates.by_area, by_sector=rates.by_sector,
     )
-
-
-def _tally(cycle, verified: dict, ids) -> tuple[dict, dict]:
-    """Surrendered CEA/CCER per enterprise and the day each met its obligation in full (the
-    surrender that reached it; a reversal below it re-opens it)."""
-    done: dict[int, dict[str, int]] = defaultdict(lambda: {UnitType.CEA: 0, UnitType.CCER: 0})
-    met_on: dict[int, object] = {}
-    for enterprise_id, unit_type, quantity, created_at in _surrender_entries(cycle, ids):
-        done[enterprise_id][unit_type] += -quantity
-        due = rules.obligation(verified[enterprise_id]) if enterprise_id in verified else 0
-        total = sum(done[enterprise_id].values())
-        if total >= due and enterprise_id not in met_on:
-            met_on[enterprise_id] = timezone.localdate(created_at)
-        elif total < due:
-            met_on.pop(enterprise_id, None)  # a reversal re-opens it
-    return done, met_on
 
 
 def complied_in_full(cycle, verified: dict) -> set[int]:
     """Of the enterprises in ``verified`` ({id: verified emissions}), those whose surrenders
     for ``cycle`` reach their obligation."""
-    done, _met_on = _tally(cycle, verified, list(verified))
-    return {e for e, emissions in verified.items()
-            if sum(done[e].values()) >= rules.obligation(emissions)}
+    qs = compliance_sql.figures(Enterprise.objects.filter(pk__in=list(verified)), cycle)
+    return set(qs.filter(obligation__isnull=False, surrendered__gte=F("obligation"))
+               .values_list("pk", flat=True))
 
 
-def _row(e, verified, done, met_on, deadline, today) -> Row:
-    obligation = rules.obligation(verified[e.pk]) if e.pk in verified else None
-    cea, ccer = done[e.pk][UnitType.CEA], done[e.pk][UnitType.CCER]
-    status = rules.compliance_status(obligation or 0, cea + ccer, deadline, met_on.get(e.pk), today)
-    if obligation is None and status == rules.COMPLIED:
-        status = rules.NOT_DUE  # nothing verified yet: nothing is due
-    return Row(e, obligation, cea, ccer, met_on.get(e.pk), status)
-
-
-def compliance(user, cycle, *, today=None) -> Compliance:
-    """Status of every enterprise the user may see in ``cycle`` (those with a verified figure
-    for the year or an allowance account), and the rates over them."""
-    today = today or timezone.localdate()
-    deadline = deadline_of(cycle)
-    q = scoping.scope_q(Enterprise, user, Perm.VIEW_COMPLIANCE)
-    if q is None:
-        enterprises = []
-        verified = {}
-    else:
-        verified = dict(
-            EmissionRecord.objects.filter(year=cycle.year, source=RecordSource.VERIFIED)
-            .filter(enterprise__in=Enterprise.objects.filter(q))
-            .values_list("enterprise_id", "emissions_tco2e")
-        )
-        enterprises = list(
-            Enterprise.objects.filter(q)
-            .filter(Q(pk__in=verified) | Q(allowance_account__isnull=False))
-            .select_related("area", "sector", "allowance_account")
-            .order_by("area__code", "name")
-        )
-    done, met_on = _tally(cycle, verified, [e.pk for e in enterprises])
-    rows = [_row(e, verified, done, met_on, deadline, today) for e in enterprises]
-    return Compliance(
-        cycle=cycle,
-        deadline=deadline,
-        rows=rows,
-        city=_rate(rows),
-        by_area=_grouped(rows, lambda r: str(r.enterprise.area)),
-        by_sector=_grouped(rows, lambda r: str(r.enterprise.sector)),
-    )
-
-
-def row_of(enterprise, cycle, *, deadline=None, today=None) -> Row:
+def row_of(enterprise, cycle, *, deadline=_READ, today=None) -> Row:
     """The compliance row of one enterprise (the same as its row in ``compliance``), in a
     fixed number of queries; pass ``deadline`` when it was read already."""
     today = today or timezone.localdate()
-    if deadline is None:
+    if deadline is _READ:
         deadline = deadline_of(cycle)
-    verified = dict(
-        EmissionRecord.objects.filter(
-            enterprise=enterprise, year=cycle.year, source=RecordSource.VERIFIED
-        ).values_list("enterprise_id", "emissions_tco2e")
-    )
-    done, met_on = _tally(cycle, verified, [enterprise.pk])
-    return _row(enterprise, verified, done, met_on, deadline, today)
+    qs = compliance_sql.rows(Enterprise.objects.filter(pk=enterprise.pk), cycle, in_table=False)
+    e = qs.select_related("area", "sector").get()
+    return _row(e, deadline, today)
 
 
-def _rate(rows) -> rules.ComplianceRate:
-    return rules.compliance_rate((r.obligation or 0, r.surrendered) for r in rows)
+def openable(user, cycle, *, enterprise: int | None = None, today=None) -> Rows:
+    """Rows that may get an Art. 24 case (the penalty list): short at the surrender deadline
+    (still short, or surrendered in full since), without a case in the cycle, ``enterprise``
+    alone if given, each with ``short_at_deadline`` — the test
+    ``services.penalties.penalty_open_check`` applies to one enterprise. None before the
+    deadline has passed (nobody can be short yet), so the list reads nothing then."""
+    today = today or timezone.localdate()
+    deadline = deadline_of(cycle)
+    if deadline is None or today <= deadline:
+        return Rows(Enterprise.objects.none(), lambda e: e)
+    qs = compliance_sql.short_at_deadline(compliance_sql.rows(_scope(user), cycle), cycle, deadline)
+    qs = qs.exclude(penalty_cases__cycle=cycle)
+    if enterprise is not None:
+        qs = qs.filter(pk=enterprise)
+    qs = qs.select_related("area", "sector", "allowance_account").order_by(*DEFAULT_ORDER, "pk")
+    return Rows(qs, lambda e: _row(e, deadline, today))
 
 
-def _grouped(rows, key) -> list[tuple[str, rules.ComplianceRate]]:
-    groups: dict[str, list[Row]] = defaultdict(list)
-    for r in rows:
-        groups[key(r)].append(r)
-    return [(name, _rate(group)) for name, group in sorted(groups.items())]
-
-
-# --- the compliance page: scope, filter, deadline, chart (the sort: COMPLIANCE_SORT) ----------
+# --- the compliance page: scope, deadline, chart (the sort: COMPLIANCE_SORT) -----------------
 
 
 def scope_label(user) -> str:
@@ -405,13 +443,6 @@ def scope_label(user) -> str:
     return "、".join(names)
 
 
-def filter_rows(rows: list[Row], status: str | None) -> list[Row]:
-    """Rows of one compliance status (``rules.COMPLIANCE_STATUSES``); anything else: all."""
-    if status in rules.COMPLIANCE_STATUSES:
-        return [r for r in rows if r.status == status]
-    return list(rows)
-
-
 def days_left(deadline, today=None) -> int | None:
     """Days from ``today`` (Beijing date) to the surrender deadline: 0 on the day, negative
     once it has passed; ``None`` without a deadline."""
@@ -420,7 +451,7 @@ def days_left(deadline, today=None) -> int | None:
     return (deadline - (today or timezone.localdate())).days
 
 
-def chart_data(data: Compliance) -> dict:
+def chart_data(data) -> dict:
     """Rates by county / park and by sector for the bar chart (percent, 2 places, as strings
     so no float is involved; ``None`` where nothing is due)."""
 

@@ -37,32 +37,6 @@ def surrendered_by(enterprise, cycle, day: date | None = None) -> int:
     return -(qs.aggregate(t=Sum("quantity"))["t"] or 0)
 
 
-def surrendered_by_each(cycle, enterprise_ids, day: date | None = None) -> dict[int, int]:
-    """``surrendered_by`` for many enterprises in one query: {enterprise id: tonnes}."""
-    qs = LedgerEntry.objects.filter(
-        holding__account__enterprise_id__in=list(enterprise_ids), cycle=cycle
-    ).filter(ledger.SURRENDERED)
-    if day is not None:
-        qs = qs.filter(created_at__date__lte=day)
-    rows = qs.order_by().values("holding__account__enterprise_id").annotate(t=Sum("quantity"))
-    return {row["holding__account__enterprise_id"]: -(row["t"] or 0) for row in rows}
-
-
-def openable(data, cycle, *, without: set[int], only: int | None = None) -> list:
-    """Rows of the compliance table ``data`` that may get an Art. 24 case (those without a
-    case, ``only`` one enterprise if given): short at the surrender deadline, whether still
-    short or surrendered in full since, each with ``short_at_deadline`` set — the test
-    ``services.penalties.penalty_open_check`` applies to one enterprise, here for the list in
-    one query."""
-    rows = [r for r in data.rows
-            if r.status in (rules.SHORT, rules.COMPLIED_LATE) and r.obligation is not None
-            and r.enterprise.pk not in without and only in (None, r.enterprise.pk)]
-    done = surrendered_by_each(cycle, (r.enterprise.pk for r in rows), data.deadline)
-    for r in rows:
-        r.short_at_deadline = rules.tonnes_short(r.obligation, done.get(r.enterprise.pk, 0))
-    return [r for r in rows if r.short_at_deadline > 0]
-
-
 def _sum_subquery(**filters):
     rows = (
         LedgerEntry.objects.filter(

@@ -17,33 +17,34 @@ from zhongwei_carbon.excel import Column, xlsx_response
 from zhongwei_carbon.roles import Perm
 
 
-def _data(request):
+def _cycle(request) -> ComplianceCycle:
     cycle = sel.cycle_from(request.GET.get("cycle"))
     if cycle is None:
         raise Http404
-    return sel.compliance(request.user, cycle)
+    return cycle
 
 
-def _table(request, data) -> list:
-    """The rows the page, its pages and the export list: ``?status=`` filter, then the
-    ``?ordering=`` column (COMPLIANCE_SORT; an unknown key keeps the default order)."""
-    rows = sel.filter_rows(data.rows, request.GET.get("status"))
-    only = web.enterprise_param(request)  # opened from the enterprise's page: its row
-    if only is not None:
-        rows = [r for r in rows if r.enterprise.pk == only]
-    return sel.COMPLIANCE_SORT.sort_rows(rows, request.GET.get(sorting.PARAM))
+def _filters(request) -> dict:
+    """What the table, its pages and the export list: ``?status=``, one enterprise (opened
+    from the enterprise's page), the ``?ordering=`` column (COMPLIANCE_SORT; an unknown key
+    keeps the default order). The database filters, sorts and pages."""
+    return {
+        "status": request.GET.get("status"),
+        "enterprise": web.enterprise_param(request),
+        "ordering": request.GET.get(sorting.PARAM),
+    }
 
 
 @web.require(Perm.VIEW_COMPLIANCE)
 @require_GET
 def compliance(request):
-    data = _data(request)
+    data = sel.compliance(request.user, _cycle(request), **_filters(request))
     status = request.GET.get("status", "")
     return render(request, "allowances/compliance/index.html", {
         "data": data,
         "filtered_enterprise": web.filtered_enterprise(request, Perm.VIEW_COMPLIANCE),
         # the table is paged; the summary, the groups and the chart cover every row in scope
-        "page_obj": web.paginate(request, _table(request, data)),
+        "page_obj": web.paginate(request, data.rows),
         "status": status if status in sel.STATUS_LABELS else "",
         "statuses": list(sel.STATUS_LABELS.items()),
         "scope": sel.scope_label(request.user),
@@ -60,7 +61,7 @@ def compliance(request):
 @web.require(Perm.VIEW_COMPLIANCE)
 @require_GET
 def compliance_export(request):
-    data = _data(request)
+    cycle = _cycle(request)
     columns = [
         Column(_("Unified social credit code"), lambda r: r.enterprise.uscc, 22),
         Column(_("Enterprise"), lambda r: r.enterprise.name, 36),
@@ -74,8 +75,8 @@ def compliance_export(request):
         Column(_("Status"), lambda r: str(r.status_label)),
     ]
     return xlsx_response(
-        filename=_("compliance-%(year)s") % {"year": data.cycle.year},
+        filename=_("compliance-%(year)s") % {"year": cycle.year},
         sheet_title=_("Compliance"),
         columns=columns,
-        rows=_table(request, data),
+        rows=sel.compliance_rows(request.user, cycle, **_filters(request)),  # read in chunks
     )

@@ -32,6 +32,7 @@ from zhongwei_carbon.roles import Perm
 from zhongwei_carbon.templatetags.portal import thousands
 
 TEMPLATES = "allowances/penalties/"
+SHORT_PAGE = "short_page"  # the page of the list of enterprises short without a case
 
 
 class PriceForm(BootstrapMixin, forms.Form):
@@ -215,11 +216,10 @@ def _cases(request):
 @require_GET
 def penalty_list(request):
     cycle, cases = _cases(request)
-    short = []
-    if cycle is not None:
-        with_case = set(cases.values_list("enterprise_id", flat=True))
-        short = psel.openable(sel.compliance(request.user, cycle), cycle, without=with_case,
-                              only=web.enterprise_param(request))
+    short = None
+    if cycle is not None:  # paged on its own; nothing is read before the surrender deadline
+        short = web.paginate(request, sel.openable(
+            request.user, cycle, enterprise=web.enterprise_param(request)), param=SHORT_PAGE)
     page = web.paginate(request, cases)
     today = timezone.localdate()
     for case in page:
@@ -229,7 +229,8 @@ def penalty_list(request):
         "cycles": ComplianceCycle.objects.all(),
         "page_obj": page,
         "filtered_enterprise": web.filtered_enterprise(request, Perm.VIEW_COMPLIANCE),
-        "short": short,
+        "short": short.object_list if short is not None else [],
+        "short_page": short, "short_param": SHORT_PAGE,
         "can_manage": roles.has_perm(request.user, Perm.MANAGE_PENALTY),
     })
 

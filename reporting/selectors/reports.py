@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,8 +37,10 @@ LINE_FIELDS = (
 
 def reports_for(
     user, *, year: int | None = None, status: str = "", flagged: bool = False,
-    enterprise: int | None = None,
+    enterprise: int | None = None, q: str = "",
 ) -> QuerySet:
+    """Reports the user may see, newest year first; ``q``: the enterprise's name or unified
+    social credit code contains it."""
     qs = scoping.for_user(
         AnnualReport.objects.select_related(
             "enterprise", "enterprise__area", "enterprise__sector", "current_version"
@@ -54,6 +56,8 @@ def reports_for(
         qs = qs.filter(current_version__deviation_flagged=True)
     if enterprise:
         qs = qs.filter(enterprise_id=enterprise)
+    if q := (q or "").strip():
+        qs = qs.filter(Q(enterprise__name__icontains=q) | Q(enterprise__uscc__icontains=q.upper()))
     return with_submissions(qs).order_by("-year", "enterprise__name", "pk")
 
 

@@ -67,6 +67,7 @@ def _filters(request) -> dict:
         else "",
         "flagged": request.GET.get("flagged") == "1",
         "enterprise": web.enterprise_param(request),
+        "q": request.GET.get("q", "").strip(),
     }
 
 
@@ -82,10 +83,11 @@ def report_list(request):
     filters = _filters(request)
     page_obj = web.paginate(request, _reports(request, filters))
     page_obj.object_list = sel.attach_deadlines(page_obj.object_list)  # one query for the page
-    enterprises = []
-    if roles.has_perm(request.user, Perm.EDIT_REPORT):
+    enterprises = []  # the start-a-report form is the enterprise users' (their own); the
+    if roles.has_perm(request.user, Perm.EDIT_REPORT):  # bureau searches the list (``q``)
         enterprises = list(
             scoping.for_user(Enterprise.objects.all(), request.user, Perm.EDIT_REPORT)
+            .order_by("name", "pk")
         )
     return render(
         request,

@@ -100,9 +100,10 @@ def test_surrender_through_the_api_with_four_eyes(
 
     # compliance: complied in full, rates 1.0000
     data = client_as(bureau_admin).get(reverse("api:compliance-list"), {"cycle": 2024}).json()
-    row = next(r for r in data["rows"] if r["enterprise"] == setup["account"].enterprise_id)
+    row = next(r for r in data["results"] if r["enterprise"] == setup["account"].enterprise_id)
     assert (row["obligation"], row["cea"], row["ccer"], row["remaining"]) == (20021, 19020, 1001, 0)
     assert row["status"] == "complied"
+    data = client_as(bureau_admin).get(reverse("api:compliance-summary"), {"cycle": 2024}).json()
     assert data["city"]["by_count"] == "1.0000" and data["city"]["by_tonnes"] == "1.0000"
     assert data["city"]["due_tonnes"] == 20021
 
@@ -137,7 +138,7 @@ def test_wrong_persona_and_scope(
     assert client_as(ent_b).get(reverse("api:allowance-account-list")).json()["count"] == 0
     assert SurrenderRequest.objects.get(pk=pk).status == "requested"
     rows = client_as(official_b).get(reverse("api:compliance-list"), {"cycle": 2024}).json()
-    assert rows["rows"] == []
+    assert rows["results"] == [] and rows["count"] == 0
 
 
 def test_reject_needs_a_reason_and_withdraw(setup, ent_a, bureau_admin, client_as):
@@ -164,6 +165,9 @@ def test_bad_filters_are_400(setup, ent_a, bureau_admin, client_as):
     response = client_as(bureau_admin).get(reverse("api:compliance-list"), {"cycle": "20x"})
     assert response.status_code == 400
     assert client_as(bureau_admin).get(reverse("api:compliance-list"), {"cycle": 1990}).status_code == 404
+    summary = reverse("api:compliance-summary")
+    assert client_as(bureau_admin).get(summary, {"cycle": "20x"}).status_code == 400
+    assert client_as(bureau_admin).get(summary, {"cycle": 1990}).status_code == 404
 
 
 def test_ccer_only_request_through_the_api(setup, ent_a, client_as):

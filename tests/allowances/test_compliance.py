@@ -173,7 +173,7 @@ def test_figures_have_thousands_separators_and_unknown_remaining_is_blank(
     assert by_name["沙坡头新材料"][remaining_col] is None
     assert by_name["沙坡头热电"][remaining_col] == 300
     api = client_as(bureau_admin).get(reverse("api:compliance-list"), {"cycle": 2024}).json()
-    api_rows = {r["enterprise_name"]: r for r in api["rows"]}
+    api_rows = {r["enterprise_name"]: r for r in api["results"]}
     assert api_rows["沙坡头新材料"]["remaining"] is None
     assert api_rows["沙坡头热电"]["remaining"] == 300
 
@@ -247,6 +247,9 @@ def test_days_to_the_surrender_deadline(world, bureau_admin, client_as):
 def test_api_status_filter(world, bureau_admin, client_as):
     url = reverse("api:compliance-list")
     data = client_as(bureau_admin).get(url, {"cycle": 2024, "status": "in_progress"}).json()
-    assert [r["enterprise_name"] for r in data["rows"]] == ["中宁水泥有限公司"]
-    assert data["city"]["due_count"] == 3  # the rates still cover the whole scope
+    assert [r["enterprise_name"] for r in data["results"]] == ["中宁水泥有限公司"]
+    assert data["count"] == 1
+    summary = client_as(bureau_admin).get(reverse("api:compliance-summary"),
+                                          {"cycle": 2024}).json()
+    assert summary["city"]["due_count"] == 3  # the rates cover the whole scope
     assert client_as(bureau_admin).get(url, {"cycle": 2024, "status": "late"}).status_code == 400

@@ -123,10 +123,21 @@ def test_actions_answering_arrays_are_plain_arrays_without_filters(document, pat
     assert [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"] == []
 
 
-def test_compliance_is_one_object(document):
-    assert _body(document["paths"]["/api/v1/compliance/"]["get"]) == {
-        "$ref": "#/components/schemas/Compliance"
-    }
+def test_compliance_rows_are_paginated_and_the_rates_are_one_object(document):
+    """Issue 11 §2: the rows page like every list; the rates are their own answer."""
+    operation = document["paths"]["/api/v1/compliance/"]["get"]
+    assert _body(operation) == {"$ref": "#/components/schemas/PaginatedComplianceRowList"}
+    page = document["components"]["schemas"]["PaginatedComplianceRowList"]
+    assert {"count", "next", "previous", "results"} <= set(page["properties"])
+    assert page["properties"]["results"]["items"] == {
+        "$ref": "#/components/schemas/ComplianceRow"}
+    params = {p["name"] for p in operation["parameters"]}
+    assert {"cycle", "status", "ordering", "page"} <= params
+    summary = document["paths"]["/api/v1/compliance/summary/"]["get"]
+    assert _body(summary) == {"$ref": "#/components/schemas/ComplianceSummary"}
+    assert [p["name"] for p in summary["parameters"]] == ["cycle"]
+    rates = document["components"]["schemas"]["ComplianceSummary"]["properties"]
+    assert {"cycle", "deadline", "city", "by_area", "by_sector"} <= set(rates)
 
 
 def test_allocation_check_values_may_be_null(document):

@@ -172,7 +172,7 @@ def export_names(content: bytes, names) -> list[str]:
 
 
 def api_names(data, field) -> list[str]:
-    rows = data["results"] if "results" in data else data["rows"]
+    rows = data["results"]
     return [r[field] for r in rows]
 
 
@@ -490,4 +490,4 @@ def test_compliance_api_status_and_ordering_errors(world, bureau_admin):
     assert client.get(url, {"cycle": 2024, "status": "late", "ordering": "remaining"}).status_code == 400
     ok = client.get(url, {"cycle": 2024, "status": "in_progress", "ordering": "bogus"})
     assert ok.status_code == 200
-    assert {r["status"] for r in ok.json()["rows"]} == {"in_progress"}
+    assert {r["status"] for r in ok.json()["results"]} == {"in_progress"}

@@ -20,6 +20,13 @@ def query_replace(context, **kwargs):
     return query.urlencode()
 
 
+@register.simple_tag(takes_context=True)
+def page_query(context, number, param=""):
+    """The current query string with the page number ``param`` (default ``page``) set to
+    ``number`` (``includes/pagination.html``)."""
+    return query_replace(context, **{param or "page": number})
+
+
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
