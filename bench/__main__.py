@@ -1,10 +1,11 @@
 """Run the benchmarks: ``python -m bench`` (all), or ``python -m bench ledger_import`` /
-``python -m bench seed_demo`` / ``python -m bench adversarial_upload`` (one). Each prints its figures; none is run by the test suite."""
+``python -m bench seed_demo`` / ``python -m bench adversarial_upload`` / ``python -m bench
+exports`` (one). Each prints its figures; none is run by the test suite."""
 
 import os
 import sys
 
-BENCHES = ("ledger_import", "seed_demo", "adversarial_upload", "audit_chain")
+BENCHES = ("ledger_import", "seed_demo", "adversarial_upload", "audit_chain", "exports")
 
 
 def main(argv: list[str]) -> int:
