@@ -4,7 +4,7 @@ A throw-away database (``<name>_bench_exports``) is created, migrated and seeded
 then grown by copying the demo's enterprises with their facilities, annual records, monthly
 ledgers, reports (versions without their lines: a submitted version is frozen), allowance accounts (holdings, ledger entries), allocations, surrenders,
 penalty cases and draft key-emitter-list entries (bulk inserts, no services: quick), plus one
-enterprise user per copy. At each size every export is downloaded as the bureau administrator
+enterprise user, a surrender request and a penalty case of the cycle per copy. At each size every export is downloaded as the bureau administrator
 through the test client (the response streamed to a temp file, as a server would send it):
 rows written, time, queries and peak Python memory (tracemalloc, a second run), then the ratio
 5,000 / 500. Goals: peak memory flat in the rows (at most ×``MEMORY_GROWTH_LIMIT``) and the
@@ -180,6 +180,7 @@ class _Demo:
                 reports.append(AnnualReport(pk=new_pk,
                                             current_version_id=maps["v"][self.current[old_pk]]))
         AnnualReport.objects.bulk_update(reports, ["current_version_id"])
+        self._requests_and_cases(maps["a"], news)
         users = User.objects.bulk_create(
             User(username=f"bench{start + i}", full_name=f"填报人{start + i}")
             for i in range(len(news))
@@ -187,6 +188,34 @@ class _Demo:
         Membership.objects.bulk_create(
             Membership(user=u, role=Role.ENTERPRISE_USER, enterprise=e)
             for u, e in zip(users, news, strict=True)
+        )
+
+    def _requests_and_cases(self, accounts: dict[int, int], enterprises) -> None:
+        """The demo has no surrender request and no penalty case of the cycle: one of each
+        per copied account (as ``tests/allowances/test_query_counts.py`` makes them)."""
+        from decimal import Decimal
+
+        from accounts.models import User
+        from allowances.models import (
+            AllowanceAccount,
+            ComplianceCycle,
+            PenaltyCase,
+            SurrenderRequest,
+        )
+
+        admin = User.objects.get(username="admin")
+        cycle = ComplianceCycle.objects.get(year=YEAR)
+        owners = dict(AllowanceAccount.objects.filter(pk__in=accounts.values())
+                      .values_list("pk", "enterprise_id"))
+        SurrenderRequest.objects.bulk_create(
+            SurrenderRequest(account_id=pk, cycle=cycle, cea=[[YEAR, 10]], requested_by=admin)
+            for pk in accounts.values()
+        )
+        PenaltyCase.objects.bulk_create(
+            PenaltyCase(cycle=cycle, enterprise_id=owners[pk], tonnes_short=10,
+                        price=Decimal("80"), fine_min=Decimal("4000"), fine_max=Decimal("8000"),
+                        next_year_cut=10, opened_by=admin)
+            for pk in accounts.values()
         )
 
 
