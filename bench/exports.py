@@ -3,7 +3,7 @@
 A throw-away database (``<name>_bench_exports``) is created, migrated and seeded with the demo,
 then grown by copying the demo's enterprises with their facilities, annual records, monthly
 ledgers, reports (versions without their lines: a submitted version is frozen), allowance accounts (holdings, ledger entries), allocations, surrenders,
-penalty cases and draft key-emitter-list entries (bulk inserts, no services: quick), plus one
+and draft key-emitter-list entries (bulk inserts, no services: quick), plus one
 enterprise user, a surrender request and a penalty case of the cycle per copy. At each size every export is downloaded as the bureau administrator
 through the test client (the response streamed to a temp file, as a server would send it):
 rows written, time, queries and peak Python memory (tracemalloc, a second run), then the ratio
@@ -95,7 +95,6 @@ class _Demo:
             AllowanceAccount,
             Holding,
             LedgerEntry,
-            PenaltyCase,
             SurrenderRequest,
         )
         from registry.choices import ListStatus
@@ -125,7 +124,6 @@ class _Demo:
             (Allocation, Allocation.objects.filter(enterprise__in=ids), {"enterprise_id": "e"}, None),
             (SurrenderRequest, SurrenderRequest.objects.filter(account__enterprise__in=ids),
              {"account_id": "a"}, None),
-            (PenaltyCase, PenaltyCase.objects.filter(enterprise__in=ids), {"enterprise_id": "e"}, None),
             (KeyEmitterListEntry, KeyEmitterListEntry.objects.filter(
                 enterprise__in=ids, key_list__status=ListStatus.DRAFT), {"enterprise_id": "e"}, None),
         ]
@@ -191,8 +189,8 @@ class _Demo:
         )
 
     def _requests_and_cases(self, accounts: dict[int, int], enterprises) -> None:
-        """The demo has no surrender request and no penalty case of the cycle: one of each
-        per copied account (as ``tests/allowances/test_query_counts.py`` makes them)."""
+        """The demo has no surrender request and one penalty case: one of each per copied
+        account (as ``tests/allowances/test_query_counts.py`` makes them)."""
         from decimal import Decimal
 
         from accounts.models import User
