@@ -30,7 +30,7 @@ from decimal import Decimal
 from typing import IO
 from urllib.parse import quote
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,8 +42,8 @@ from openpyxl.utils import get_column_letter
 from zhongwei_carbon import uploads, xlsx_read
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# rows an export reads from the database per query (and keeps in memory at once)
-EXPORT_CHUNK_SIZE = 500
+# rows an export reads from the database at a time (and keeps in memory at once)
+EXPORT_CHUNK_SIZE = 200
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
 # a workbook's parts: sheets, their relationships, styles, drawings, images… a few hundred at
@@ -115,25 +115,61 @@ class Sheet:
 
 
 def export_rows(rows: Iterable) -> Iterable:
-    """The rows an export writes, streamed: a QuerySet is read ``EXPORT_CHUNK_SIZE`` rows at a
-    time (a server-side cursor; its ``prefetch_related`` lookups run once per chunk), never
-    cached whole; any other iterable (a generator of computed rows) is consumed as it is."""
-    if isinstance(rows, QuerySet):
+    """The rows an export writes, streamed: a QuerySet is read through a server-side cursor
+    (``iterator``), ``EXPORT_CHUNK_SIZE`` rows at a time, never cached whole; with
+    ``prefetch_related`` lookups they run once per chunk (``chunked``). Any other iterable
+    (a generator of computed rows) is consumed as it is."""
+    if not isinstance(rows, QuerySet):
+        return rows
+    if not rows._prefetch_related_lookups:
         return rows.iterator(chunk_size=EXPORT_CHUNK_SIZE)
-    return rows
+    return (row for chunk in chunked(rows) for row in chunk)
 
 
 def chunked(rows: Iterable, size: int = EXPORT_CHUNK_SIZE) -> Iterator[list]:
-    """``rows`` in lists of at most ``size`` (a QuerySet streamed as by ``export_rows``): for
-    an export that reads something more per chunk, one query for the whole chunk."""
+    """``rows`` in lists of at most ``size``, for an export that reads something more per
+    chunk (one query for the whole chunk). A QuerySet is read through a server-side cursor and
+    its ``prefetch_related`` lookups run once per chunk. One list is handed out again and again:
+    it is emptied when the next chunk is asked for, so the rows of a chunk are freed before the
+    next one is read (``QuerySet.iterator`` keeps the last chunk until the next one is built:
+    twice the memory). Use a chunk's rows before asking for the next; keep none."""
+    lookups = ()
+    if isinstance(rows, QuerySet):
+        lookups = rows._prefetch_related_lookups  # Django's own list of them
+        rows = rows.prefetch_related(None).iterator(chunk_size=size)
     chunk = []
-    for row in rows.iterator(chunk_size=size) if isinstance(rows, QuerySet) else rows:
+    for row in rows:
         chunk.append(row)
         if len(chunk) >= size:
+            if lookups:
+                prefetch_related_objects(chunk, *lookups)
             yield chunk
-            chunk = []
+            _forget(chunk)
+            chunk.clear()
     if chunk:
+        if lookups:
+            prefetch_related_objects(chunk, *lookups)
         yield chunk
+        _forget(chunk)
+
+
+def _forget(objects: list) -> None:
+    """Empty the relation caches of a used chunk's model instances and of the instances they
+    reach. A prefetch leaves reference cycles (a membership's cached user points back at the
+    user whose prefetch cache holds it), which reference counting cannot free: without this
+    every chunk would wait for a full garbage collection, and an export's memory would grow
+    with its rows after all."""
+    stack, seen = list(objects), set()
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen or not hasattr(obj, "_state"):
+            continue
+        seen.add(id(obj))
+        for cached in obj.__dict__.pop("_prefetched_objects_cache", {}).values():
+            stack.extend(getattr(cached, "_result_cache", None) or ())
+        fields = obj._state.__dict__.pop("fields_cache", None)
+        if fields:
+            stack.extend(fields.values())
 
 
 def write_workbook(sheets: Iterable[Sheet], out: IO[bytes]) -> None:

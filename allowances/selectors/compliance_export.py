@@ -52,7 +52,7 @@ def enterprises(user, cycle, *, only=None):
             Q(pk__in=_verified(cycle).values("enterprise_id"))
             | Q(allowance_account__isnull=False)
         )
-        .select_related("area", "sector", "allowance_account")
+        .select_related("area", "sector")  # what the export shows and sorts by
         .order_by("area__code", "name")
     )
     return qs if only is None else qs.filter(pk=only)
@@ -74,12 +74,23 @@ def _in_order(qs, cycle, deadline, today, status) -> Iterator[sel.Row]:
                 yield row
 
 
-def _by_ids(qs, ids: array, cycle, deadline, today) -> Iterator[sel.Row]:
-    """The rows of the enterprises ``ids``, in that order, a chunk at a time."""
+def _in_chunks(qs, ids: array) -> Iterator[list]:
+    """The enterprises ``ids`` in that order, a chunk at a time (emptied, as ``chunked``'s,
+    before the next is read)."""
+    chunk = []
     for start in range(0, len(ids), EXPORT_CHUNK_SIZE):
         part = ids[start:start + EXPORT_CHUNK_SIZE]
         found = qs.order_by().in_bulk(part)
-        yield from _rows_of(cycle, [found[pk] for pk in part if pk in found], deadline, today)
+        chunk.extend(found[pk] for pk in part if pk in found)
+        del found
+        yield chunk
+        chunk.clear()
+
+
+def _by_ids(qs, ids: array, cycle, deadline, today) -> Iterator[sel.Row]:
+    """The rows of the enterprises ``ids``, in that order, a chunk at a time."""
+    for chunk in _in_chunks(qs, ids):
+        yield from _rows_of(cycle, chunk, deadline, today)
 
 
 def _text_order(key: str, descending: bool) -> list | None:
