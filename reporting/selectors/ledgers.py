@@ -3,6 +3,7 @@ scope, and a ledger's page. Everything goes through ``scoping.for_user``."""
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -136,9 +137,11 @@ def _months(year: int, days, today: date) -> list[_Month]:
     return months
 
 
-# what a grid cell reads of a ledger
+# what a grid cell reads of a ledger: a row of these, not a model instance (a city-wide grid
+# reads tens of thousands)
 _CELL_FIELDS = ("pk", "facility_id", "month", "status", "submitted_at", "county_checked_at",
                 "closed_at")
+_CellLedger = namedtuple("_CellLedger", _CELL_FIELDS)
 
 
 def _rows(
@@ -146,14 +149,17 @@ def _rows(
 ) -> Iterator[GridRow]:
     by_key = {
         (led.facility_id, led.month): led
-        for led in ledgers_for(user)
-        .filter(year=year, facility_id__in=[f.pk for f in facilities])
-        .only(*_CELL_FIELDS)
+        for led in map(
+            _CellLedger._make,
+            ledgers_for(user)
+            .filter(year=year, facility_id__in=[f.pk for f in facilities])
+            .values_list(*_CELL_FIELDS),
+        )
     }
     for facility in facilities:
-        row = GridRow(facility)
+        row, pk = GridRow(facility), facility.pk
         for m in months:
-            ledger = by_key.get((facility.pk, m.month))
+            ledger = by_key.get((pk, m.month))
             late = m.missing if ledger is None else flags_of(
                 ledger, year=year, month=m.month, days=days, today=today,
                 month_deadlines=m.deadlines,
