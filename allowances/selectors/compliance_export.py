@@ -3,11 +3,11 @@
 The same rows as ``compliance.compliance(...).rows`` filtered and sorted like the page
 (``?status=``, ``?enterprise=``, ``?ordering=``, ``COMPLIANCE_SORT``), but computed a chunk of
 enterprises at a time: per chunk one query for the enterprises, one for their verified
-figures and one for their surrenders, so memory does not grow with the city. The default
-order (area, name) streams in one pass. A sort by a column keeps, per row in scope, only
-its key and its enterprise's id (two integers; text keys are ranked by the database), sorts
-them as ``SortKeys.sort_rows`` would (stable, blank figures last), then computes the rows
-again in that order, chunk by chunk.
+figures and one for their surrenders, so the rows of the city are never in memory together.
+The default order (area, name) streams in one pass. A sort by a column (the page's own key
+functions) keeps, per row, only its sort key and its enterprise's id, sorts them as
+``SortKeys.sort_rows`` does (stable, blank figures last), then computes the rows again in that
+order, chunk by chunk.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterator
 
-from django.db.models import F, Q
-from django.db.models.functions import Collate
+from django.db.models import Q
 from django.utils import timezone
 
 from allowances import rules
@@ -26,15 +25,6 @@ from registry.models import EmissionRecord, Enterprise
 from zhongwei_carbon import scoping
 from zhongwei_carbon.excel import EXPORT_CHUNK_SIZE, chunked
 from zhongwei_carbon.roles import Perm
-
-# sort keys computed from the surrenders (whole tonnes, or the status's place in the cycle)
-_FIGURES = {
-    "obligation": lambda r: r.obligation,
-    "surrendered": lambda r: r.surrendered,
-    "ccer": lambda r: r.ccer,
-    "remaining": lambda r: r.remaining,
-    "status": lambda r: rules.COMPLIANCE_STATUSES.index(r.status),
-}
 
 
 def _verified(cycle):
@@ -93,19 +83,6 @@ def _by_ids(qs, ids: array, cycle, deadline, today) -> Iterator[sel.Row]:
         yield from _rows_of(cycle, chunk, deadline, today)
 
 
-def _text_order(key: str, descending: bool) -> list | None:
-    """The database order of a text column, as Python compares text (code points: collation
-    "C"), or ``None`` for a figure."""
-    exprs = {
-        "enterprise": [Collate("name", "C")],
-        "area": [F("area__sort_order"), Collate("area__code", "C")],
-        "sector": [Collate("sector__code", "C")],
-    }.get(key)
-    if exprs is None:
-        return None
-    return [e.desc() if descending else e.asc() for e in exprs]
-
-
 def rows(user, cycle, *, status: str | None = None, only=None, ordering=None,
          today=None) -> Iterator[sel.Row]:
     """The table's rows, streamed: ``status`` one of ``rules.COMPLIANCE_STATUSES`` (anything
@@ -119,14 +96,8 @@ def rows(user, cycle, *, status: str | None = None, only=None, ordering=None,
         yield from _in_order(qs, cycle, deadline, today, status)
         return
     key, descending = parsed
-    text_order = _text_order(key, descending)
-    if text_order is not None:
-        # a stable sort keeps the default order among equal keys: so does the database
-        ordered = qs.order_by(*text_order, "area__code", "name")
-        yield from _in_order(ordered, cycle, deadline, today, status)
-        return
-    get = _FIGURES[key]
-    keys, ids, blank = array("q"), array("q"), array("q")
+    get = sel.COMPLIANCE_SORT.keys[key]  # the function the page sorts its rows by
+    keys, ids, blank = [], array("q"), array("q")
     for row in _in_order(qs, cycle, deadline, today, status):
         value = get(row)
         if value is None:
@@ -134,7 +105,7 @@ def rows(user, cycle, *, status: str | None = None, only=None, ordering=None,
         else:
             keys.append(value)
             ids.append(row.enterprise.pk)
-    # stable, also in reverse (SortKeys.sort_rows)
+    # stable, also in reverse: equal keys keep the default order (SortKeys.sort_rows)
     order = sorted(range(len(keys)), key=keys.__getitem__, reverse=descending)
     ordered = array("q", (ids[i] for i in order))
     del order, keys, ids
