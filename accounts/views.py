@@ -63,9 +63,7 @@ def user_export(request):
         Column(_("Joined"), lambda u: u.date_joined, 18),
     ]
     return xlsx_response(
-        filename=_("users"), sheet_title=_("Users"), columns=columns, rows=filterset.qs.iterator(
-            chunk_size=500
-        )
+        filename=_("users"), sheet_title=_("Users"), columns=columns, rows=filterset.qs
     )
 
 

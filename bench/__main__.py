@@ -6,7 +6,8 @@ import os
 import sys
 
 BENCHES = (
-    "ledger_import", "seed_demo", "adversarial_upload", "audit_chain", "list_draft", "scale",
+    "ledger_import", "seed_demo", "adversarial_upload", "audit_chain", "list_draft", "exports",
+    "scale",
 )
 
 

@@ -84,14 +84,16 @@ def late_flags(
     submitted_on: date | None = None,
     county_checked_on: date | None = None,
     closed_on: date | None = None,
+    month_deadlines: MonthDeadlines | None = None,
 ) -> LateFlags:
     """Late flags of one month at each tier.
 
     Upload: the (last) submission date, or today while nothing is submitted. County: only once
     submitted, against submission + ``county_check`` days. Close: the close date, or today
-    while the month is not closed.
+    while the month is not closed. ``month_deadlines``: the month's ``deadlines`` when the
+    caller has them already (a grid asks for the same twelve months row after row).
     """
-    d = deadlines(year, month, days)
+    d = month_deadlines or deadlines(year, month, days)
     submitted = status in (S.SUBMITTED, S.COUNTY_CHECKED, S.CLOSED)
     upload = _late(submitted_on if submitted else None, d.upload_due, today)
     county = False

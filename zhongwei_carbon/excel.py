@@ -1,6 +1,9 @@
 """Excel in and out, shared by every app.
 
-Out: ``xlsx_response`` streams a list as a workbook (openpyxl write-only mode).
+Out: every list export goes through ``xlsx_response`` / ``xlsx_sheets_response``: rows are
+streamed (a QuerySet in chunks of ``EXPORT_CHUNK_SIZE``, a generator as it yields) into an
+openpyxl write-only workbook written to a temp file, which the response streams, so an
+export's memory does not grow with its rows (issue 11 §4, ``python -m bench exports``).
 In: ``open_workbook`` checks an upload before parsing (DESIGN.md §4.6): size, a real xlsx
 (zip) signature, the number of parts, the total uncompressed size, the compression ratio and
 the uncompressed size of each part (zip bombs), no XML DTD/entity declarations. It then opens
@@ -18,14 +21,17 @@ only declare their ``max_rows``.
 from __future__ import annotations
 
 import io
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import IO
 from urllib.parse import quote
 
-from django.http import HttpResponse
+from django.db.models import QuerySet, prefetch_related_objects
+from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +41,8 @@ from zhongwei_carbon import uploads, xlsx_read
 # worker ~140 ms at boot, and most never write one (issue 11 §8, tests/core/test_boot.py).
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# rows an export reads from the database at a time (and keeps in memory at once)
+EXPORT_CHUNK_SIZE = 200
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
 # a workbook's parts: sheets, their relationships, styles, drawings, images… a few hundred at
@@ -96,41 +104,136 @@ def cell_value(value):
     return text_cell(str(value))
 
 
-def xlsx_response(*, filename: str, sheet_title: str, columns: list[Column], rows: Iterable):
-    """An .xlsx download of ``rows`` (any iterable, consumed once) with a bold header row."""
+@dataclass
+class Sheet:
+    """One sheet of an export: its title, columns and rows (any iterable, consumed once)."""
+
+    title: str
+    columns: list[Column]
+    rows: Iterable
+
+
+def export_rows(rows: Iterable) -> Iterable:
+    """The rows an export writes, streamed: a QuerySet is read through a server-side cursor
+    (``iterator``), ``EXPORT_CHUNK_SIZE`` rows at a time, never cached whole; with
+    ``prefetch_related`` lookups they run once per chunk (``chunked``). Any other iterable
+    (a generator of computed rows) is consumed as it is."""
+    if not isinstance(rows, QuerySet):
+        return rows
+    if not rows._prefetch_related_lookups:
+        return rows.iterator(chunk_size=EXPORT_CHUNK_SIZE)
+    return (row for chunk in chunked(rows) for row in chunk)
+
+
+def chunked(rows: Iterable, size: int = EXPORT_CHUNK_SIZE) -> Iterator[list]:
+    """``rows`` in lists of at most ``size``, for an export that reads something more per
+    chunk (one query for the whole chunk). A QuerySet is read through a server-side cursor and
+    its ``prefetch_related`` lookups run once per chunk. One list is handed out again and again:
+    it is emptied when the next chunk is asked for, so the rows of a chunk are freed before the
+    next one is read (``QuerySet.iterator`` keeps the last chunk until the next one is built:
+    twice the memory). Use a chunk's rows before asking for the next; keep none."""
+    lookups = ()
+    if isinstance(rows, QuerySet):
+        lookups = rows._prefetch_related_lookups  # Django's own list of them
+        rows = rows.prefetch_related(None).iterator(chunk_size=size)
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            if lookups:
+                prefetch_related_objects(chunk, *lookups)
+            yield chunk
+            _forget(chunk)
+            chunk.clear()
+    if chunk:
+        if lookups:
+            prefetch_related_objects(chunk, *lookups)
+        yield chunk
+        _forget(chunk)
+
+
+def _forget(objects: list) -> None:
+    """Empty the relation caches of a used chunk's model instances and of the instances they
+    reach. A prefetch leaves reference cycles (a membership's cached user points back at the
+    user whose prefetch cache holds it), which reference counting cannot free: without this
+    every chunk would wait for a full garbage collection, and an export's memory would grow
+    with its rows after all."""
+    stack, seen = list(objects), set()
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen or not hasattr(obj, "_state"):
+            continue
+        seen.add(id(obj))
+        for cached in obj.__dict__.pop("_prefetched_objects_cache", {}).values():
+            stack.extend(getattr(cached, "_result_cache", None) or ())
+        fields = obj._state.__dict__.pop("fields_cache", None)
+        if fields:
+            stack.extend(fields.values())
+
+
+def write_workbook(sheets: Iterable[Sheet], out: IO[bytes]) -> None:
+    """Write ``sheets`` to ``out`` as an .xlsx, a row at a time: openpyxl's write-only mode
+    keeps no cell objects (each sheet's XML goes to a temp file, strings inline), and the
+    rows come from ``export_rows``, so memory does not grow with the rows. Each sheet has a
+    bold header row; every value goes through ``cell_value`` (text through ``text_cell``)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=sheet_title[:31])
-    for i, col in enumerate(columns):
-        ws.column_dimensions[column_letter(i + 1)].width = col.width
+    for sheet in sheets:
+        ws = wb.create_sheet(title=str(sheet.title)[:31])
+        columns = sheet.columns
+        for i, col in enumerate(columns):
+            ws.column_dimensions[column_letter(i + 1)].width = col.width
+        header = []
+        for col in columns:
+            cell = WriteOnlyCell(ws, value=text_cell(str(col.header)))
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="EEF3F1")
+            header.append(cell)
+        ws.append(header)
+        values = [col.value for col in columns]
+        for row in export_rows(sheet.rows):
+            ws.append([cell_value(value(row)) for value in values])
+    wb.save(out)
 
-    header = []
-    for col in columns:
-        cell = WriteOnlyCell(ws, value=text_cell(str(col.header)))
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="EEF3F1")
-        header.append(cell)
-    ws.append(header)
-    for row in rows:
-        ws.append([cell_value(col.value(row)) for col in columns])
-    buffer = io.BytesIO()
-    wb.save(buffer)
+
+def xlsx_sheets_response(*, filename: str, sheets: Iterable[Sheet], ascii_name: str = "export"):
+    """An .xlsx download of ``sheets`` (``write_workbook``), named ``filename-YYYYMMDD.xlsx``.
+    The workbook is written to an anonymous temp file, which the response streams and closes:
+    the file's bytes are never held in memory."""
+    out = tempfile.TemporaryFile()
+    try:
+        write_workbook(sheets, out)
+        out.seek(0)
+    except BaseException:
+        out.close()
+        raise
     stamp = timezone.localdate().strftime("%Y%m%d")
-    return xlsx_file_response(
-        buffer.getvalue(), ascii_name=f"export-{stamp}.xlsx", filename=f"{filename}-{stamp}.xlsx"
+    response = FileResponse(out, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = _disposition(
+        f"{ascii_name}-{stamp}.xlsx", f"{filename}-{stamp}.xlsx"
     )
+    return response
+
+
+def xlsx_response(*, filename: str, sheet_title: str, columns: list[Column], rows: Iterable):
+    """An .xlsx download of ``rows`` (a QuerySet or any iterable, consumed once) with a bold
+    header row: the one-sheet case of ``xlsx_sheets_response``."""
+    return xlsx_sheets_response(filename=filename, sheets=[Sheet(sheet_title, columns, rows)])
+
+
+def _disposition(ascii_name: str, filename: str) -> str:
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
 def xlsx_file_response(data: bytes, *, ascii_name: str, filename: str) -> HttpResponse:
-    """A workbook download: ``ascii_name`` for old clients, ``filename`` (Chinese allowed)
-    for the others (RFC 6266 ``filename*``)."""
+    """A workbook built in memory (a template of one enterprise or cycle) as a download:
+    ``ascii_name`` for old clients, ``filename`` (Chinese allowed) for the others (RFC 6266
+    ``filename*``). Lists are exported with ``xlsx_response``, which streams."""
     response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    )
+    response["Content-Disposition"] = _disposition(ascii_name, filename)
     return response
 
 

@@ -52,7 +52,7 @@ def account_export(request):
         filename=_("allowance-accounts"),
         sheet_title=pgettext("allowance accounts", "Accounts"),
         columns=account_columns(),
-        rows=qs.iterator(chunk_size=500),
+        rows=qs,
     )
 
 
@@ -134,5 +134,5 @@ def account_entries_export(request, pk):
         filename=_("ledger-entries"),
         sheet_title=_("Ledger entries"),
         columns=entry_columns(),
-        rows=sel.entries_of(account).iterator(chunk_size=500),
+        rows=sel.entries_of(account),
     )

@@ -181,7 +181,7 @@ def allocation_export(request):
         filename=_("allocations-%(year)s") % {"year": cycle.year if cycle else ""},
         sheet_title=_("Allocations"),
         columns=allocation_columns(with_check=alloc_sel.shows_check_values(request.user)),
-        rows=qs.iterator(chunk_size=500),
+        rows=qs,
     )
 
 

@@ -4,6 +4,7 @@ VIEW_COMPLIANCE (county: its area, enterprise: its own); every change needs MANA
 
 from __future__ import annotations
 
+import heapq
 import os
 from datetime import date
 
@@ -26,7 +27,7 @@ from allowances.services import penalties as svc
 from registry.models import Enterprise
 from zhongwei_carbon import events, roles, scoping, uploads, web
 from zhongwei_carbon.confirm import Confirmation, confirmed_step
-from zhongwei_carbon.excel import Column, xlsx_response
+from zhongwei_carbon.excel import Column, export_rows, xlsx_response
 from zhongwei_carbon.forms import BootstrapMixin
 from zhongwei_carbon.roles import Perm
 from zhongwei_carbon.templatetags.portal import thousands
@@ -181,11 +182,13 @@ def _days(request):
 @require_GET
 def price_export(request):
     """Every price entered, newest first: published monthly averages and trading days."""
-    rows = [(p.month, f"{p.month:%Y-%m}", _("Monthly average"), p.average_price, None, p.source)
-            for p in _prices(request)]
-    rows += [(d.day, f"{d.day:%Y-%m-%d}", _("Trading day"), d.average_price, d.volume, d.source)
-             for d in _days(request)]
-    rows.sort(key=lambda r: (r[0], r[2] == _("Trading day")), reverse=True)
+    monthly, trading = _("Monthly average"), _("Trading day")
+    months = ((p.month, f"{p.month:%Y-%m}", monthly, p.average_price, None, p.source)
+              for p in export_rows(_prices(request).order_by("-month")))
+    days = ((d.day, f"{d.day:%Y-%m-%d}", trading, d.average_price, d.volume, d.source)
+            for d in export_rows(_days(request).order_by("-day")))
+    # both streams newest first; on the same date the trading day comes first
+    rows = heapq.merge(months, days, key=lambda r: (r[0], r[2] == trading), reverse=True)
     return xlsx_response(
         filename=_("market-prices"),
         sheet_title=_("Market prices"),

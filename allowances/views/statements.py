@@ -146,7 +146,7 @@ def statement_export(request, pk):
         filename=_("registry-statement-%(date)s") % {"date": statement.as_of.isoformat()},
         sheet_title=_("Reconciliation"),
         columns=line_columns(),
-        rows=sel.lines_of(statement, show=sel.SHOW_ALL).iterator(chunk_size=1000),
+        rows=sel.lines_of(statement, show=sel.SHOW_ALL),
     )
 
 

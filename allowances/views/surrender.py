@@ -128,7 +128,7 @@ def surrender_export(request):
         Column(_("Confirmed by"), lambda r: str(r.confirmed_by or ""), 14),
     ]
     return xlsx_response(filename=_("surrenders"), sheet_title=_("Surrenders"), columns=columns,
-                         rows=_filtered(request).iterator(chunk_size=500))
+                         rows=_filtered(request))
 
 
 @web.require(Perm.VIEW_ACCOUNT)

@@ -71,7 +71,7 @@ def enterprise_export(request):
         filename=_("enterprises"),
         sheet_title=_("Enterprises"),
         columns=export_columns(),
-        rows=filterset.qs.iterator(chunk_size=500),
+        rows=filterset.qs,
     )
 
 

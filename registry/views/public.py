@@ -48,5 +48,5 @@ def list_export(request, year: int):
         filename=_("key-emitter-list-%(year)s") % {"year": key_list.year},
         sheet_title=str(key_list),
         columns=entry_columns(with_figures=False),
-        rows=filterset.qs.iterator(chunk_size=500),
+        rows=filterset.qs,
     )

@@ -3,6 +3,8 @@ scope, and a ledger's page. Everything goes through ``scoping.for_user``."""
 
 from __future__ import annotations
 
+from collections import namedtuple
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -32,11 +34,16 @@ def _local(dt) -> date | None:
     return timezone.localdate(dt) if dt is not None else None
 
 
-def flags_of(ledger: MonthlyLedger | None, *, year, month, days, today) -> lr.LateFlags:
+def flags_of(
+    ledger: MonthlyLedger | None, *, year, month, days, today, month_deadlines=None
+) -> lr.LateFlags:
     if days is None:
         return lr.LateFlags()
     if ledger is None:
-        return lr.late_flags(year=year, month=month, days=days, status=lr.MISSING, today=today)
+        return lr.late_flags(
+            year=year, month=month, days=days, status=lr.MISSING, today=today,
+            month_deadlines=month_deadlines,
+        )
     return lr.late_flags(
         year=year,
         month=month,
@@ -46,6 +53,7 @@ def flags_of(ledger: MonthlyLedger | None, *, year, month, days, today) -> lr.La
         submitted_on=_local(ledger.submitted_at),
         county_checked_on=_local(ledger.county_checked_at),
         closed_on=_local(ledger.closed_at),
+        month_deadlines=month_deadlines,
     )
 
 
@@ -100,32 +108,91 @@ def grid_facilities(user, *, year: int, area=None, sector=None, status: str = ""
     return qs.order_by("enterprise__area__code", "enterprise__name", "name")
 
 
-def grid_rows(user, facilities, *, year: int, today: date | None = None) -> list[GridRow]:
-    """One row per facility with its 12 month cells (status, ledger, late flags)."""
-    today = today or timezone.localdate()
-    days = ledger_days(year)
-    facilities = list(facilities)
+@dataclass(frozen=True)
+class _Month:
+    """What every row of a grid shares for one month: its deadlines, whether the upload is
+    due, and the late flags of a month without a ledger."""
+
+    month: int
+    deadlines: lr.MonthDeadlines | None
+    due: bool
+    missing: lr.LateFlags
+
+
+def _months(year: int, days, today: date) -> list[_Month]:
+    months = []
+    for month in MONTHS:
+        deadlines = lr.deadlines(year, month, days) if days is not None else None
+        months.append(
+            _Month(
+                month=month,
+                deadlines=deadlines,
+                due=deadlines is not None and today > deadlines.upload_due,
+                missing=flags_of(
+                    None, year=year, month=month, days=days, today=today,
+                    month_deadlines=deadlines,
+                ),
+            )
+        )
+    return months
+
+
+# what a grid cell reads of a ledger: a row of these, not a model instance (a city-wide grid
+# reads tens of thousands)
+_CELL_FIELDS = ("pk", "facility_id", "month", "status", "submitted_at", "county_checked_at",
+                "closed_at")
+_CellLedger = namedtuple("_CellLedger", _CELL_FIELDS)
+
+
+def _rows(
+    user, facilities: list, *, year: int, days, today: date, months: list[_Month]
+) -> Iterator[GridRow]:
     by_key = {
         (led.facility_id, led.month): led
-        for led in ledgers_for(user).filter(year=year, facility_id__in=[f.pk for f in facilities])
+        for led in map(
+            _CellLedger._make,
+            ledgers_for(user)
+            .filter(year=year, facility_id__in=[f.pk for f in facilities])
+            .values_list(*_CELL_FIELDS),
+        )
     }
-    rows = []
     for facility in facilities:
-        row = GridRow(facility)
-        for month in MONTHS:
-            ledger = by_key.get((facility.pk, month))
-            due = days is not None and today > lr.deadlines(year, month, days).upload_due
+        row, pk = GridRow(facility), facility.pk
+        for m in months:
+            ledger = by_key.get((pk, m.month))
+            late = m.missing if ledger is None else flags_of(
+                ledger, year=year, month=m.month, days=days, today=today,
+                month_deadlines=m.deadlines,
+            )
             row.cells.append(
                 Cell(
-                    month=month,
+                    month=m.month,
                     status=lr.month_status(ledger.status if ledger else None),
                     ledger_id=ledger.pk if ledger else None,
-                    late=flags_of(ledger, year=year, month=month, days=days, today=today),
-                    due=due,
+                    late=late,
+                    due=m.due,
                 )
             )
-        rows.append(row)
-    return rows
+        yield row
+
+
+def grid_rows(user, facilities, *, year: int, today: date | None = None) -> list[GridRow]:
+    """One row per facility with its 12 month cells (status, ledger, late flags)."""
+    return list(grid_rows_in_chunks(user, [list(facilities)], year=year, today=today))
+
+
+def grid_rows_in_chunks(
+    user, chunks: Iterable[list[Facility]], *, year: int, today: date | None = None
+) -> Iterator[GridRow]:
+    """``grid_rows`` over facilities that come in chunks (an export streams them): one query
+    for the ledgers of each chunk; the month deadlines and the flags of a missing month are
+    worked out once, not per cell."""
+    today = today or timezone.localdate()
+    days = ledger_days(year)
+    months = _months(year, days, today)
+    for chunk in chunks:
+        if chunk:
+            yield from _rows(user, chunk, year=year, days=days, today=today, months=months)
 
 
 def ledger_for_page(user, pk):

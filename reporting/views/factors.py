@@ -3,14 +3,11 @@ through the services (thin views: forms check, services act)."""
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -25,7 +22,7 @@ from reporting.models import (
 from reporting.selectors import factors as factor_sel
 from reporting.services import factors as svc
 from zhongwei_carbon import events, roles, scoping, web
-from zhongwei_carbon.excel import Column, cell_value, column_letter, xlsx_file_response
+from zhongwei_carbon.excel import Column, Sheet, xlsx_sheets_response
 from zhongwei_carbon.roles import Perm
 
 TEMPLATES = "reporting/factors/"
@@ -127,7 +124,8 @@ def export_sheets():
                 Column(_("Value"), lambda r: r.value, 12),
                 Column(_("Source"), lambda r: r.source, 50),
             ],
-            EmissionFactor.objects.all(),
+            # several published values may share a kind, region and year: the oldest first
+            EmissionFactor.objects.order_by("kind", "region", "-data_year", "pk"),
         ),
         (
             _("Applicability"),
@@ -160,29 +158,11 @@ def _attr(name):
 @require_GET
 def factor_export(request):
     """All factor tables in one workbook, one sheet each (raw values, for the bureau's files)."""
-    from openpyxl import Workbook  # not at module level: issue 11 §8
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    wb = Workbook(write_only=True)
-    for title, columns, rows in export_sheets():
-        ws = wb.create_sheet(title=str(title)[:31])
-        for i, col in enumerate(columns, start=1):
-            ws.column_dimensions[column_letter(i)].width = col.width
-        header = []
-        for col in columns:
-            cell = WriteOnlyCell(ws, value=str(col.header))
-            cell.font = Font(bold=True)
-            header.append(cell)
-        ws.append(header)
-        for row in rows:
-            ws.append([cell_value(col.value(row)) for col in columns])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    name = _("factor-tables")
-    return xlsx_file_response(buffer.getvalue(), ascii_name=f"factors-{stamp}.xlsx",
-                              filename=f"{name}-{stamp}.xlsx")
+    return xlsx_sheets_response(
+        filename=_("factor-tables"),
+        ascii_name="factors",
+        sheets=[Sheet(title, columns, rows) for title, columns, rows in export_sheets()],
+    )
 
 
 # --- create / edit pages -----------------------------------------------------------------

@@ -30,7 +30,13 @@ from reporting.selectors import ledgers as sel
 from reporting.services import ledger_import as imp
 from reporting.services import ledgers as svc
 from zhongwei_carbon import events, roles, scoping, uploads, web
-from zhongwei_carbon.excel import XLSX_CONTENT_TYPE, Column, UploadRejected, xlsx_response
+from zhongwei_carbon.excel import (
+    XLSX_CONTENT_TYPE,
+    Column,
+    UploadRejected,
+    chunked,
+    xlsx_response,
+)
 from zhongwei_carbon.roles import Perm
 
 T = "reporting/ledgers/"
@@ -118,18 +124,27 @@ def ledger_index(request):
     )
 
 
-def _cell_text(cell) -> str:
-    text = str(STATUS_LABELS[cell.status])
-    late = [
-        label
-        for flag, label in (
-            (cell.late.upload, _("late upload")),
-            (cell.late.county, _("late county check")),
-            (cell.late.close, _("late close")),
-        )
-        if flag
-    ]
-    return f"{text} ({', '.join(late)})" if late else text
+def _cell_texts():
+    """The text of a grid cell in the export: its status, and in brackets the tiers it is
+    late at. The labels are translated once per export and each (status, late flags)
+    combination is put together once, not per cell (a city-wide grid has 100,000+ cells)."""
+    statuses = {key: str(label) for key, label in STATUS_LABELS.items()}
+    tiers = (_("late upload"), _("late county check"), _("late close"))
+    texts: dict[tuple, str] = {}
+
+    def text(cell) -> str:
+        late = cell.late
+        key = (cell.status, late.upload, late.county, late.close)
+        found = texts.get(key)
+        if found is None:
+            flags = [label for flag, label in zip(key[1:], tiers, strict=True) if flag]
+            found = statuses[cell.status]
+            if flags:
+                found = f"{found} ({', '.join(flags)})"
+            texts[key] = found
+        return found
+
+    return text
 
 
 @web.require(Perm.VIEW_LEDGER)
@@ -137,7 +152,8 @@ def _cell_text(cell) -> str:
 def ledger_grid_export(request):
     year = _year(request)
     facilities = sel.grid_facilities(request.user, year=year, **_filters(request))
-    rows = sel.grid_rows(request.user, facilities, year=year)
+    rows = sel.grid_rows_in_chunks(request.user, chunked(facilities), year=year)
+    text = _cell_texts()
     columns = [
         Column(_("Enterprise"), lambda r: r.enterprise.name, 32),
         Column(_("Credit code"), lambda r: r.enterprise.uscc, 22),
@@ -145,7 +161,7 @@ def ledger_grid_export(request):
         Column(_("Sector"), lambda r: str(r.enterprise.sector)),
         Column(_("Facility"), lambda r: r.facility.name, 20),
     ] + [
-        Column(_("Month %(m)d") % {"m": m}, lambda r, m=m: _cell_text(r.cells[m - 1]), 18)
+        Column(_("Month %(m)d") % {"m": m}, lambda r, i=m - 1: text(r.cells[i]), 18)
         for m in sel.MONTHS
     ]
     return xlsx_response(

@@ -31,7 +31,7 @@ from reporting.services import reports as svc
 from reporting.views.confirm import Confirmation, confirmed_step
 from reporting.workflow import ACTION_LABELS, Action
 from zhongwei_carbon import events, roles, scoping, sorting, uploads, web
-from zhongwei_carbon.excel import XLSX_CONTENT_TYPE, Column, xlsx_response
+from zhongwei_carbon.excel import XLSX_CONTENT_TYPE, Column, export_rows, xlsx_response
 from zhongwei_carbon.roles import Perm
 
 T = "reporting/reports/"
@@ -151,9 +151,7 @@ def report_export(request):
         filename=_("annual-reports"),
         sheet_title=_("Annual reports"),
         columns=_export_columns(),
-        rows=_with_deadlines(
-            _reports(request, _filters(request)).iterator(chunk_size=500)
-        ),
+        rows=_with_deadlines(export_rows(_reports(request, _filters(request)))),
     )
 
 

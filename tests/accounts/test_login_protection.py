@@ -221,7 +221,7 @@ def test_expired_lockouts_are_not_listed(client_as, bureau_admin, ent_a):
 def test_lockout_export(client_as, bureau_admin, locked, settings):
     response = client_as(bureau_admin).get(reverse("accounts:lockout_export"))
     assert response.status_code == 200
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(response.getvalue())).active.iter_rows(values_only=True))
     assert rows[0][:4] == ("锁定对象", "用户名或地址", "账号", "登录失败次数")
     assert sorted((r[0], r[1], r[3]) for r in rows[1:]) == [
         ("用户名", "ent_a", 5),

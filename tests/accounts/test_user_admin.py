@@ -71,7 +71,7 @@ def test_list_search_and_filters(client_as, bureau_admin, official_a, ent_a, ent
 def test_export_has_one_row_per_filtered_user(client_as, bureau_admin, ent_a, ent_b, official_a):
     response = client_as(bureau_admin).get(reverse("accounts:user_export"), {"q": "ent_"})
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 3  # header + ent_a + ent_b
     assert [r[0] for r in rows[1:]] == ["ent_a", "ent_b"]

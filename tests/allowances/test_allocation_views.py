@@ -166,7 +166,7 @@ def test_enterprise_objects_through_the_form(allocations, bureau_admin, ent_a, e
 
 def test_export_has_both_figures_and_the_difference(allocations, bureau_admin, enterprise_a):
     response = client_for(bureau_admin).get(reverse("allowances:allocation_export"), {"cycle": 2025})
-    ws = load_workbook(io.BytesIO(response.content)).active
+    ws = load_workbook(io.BytesIO(response.getvalue())).active
     rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
     row = rows[enterprise_a.name]
     assert (row[6], row[7], row[8]) == (2480000, 2476300, 3700)
@@ -176,7 +176,7 @@ def test_template_lists_the_key_emitters(setup, bureau_admin, ent_a):  # noqa: F
     url = reverse("allowances:allocation_template", kwargs={"year": 2025})
     assert client_for(ent_a).get(url).status_code == 403
     response = client_for(bureau_admin).get(url)
-    wb = load_workbook(io.BytesIO(response.content))
+    wb = load_workbook(io.BytesIO(response.getvalue()))
     assert wb.sheetnames[:2] == ["分配", "机组"]
 
 
@@ -291,7 +291,7 @@ def test_template_carries_the_prior_year_columns_and_the_plans_qe(setup, bureau_
     response = client_for(bureau_admin).get(
         reverse("allowances:allocation_template", kwargs={"year": 2025})
     )
-    wb = load_workbook(io.BytesIO(response.content))
+    wb = load_workbook(io.BytesIO(response.getvalue()))
     headers = [c.value for c in wb["机组"][1]]
     assert headers[3:5] == ["发电量（MWh）", "供电量（MWh）"]
     assert headers[10:] == ["上年度发电量（MWh）", "上年度供电量（MWh）", "上年度负荷系数",

@@ -96,7 +96,7 @@ def test_scoped_rows_and_export(world, official_b, ent_a, agency_a_staff, client
     from openpyxl import load_workbook
 
     # the export has the page's scope: the enterprise's own row only
-    exported = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(
+    exported = list(load_workbook(io.BytesIO(response.getvalue())).active.iter_rows(
         min_row=2, values_only=True))
     assert len(exported) == 1 and "沙坡头发电有限公司" in exported[0]
 
@@ -165,7 +165,7 @@ def test_figures_have_thousands_separators_and_unknown_remaining_is_blank(
     from openpyxl import load_workbook
 
     export = client_as(bureau_admin).get(reverse("allowances:compliance_export"), {"cycle": 2024})
-    sheet = load_workbook(io.BytesIO(export.content)).active
+    sheet = load_workbook(io.BytesIO(export.getvalue())).active
     header = [c.value for c in sheet[1]]
     by_name = {r[header.index(_en_or_zh(header, "Enterprise"))]: r
                for r in sheet.iter_rows(min_row=2, values_only=True)}
@@ -210,7 +210,7 @@ def test_status_filter_and_sort_by_column(world, unverified, bureau_admin, clien
 
     export = client.get(reverse("allowances:compliance_export"),
                         {"cycle": 2024, "status": "in_progress"})
-    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(min_row=2,
+    rows = list(load_workbook(io.BytesIO(export.getvalue())).active.iter_rows(min_row=2,
                                                                            values_only=True))
     assert len(rows) == 1 and "中宁水泥有限公司" in rows[0]
 

@@ -370,7 +370,7 @@ def test_index_grouped_by_year_with_filter_and_gaps(bureau_admin, agency_a_staff
 
 def _rows(response):
     assert response.status_code == 200
-    wb = openpyxl.load_workbook(io.BytesIO(response.content))
+    wb = openpyxl.load_workbook(io.BytesIO(response.getvalue()))
     return list(wb.active.iter_rows(values_only=True))
 
 

@@ -282,7 +282,7 @@ def _sheet(response):
     import openpyxl
 
     assert response.status_code == 200
-    return list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(
+    return list(openpyxl.load_workbook(io.BytesIO(response.getvalue())).active.iter_rows(
         values_only=True))
 
 

@@ -229,7 +229,7 @@ def test_list_and_export_carry_the_correction_columns(world, enterprise_a, burea
     import openpyxl
 
     response = client_as(bureau_admin).get(reverse("allowances:penalty_export"), {"cycle": "2024"})
-    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.getvalue())).active.iter_rows(values_only=True))
     assert rows[1][11].date() == CORRECT_BY and rows[1][12:14] == (20000, 20000)
     assert PenaltyCase.objects.count() == 1
 

@@ -349,7 +349,7 @@ def test_import_page_detail_and_export(portal, enterprise_a, enterprise_b, burea
 
     export = client.get(reverse("allowances:statement_export", kwargs={"pk": statement.pk}))
     assert export.status_code == 200
-    ws = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    ws = openpyxl.load_workbook(io.BytesIO(export.getvalue())).active
     rows = list(ws.iter_rows(values_only=True))
     assert len(rows) == 1 + 5
     status = {(r[0], r[2], r[3]): (r[5], r[6], r[7], r[8]) for r in rows[1:]}
@@ -373,7 +373,7 @@ def test_bad_upload_shows_rows_and_saves_nothing(portal, enterprise_a, bureau_ad
 def test_template_round_trip(portal, bureau_admin, client_as):
     r = client_as(bureau_admin).get(reverse("allowances:statement_template"))
     assert r.status_code == 200
-    ws = openpyxl.load_workbook(io.BytesIO(r.content)).worksheets[0]
+    ws = openpyxl.load_workbook(io.BytesIO(r.getvalue())).worksheets[0]
     rows = list(ws.iter_rows(values_only=True))
     assert list(rows[0]) == HEADERS
     assert rows[1][0] == EXAMPLE_USCC and rows[1][1] == "配额" and rows[1][4] == 1000

@@ -190,7 +190,7 @@ def test_surrender_export_follows_scope_and_filters(bureau_admin, ent_a, ent_b, 
 
     def rows(user, **params):
         response = client_as(user).get(url, params)
-        return list(load_workbook(io.BytesIO(response.content)).active.iter_rows(
+        return list(load_workbook(io.BytesIO(response.getvalue())).active.iter_rows(
             min_row=2, values_only=True))
 
     mine = rows(ent_a, cycle=2031)

@@ -77,7 +77,7 @@ def test_every_export_writes_typed_text_as_text(ctx):  # noqa: F811
         assert response.status_code == 200, name
         if "spreadsheetml" not in response.get("Content-Type", ""):
             continue
-        workbook = load_workbook(io.BytesIO(response.content))
+        workbook = load_workbook(io.BytesIO(response.getvalue()))
         hostile_seen = False
         for sheet in workbook.worksheets:
             for row in sheet.iter_rows():

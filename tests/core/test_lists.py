@@ -223,7 +223,7 @@ def test_each_column_sorts_both_ways_on_page_export_and_api(world, bureau_admin,
         else:
             assert_header(page.content.decode(), key, descending)
         exported = client.get(reverse(spec["export"]), params)
-        assert export_names(exported.content, names) == on_page
+        assert export_names(exported.getvalue(), names) == on_page
         api = client.get(reverse(spec["api"]), params)
         assert api.status_code == 200
         assert api_names(api.json(), spec["api_name"]) == on_page
@@ -463,7 +463,7 @@ def test_compliance_status_filter_sort_and_pages_agree(crowded, bureau_admin):
     chart = first.context["chart"]
     assert sorted(g["name"] for g in chart["by_area"]) == sorted({str(r.enterprise.area) for r in rows})
     # the export and the API list the same rows in the same order (all pages)
-    assert export_names(client.get(export_url, query).content, names) == expected
+    assert export_names(client.get(export_url, query).getvalue(), names) == expected
     api = client.get(reverse("api:compliance-list"), query)
     assert api_names(api.json(), "enterprise_name") == expected
     # a header click keeps the status filter and goes back to page 1

@@ -130,7 +130,7 @@ def test_agency_staff_and_anonymous_refused(client_as, agency_a_staff):
 
 
 def _sheet_rows(response):
-    wb = load_workbook(io.BytesIO(response.content), read_only=True)
+    wb = load_workbook(io.BytesIO(response.getvalue()), read_only=True)
     rows = [list(r) for r in wb.active.iter_rows(values_only=True)]
     width = len(rows[0])
     return [r + [None] * (width - len(r)) for r in rows]  # read-only mode drops empty tail cells

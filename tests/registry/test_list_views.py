@@ -48,7 +48,7 @@ def read_xlsx(response):
     assert response["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml"
     )
-    ws = load_workbook(io.BytesIO(response.content), read_only=True).active
+    ws = load_workbook(io.BytesIO(response.getvalue()), read_only=True).active
     return [list(row) for row in ws.iter_rows(values_only=True)]
 
 

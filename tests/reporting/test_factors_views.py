@@ -278,7 +278,7 @@ def test_export_has_every_table_with_exact_values(client_as, ent_b):
     client.cookies["django_language"] = "en"  # sheet names asserted in English
     response = client.get(reverse("reporting:factor_export"))
     assert response.status_code == 200
-    wb = load_workbook(io.BytesIO(response.content), read_only=True)
+    wb = load_workbook(io.BytesIO(response.getvalue()), read_only=True)
     assert wb.sheetnames == ["Fuel default factors", "Emission factors", "Applicability", "Reporting years"]
     fuels = list(wb["Fuel default factors"].iter_rows(values_only=True))
     assert fuels[1][:8] == ("raw_coal", "原煤", "Raw coal", "t", 2015, 20.908, 0.02637, 0.94)

@@ -113,7 +113,7 @@ def test_flags_in_the_export(four, today, bureau_admin, client_as):
     client = client_as(bureau_admin)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.get(reverse("reporting:report_export"))
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     header = list(rows[0])
     col = {name: header.index(name) for name in

@@ -73,7 +73,7 @@ def test_list_shows_reported_and_verified_columns(client_as, final, pending, bur
 
 def test_export_carries_reported_verified_and_difference(client_as, final, pending, bureau_admin):
     response = client_as(bureau_admin).get(reverse("reporting:report_export"))
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(response.getvalue())).active.iter_rows(values_only=True))
     header = list(rows[0])
     r, v, d = (header.index(h) for h in ("报告排放总量（tCO2e）", "核查排放总量（tCO2e）",
                                          "差额：核查 − 报告（tCO2e）"))

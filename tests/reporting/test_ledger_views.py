@@ -98,7 +98,7 @@ def test_grid_export(client_as, official_a, grid):
 
     from openpyxl import load_workbook
 
-    rows = list(load_workbook(io.BytesIO(response.content), read_only=True).active.iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(response.getvalue()), read_only=True).active.iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][4] == "1号机组"
 
 

@@ -138,7 +138,7 @@ def test_bad_uploads_change_nothing(client_as, ent_a, report, data, where):
 
 def test_template_then_upload_replaces_lines(client_as, ent_a, report, facility_a):
     r = client_as(ent_a).get(reverse("reporting:report_template", kwargs={"pk": report.pk}))
-    wb = load_workbook(io.BytesIO(r.content))
+    wb = load_workbook(io.BytesIO(r.getvalue()))
     ws = wb["排放源"]
     assert [c.value for c in ws[1]] == HEADERS and ws["A2"].value == "1号机组"
     ws["B2"], ws["E2"] = "electricity", 18540
@@ -220,7 +220,7 @@ def test_list_scoped_and_export(client_as, official_b, bureau_admin, report):
     r = client_as(bureau_admin).get(reverse("reporting:report_list"), {"year": 2023})
     assert [x.pk for x in r.context["page_obj"]] == [report.pk]
     r = client_as(bureau_admin).get(reverse("reporting:report_export"))
-    ws = load_workbook(io.BytesIO(r.content)).active
+    ws = load_workbook(io.BytesIO(r.getvalue())).active
     assert ws.max_row == 2
 
 

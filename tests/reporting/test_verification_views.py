@@ -240,7 +240,7 @@ def test_disclosure_only_final_search_and_export(client, assigned, agency_a_staf
     facility = enterprise_a.facilities.get().name
     assert facility in client.get(index).content.decode()
     response = client.get(reverse("disclosure:export"))
-    ws = load_workbook(io.BytesIO(response.content)).active
+    ws = load_workbook(io.BytesIO(response.getvalue())).active
     values = list(ws.iter_rows(min_row=2, values_only=True))
     assert values == [(2024, enterprise_a.name, enterprise_a.uscc, str(enterprise_a.area),
                        str(enterprise_a.sector), 30573.36, facility)]

@@ -67,7 +67,7 @@ def test_export_respects_scope(client_as, agency_a_staff, agency_a, agency_b):
     f.AgencyQualificationFactory(agency=agency_a)  # valid 2024-01-01 .. 2027-12-31
     response = client_as(agency_a_staff).get(reverse("verifiers:agency_export"))
     assert response.status_code == 200
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(response.getvalue())).active.iter_rows(values_only=True))
     assert len(rows) == 2
     assert rows[1][0] == agency_a.name and rows[1][1] == agency_a.uscc
 
