@@ -17,8 +17,9 @@ from zhongwei_carbon import roles, scoping, web
 PLAIN_ARRAY = {"pagination_class": None, "filter_backends": []}
 
 
-# A year in the query string (``?cycle=2025``), as documented and as read by ``year_param``.
-YEAR_QUERY = {"type": "integer", "minimum": 0}
+# A year in the query string (``?cycle=2025``), as documented and as read by ``year_param``
+# (``web.whole_number``: ASCII digits, at most 18 of them; more is a 400).
+YEAR_QUERY = {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}
 
 
 def year_param(request, name: str) -> int | None:
