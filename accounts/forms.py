@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts import services
 from accounts.models import Membership, User
 from accounts.services import scope_errors
+from zhongwei_carbon import lookup, scoping
 from zhongwei_carbon.forms import BootstrapMixin
-from zhongwei_carbon.roles import Role
+from zhongwei_carbon.roles import Perm, Role
 
 
 class UserForm(BootstrapMixin, forms.ModelForm):
@@ -60,14 +61,33 @@ class UserCreateForm(BootstrapMixin, forms.ModelForm):
         return data
 
 
+ENTERPRISE_NOT_FOUND = _(
+    "“%(value)s” is not the unified social credit code of an enterprise you may choose: type "
+    "the 18-character code, or part of the name and pick the enterprise from the list."
+)
+
+
+def enterprises_for(user):
+    """Enterprises ``user`` may give a membership for (the model through Membership's field:
+    accounts does not import registry)."""
+    model = Membership._meta.get_field("enterprise").related_model
+    return scoping.for_user(model.objects.select_related("area"), user, Perm.MANAGE_USERS)
+
+
+def enterprise_label(enterprise) -> str:
+    return lookup.label(enterprise.name, enterprise.uscc, enterprise.area)
+
+
 class MembershipForm(BootstrapMixin, forms.Form):
     """Role plus the one scope object the role needs (area, enterprise or agency).
 
     A plain form built from the model's fields (their own querysets, so accounts imports
     neither registry nor verifiers); the membership itself is validated by the service.
+    The enterprise is given by its credit code, found by a search (``enterprise_lookup``)
+    among the enterprises within the user's scope: a city has thousands.
     """
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields.update(
             forms.fields_for_model(
@@ -81,7 +101,17 @@ class MembershipForm(BootstrapMixin, forms.Form):
             )
         )
         self.fields["role"].choices = [("", "---------"), *Role.choices]
-        self.fields["enterprise"].queryset = self.fields["enterprise"].queryset.order_by("name")
+        model_field = self.fields["enterprise"]
+        self.fields["enterprise"] = lookup.LookupField(
+            enterprises_for(user),
+            key="uscc",
+            url="accounts:enterprise_lookup",
+            describe=enterprise_label,
+            not_found=ENTERPRISE_NOT_FOUND,
+            required=False,
+            label=model_field.label,
+            help_text=model_field.help_text,
+        )
         self.style_fields()
 
     def clean(self):

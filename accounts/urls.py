@@ -15,6 +15,7 @@ urlpatterns += [
     path("users/", views.user_list, name="user_list"),
     path("users/export/", views.user_export, name="user_export"),
     path("users/new/", views.user_create, name="user_create"),
+    path("users/enterprises/", views.enterprise_lookup, name="enterprise_lookup"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
     path("users/<int:pk>/edit/", views.user_edit, name="user_edit"),
     path("users/<int:pk>/deactivate/", views.user_deactivate, name="user_deactivate"),

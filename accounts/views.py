@@ -7,13 +7,19 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import services
 from accounts.filtersets import UserFilterSet
-from accounts.forms import MembershipForm, UserCreateForm, UserForm
+from accounts.forms import (
+    MembershipForm,
+    UserCreateForm,
+    UserForm,
+    enterprise_label,
+    enterprises_for,
+)
 from accounts.models import Membership, User
-from zhongwei_carbon import events, scoping, web
+from zhongwei_carbon import events, lookup, scoping, web
 from zhongwei_carbon.excel import Column, xlsx_response
 from zhongwei_carbon.roles import Perm, Role
 
@@ -71,7 +77,7 @@ def user_export(request):
 @require_http_methods(["GET", "POST"])
 def user_create(request):
     form = UserCreateForm(request.POST or None, prefix="user")
-    mform = MembershipForm(request.POST or None, prefix="m")
+    mform = MembershipForm(request.POST or None, prefix="m", user=request.user)
     if request.method == "POST" and form.is_valid() & mform.is_valid():
         try:
             user = services.user_create(
@@ -168,7 +174,7 @@ def user_activate(request, pk):
 @require_http_methods(["GET", "POST"])
 def membership_add(request, pk):
     user = _get_user(request, pk)
-    form = MembershipForm(request.POST or None)
+    form = MembershipForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_add(actor=request.user, user=user, **form.service_kwargs())
@@ -178,6 +184,17 @@ def membership_add(request, pk):
             messages.success(request, _("Role added."))
             return redirect("accounts:user_detail", pk=user.pk)
     return render(request, "accounts/membership_form.html", {"form": form, "subject": user})
+
+
+@web.require(ACTION)
+@require_GET
+def enterprise_lookup(request):
+    """The enterprise search of the membership form (JSON): ``?q=`` part of the name or the
+    credit code, at most ``lookup.LIMIT`` enterprises within the user's scope."""
+    return lookup.respond(
+        request, enterprises_for(request.user), key="uscc", search=("name", "uscc"),
+        describe=enterprise_label, order=("name", "pk"),
+    )
 
 
 @web.require(ACTION)

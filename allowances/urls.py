@@ -167,6 +167,7 @@ from allowances.views import movements as movement_views  # noqa: E402
 
 urlpatterns += [
     path("transfers/new/", movement_views.transfer_new, name="transfer_new"),
+    path("transfers/accounts/", movement_views.transfer_accounts, name="transfer_accounts"),
     path("entries/<int:pk>/", movement_views.entry_detail, name="entry_detail"),
     path("entries/<int:pk>/reverse/", movement_views.entry_reverse, name="entry_reverse"),
 ]

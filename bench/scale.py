@@ -163,6 +163,9 @@ def _prepare(base: str, base_size: int, target: int, reuse: bool) -> tuple[str, 
         call_command("seed_demo", stdout=io.StringIO())
         if base_size > _enterprises():
             _grow(base_size)
+    from registry.management.commands.grow_demo import analyze
+
+    analyze()  # both sides planned with statistics (grow_demo analyzes the grown one)
     print(f"demo database {small}: {_enterprises():,} enterprises "
           + ("(reused)" if kept else f"({time.perf_counter() - started:.0f} s to migrate and seed)"))
     if not (kept and _exists(big)):

@@ -219,6 +219,7 @@ RULES = {
     "accounts:user_list": (NO_ARGS, ADMIN_ONLY),
     "accounts:user_export": (NO_ARGS, ADMIN_ONLY),
     "accounts:user_create": (NO_ARGS, ADMIN_ONLY),
+    "accounts:enterprise_lookup": (NO_ARGS, ADMIN_ONLY),
     "accounts:user_detail": (_k(pk=_obj("ent_a")), ADMIN_ONLY),
     "accounts:user_edit": (_k(pk=_obj("ent_a")), ADMIN_ONLY),
     "accounts:user_deactivate": (_k(pk=_obj("ent_a")), ADMIN_ONLY),
@@ -382,6 +383,7 @@ RULES = {
     "allowances:statement_export": (_k(pk=_obj("statement_x")), STATEMENT_VIEW),
     "allowances:statement_download": (_k(pk=_obj("statement_x")), STATEMENT_VIEW),
     "allowances:transfer_new": (NO_ARGS, STATEMENT_IMPORT),
+    "allowances:transfer_accounts": (NO_ARGS, STATEMENT_IMPORT),
     "allowances:entry_detail": (_k(pk=_obj("entry_a")), ENTRY_A),
     "allowances:entry_reverse": (_k(pk=_obj("entry_a")), STATEMENT_IMPORT),
     # --- end allowances: registry statements, transfers, ledger entries ---

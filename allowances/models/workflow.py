@@ -195,7 +195,10 @@ class SurrenderRequest(models.Model):
     class Meta:
         verbose_name = _("surrender request")
         verbose_name_plural = _("surrender requests")
-        ordering = ["-requested_at"]
+        ordering = ["-requested_at", "-id"]
+        # the lists show the newest first: a page is read off this index instead of sorting
+        # every request of the city (or of a county) joined to its enterprise (issue 11)
+        indexes = [models.Index(fields=["-requested_at", "-id"], name="surrender_newest_first")]
         constraints = [
             # Four eyes, also in the database: the confirming user is never the approving one.
             models.CheckConstraint(

@@ -8,15 +8,21 @@ from django.utils.translation import gettext as _
 
 from allowances.choices import EntryKind
 from allowances.models import AllowanceAccount, Holding, LedgerEntry
-from zhongwei_carbon import scoping
+from zhongwei_carbon import lookup, scoping
 from zhongwei_carbon.templatetags.portal import thousands
 
 
 def accounts_for_posting(user, action: str):
     """Enterprise accounts ``user`` may post to, by enterprise name."""
     return scoping.for_user(
-        AllowanceAccount.objects.select_related("enterprise"), user, action
+        AllowanceAccount.objects.select_related("enterprise__area"), user, action
     ).order_by("enterprise__name", "pk")
+
+
+def account_label(account) -> str:
+    """An account as the transfer form's search lists it."""
+    e = account.enterprise
+    return lookup.label(e.name, e.uscc, e.area)
 
 
 def held(account, unit_type: str, vintage: int, project=None) -> int:

@@ -17,21 +17,31 @@ from allowances.choices import EntryKind, UnitType
 from allowances.models import CCERProject, StatementLine
 from allowances.selectors import movements as sel
 from allowances.services import ledger
-from zhongwei_carbon import roles, scoping, web
+from zhongwei_carbon import lookup, roles, scoping, web
 from zhongwei_carbon.forms import BootstrapMixin
 from zhongwei_carbon.roles import Perm
 
 TEMPLATES = "allowances/movements/"
 
 
-class AccountChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.enterprise.name}（{obj.enterprise.uscc}）"
+ACCOUNT_NOT_FOUND = gettext_lazy(
+    "“%(value)s” is not the unified social credit code of an enterprise account you may post "
+    "to: type the 18-character code, or part of the name and pick the account from the list."
+)
+
+
+def account_field(label):
+    """An account given by its enterprise's credit code, found by a search
+    (``transfer_accounts``): a city has thousands."""
+    return lookup.LookupField(
+        None, key="enterprise__uscc", url="allowances:transfer_accounts",
+        describe=sel.account_label, not_found=ACCOUNT_NOT_FOUND, label=label,
+    )
 
 
 class TransferForm(BootstrapMixin, forms.Form):
-    source = AccountChoiceField(label=gettext_lazy("From account"), queryset=None)
-    target = AccountChoiceField(label=gettext_lazy("To account"), queryset=None)
+    source = account_field(gettext_lazy("From account"))
+    target = account_field(gettext_lazy("To account"))
     unit_type = forms.ChoiceField(label=gettext_lazy("Unit type"), choices=UnitType.choices)
     vintage = forms.IntegerField(label=gettext_lazy("Vintage"), min_value=2000, max_value=2100)
     project = forms.ModelChoiceField(
@@ -167,6 +177,18 @@ def transfer_new(request):
             },
         )
     return render(request, TEMPLATES + "transfer_form.html", {"form": form})
+
+
+@web.require(Perm.POST_LEDGER)
+@require_GET
+def transfer_accounts(request):
+    """The account search of the transfer form (JSON): ``?q=`` part of the enterprise's name
+    or credit code, at most ``lookup.LIMIT`` accounts the user may post to."""
+    return lookup.respond(
+        request, sel.accounts_for_posting(request.user, Perm.POST_LEDGER),
+        key="enterprise__uscc", search=("enterprise__name", "enterprise__uscc"),
+        describe=sel.account_label, order=("enterprise__name", "pk"),
+    )
 
 
 def _entry(request, pk, action=Perm.VIEW_ACCOUNT):

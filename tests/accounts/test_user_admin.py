@@ -113,7 +113,7 @@ def test_create_user_bad_input_changes_nothing(
 ):
     data = _new_user_post(**{"m-area": area_a.pk})
     if overrides.get("m-enterprise") == "ENT":
-        overrides = {"m-enterprise": enterprise_a.pk}
+        overrides = {"m-enterprise": enterprise_a.uscc}
     if field == "area":
         data.pop("m-area")
     data.update(overrides)
@@ -194,7 +194,7 @@ def test_service_refuses_self_deactivation(bureau_admin):
 def test_add_enterprise_membership_with_signatory(client_as, bureau_admin, official_b, enterprise_b):
     url = reverse("accounts:membership_add", kwargs={"pk": official_b.pk})
     response = client_as(bureau_admin).post(
-        url, {"role": Role.ENTERPRISE_USER, "enterprise": enterprise_b.pk, "is_signatory": "on"}
+        url, {"role": Role.ENTERPRISE_USER, "enterprise": enterprise_b.uscc, "is_signatory": "on"}
     )
     assert response.status_code == 302
     m = official_b.memberships.get(role=Role.ENTERPRISE_USER)
@@ -231,7 +231,7 @@ def test_membership_scope_must_fit_role(
 def test_duplicate_membership_is_refused(client_as, bureau_admin, ent_a, enterprise_a):
     url = reverse("accounts:membership_add", kwargs={"pk": ent_a.pk})
     response = client_as(bureau_admin).post(
-        url, {"role": Role.ENTERPRISE_USER, "enterprise": enterprise_a.pk}
+        url, {"role": Role.ENTERPRISE_USER, "enterprise": enterprise_a.uscc}
     )
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()

@@ -70,8 +70,8 @@ def held(account, unit_type=UnitType.CEA, vintage=2025):
 
 def form_data(setup, **over):
     data = {
-        "source": setup["a"].pk,
-        "target": setup["b"].pk,
+        "source": setup["a"].enterprise.uscc,
+        "target": setup["b"].enterprise.uscc,
         "unit_type": "cea",
         "vintage": 2025,
         "project": "",
@@ -166,7 +166,7 @@ def test_serials_refused_for_allowances_and_same_account(setup, bureau_admin, cl
     client = client_as(bureau_admin)
     r = client.post(TRANSFER, form_data(setup, serial_start=1, serial_end=300, confirm="1"))
     assert "CCER units only" in " ".join(r.context["form"].errors["serial_start"])
-    r = client.post(TRANSFER, form_data(setup, target=setup["a"].pk, confirm="1"))
+    r = client.post(TRANSFER, form_data(setup, target=setup["a"].enterprise.uscc, confirm="1"))
     assert "are the same" in " ".join(r.context["form"].errors["target"])
     assert not LedgerEntry.objects.filter(kind=EntryKind.TRANSFER_OUT).exists()
 

@@ -5,7 +5,8 @@ Run ``manage.py seed_demo`` first. The registry part is ``registry/demo_grow.py`
 above add theirs through a ``demo_grow`` module (``grow(actor=, grown=, stdout=)``), as
 ``seed_demo`` finds their ``demo_seed``. Idempotent: it adds the enterprises missing to reach
 the number asked for (the same ones whether grown at once or in steps) and nothing when there
-are that many already. One transaction: a failure leaves the database as it was.
+are that many already. One transaction: a failure leaves the database as it was. Ends with
+``ANALYZE`` (also when there was nothing to grow), so that the planner knows the sizes.
 """
 
 from __future__ import annotations
@@ -15,12 +16,22 @@ from importlib import import_module
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.module_loading import module_has_submodule
 
 from accounts.models import User
 from registry import demo_grow
 from registry.models import Area, EmissionRecord, Enterprise, Facility
+
+
+def analyze() -> None:
+    """Planner statistics for every table, as after any bulk load. Until autovacuum comes
+    round (never, on a server that runs without it) the planner takes the grown tables for
+    nearly empty: a county's allocation list then joined every allocation of the cycle to
+    every enterprise of the county in a nested loop (450 ms at 5,000 enterprises, 4 ms
+    with statistics)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 class Command(BaseCommand):
@@ -48,6 +59,7 @@ class Command(BaseCommand):
                         actor=actor, grown=grown, stdout=self.stdout
                     )
                 demo_grow.redraft(actor=actor)  # last: the 2025 figures are final by now
+        analyze()
         elapsed = time.perf_counter() - started
         if not grown.enterprises:
             self.stdout.write(f"Nothing to grow: {Enterprise.objects.count()} enterprises already "
