@@ -744,7 +744,8 @@ def _cases():
 
 # (+ django-axes' failed log-ins: a refused unlock must not delete them)
 PORTAL_APPS = {
-    "accounts", "registry", "verifiers", "reporting", "allowances", "credit", "core", "axes"
+    "accounts", "registry", "verifiers", "reporting", "allowances", "oversight", "credit", "core",
+    "axes",
 }
 
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "verifiers",
     "reporting",
     "allowances",
+    "oversight",
     "credit",
 ]
 
