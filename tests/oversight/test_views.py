@@ -226,3 +226,39 @@ def test_open_an_inspection_outside_a_plan_in_the_browser(world):
     assert response["Location"] == inspection.get_absolute_url()
     assert inspection.trigger == "complaint" and inspection.inspected_on is None
     assert date.today()  # the record starts empty
+
+
+def test_who_reaches_an_agency_inspection(world):
+    """An agency inspection has no area: the agency's own staff and the bureau see it; the
+    other agency, the counties and the enterprises get 404."""
+    inspectors = world["inspectors"]
+    inspection = inspection_services.inspection_open(
+        actor=world["bureau_admin"], trigger="data_anomaly", trigger_note="核查偏差",
+        agency=world["agency_a"], inspectors=[inspectors["reviewer"], inspectors["expert_x"]],
+    )
+    detail = _url("inspection_detail", pk=inspection.pk)
+    got = {key: client_for(world[key]).get(detail).status_code for key in (
+        "bureau_admin", "agency_a_staff", "agency_b_staff", "official_a", "ent_a")}
+    assert got == {"bureau_admin": 200, "agency_a_staff": 200, "agency_b_staff": 404,
+                   "official_a": 404, "ent_a": 404}
+    api = reverse("api:inspection-detail", kwargs={"pk": inspection.pk})
+    assert client_for(world["agency_b_staff"]).get(api).status_code == 404
+    assert client_for(world["agency_a_staff"]).get(api).status_code == 200
+
+
+def test_a_county_official_drawn_elsewhere_reaches_that_inspection_only_to_inspect_it(world):
+    """official_b, drawn for an inspection in 沙坡头区, sees and records it; official_a (its
+    county) sees it but may not record it."""
+    inspectors = world["inspectors"]
+    inspection = inspection_services.inspection_open(
+        actor=world["bureau_admin"], trigger="complaint", trigger_note="举报",
+        enterprise=world["enterprise_a"],
+        inspectors=[inspectors["official_b"], inspectors["expert_x"]],
+    )
+    b, a = client_for(world["official_b"]), client_for(world["official_a"])
+    assert b.get(_url("inspection_detail", pk=inspection.pk)).status_code == 200
+    assert b.get(_url("inspection_record", pk=inspection.pk)).status_code == 200
+    assert a.get(_url("inspection_detail", pk=inspection.pk)).status_code == 200
+    assert a.get(_url("inspection_record", pk=inspection.pk)).status_code == 404
+    listed = b.get(_url("inspection_list"), {"mine": "true"}).content.decode()
+    assert _url("inspection_detail", pk=inspection.pk) in listed
