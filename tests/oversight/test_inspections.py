@@ -283,3 +283,43 @@ def test_a_declared_conflict_blocks_an_inspector_outside_a_plan(world):
                                  enterprise=world["enterprise_a"],
                                  inspectors=[inspectors["reviewer"], inspectors["expert_x"]])
     assert "专家甲" in exc.value.message_dict["inspectors"][0]
+
+
+def test_who_is_notified(world, plan, django_capture_on_commit_callbacks):
+    """Publication tells each drawn inspector with an account; a conclusion tells the
+    inspected enterprise; an answer tells the inspectors."""
+    from zhongwei_carbon.models import Notification
+
+    admin = world["bureau_admin"]
+    plan_services.plan_draw(actor=admin, plan=plan, seed=7)
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_services.plan_publish(actor=admin, plan=plan)
+    drawn_users = set(Inspection.objects.filter(plan=plan).exclude(
+        inspectors__inspector__user=None).values_list("inspectors__inspector__user", flat=True))
+    notified = set(Notification.objects.filter(key__endswith=":drawn").values_list(
+        "recipient", flat=True))
+    assert notified == drawn_users - {None}
+    inspection = Inspection.objects.filter(target_kind="enterprise").exclude(
+        inspectors__inspector__user=None).first()
+    user = inspection.inspectors.exclude(inspector__user=None).first().inspector.user
+    ent = _enterprise_user(world, inspection)
+    services.inspection_record(actor=user, inspection=inspection, inspected_on=PLAN_START,
+                               results={c.pk: ("ok", "") for c in inspection.checks.all()})
+    with django_capture_on_commit_callbacks(execute=True):
+        _rectify(inspection, user)
+    assert Notification.objects.get(recipient=ent).subject.startswith("现场检查后责令整改")
+    with django_capture_on_commit_callbacks(execute=True):
+        rect_services.rectification_answer(actor=ent, rectification=inspection.rectification,
+                                           text="已整改", files=[pdf()])
+    assert Notification.objects.filter(recipient=user, key__contains=":answered:").exists()
+
+
+def test_the_overdue_task_reports_once(world, ready):
+    from oversight.tasks import report_overdue_rectifications
+
+    inspection, user = ready
+    _rectify(inspection, user, days=1)
+    Rectification.objects.filter(pk=inspection.rectification.pk).update(
+        deadline=timezone.localdate() - timedelta(days=1))
+    assert report_overdue_rectifications.delay().get() == 1
+    assert report_overdue_rectifications.delay().get() == 0
