@@ -5,7 +5,7 @@ plan drawing from it."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -16,7 +16,9 @@ from oversight.services import plans as plan_services
 from registry.models import KeyEmitterList, KeyEmitterListEntry
 from tests import factories as f
 
-PLAN_START, PLAN_END = date(2026, 4, 1), date(2026, 10, 31)
+# the inspections run around today (an inspection date is never in the future)
+PLAN_START = date.today() - timedelta(days=60)
+PLAN_END = date.today() + timedelta(days=120)
 
 
 def publish_list(year: int, enterprises, drafted_by) -> KeyEmitterList:

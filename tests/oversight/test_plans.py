@@ -3,7 +3,7 @@ the database whatever the code path; the re-run of a stored draw."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 
 import pgtrigger
 import pytest
@@ -23,7 +23,7 @@ from oversight.models import (
 from oversight.selectors import plans as selectors
 from oversight.services import inspectors as inspector_services
 from oversight.services import plans as services
-from tests.oversight.conftest import make_plan
+from tests.oversight.conftest import PLAN_START, make_plan
 from zhongwei_carbon.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def test_create_plan_and_its_pools(world, plan):
     ({"agency_count": None}, "agency_count"),  # neither for agencies
     ({"year": 1999}, "year"),
     ({"inspectors_per_target": 1}, "inspectors_per_target"),
-    ({"end_date": date(2026, 3, 1)}, None),  # before the start
+    ({"end_date": PLAN_START - timedelta(days=1)}, None),  # before the start
 ])
 def test_bad_plan_is_refused_and_nothing_is_created(world, overrides, field):
     with pytest.raises(ValidationError) as exc:
@@ -126,7 +126,7 @@ def test_declared_conflicts_and_recent_inspections_are_excluded(world):
     recent = Inspection.objects.create(
         trigger="complaint", trigger_note="投诉", target_kind="enterprise",
         enterprise=world["enterprise_b"], target_name="b", created_by=admin,
-        inspected_on=date(2026, 1, 10),
+        inspected_on=PLAN_START - timedelta(days=80),
     )
     plan = make_plan(world, enterprise_count=5, recent_months=6)
     draw = services.plan_draw(actor=admin, plan=plan, seed=5)

@@ -4,7 +4,7 @@ page; inspect, conclude (confirmed), rectification answered and accepted; who ma
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import timedelta
 
 import openpyxl
 import pytest
@@ -16,7 +16,7 @@ from oversight.services import inspections as inspection_services
 from oversight.services import plans as plan_services
 from tests import factories as f
 from tests.conftest import client_for
-from tests.oversight.conftest import PLAN_START, make_plan
+from tests.oversight.conftest import PLAN_END, PLAN_START, make_plan
 from zhongwei_carbon.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def _plan_post(world, **overrides):
     data = {
         "year": "2026", "title": "2026年度抽查", "targets": "both",
         "legal_basis": "《碳排放权交易管理办法（试行）》第三十一条",
-        "start_date": "2026-04-01", "end_date": "2026-10-31", "listed_year": "2025",
+        "start_date": PLAN_START.isoformat(), "end_date": PLAN_END.isoformat(), "listed_year": "2025",
         "enterprise_count": "4", "agency_count": "1", "inspectors_per_target": "2",
         "exclude_own_area": "on", "exclude_conflicts": "on", "recent_months": "0",
         "inspectors": [str(i.pk) for i in world["inspectors"].values()],
@@ -79,7 +79,7 @@ def test_a_bad_plan_shows_the_errors_and_creates_nothing(world):
     html = response.content.decode()
     assert response.status_code == 200 and "invalid-feedback" in html
     assert "请选择抽取所依据的重点排放单位名录年度" in html
-    response = admin.post(_url("plan_create"), _plan_post(world, end_date="2026-03-01"))
+    response = admin.post(_url("plan_create"), _plan_post(world, end_date=(PLAN_START - timedelta(days=1)).isoformat()))
     assert "检查截止日期不能早于开始日期" in response.content.decode()
     response = admin.post(_url("plan_create"), _plan_post(world, inspectors=[]))
     assert "invalid-feedback" in response.content.decode()
@@ -225,7 +225,7 @@ def test_open_an_inspection_outside_a_plan_in_the_browser(world):
     inspection = Inspection.objects.get()
     assert response["Location"] == inspection.get_absolute_url()
     assert inspection.trigger == "complaint" and inspection.inspected_on is None
-    assert date.today()  # the record starts empty
+    assert {c.result for c in inspection.checks.all()} == {""}  # the record starts empty
 
 
 def test_who_reaches_an_agency_inspection(world):
