@@ -56,14 +56,14 @@ class PlanDetailSerializer(PlanSerializer):
         }
 
 
-class CheckSerializer(serializers.ModelSerializer):
+class InspectionCheckSerializer(serializers.ModelSerializer):
     class Meta:
         model = InspectionCheck
         fields = ["id", "point", "result", "note"]
         read_only_fields = fields
 
 
-class FindingSerializer(serializers.ModelSerializer):
+class InspectionFindingSerializer(serializers.ModelSerializer):
     class Meta:
         model = Finding
         fields = ["id", "check_result", "text", "recorded_at"]
@@ -94,8 +94,8 @@ class InspectionSerializer(serializers.ModelSerializer):
 
 
 class InspectionDetailSerializer(InspectionSerializer):
-    checks = CheckSerializer(many=True, read_only=True)
-    findings = FindingSerializer(many=True, read_only=True)
+    checks = InspectionCheckSerializer(many=True, read_only=True)
+    findings = InspectionFindingSerializer(many=True, read_only=True)
     rectification = RectificationSerializer(read_only=True, allow_null=True)
 
     class Meta(InspectionSerializer.Meta):
