@@ -139,8 +139,11 @@ def _reference_data(request):
     if not Area.objects.exists():
         from django.apps import apps
 
+        from oversight import reference as oversight_reference
+        from oversight.models import ChecklistItem
         from registry.models import Sector
         from reporting import reference as reporting_reference
 
         reference.load(Area, Sector)
         reporting_reference.load(apps)
+        oversight_reference.load(ChecklistItem)

@@ -22,6 +22,7 @@ from tests.test_url_matrix import (  # noqa: F401  (ctx is a fixture)
     DRAFT_LIST_VIEW,
     ENTERPRISE_A,
     ENTERPRISE_LIST,
+    INSPECTION_A,
     LEDGER_LIST,
     LISTS_VIEW,
     LOGGED_IN,
@@ -175,6 +176,56 @@ WRITE_RULES |= {
 # --- end reporting API: agency and objection steps ---
 
 
+# --- allowances API: accounts, entries, surrenders, compliance (allowances/api) ------------
+# account_a: enterprise_a's account; surrender_a: its requested surrender (cycle 2025), see the
+# ctx fixture of tests/test_url_matrix.py. Personas write in PERSONAS order on one request.
+ACCOUNT_LIST_API = api_rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED)
+POST_ONLY_SURRENDER = POST_ONLY_REPORT
+ACCOUNT_A_API = _k(pk=_obj("account_a"))
+SURRENDER_A_API = _k(pk=_obj("surrender_a"))
+RULES |= {
+    "api:allowance-account-list": (NO_ARGS, ACCOUNT_LIST_API),
+    "api:allowance-account-detail": (ACCOUNT_A_API, api(ENTERPRISE_A)),
+    "api:allowance-account-entries": (ACCOUNT_A_API, api(ENTERPRISE_A)),
+    "api:surrender-list": (NO_ARGS, ACCOUNT_LIST_API),
+    "api:surrender-detail": (SURRENDER_A_API, api(ENTERPRISE_A)),
+    "api:surrender-approve": (SURRENDER_A_API, POST_ONLY_SURRENDER),
+    "api:surrender-confirm": (SURRENDER_A_API, POST_ONLY_SURRENDER),
+    "api:surrender-reject": (SURRENDER_A_API, POST_ONLY_SURRENDER),
+    "api:surrender-withdraw": (SURRENDER_A_API, POST_ONLY_SURRENDER),
+    "api:compliance-list": (NO_ARGS, ACCOUNT_LIST_API),
+    "api:compliance-summary": (NO_ARGS, ACCOUNT_LIST_API),
+    "api:allocation-list": (NO_ARGS, ACCOUNT_LIST_API),
+    "api:allocation-detail": (_k(pk=_obj("allocation_a")), api(ENTERPRISE_A)),
+    "api:allocation-objections": (_k(pk=_obj("allocation_a")), api(ENTERPRISE_A)),
+}
+WRITE_RULES |= {
+    "api:surrender-list": ("post", api_rule(DENIED, ent_a=BAD, ent_b=BAD)),
+    # bureau_admin approves (200); the reviewer then finds it approved already (400)
+    "api:surrender-approve": ("post", api_rule(DENIED, bureau_admin=OK, bureau_reviewer=BAD)),
+    # still requested: nothing to confirm
+    "api:surrender-confirm": ("post", api_rule(DENIED, bureau_admin=BAD, bureau_reviewer=BAD)),
+    # no reason given
+    "api:surrender-reject": ("post", api_rule(DENIED, bureau_admin=BAD, bureau_reviewer=BAD)),
+    "api:surrender-withdraw": ("post", api_rule(DENIED, ent_a=OK, ent_b=NOT_FOUND)),
+    # no reasons given: 400 for the enterprise itself, 404 for another enterprise
+    "api:allocation-objections": ("post", api_rule(DENIED, ent_a=BAD, ent_b=NOT_FOUND)),
+}
+# --- end allowances API ---
+
+
+# --- oversight API: plans and inspections, read-only (oversight/api) ------------------------
+# plan_pub: a published plan (every role reads it), plan_draft: the bureau's only;
+# inspection_a: enterprise_a's inspection (see the ctx fixture of tests/test_url_matrix.py).
+RULES |= {
+    "api:inspection-plan-list": (NO_ARGS, api(LOGGED_IN)),
+    "api:inspection-plan-detail": (_k(pk=_obj("plan_pub")), api(LOGGED_IN)),
+    "api:inspection-list": (NO_ARGS, api(LOGGED_IN)),
+    "api:inspection-detail": (_k(pk=_obj("inspection_a")), api(INSPECTION_A)),
+}
+# --- end oversight API ---
+
+
 def api_url_names() -> list[str]:
     names = []
 
@@ -247,39 +298,10 @@ def test_api_write_matrix(name, api_ctx):
     assert got == expected, f"{method.upper()} {url}"
 
 
-# --- allowances API: accounts, entries, surrenders, compliance (allowances/api) ------------
-# account_a: enterprise_a's account; surrender_a: its requested surrender (cycle 2025), see the
-# ctx fixture of tests/test_url_matrix.py. Personas write in PERSONAS order on one request.
-ACCOUNT_LIST_API = api_rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED)
-POST_ONLY_SURRENDER = POST_ONLY_REPORT
-ACCOUNT_A_API = _k(pk=_obj("account_a"))
-SURRENDER_A_API = _k(pk=_obj("surrender_a"))
-RULES |= {
-    "api:allowance-account-list": (NO_ARGS, ACCOUNT_LIST_API),
-    "api:allowance-account-detail": (ACCOUNT_A_API, api(ENTERPRISE_A)),
-    "api:allowance-account-entries": (ACCOUNT_A_API, api(ENTERPRISE_A)),
-    "api:surrender-list": (NO_ARGS, ACCOUNT_LIST_API),
-    "api:surrender-detail": (SURRENDER_A_API, api(ENTERPRISE_A)),
-    "api:surrender-approve": (SURRENDER_A_API, POST_ONLY_SURRENDER),
-    "api:surrender-confirm": (SURRENDER_A_API, POST_ONLY_SURRENDER),
-    "api:surrender-reject": (SURRENDER_A_API, POST_ONLY_SURRENDER),
-    "api:surrender-withdraw": (SURRENDER_A_API, POST_ONLY_SURRENDER),
-    "api:compliance-list": (NO_ARGS, ACCOUNT_LIST_API),
-    "api:compliance-summary": (NO_ARGS, ACCOUNT_LIST_API),
-    "api:allocation-list": (NO_ARGS, ACCOUNT_LIST_API),
-    "api:allocation-detail": (_k(pk=_obj("allocation_a")), api(ENTERPRISE_A)),
-    "api:allocation-objections": (_k(pk=_obj("allocation_a")), api(ENTERPRISE_A)),
-}
-WRITE_RULES |= {
-    "api:surrender-list": ("post", api_rule(DENIED, ent_a=BAD, ent_b=BAD)),
-    # bureau_admin approves (200); the reviewer then finds it approved already (400)
-    "api:surrender-approve": ("post", api_rule(DENIED, bureau_admin=OK, bureau_reviewer=BAD)),
-    # still requested: nothing to confirm
-    "api:surrender-confirm": ("post", api_rule(DENIED, bureau_admin=BAD, bureau_reviewer=BAD)),
-    # no reason given
-    "api:surrender-reject": ("post", api_rule(DENIED, bureau_admin=BAD, bureau_reviewer=BAD)),
-    "api:surrender-withdraw": ("post", api_rule(DENIED, ent_a=OK, ent_b=NOT_FOUND)),
-    # no reasons given: 400 for the enterprise itself, 404 for another enterprise
-    "api:allocation-objections": ("post", api_rule(DENIED, ent_a=BAD, ent_b=NOT_FOUND)),
-}
-# --- end allowances API ---
+# --- oversight API: a draft plan ---
+@pytest.mark.django_db
+def test_a_draft_plan_is_the_bureaus_only(api_ctx):
+    url = reverse("api:inspection-plan-detail", kwargs={"pk": api_ctx["plan_draft"].pk})
+    got = {p: outcome(client_for(api_ctx[p]).get(url)) for p in PERSONAS}
+    assert got == api_rule(NOT_FOUND, bureau_admin=OK, bureau_reviewer=OK)
+# --- end oversight API ---

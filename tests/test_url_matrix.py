@@ -158,6 +158,24 @@ PENALTY_EXPORT = PRICE_LIST
 # --- end allowances: allocation parameters ---
 
 
+# --- oversight (plan_pub: a published plan whose draw drew enterprise_a; plan_draft; inspection_a:
+# enterprise_a's inspection by the reviewer and an expert, rectification pending) ---
+INSPECTION_A = rule(
+    NOT_FOUND, bureau_admin=OK, bureau_reviewer=OK, official_a=OK, ent_a=OK, anonymous=LOGIN
+)
+# only the inspectors drawn for it: the reviewer; other roles that may inspect get 404
+INSPECTION_A_CONDUCT = rule(
+    DENIED, bureau_admin=NOT_FOUND, bureau_reviewer=OK, official_a=NOT_FOUND,
+    official_b=NOT_FOUND, anonymous=LOGIN,
+)
+INSPECTION_A_ANSWER = rule(
+    DENIED, ent_a=OK, ent_b=NOT_FOUND, agency_a_staff=NOT_FOUND, agency_b_staff=NOT_FOUND,
+    anonymous=LOGIN,
+)
+DRAFT_PLAN_VIEW = DRAFT_LIST_VIEW | {"agency_a_staff": NOT_FOUND, "agency_b_staff": NOT_FOUND}
+# --- end oversight ---
+
+
 # --- allowances: allocation (allocation_a: enterprise_a's notified allocation) ---
 ALLOCATION_LIST = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=LOGIN)
 ALLOCATION_A = ENTERPRISE_A
@@ -408,6 +426,37 @@ RULES = {
     "allowances:price_export": (NO_ARGS, PRICE_EXPORT),
     "allowances:penalty_export": (NO_ARGS, PENALTY_EXPORT),
     # --- end allowances: allocation parameters ---
+    # --- oversight ---
+    "oversight:plan_list": (NO_ARGS, LOGGED_IN),
+    "oversight:plan_export": (NO_ARGS, LOGGED_IN),
+    "oversight:plan_create": (NO_ARGS, ADMIN_ONLY),
+    "oversight:plan_detail": (_k(pk=_obj("plan_pub")), LOGGED_IN),
+    "oversight:plan_rerun": (_k(pk=_obj("plan_pub")), LOGGED_IN),
+    "oversight:plan_targets_export": (_k(pk=_obj("plan_pub")), LOGGED_IN),
+    "oversight:plan_edit": (_k(pk=_obj("plan_draft")), ADMIN_ONLY),
+    "oversight:plan_draw": (_k(pk=_obj("plan_draft")), ADMIN_ONLY),
+    "oversight:plan_publish": (_k(pk=_obj("plan_draft")), ADMIN_ONLY),
+    "oversight:inspection_list": (NO_ARGS, LOGGED_IN),
+    "oversight:inspection_export": (NO_ARGS, LOGGED_IN),
+    "oversight:inspection_open": (NO_ARGS, ADMIN_ONLY),
+    "oversight:inspection_detail": (_k(pk=_obj("inspection_a")), INSPECTION_A),
+    "oversight:evidence_download": (_k(pk=_obj("evidence_a")), INSPECTION_A),
+    "oversight:inspection_record": (_k(pk=_obj("inspection_a")), INSPECTION_A_CONDUCT),
+    "oversight:finding_add": (_k(pk=_obj("inspection_a")), INSPECTION_A_CONDUCT),
+    "oversight:inspection_conclude": (_k(pk=_obj("inspection_a")), INSPECTION_A_CONDUCT),
+    "oversight:rectification_review": (_k(pk=_obj("inspection_a")), INSPECTION_A_CONDUCT),
+    "oversight:rectification_answer": (_k(pk=_obj("inspection_a")), INSPECTION_A_ANSWER),
+    "oversight:inspector_list": (NO_ARGS, ADMIN_ONLY),
+    "oversight:inspector_export": (NO_ARGS, ADMIN_ONLY),
+    "oversight:inspector_create": (NO_ARGS, ADMIN_ONLY),
+    "oversight:inspector_detail": (_k(pk=_obj("inspector_x")), ADMIN_ONLY),
+    "oversight:inspector_edit": (_k(pk=_obj("inspector_x")), ADMIN_ONLY),
+    "oversight:conflict_create": (_k(pk=_obj("inspector_x")), ADMIN_ONLY),
+    "oversight:conflict_withdraw": (_k(pk=_obj("conflict_x")), ADMIN_ONLY),
+    "inspections_public:plan_list": (NO_ARGS, PUBLIC),
+    "inspections_public:plan_detail": (_k(pk=_obj("plan_pub")), PUBLIC),
+    "inspections_public:plan_export": (_k(pk=_obj("plan_pub")), PUBLIC),
+    # --- end oversight ---
 }
 
 
@@ -658,6 +707,69 @@ def _allocation_ctx(enterprise, ent_user):
     return {"allocation_a": allocation, "objection_x": objection}
 
 
+def _oversight_ctx(c):
+    """oversight (ORM): inspector_x (the reviewer) and an expert, conflict_x; plan_draft; plan_pub,
+    published, whose draw drew enterprise_a for the reviewer and the expert; inspection_a of
+    enterprise_a by them (area_a), rectification pending, a finding with evidence_a."""
+    from datetime import date, timedelta
+
+    from django.core.files.base import ContentFile
+
+    from oversight import models as m
+    from oversight import rules
+
+    admin, enterprise = c["bureau_admin"], c["enterprise_a"]
+    reviewer = m.Inspector.objects.create(kind="bureau", user=c["bureau_reviewer"], name="审核员")
+    expert = m.Inspector.objects.create(kind="expert", name="专家甲")
+    conflict = m.ConflictDeclaration.objects.create(
+        inspector=expert, target_kind="enterprise", enterprise=c["enterprise_b"], reason="亲属",
+        declared_on=date(2026, 1, 5), recorded_by=admin,
+    )
+    plan_fields = dict(
+        year=2026, targets="enterprises", legal_basis="第三十一条", start_date=date(2026, 4, 1),
+        end_date=date(2026, 10, 31), listed_year=2025, enterprise_count=1, created_by=admin,
+    )
+    draft = m.InspectionPlan.objects.create(title="草稿计划", **plan_fields)
+    plan = m.InspectionPlan.objects.create(title="2026年度抽查", **plan_fields)
+    plan.inspectors.set([reviewer, expert])
+    snapshot = rules.Snapshot(
+        enterprises=(rules.PoolTarget("enterprise", enterprise.pk, enterprise.area_id),),
+        inspectors=(rules.PoolInspector(reviewer.pk), rules.PoolInspector(expert.pk)),
+        enterprise_quantity=rules.Quantity(count=1),
+    )
+    draw = m.PlanDraw.objects.create(plan=plan, number=1, seed=7, algorithm_version=1,
+                                     snapshot=snapshot.to_json(), drawn_by=admin)
+    target = m.DrawnTarget.objects.create(
+        draw=draw, position=1, kind="enterprise", enterprise=enterprise, name=enterprise.name,
+        uscc=enterprise.uscc, area=enterprise.area,
+    )
+    for position, inspector in enumerate((reviewer, expert), start=1):
+        m.DrawnAssignment.objects.create(target=target, inspector=inspector, position=position)
+    m.InspectionPlan.objects.filter(pk=plan.pk).update(status="published")
+    inspection = m.Inspection.objects.create(
+        plan=plan, drawn_target=target, trigger="plan", target_kind="enterprise",
+        enterprise=enterprise, target_name=enterprise.name, area=enterprise.area,
+        inspected_on=date(2026, 4, 10), status="rectifying", conclusion="rectify",
+        conclusion_note="责令改正", created_by=admin,
+    )
+    for inspector in (reviewer, expert):
+        m.InspectionInspector.objects.create(inspection=inspection, inspector=inspector)
+    item = m.ChecklistItem.objects.filter(target_kind="enterprise").first()
+    check = m.InspectionCheck.objects.create(inspection=inspection, item=item, point=item.text,
+                                             result="problem", note="缺记录")
+    finding = m.Finding.objects.create(inspection=inspection, check_result=check, text="缺记录",
+                                       recorded_by=c["bureau_reviewer"])
+    evidence = m.Evidence(inspection=inspection, finding=finding, original_name="scan.pdf",
+                          sha256="0" * 64, uploaded_by=c["bureau_reviewer"])
+    evidence.file.save("scan.pdf", ContentFile(b"%PDF-scan"), save=True)
+    m.Rectification.objects.create(
+        inspection=inspection, requirements="补记录", ordered_on=date(2026, 4, 10),
+        working_days=10, deadline=date.today() + timedelta(days=30),
+    )
+    return {"inspector_x": reviewer, "conflict_x": conflict, "plan_draft": draft,
+            "plan_pub": plan, "inspection_a": inspection, "evidence_a": evidence}
+
+
 @pytest.fixture
 def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     facility = f.FacilityFactory(enterprise=enterprise_a)
@@ -727,6 +839,8 @@ def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     c.update(_parameters_ctx())
     # --- accounts: passwords and login lockouts ---
     c.update(_security_ctx(personas["ent_b"]))
+    # --- oversight ---
+    c.update(_oversight_ctx(c))
     return c
 
 
@@ -746,7 +860,8 @@ def _cases():
 
 # (+ django-axes' failed log-ins: a refused unlock must not delete them)
 PORTAL_APPS = {
-    "accounts", "registry", "verifiers", "reporting", "allowances", "credit", "core", "axes"
+    "accounts", "registry", "verifiers", "reporting", "allowances", "oversight", "credit", "core",
+    "axes",
 }
 
 

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 app_name = "api"
 
-API_APPS = ("accounts", "registry", "verifiers", "reporting", "allowances")
+API_APPS = ("accounts", "registry", "verifiers", "reporting", "allowances", "oversight")
 
 
 def collections() -> list[tuple[str, str]]:

@@ -40,6 +40,14 @@ NAV_GROUPS = [
         ],
     ),
     (
+        _("Oversight"),
+        [
+            (_("Inspection plans"), "oversight:plan_list", Perm.VIEW_INSPECTION_PLAN),
+            (_("Inspections"), "oversight:inspection_list", Perm.VIEW_INSPECTION),
+            (_("Inspector directory"), "oversight:inspector_list", Perm.MANAGE_INSPECTION_PLAN),
+        ],
+    ),
+    (
         _("Administration"),
         [
             (_("Agencies"), "verifiers:agency_list", Perm.VIEW_AGENCY),

@@ -97,6 +97,13 @@ class Perm:
     VIEW_COMPLIANCE = "allowances.view_compliance"
     MANAGE_PENALTY = "allowances.manage_penalty"
     VIEW_VERIFICATION_QUEUE = "reporting.view_verification_queue"  # bureau; agency: its own
+    # oversight: double-random inspections (双随机、一公开)
+    VIEW_INSPECTION_PLAN = "oversight.view_inspection_plan"
+    MANAGE_INSPECTION_PLAN = "oversight.manage_inspection_plan"  # plan, draw, publish, inspectors
+    VIEW_INSPECTION = "oversight.view_inspection"
+    OPEN_INSPECTION = "oversight.open_inspection"  # an inspection outside a plan
+    CONDUCT_INSPECTION = "oversight.conduct_inspection"  # only inspections the user is drawn for
+    ANSWER_RECTIFICATION = "oversight.answer_rectification"
 
 
 # The table: action -> roles allowed to perform it (within their scope).
@@ -167,7 +174,20 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Perm.VIEW_VERIFICATION_QUEUE: frozenset(
         {Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER, Role.AGENCY_STAFF}
     ),
+    Perm.VIEW_INSPECTION_PLAN: ALL_ROLES,
+    Perm.MANAGE_INSPECTION_PLAN: frozenset({Role.BUREAU_ADMIN}),
+    Perm.VIEW_INSPECTION: ALL_ROLES,
+    Perm.OPEN_INSPECTION: frozenset({Role.BUREAU_ADMIN}),
+    Perm.CONDUCT_INSPECTION: frozenset(
+        {Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER, Role.AREA_OFFICIAL}
+    ),
+    Perm.ANSWER_RECTIFICATION: frozenset({Role.ENTERPRISE_USER, Role.AGENCY_STAFF}),
 }
+
+# Actions whose scope is only the rows the user is assigned to (the model's ``assignee`` path
+# in ``scoping``), whatever the role's scope kind: a bureau reviewer inspects what he is drawn
+# for, not every inspection of the city.
+ASSIGNED_ONLY: frozenset[str] = frozenset({Perm.CONDUCT_INSPECTION})
 
 
 def roles_for(action: str) -> frozenset[str]:

@@ -10,6 +10,11 @@ A membership grants an action (``roles.PERMISSIONS``); its scope kind selects th
 path: city-wide roles see every row, an area official rows whose ``area`` path equals its
 area, an enterprise user rows of its enterprise, agency staff rows of its agency. A model
 without a path for a scope kind shows nothing to that kind. Out of scope means "not found".
+
+A model may also name the users assigned to a row (``assignee="inspectors__inspector__user"``):
+a row naming the user is within his scope for every action his role allows (a county official
+drawn to inspect an enterprise of another county sees that inspection), and for the actions
+of ``roles.ASSIGNED_ONLY`` those rows are his whole scope, whatever his scope kind.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ class ScopeRule:
     enterprise: str | None = None
     agency: str | None = None
     public: Q | None = None  # rows anyone, even anonymous, may see for a view action
+    assignee: str | None = None  # path to the users assigned to the row
 
 
 _RULES: dict[type[Model], ScopeRule] = {}
@@ -58,10 +64,14 @@ def scope_q(model: type[Model], user, action: str) -> Q | None:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     allowed = roles.roles_for(action)
-    clauses: list[Q] = []
-    for m in roles.memberships(user):
-        if m.role not in allowed:
-            continue
+    held = [m for m in roles.memberships(user) if m.role in allowed]
+    if not held:
+        return None
+    assigned = _assigned_q(model, rule, user)
+    if action in roles.ASSIGNED_ONLY:
+        return assigned
+    clauses: list[Q] = [assigned] if assigned is not None else []
+    for m in held:
         kind = roles.ROLE_SCOPE[m.role]
         if kind == ScopeKind.CITY:
             return Q()
@@ -75,6 +85,15 @@ def scope_q(model: type[Model], user, action: str) -> Q | None:
     for clause in clauses[1:]:
         combined |= clause
     return combined
+
+
+def _assigned_q(model: type[Model], rule: ScopeRule, user) -> Q | None:
+    """Rows naming ``user`` through the model's ``assignee`` path (a subquery, so that a row
+    with several assignees is never returned twice)."""
+    if rule.assignee is None:
+        return None
+    rows = model._default_manager.filter(**{rule.assignee: user.pk}).values("pk")
+    return Q(pk__in=rows)
 
 
 def is_view_action(action: str) -> bool:
@@ -105,10 +124,13 @@ def can(user, action: str, obj: Model) -> bool:
 def covers(user, action: str, obj: Model) -> bool:
     """``can`` without a query, for a row already loaded: does one of the user's memberships
     allowed ``action`` reach ``obj`` through the model's scope paths? (Paths are followed on
-    the loaded object; use it for models whose paths are its own fields, like Enterprise.)"""
+    the loaded object; use it for models whose paths are its own fields, like Enterprise.
+    A model with an ``assignee`` path is asked with ``can``: assignees need a query.)"""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     rule = rule_for(type(obj))
+    if rule.assignee is not None:
+        return can(user, action, obj)
     allowed = roles.roles_for(action)
     for m in roles.memberships(user):
         if m.role not in allowed:

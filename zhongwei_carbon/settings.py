@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "verifiers",
     "reporting",
     "allowances",
+    "oversight",
     "credit",
 ]
 
@@ -219,7 +220,13 @@ SPECTACULAR_SETTINGS = {
         "QualificationKindEnum": "verifiers.choices.QualificationKind",
         # reporting API
         "RecheckDecisionEnum": "reporting.choices.RecheckDecision",
+        "ConclusionEnum": "reporting.choices.Conclusion",
         "CountyDecisionEnum": "reporting.api.serializers.CountyDecision",
+        # oversight API
+        "InspectionPlanStatusEnum": "oversight.choices.PlanStatus",
+        "InspectionStatusEnum": "oversight.choices.InspectionStatus",
+        "InspectionConclusionEnum": "oversight.choices.Conclusion",
+        "RectificationStatusEnum": "oversight.choices.RectificationStatus",
     },
 }
 

@@ -364,6 +364,10 @@ LIST_PAGES = [
     ("allowances:statement_detail", "statement", {}),
     ("accounts:user_list", {}, {}),
     ("verifiers:agency_list", {}, {}),
+    ("oversight:plan_list", {}, {}),
+    ("oversight:inspection_list", {}, {}),
+    ("oversight:inspector_list", {}, {}),
+    ("inspections_public:plan_list", {}, {}),
 ]
 
 

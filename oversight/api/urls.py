@@ -1,0 +1,9 @@
+from rest_framework.routers import SimpleRouter
+
+from oversight.api import views
+
+router = SimpleRouter()
+router.register("inspection-plans", views.InspectionPlanViewSet, basename="inspection-plan")
+router.register("inspections", views.InspectionViewSet, basename="inspection")
+
+urlpatterns = router.urls

@@ -1,0 +1,68 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class TargetKind(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Key emitter")
+    AGENCY = "agency", _("Verification agency")
+
+
+class PlanTargets(models.TextChoices):
+    ENTERPRISES = "enterprises", _("Key emitters")
+    AGENCIES = "agencies", _("Verification agencies")
+    BOTH = "both", _("Key emitters and agencies")
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("inspection plan status", "Draft")
+    DRAWN = "drawn", pgettext_lazy("inspection plan status", "Drawn")
+    PUBLISHED = "published", pgettext_lazy("inspection plan status", "Published")
+
+
+class InspectorKind(models.TextChoices):
+    BUREAU = "bureau", _("Bureau staff")
+    COUNTY = "county", _("County / park staff")
+    EXPERT = "expert", _("Outside expert")
+
+
+class ExclusionReason(models.TextChoices):
+    RECENTLY_INSPECTED = "recently_inspected", _("Inspected within the last months set by the plan")
+    OWN_AREA = "own_area", _("The inspector's own area of work")
+    CONFLICT = "conflict", _("Declared conflict of interest")
+
+
+class InspectionTrigger(models.TextChoices):
+    PLAN = "plan", _("Random inspection plan")
+    COMPLAINT = "complaint", _("Complaint or report")
+    DATA_ANOMALY = "data_anomaly", _("Data anomaly")
+    OTHER = "other", pgettext_lazy("inspection trigger", "Other")
+
+
+class InspectionStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("inspection status", "Open")
+    RECTIFYING = "rectifying", _("Rectification under way")
+    CLOSED = "closed", pgettext_lazy("inspection status", "Closed")
+
+
+class Conclusion(models.TextChoices):
+    NO_PROBLEM = "no_problem", _("No problem found")
+    RECTIFY = "rectify", _("Rectification ordered")
+    VIOLATION = "violation", _("Violation found")
+
+
+class CheckResult(models.TextChoices):
+    OK = "ok", _("Conforms")
+    PROBLEM = "problem", _("Problem found")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+class RectificationStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting the answer")
+    ANSWERED = "answered", _("Answered, under review")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class AnswerDecision(models.TextChoices):
+    ACCEPTED = "accepted", pgettext_lazy("rectification answer", "Accepted")
+    RETURNED = "returned", pgettext_lazy("rectification answer", "Returned")

@@ -1,0 +1,41 @@
+from oversight.models.inspections import (
+    ChecklistItem,
+    Evidence,
+    Finding,
+    Inspection,
+    InspectionCheck,
+    InspectionInspector,
+    Rectification,
+    RectificationAnswer,
+)
+from oversight.models.plans import (
+    ConflictDeclaration,
+    DrawnAssignment,
+    DrawnTarget,
+    InspectionPlan,
+    Inspector,
+    PlanArea,
+    PlanDraw,
+    PlanInspector,
+    PlanSector,
+)
+
+__all__ = [
+    "ChecklistItem",
+    "ConflictDeclaration",
+    "DrawnAssignment",
+    "DrawnTarget",
+    "Evidence",
+    "Finding",
+    "Inspection",
+    "InspectionCheck",
+    "InspectionInspector",
+    "InspectionPlan",
+    "Inspector",
+    "PlanArea",
+    "PlanDraw",
+    "PlanInspector",
+    "PlanSector",
+    "Rectification",
+    "RectificationAnswer",
+]
