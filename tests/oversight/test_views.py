@@ -105,7 +105,7 @@ def test_public_pages_show_the_published_draw_and_results(world, published):
     html = page.content.decode()
     assert html.count('data-target="') == 5 and "尚未办结" in html
     export = anonymous.get(reverse("inspections_public:plan_export", kwargs={"pk": published.pk}))
-    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
     assert sheet.max_row == 6
 
 
@@ -198,10 +198,10 @@ def test_exports_of_the_bureau(world, published):
     admin = client_for(world["bureau_admin"])
     for name, rows in (("plan_export", 2), ("inspection_export", 6), ("inspector_export", 6)):
         response = admin.get(_url(name))
-        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
         assert sheet.max_row == rows, name
     response = admin.get(_url("plan_targets_export", pk=published.pk))
-    assert openpyxl.load_workbook(io.BytesIO(response.content)).active.max_row == 6
+    assert openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.max_row == 6
 
 
 def test_lists_filter_and_show_empty_states(world, published):
