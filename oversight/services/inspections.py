@@ -106,7 +106,7 @@ def _as_inspector(actor, inspection: Inspection) -> Inspection:
     """The inspection locked for a change by one of its inspectors (others: refused)."""
     if not scoping.can(actor, Perm.CONDUCT_INSPECTION, inspection):
         raise PermissionDenied(_("Only the inspectors drawn for this inspection may do this."))
-    return Inspection.objects.select_for_update(of=("self",)).select_related("plan").get(
+    return Inspection.objects.select_for_update(no_key=True, of=("self",)).select_related("plan").get(
         pk=inspection.pk
     )
 

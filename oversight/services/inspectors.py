@@ -78,7 +78,7 @@ def inspector_create(*, actor, **data) -> Inspector:
 @transaction.atomic
 def inspector_update(*, actor, inspector: Inspector, **data) -> Inspector:
     require(actor, Perm.MANAGE_INSPECTION_PLAN)
-    inspector = Inspector.objects.select_for_update().get(pk=inspector.pk)
+    inspector = Inspector.objects.select_for_update(no_key=True).get(pk=inspector.pk)
     changed = changes.apply(inspector, data, INSPECTOR_FIELDS)
     if not changed:
         return inspector
@@ -128,7 +128,7 @@ def conflict_declare(
 @transaction.atomic
 def conflict_withdraw(*, actor, conflict: ConflictDeclaration) -> ConflictDeclaration:
     require(actor, Perm.MANAGE_INSPECTION_PLAN)
-    conflict = ConflictDeclaration.objects.select_for_update().get(pk=conflict.pk)
+    conflict = ConflictDeclaration.objects.select_for_update(no_key=True).get(pk=conflict.pk)
     if not conflict.is_active:
         raise ValidationError(_("This declaration is already withdrawn."))
     conflict.is_active = False

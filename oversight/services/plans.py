@@ -95,7 +95,7 @@ def plan_create(*, actor, areas=(), sectors=(), inspectors=(), **data) -> Inspec
 
 
 def _lock(plan: InspectionPlan) -> InspectionPlan:
-    return InspectionPlan.objects.select_for_update().get(pk=plan.pk)
+    return InspectionPlan.objects.select_for_update(no_key=True).get(pk=plan.pk)
 
 
 def _transition(plan: InspectionPlan, action: str) -> str:

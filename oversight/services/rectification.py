@@ -18,7 +18,7 @@ from zhongwei_carbon.roles import Perm
 
 
 def _lock(rectification: Rectification) -> Rectification:
-    return Rectification.objects.select_for_update(of=("self",)).select_related("inspection").get(
+    return Rectification.objects.select_for_update(no_key=True, of=("self",)).select_related("inspection").get(
         pk=rectification.pk
     )
 
@@ -71,7 +71,7 @@ def rectification_review(*, actor, rectification: Rectification, accept: bool,
     note = (note or "").strip()
     if not accept and not note:
         raise ValidationError({"note": _("Say why the answer is returned.")})
-    answer = rectification.answers.select_for_update().order_by("-answered_at", "-pk").first()
+    answer = rectification.answers.select_for_update(no_key=True).order_by("-answered_at", "-pk").first()
     answer.decision = AnswerDecision.ACCEPTED if accept else AnswerDecision.RETURNED
     answer.decision_note, answer.decided_by, answer.decided_at = note, actor, timezone.now()
     answer.save(update_fields=["decision", "decision_note", "decided_by", "decided_at"])
@@ -80,7 +80,7 @@ def rectification_review(*, actor, rectification: Rectification, accept: bool,
         rectification.status = RectificationStatus.ACCEPTED
         rectification.accepted_at = timezone.now()
         rectification.save(update_fields=["status", "accepted_at"])
-        inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        inspection = Inspection.objects.select_for_update(no_key=True).get(pk=inspection.pk)
         inspection.status = InspectionStatus.CLOSED
         inspection.save(update_fields=["status"])
         message = _("Rectification accepted; the inspection is closed")
@@ -110,7 +110,7 @@ def rectifications_report_overdue(*, today=None, actor=None) -> list[int]:
     with transaction.atomic():
         rows = (
             overdue(today).filter(overdue_published_at__isnull=True)
-            .select_for_update(skip_locked=True).select_related("inspection")
+            .select_for_update(no_key=True, skip_locked=True).select_related("inspection")
         )
         for rectification in rows:
             rectification.overdue_published_at = timezone.now()
