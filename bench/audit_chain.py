@@ -15,7 +15,9 @@ from __future__ import annotations
 import time
 from contextlib import nullcontext
 
-from django.db import connection, transaction
+from django.db import transaction
+
+from bench import in_scratch_database
 
 EVENTS = 4_000
 POSTINGS = 200
@@ -108,16 +110,7 @@ def _measure() -> None:
 
 
 def main() -> int:
-    from django.conf import settings
-
-    settings.DEBUG = False  # no query log
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        _measure()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-    return 0
+    return in_scratch_database(_measure)
 
 
 if __name__ == "__main__":

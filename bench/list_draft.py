@@ -16,6 +16,8 @@ from decimal import Decimal
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bench import in_scratch_database
+
 SIZES = (500, 5_000)
 REPEAT = 3
 YEARS = range(2021, 2026)  # emission records; lists of 2024 (at 500), 2025 and 2026 drafted
@@ -98,16 +100,7 @@ def _measure() -> None:
 
 
 def main() -> int:
-    from django.conf import settings
-
-    settings.DEBUG = False  # no query log
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        _measure()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-    return 0
+    return in_scratch_database(_measure)
 
 
 if __name__ == "__main__":

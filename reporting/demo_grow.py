@@ -41,6 +41,7 @@ from reporting.models import (
     VerificationReport,
 )
 from reporting.reference import FUELS
+from reporting.services import reports as report_services
 from zhongwei_carbon.models import Event
 
 LEDGER_SHARE = 0.22  # of the listed grown enterprises keep their monthly ledgers here
@@ -150,22 +151,6 @@ def _status(enterprise) -> str:
     return REPORT_MIX[-1][0]
 
 
-def _snapshot(enterprise, facilities) -> dict:
-    """The enterprise as submitted (the shape of ``reporting.services.reports._snapshot``)."""
-    return {
-        "name": enterprise.name,
-        "uscc": enterprise.uscc,
-        "area": {"code": enterprise.area.code, "name": enterprise.area.name},
-        "sector": {"code": enterprise.sector.code, "name": enterprise.sector.name},
-        "facilities": [
-            {"id": f.pk, "name": f.name, "type": f.facility_type,
-             "capacity_mw": str(f.capacity_mw) if f.capacity_mw is not None else None,
-             "main_fuel": f.main_fuel, "status": f.status}
-            for f in sorted(facilities, key=lambda f: f.name)
-        ],
-    }
-
-
 def _lines(enterprise_total: Decimal, facilities, coal) -> list[ReportLine]:
     """Raw coal burnt in each facility, its tonnes chosen so the lines add up to about the
     enterprise's figure (each line computed by the accounting formula)."""
@@ -221,7 +206,7 @@ def _version(report, grown: Grown, facilities, total, has_ledgers) -> ReportVers
                             total_emissions=total)
     if report.status != S.DRAFT:
         version.certification = CERTIFICATION
-        version.enterprise_snapshot = _snapshot(enterprise, facilities[enterprise.pk])
+        version.enterprise_snapshot = report_services.enterprise_snapshot(enterprise, facilities[enterprise.pk])
         version.ledger_total = total if has_ledgers else Decimal("0.00")
         version.deviation_flagged = not has_ledgers
     return version

@@ -162,7 +162,14 @@ def _refresh_total(version: ReportVersion) -> None:
     version.save(update_fields=["total_emissions"])
 
 
-def _snapshot(enterprise) -> dict:
+def enterprise_snapshot(enterprise, facilities=None) -> dict:
+    """The enterprise as submitted with a report version: name, codes and its facilities by
+    name (``facilities`` when the caller has them already, e.g. the demo growth)."""
+    facilities = (
+        enterprise.facilities.order_by("name")
+        if facilities is None
+        else sorted(facilities, key=lambda f: f.name)
+    )
     return {
         "name": enterprise.name,
         "uscc": enterprise.uscc,
@@ -177,7 +184,7 @@ def _snapshot(enterprise) -> dict:
                 "main_fuel": f.main_fuel,
                 "status": f.status,
             }
-            for f in enterprise.facilities.order_by("name")
+            for f in facilities
         ],
     }
 
@@ -248,7 +255,7 @@ def report_submit(*, actor, report: AnnualReport, certification: str) -> AnnualR
     version.total_emissions = total
     version.ledger_total = monthly
     version.deviation_flagged = checked.deviation_flagged
-    version.enterprise_snapshot = _snapshot(report.enterprise)
+    version.enterprise_snapshot = enterprise_snapshot(report.enterprise)
     version.certification = certification
     version.submitted_by = actor
     version.submitted_at = timezone.now()
