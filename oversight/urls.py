@@ -1,6 +1,6 @@
 from django.urls import path
 
-from oversight.views import inspections, inspectors, plans
+from oversight.views import inspections, inspectors, performance, plans
 
 app_name = "oversight"
 
@@ -38,4 +38,10 @@ urlpatterns = [
     path("inspectors/<int:pk>/conflicts/new/", inspectors.conflict_create,
          name="conflict_create"),
     path("conflicts/<int:pk>/withdraw/", inspectors.conflict_withdraw, name="conflict_withdraw"),
+]
+
+# agency performance, the league table (oversight/views/performance.py)
+urlpatterns += [
+    path("performance/", performance.league, name="performance"),
+    path("performance/export/", performance.league_export, name="performance_export"),
 ]
