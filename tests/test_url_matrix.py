@@ -459,6 +459,18 @@ RULES = {
     # --- end oversight ---
 }
 
+# --- oversight: agency performance (the league: the bureau every agency, an agency its own
+# figures; county officials are refused: agencies work city-wide, see roles.py) ---
+AGENCY_PERFORMANCE = rule(
+    DENIED, bureau_admin=OK, bureau_reviewer=OK, agency_a_staff=OK, agency_b_staff=OK,
+    anonymous=LOGIN,
+)
+RULES |= {
+    "oversight:performance": (NO_ARGS, AGENCY_PERFORMANCE),
+    "oversight:performance_export": (NO_ARGS, AGENCY_PERFORMANCE),
+}
+# --- end oversight: agency performance ---
+
 
 def portal_url_names() -> list[str]:
     names = []

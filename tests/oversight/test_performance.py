@@ -234,7 +234,7 @@ def test_export_streams_the_sorted_league(league, bureau_admin):
     assert response.status_code == 200 and response.streaming
     ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0][:4] == ("核查机构", "统一社会信用代码", "报告年度", "核查任务数")
+    assert rows[0][:4] == ("技术服务机构", "统一社会信用代码", "报告年度", "核查任务数")
     assert [r[0] for r in rows[1:]] == [league["b"].name, league["a"].name]
     a = rows[2]
     assert a[2:8] == (2025, 5, 25, 1.33, 50, 1.02)
@@ -248,7 +248,7 @@ def test_api_documents_and_returns_the_figures(league, bureau_admin):
             row["deviation"]) == ("25.0", "1.33", "50.0", "1.02")
     assert (row["inspections"], row["rectify"], row["violation"]) == (2, 1, 1)
     schema = client_for(bureau_admin).get(reverse("api-schema")).content.decode()
-    assert "/api/agency-performance/" in schema
+    assert "/api/v1/agency-performance/" in schema and "on_time_rate" in schema
 
 
 def test_agency_page_shows_its_figures_by_year(league, bureau_admin, agency_a_staff):
@@ -256,4 +256,4 @@ def test_agency_page_shows_its_figures_by_year(league, bureau_admin, agency_a_st
     for user in (bureau_admin, agency_a_staff):
         html = client_for(user).get(url).content.decode()
         assert 'id="agency-performance"' in html and "按报告年度的履职情况" in html
-        assert html.count('data-agency="%s"' % league["a"].pk) == 2  # 2025 and 2024
+        assert html.count(f'data-agency="{league["a"].pk}"') == 2  # 2025 and 2024
