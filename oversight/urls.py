@@ -1,6 +1,6 @@
 from django.urls import path
 
-from oversight.views import inspections, inspectors, performance, plans
+from oversight.views import checklist, inspections, inspectors, performance, plans
 
 app_name = "oversight"
 
@@ -44,4 +44,13 @@ urlpatterns = [
 urlpatterns += [
     path("performance/", performance.league, name="performance"),
     path("performance/export/", performance.league_export, name="performance_export"),
+]
+
+# the inspection checklist (oversight/views/checklist.py)
+urlpatterns += [
+    path("checklist/", checklist.checklist, name="checklist"),
+    path("checklist/new/", checklist.checklist_create, name="checklist_create"),
+    path("checklist/<int:pk>/edit/", checklist.checklist_edit, name="checklist_edit"),
+    path("checklist/<int:pk>/move/", checklist.checklist_move, name="checklist_move"),
+    path("checklist/<int:pk>/active/", checklist.checklist_active, name="checklist_active"),
 ]

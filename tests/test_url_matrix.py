@@ -472,6 +472,23 @@ RULES |= {
 # --- end oversight: agency performance ---
 
 
+# --- oversight: the inspection checklist (bureau admin; points are reference data) ---
+def _checklist_point(ctx):
+    from oversight.models import ChecklistItem
+
+    return ChecklistItem.objects.order_by("pk").first().pk
+
+
+RULES |= {
+    "oversight:checklist": (NO_ARGS, ADMIN_ONLY),
+    "oversight:checklist_create": (NO_ARGS, ADMIN_ONLY),
+    "oversight:checklist_edit": (_k(pk=_checklist_point), ADMIN_ONLY),
+    "oversight:checklist_move": (_k(pk=_checklist_point), ADMIN_ONLY),
+    "oversight:checklist_active": (_k(pk=_checklist_point), ADMIN_ONLY),
+}
+# --- end oversight: the inspection checklist ---
+
+
 def portal_url_names() -> list[str]:
     names = []
 
