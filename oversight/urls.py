@@ -49,6 +49,7 @@ urlpatterns += [
 # the inspection checklist (oversight/views/checklist.py)
 urlpatterns += [
     path("checklist/", checklist.checklist, name="checklist"),
+    path("checklist/export/", checklist.checklist_export, name="checklist_export"),
     path("checklist/new/", checklist.checklist_create, name="checklist_create"),
     path("checklist/<int:pk>/edit/", checklist.checklist_edit, name="checklist_edit"),
     path("checklist/<int:pk>/move/", checklist.checklist_move, name="checklist_move"),

@@ -481,6 +481,7 @@ def _checklist_point(ctx):
 
 RULES |= {
     "oversight:checklist": (NO_ARGS, ADMIN_ONLY),
+    "oversight:checklist_export": (NO_ARGS, ADMIN_ONLY),
     "oversight:checklist_create": (NO_ARGS, ADMIN_ONLY),
     "oversight:checklist_edit": (_k(pk=_checklist_point), ADMIN_ONLY),
     "oversight:checklist_move": (_k(pk=_checklist_point), ADMIN_ONLY),

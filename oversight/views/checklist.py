@@ -19,6 +19,7 @@ from oversight.choices import TargetKind
 from oversight.models import ChecklistItem, InspectionCheck
 from oversight.services import checklist as services
 from zhongwei_carbon import events, web
+from zhongwei_carbon.excel import Column, xlsx_response
 from zhongwei_carbon.roles import Perm
 
 MANAGE = Perm.MANAGE_INSPECTION_PLAN
@@ -34,17 +35,38 @@ def _crumbs(*more):
                       *more)
 
 
+def _items():
+    """Every point with the number of inspections that used it, in the checklist's order."""
+    used = (InspectionCheck.objects.filter(item=OuterRef("pk")).order_by()
+            .values("item").annotate(n=Count("pk")).values("n"))
+    return (ChecklistItem.objects.annotate(
+        used=Coalesce(Subquery(used, output_field=IntegerField()), 0))
+        .order_by("target_kind", "sort_order", "code", "pk"))
+
+
 @web.require(MANAGE)
 @require_GET
 def checklist(request):
-    used = (InspectionCheck.objects.filter(item=OuterRef("pk")).order_by()
-            .values("item").annotate(n=Count("pk")).values("n"))
-    items = (ChecklistItem.objects.annotate(
-        used=Coalesce(Subquery(used, output_field=IntegerField()), 0))
-        .order_by("target_kind", "sort_order", "code", "pk"))
+    items = list(_items())
     groups = [(label, [i for i in items if i.target_kind == kind])
               for kind, label in TargetKind.choices]
     return render(request, T + "list.html", {"groups": groups, "breadcrumbs": _crumbs()})
+
+
+@web.require(MANAGE)
+@require_GET
+def checklist_export(request):
+    columns = [
+        Column(_("For"), lambda i: i.get_target_kind_display(), 14),
+        Column(_("Order"), lambda i: i.sort_order, 8),
+        Column(_("Code"), lambda i: i.code, 24),
+        Column(_("Point"), lambda i: i.text, 50),
+        Column(_("Point (English)"), lambda i: i.text_en, 50),
+        Column(_("In use"), lambda i: _("Yes") if i.is_active else _("No"), 8),
+        Column(_("Used by inspections"), lambda i: i.used, 10),
+    ]
+    return xlsx_response(filename=_("inspection checklist"), sheet_title=_("Inspection checklist"),
+                         columns=columns, rows=_items())
 
 
 def _form(request, form, title, save, item=None):

@@ -121,6 +121,7 @@ EXPORTS = [
     ("agency_performance", "admin", "oversight:performance_export", {"year": YEAR}, None),
     ("agency_performance_own", "agency1", "oversight:performance_export",
      {"year": YEAR, "ordering": "-on_time_rate"}, None),
+    ("inspection_checklist", "admin", "oversight:checklist_export", {}, None),
 ]
 
 
