@@ -41,7 +41,7 @@ import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_CEILING, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from oversight.choices import (
     Conclusion,
@@ -385,3 +385,68 @@ def rectification_overdue(*, deadline: date, answered: bool, today: date) -> boo
 def checklist_complete(results: Iterable[str]) -> bool:
     """Every point of the checklist has a result before the inspection is concluded."""
     return all(bool(r) for r in results)
+
+
+# --- agency performance (seed task 7): the formulas of the league table ----------------------
+# The database adds up the counts and sums per agency and year (oversight/selectors/
+# performance.py); the figures are made from them here, each rounding named once.
+
+PERCENT_PLACES = Decimal("0.1")  # on-time rate, share returned: per cent, one decimal
+ROUNDS_PLACES = Decimal("0.01")  # rounds per report: two decimals
+DEVIATION_PLACES = Decimal("0.01")  # mean absolute deviation: per cent, two decimals
+# Verification of reporting year Y is done in year Y + 1 (DOMAIN.md, "a typical year": the
+# 2025 cycle verifies 2024's emissions by 30 June 2025), so an inspection of an agency carried
+# out in (or planned for) year Y + 1 looks at its work on reporting year Y.
+INSPECTION_YEAR_LAG = 1
+
+
+def delivered_on_time(*, filed_on: date | None, due: date | None) -> bool | None:
+    """Was the first verification report delivered by the due date (the day itself counts)?
+    ``None`` when it does not count (no due date, or not delivered yet). The selector makes
+    the same comparison in SQL; this is its statement in words and the tests' reference."""
+    if due is None or filed_on is None:
+        return None
+    return filed_on <= due
+
+
+def counts_as_late(*, filed_on: date | None, due: date | None, today: date) -> bool:
+    """Not delivered and the due date has passed: late, although nothing was filed yet."""
+    return due is not None and filed_on is None and today > due
+
+
+def share_percent(part: int, whole: int) -> Decimal | None:
+    """``part`` of ``whole`` in per cent (one decimal, half up); ``None`` when ``whole`` is 0
+    (no figure, rather than a misleading 0 %)."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(PERCENT_PLACES, ROUND_HALF_UP)
+
+
+def rounds_per_report(rounds: int, reports: int) -> Decimal | None:
+    """Verification rounds filed per report that had at least one round (two decimals)."""
+    if not reports:
+        return None
+    return (Decimal(rounds) / Decimal(reports)).quantize(ROUNDS_PLACES, ROUND_HALF_UP)
+
+
+def deviation_percent(verified: Decimal, accepted: Decimal) -> Decimal | None:
+    """|first verified − finally accepted| as per cent of the accepted figure (unrounded);
+    ``None`` when the accepted figure is 0. The selector computes the same per report in SQL."""
+    if isinstance(verified, float) or isinstance(accepted, float):
+        raise TypeError("emissions are Decimal, never float")
+    if not accepted:
+        return None
+    return abs(verified - accepted) * 100 / accepted
+
+
+def mean_deviation(total: Decimal | None, reports: int) -> Decimal | None:
+    """The mean of the reports' absolute deviations (per cent, two decimals, half up)."""
+    if not reports or total is None:
+        return None
+    return (Decimal(total) / reports).quantize(DEVIATION_PLACES, ROUND_HALF_UP)
+
+
+def work_year(inspection_year: int) -> int:
+    """The reporting year whose verification an agency inspection of ``inspection_year``
+    looks at."""
+    return inspection_year - INSPECTION_YEAR_LAG

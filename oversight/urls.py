@@ -1,6 +1,6 @@
 from django.urls import path
 
-from oversight.views import inspections, inspectors, plans
+from oversight.views import checklist, inspections, inspectors, performance, plans
 
 app_name = "oversight"
 
@@ -38,4 +38,20 @@ urlpatterns = [
     path("inspectors/<int:pk>/conflicts/new/", inspectors.conflict_create,
          name="conflict_create"),
     path("conflicts/<int:pk>/withdraw/", inspectors.conflict_withdraw, name="conflict_withdraw"),
+]
+
+# agency performance, the league table (oversight/views/performance.py)
+urlpatterns += [
+    path("performance/", performance.league, name="performance"),
+    path("performance/export/", performance.league_export, name="performance_export"),
+]
+
+# the inspection checklist (oversight/views/checklist.py)
+urlpatterns += [
+    path("checklist/", checklist.checklist, name="checklist"),
+    path("checklist/export/", checklist.checklist_export, name="checklist_export"),
+    path("checklist/new/", checklist.checklist_create, name="checklist_create"),
+    path("checklist/<int:pk>/edit/", checklist.checklist_edit, name="checklist_edit"),
+    path("checklist/<int:pk>/move/", checklist.checklist_move, name="checklist_move"),
+    path("checklist/<int:pk>/active/", checklist.checklist_active, name="checklist_active"),
 ]

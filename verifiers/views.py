@@ -16,7 +16,7 @@ from verifiers.choices import AgencyStatus
 from verifiers.filtersets import AgencyFilterSet
 from verifiers.forms import AgencyContactForm, AgencyForm, QualificationForm, StaffForm
 from verifiers.models import Agency, AgencyQualification, VerifierStaff
-from zhongwei_carbon import events, roles, web
+from zhongwei_carbon import events, roles, sections, web
 from zhongwei_carbon.excel import Column, xlsx_response
 from zhongwei_carbon.roles import Perm
 
@@ -99,6 +99,8 @@ def agency_detail(request, pk):
             "can_edit_contact": roles.has_perm(user, Perm.EDIT_OWN_AGENCY_CONTACT),
             "events": events.for_object(agency),
             "history": web.history_rows(agency),
+            # what higher apps show about the agency (oversight: its performance by year)
+            "sections": sections.for_agency(user, agency),
         },
     )
 

@@ -45,6 +45,8 @@ NAV_GROUPS = [
             (_("Inspection plans"), "oversight:plan_list", Perm.VIEW_INSPECTION_PLAN),
             (_("Inspections"), "oversight:inspection_list", Perm.VIEW_INSPECTION),
             (_("Inspector directory"), "oversight:inspector_list", Perm.MANAGE_INSPECTION_PLAN),
+            (_("Inspection checklist"), "oversight:checklist", Perm.MANAGE_INSPECTION_PLAN),
+            (_("Agency performance"), "oversight:performance", Perm.VIEW_AGENCY_PERFORMANCE),
         ],
     ),
     (

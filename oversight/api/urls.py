@@ -7,3 +7,9 @@ router.register("inspection-plans", views.InspectionPlanViewSet, basename="inspe
 router.register("inspections", views.InspectionViewSet, basename="inspection")
 
 urlpatterns = router.urls
+
+# agency performance (oversight/api/performance.py)
+from oversight.api.performance import AgencyPerformanceViewSet  # noqa: E402
+
+router.register("agency-performance", AgencyPerformanceViewSet, basename="agency-performance")
+urlpatterns = router.urls

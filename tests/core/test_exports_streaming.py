@@ -118,6 +118,10 @@ EXPORTS = [
     ("band", "admin", "allowances:band_export", {}, None),
     ("intensity", "admin", "allowances:intensity_export", {}, None),
     ("statement", "admin", "allowances:statement_export", {}, _statement),
+    ("agency_performance", "admin", "oversight:performance_export", {"year": YEAR}, None),
+    ("agency_performance_own", "agency1", "oversight:performance_export",
+     {"year": YEAR, "ordering": "-on_time_rate"}, None),
+    ("inspection_checklist", "admin", "oversight:checklist_export", {}, None),
 ]
 
 
