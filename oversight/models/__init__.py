@@ -8,6 +8,13 @@ from oversight.models.inspections import (
     Rectification,
     RectificationAnswer,
 )
+from oversight.models.violations import (
+    CaseEvidence,
+    CooperatingDepartment,
+    PenaltyRange,
+    ResponsiblePerson,
+    ViolationCase,
+)
 from oversight.models.plans import (
     ConflictDeclaration,
     DrawnAssignment,
@@ -21,6 +28,11 @@ from oversight.models.plans import (
 )
 
 __all__ = [
+    "CaseEvidence",
+    "CooperatingDepartment",
+    "PenaltyRange",
+    "ResponsiblePerson",
+    "ViolationCase",
     "ChecklistItem",
     "ConflictDeclaration",
     "DrawnAssignment",
