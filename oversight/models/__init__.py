@@ -8,13 +8,6 @@ from oversight.models.inspections import (
     Rectification,
     RectificationAnswer,
 )
-from oversight.models.violations import (
-    CaseEvidence,
-    CooperatingDepartment,
-    PenaltyRange,
-    ResponsiblePerson,
-    ViolationCase,
-)
 from oversight.models.plans import (
     ConflictDeclaration,
     DrawnAssignment,
@@ -25,6 +18,13 @@ from oversight.models.plans import (
     PlanDraw,
     PlanInspector,
     PlanSector,
+)
+from oversight.models.violations import (
+    CaseEvidence,
+    CooperatingDepartment,
+    PenaltyRange,
+    ResponsiblePerson,
+    ViolationCase,
 )
 
 __all__ = [
