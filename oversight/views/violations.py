@@ -324,8 +324,8 @@ def violation_referral_export(request, pk):
             Column(_("What"), lambda x: x.message, 80)],
             events.for_object(case).order_by("occurred_at", "pk")),
     ]
-    return xlsx_sheets_response(filename=_("violation-referral-%(pk)s") % {"pk": case.pk},
-                                sheets=sheets, ascii_name=f"violation-referral-{case.pk}")
+    return xlsx_sheets_response(filename=_("violation-referral"), sheets=sheets,
+                                ascii_name="violation-referral")
 
 
 @web.require(VIEW)
