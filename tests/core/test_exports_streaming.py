@@ -125,7 +125,8 @@ EXPORTS = [
     ("intensity", "admin", "allowances:intensity_export", {}, None),
     ("statement", "admin", "allowances:statement_export", {}, _statement),
     ("violation", "admin", "oversight:violation_export", {}, None),
-    ("violation_area", "shapotou", "oversight:violation_export", {}, None),
+    ("violation_area", "park", "oversight:violation_export", {}, None),
+    ("violation_other_area", "shapotou", "oversight:violation_export", {}, None),
     ("violation_enterprise", "ent1", "oversight:violation_export", {}, None),
     ("violation_referral", "admin", "oversight:violation_referral_export", {}, _violation_case),
 ]
