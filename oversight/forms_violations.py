@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from oversight.choices import Department, ViolationArticle
+from oversight.choices import Department, PenaltyKind, ViolationArticle
 from oversight.forms import DATE, evidence_field
 from registry.models import Enterprise
 from verifiers.models import Agency
@@ -85,3 +85,12 @@ class DecideForm(BootstrapMixin, forms.Form):
 class StatusForm(BootstrapMixin, forms.Form):
     note = forms.CharField(label=_("Note"), max_length=500, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PenaltyRangeForm(BootstrapMixin, forms.Form):
+    article = forms.ChoiceField(label=_("Article"), choices=ViolationArticle.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=PenaltyKind.choices)
+    low = forms.DecimalField(label=_("Lower bound"), min_value=0, max_digits=14, decimal_places=2)
+    high = forms.DecimalField(label=_("Upper bound"), min_value=0, max_digits=14, decimal_places=2)
+    year = forms.IntegerField(label=_("Applies from year"), min_value=2024, max_value=2100)
+    source = forms.CharField(label=_("Source"), max_length=300)

@@ -61,4 +61,6 @@ urlpatterns += [
          name="violation_decision_file"),
     path("violation-evidence/<int:pk>/", violations.violation_evidence_download,
          name="violation_evidence_download"),
+    path("penalty-ranges/", violations.penalty_range_list, name="penalty_range_list"),
+    path("penalty-ranges/new/", violations.penalty_range_create, name="penalty_range_create"),
 ]

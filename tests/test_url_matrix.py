@@ -472,6 +472,8 @@ RULES = {
     "oversight:violation_refer": (_k(pk=_obj("violation_a")), ADMIN_ONLY),
     "oversight:violation_close": (_k(pk=_obj("violation_a")), ADMIN_ONLY),
     "oversight:violation_referral_export": (_k(pk=_obj("violation_a")), ADMIN_ONLY),
+    "oversight:penalty_range_list": (NO_ARGS, ADMIN_ONLY),
+    "oversight:penalty_range_create": (NO_ARGS, ADMIN_ONLY),
     # --- end oversight ---
 }
 

@@ -71,3 +71,8 @@ def evidence_of(case: ViolationCase) -> QuerySet:
     return CaseEvidence.objects.filter(case=case).select_related("uploaded_by")
 
 
+
+
+def range_rows_for(user) -> QuerySet:
+    return scoping.for_user(PenaltyRange.objects.all(), user, Perm.MANAGE_VIOLATION).order_by(
+        "article", "kind", "-year")

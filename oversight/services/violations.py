@@ -19,6 +19,7 @@ from oversight.choices import CaseStatus, Conclusion, Department, TargetKind, Vi
 from oversight.models import (
     CaseEvidence,
     CooperatingDepartment,
+    PenaltyRange,
     ResponsiblePerson,
     ViolationCase,
 )
@@ -338,3 +339,26 @@ def case_refer(*, actor, case: ViolationCase, note: str = "") -> ViolationCase:
 @transaction.atomic
 def case_close(*, actor, case: ViolationCase, note: str = "") -> ViolationCase:
     return _move(actor, case, CaseStatus.CLOSED, "violation.closed", _("Case closed"), note)
+
+
+@transaction.atomic
+def penalty_range_add(*, actor, article: str, kind: str, low, high, year: int,
+                      source: str) -> PenaltyRange:
+    """A new range row, in force for cases from ``year`` on (the rows of earlier years stay as
+    they were: a decided case keeps the range it was decided in)."""
+    require(actor, MANAGE)
+    errors = {}
+    if low is None or high is None or high < low:
+        errors["high"] = _("The upper bound cannot be below the lower bound.")
+    if PenaltyRange.objects.filter(article=article, kind=kind, year=year).exists():
+        errors["year"] = _("A range of this article and kind already applies from this year.")
+    if errors:
+        raise ValidationError(errors)
+    row = PenaltyRange(article=article, kind=kind, low=low, high=high, year=year,
+                       source=(source or "").strip())
+    row.full_clean()
+    row.save()
+    events.record(actor=actor, verb="penalty_range.added", target=row,
+                  message=_("Penalty range added: %(row)s, from %(year)s (%(source)s)")
+                  % {"row": row, "year": year, "source": row.source})
+    return row

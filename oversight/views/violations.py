@@ -23,6 +23,7 @@ from oversight.forms_violations import (
     DecideForm,
     DepartmentForm,
     EvidenceForm,
+    PenaltyRangeForm,
     PersonForm,
     StatusForm,
 )
@@ -282,8 +283,8 @@ def violation_referral_export(request, pk):
         raise Http404
     p = selectors.case_penalties(case)
     letter = [
-        (_("To"), _("Department of Ecology and Environment of the Ningxia Hui Autonomous Region")),
-        (_("From"), _("Zhongwei Municipal Ecology and Environment Bureau")),
+        (_("Addressed to"), _("Department of Ecology and Environment of the Ningxia Hui Autonomous Region")),
+        (_("Sent by"), _("Zhongwei Municipal Ecology and Environment Bureau")),
         (_("Subject"), _("Referral of a carbon-market violation case: %(case)s") % {"case": case}),
         (_("Party"), case.target_name),
         (_("Unified social credit code"), (case.enterprise or case.agency).uscc),
@@ -345,3 +346,37 @@ def violation_decision_file(request, pk):
         raise Http404
     return web.send_file(case.decision_file, _("decision-%(number)s.pdf")
                          % {"number": case.decision_number or case.pk})
+
+
+# --- the penalty ranges (data rows with their article, year and source) -----------------------
+
+
+@web.require(MANAGE)
+@require_GET
+def penalty_range_list(request):
+    return render(request, T + "ranges.html", {
+        "rows": selectors.range_rows_for(request.user),
+        "breadcrumbs": web.crumbs((_("Violation cases"), "oversight:violation_list"),
+                                  (_("Penalty ranges"), None)),
+    })
+
+
+@web.require(MANAGE)
+@require_http_methods(["GET", "POST"])
+def penalty_range_create(request):
+    form = PenaltyRangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.penalty_range_add(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            web.apply_errors(form, exc)
+        else:
+            messages.success(request, _("Penalty range added."))
+            return redirect("oversight:penalty_range_list")
+    title = _("New penalty range")
+    return render(request, T + "form.html", {
+        "form": form, "title": title, "cancel_url": reverse("oversight:penalty_range_list"),
+        "breadcrumbs": web.crumbs((_("Violation cases"), "oversight:violation_list"),
+                                  (_("Penalty ranges"), "oversight:penalty_range_list"),
+                                  (title, None)),
+    })

@@ -367,6 +367,7 @@ LIST_PAGES = [
     ("oversight:plan_list", {}, {}),
     ("oversight:inspection_list", {}, {}),
     ("oversight:inspector_list", {}, {}),
+    ("oversight:violation_list", {}, {}),
     ("inspections_public:plan_list", {}, {}),
 ]
 

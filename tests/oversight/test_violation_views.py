@@ -183,3 +183,23 @@ def test_the_enterprise_page_links_its_cases(bureau_admin, official_a, enterpris
     page = client_for(official_a).get(
         reverse("registry:enterprise_detail", kwargs={"pk": enterprise_a.pk})).content.decode()
     assert _url("violation_list") + f"?enterprise={enterprise_a.pk}" in page
+
+
+def test_a_new_range_row_applies_from_its_year_and_a_duplicate_is_refused(bureau_admin,
+                                                                          enterprise_a):
+    from oversight.models import PenaltyRange
+    from oversight.selectors import violations as selectors
+
+    admin = client_for(bureau_admin)
+    page = admin.get(_url("penalty_range_list")).content.decode()
+    assert "第二十一条" in page and page.count("<tr>") == 1 + PenaltyRange.objects.count()
+    row = {"article": "21", "kind": "fine", "low": "60000", "high": "600000", "year": "2030",
+           "source": "修订后的条例（示例）"}
+    assert admin.post(_url("penalty_range_create"), row).status_code == 302
+    response = admin.post(_url("penalty_range_create"), row)
+    assert response.status_code == 200 and "该年度起已有" in response.content.decode()
+    response = admin.post(_url("penalty_range_create"), row | {"year": "2031", "high": "1"})
+    assert "上限不能低于下限" in response.content.decode()
+    assert PenaltyRange.objects.filter(article="21", kind="fine").count() == 2
+    assert selectors.penalties(article="21", year=2029, illegal_gains=None).fine.high == 500000
+    assert selectors.penalties(article="21", year=2030, illegal_gains=None).fine.high == 600000

@@ -284,3 +284,14 @@ def test_departments_are_recorded_for_joint_enforcement(bureau_admin, inspection
     with pytest.raises(ValidationError):
         services.department_add(actor=bureau_admin, case=case, department="army")
     assert [str(d) for d in case.departments.all()] == ["中卫市公安局"]
+
+
+def test_the_party_is_notified_of_the_decision_once(bureau_admin, inspection, ent_a,
+                                                   django_capture_on_commit_callbacks):
+    from zhongwei_carbon.models import Notification
+
+    case = open_case(bureau_admin, inspection)
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(bureau_admin, case)
+    note = Notification.objects.get(recipient=ent_a)
+    assert note.link == case.get_absolute_url() and "卫环罚〔2026〕1号" in note.subject
