@@ -225,7 +225,7 @@ def violation_decide(request, pk):
         if data["ban_until"]:
             rows.append((_("Banned until"), data["ban_until"].isoformat()))
         return Confirmation(
-            title=title, question=_("Record this decision?"), button=_("Decide"), rows=rows,
+            title=title, question=_("Record this decision?"), button=_("Decide the case"), rows=rows,
             breadcrumbs=_crumbs(case, (title, None)),
             warning=_("The decision is final: it cannot be changed, the party sees it, credit "
                       "scores it and a ban takes effect at once."),
