@@ -15,6 +15,10 @@ class OversightConfig(AppConfig):
 
         links.register_enterprise_links(enterprise_links)
         links.register_agency_links(agency_links)
+        from oversight.sections import agency_sections
+        from zhongwei_carbon import sections
+
+        sections.register_agency_sections(agency_sections)
 
         # The inspector directory and declared conflicts: city-wide roles only.
         for model in (m.Inspector, m.ConflictDeclaration, m.PlanArea, m.PlanSector,

@@ -41,7 +41,7 @@ import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from oversight.choices import (
     Conclusion,
@@ -387,109 +387,66 @@ def checklist_complete(results: Iterable[str]) -> bool:
     return all(bool(r) for r in results)
 
 
-# --- violation cases: penalty ranges (Interim Regulations, Decree 775, Art. 21–23) -------------
-# The figures are data rows (``PenaltyRange``: article, kind, low, high, from year, source),
-# seeded from DOMAIN.md; these functions only read them. Money is whole yuan (int), multiples
-# and percentages Decimal, never float.
+# --- agency performance (seed task 7): the formulas of the league table ----------------------
+# The database adds up the counts and sums per agency and year (oversight/selectors/
+# performance.py); the figures are made from them here, each rounding named once.
 
-CASE_TRANSITIONS = {"open": ("decided",), "decided": ("referred", "closed"),
-                    "referred": ("closed",), "closed": ()}
-
-
-@dataclass(frozen=True)
-class RangeRow:
-    article: str
-    kind: str
-    low: Decimal
-    high: Decimal
-    year: int  # applies to cases of this year and later, until a newer row of the same kind
-    source: str = ""
+PERCENT_PLACES = Decimal("0.1")  # on-time rate, share returned: per cent, one decimal
+ROUNDS_PLACES = Decimal("0.01")  # rounds per report: two decimals
+DEVIATION_PLACES = Decimal("0.01")  # mean absolute deviation: per cent, two decimals
+# Verification of reporting year Y is done in year Y + 1 (DOMAIN.md, "a typical year": the
+# 2025 cycle verifies 2024's emissions by 30 June 2025), so an inspection of an agency carried
+# out in (or planned for) year Y + 1 looks at its work on reporting year Y.
+INSPECTION_YEAR_LAG = 1
 
 
-@dataclass(frozen=True)
-class Span:
-    low: int | Decimal
-    high: int | Decimal
-    source: str = ""
-
-    def contains(self, value) -> bool:
-        if isinstance(value, float):
-            raise TypeError("never a float")
-        return value is not None and self.low <= value <= self.high
+def delivered_on_time(*, filed_on: date | None, due: date | None) -> bool | None:
+    """Was the first verification report delivered by the due date (the day itself counts)?
+    ``None`` when it does not count (no due date, or not delivered yet). The selector makes
+    the same comparison in SQL; this is its statement in words and the tests' reference."""
+    if due is None or filed_on is None:
+        return None
+    return filed_on <= due
 
 
-@dataclass(frozen=True)
-class Penalties:
-    """What the law allows for one case: the fine (``basis``: fixed range or gains multiple),
-    each responsible person's fine, the allocation cut (%) and the ban (years); ``None`` where
-    the article provides none."""
-
-    fine: Span | None
-    basis: str = ""
-    person_fine: Span | None = None
-    allocation_cut: Span | None = None
-    ban_years: Span | None = None
+def counts_as_late(*, filed_on: date | None, due: date | None, today: date) -> bool:
+    """Not delivered and the due date has passed: late, although nothing was filed yet."""
+    return due is not None and filed_on is None and today > due
 
 
-def rows_in_force(rows: Iterable[RangeRow], article: str, year: int) -> dict[str, RangeRow]:
-    """Per kind, the newest row of ``article`` whose year is not after ``year``."""
-    found: dict[str, RangeRow] = {}
-    for row in rows:
-        if row.article == article and row.year <= year:
-            if row.kind not in found or row.year > found[row.kind].year:
-                found[row.kind] = row
-    return found
+def share_percent(part: int, whole: int) -> Decimal | None:
+    """``part`` of ``whole`` in per cent (one decimal, half up); ``None`` when ``whole`` is 0
+    (no figure, rather than a misleading 0 %)."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(PERCENT_PLACES, ROUND_HALF_UP)
 
 
-def yuan_at_least(value: Decimal) -> int:
-    """The lowest whole yuan not below ``value`` (the lower bound of a multiple)."""
-    return int(Decimal(value).to_integral_value(rounding=ROUND_CEILING))
+def rounds_per_report(rounds: int, reports: int) -> Decimal | None:
+    """Verification rounds filed per report that had at least one round (two decimals)."""
+    if not reports:
+        return None
+    return (Decimal(rounds) / Decimal(reports)).quantize(ROUNDS_PLACES, ROUND_HALF_UP)
 
 
-def yuan_at_most(value: Decimal) -> int:
-    """The highest whole yuan not above ``value`` (the upper bound of a multiple)."""
-    return int(Decimal(value).to_integral_value(rounding=ROUND_FLOOR))
+def deviation_percent(verified: Decimal, accepted: Decimal) -> Decimal | None:
+    """|first verified − finally accepted| as per cent of the accepted figure (unrounded);
+    ``None`` when the accepted figure is 0. The selector computes the same per report in SQL."""
+    if isinstance(verified, float) or isinstance(accepted, float):
+        raise TypeError("emissions are Decimal, never float")
+    if not accepted:
+        return None
+    return abs(verified - accepted) * 100 / accepted
 
 
-def penalties(rows: Iterable[RangeRow], *, article: str, year: int,
-              illegal_gains: int | None = None) -> Penalties:
-    """The ranges for a case of ``article`` in ``year``. With illegal gains (> 0) and a
-    ``gains_multiple`` row the fine is that multiple of the gains (Art. 22: 5–10 ×), else the
-    fixed ``fine`` row (Art. 22 without gains: CNY 500,000–2,000,000)."""
-    if isinstance(illegal_gains, float):
-        raise TypeError("illegal gains are whole yuan, never a float")
-    found = rows_in_force(rows, article, year)
-
-    def span(kind, as_int=True):
-        row = found.get(kind)
-        if row is None:
-            return None
-        if as_int:
-            return Span(yuan_at_least(row.low), yuan_at_most(row.high), row.source)
-        return Span(row.low, row.high, row.source)
-
-    multiple = found.get("gains_multiple")
-    if illegal_gains and multiple is not None:
-        fine = Span(yuan_at_least(multiple.low * illegal_gains),
-                    yuan_at_most(multiple.high * illegal_gains), multiple.source)
-        basis = "gains_multiple"
-    else:
-        fine, basis = span("fine"), "fine"
-    return Penalties(fine=fine, basis=basis if fine else "",
-                     person_fine=span("person_fine"),
-                     allocation_cut=span("allocation_cut", as_int=False),
-                     ban_years=span("ban_years", as_int=False))
+def mean_deviation(total: Decimal | None, reports: int) -> Decimal | None:
+    """The mean of the reports' absolute deviations (per cent, two decimals, half up)."""
+    if not reports or total is None:
+        return None
+    return (Decimal(total) / reports).quantize(DEVIATION_PLACES, ROUND_HALF_UP)
 
 
-def ban_latest_end(start: date, years: int | Decimal) -> date:
-    """The last day a ban of at most ``years`` whole years from ``start`` may run to (the same
-    day ``years`` later; 29 February → 28 February)."""
-    years = int(years)
-    try:
-        return start.replace(year=start.year + years)
-    except ValueError:
-        return start.replace(year=start.year + years, day=28)
-
-
-def case_next_status(status: str, target: str) -> bool:
-    return target in CASE_TRANSITIONS.get(status, ())
+def work_year(inspection_year: int) -> int:
+    """The reporting year whose verification an agency inspection of ``inspection_year``
+    looks at."""
+    return inspection_year - INSPECTION_YEAR_LAG

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from oversight.views import inspections, inspectors, plans, violations
+from oversight.views import checklist, inspections, inspectors, performance, plans, violations
 
 app_name = "oversight"
 
@@ -63,4 +63,20 @@ urlpatterns += [
          name="violation_evidence_download"),
     path("penalty-ranges/", violations.penalty_range_list, name="penalty_range_list"),
     path("penalty-ranges/new/", violations.penalty_range_create, name="penalty_range_create"),
+]
+
+# agency performance, the league table (oversight/views/performance.py)
+urlpatterns += [
+    path("performance/", performance.league, name="performance"),
+    path("performance/export/", performance.league_export, name="performance_export"),
+]
+
+# the inspection checklist (oversight/views/checklist.py)
+urlpatterns += [
+    path("checklist/", checklist.checklist, name="checklist"),
+    path("checklist/export/", checklist.checklist_export, name="checklist_export"),
+    path("checklist/new/", checklist.checklist_create, name="checklist_create"),
+    path("checklist/<int:pk>/edit/", checklist.checklist_edit, name="checklist_edit"),
+    path("checklist/<int:pk>/move/", checklist.checklist_move, name="checklist_move"),
+    path("checklist/<int:pk>/active/", checklist.checklist_active, name="checklist_active"),
 ]

@@ -30,8 +30,16 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
 from registry import demo, rules
-from registry.choices import ListStatus, RecordSource
-from registry.models import Area, EmissionRecord, Enterprise, Facility, KeyEmitterList, Sector
+from registry.choices import ListChange, ListReason, ListStatus, RecordSource
+from registry.models import (
+    Area,
+    EmissionRecord,
+    Enterprise,
+    Facility,
+    KeyEmitterList,
+    KeyEmitterListEntry,
+    Sector,
+)
 from registry.services import lists
 from zhongwei_carbon.models import Event
 from zhongwei_carbon.roles import Role
@@ -187,6 +195,7 @@ def grow(*, actor, target: int) -> Grown:
     _records(grown)
     _users(grown, actor=actor)
     _events(grown, actor=actor)
+    _published_history(grown)
     return grown
 
 
@@ -214,6 +223,30 @@ def _records(grown: Grown) -> None:
                 note="演示数据（扩容）",
             ))
     bulk(EmissionRecord, rows)
+
+
+def _published_history(grown: Grown) -> None:
+    """The grown city's past: its enterprises at or above the threshold were key emitters of
+    the seed's published lists (2024, 2025) too, so they owe for those years' cycles as the
+    seed's do. Published lists are frozen against everything but this growth of the demo's
+    history, which passes the freeze trigger knowingly."""
+    import pgtrigger
+
+    published = list(KeyEmitterList.objects.filter(status=ListStatus.PUBLISHED).order_by("year"))
+    rows = []
+    for key_list in published:
+        for e in grown.listed:
+            emissions, energy = grown.specs[e.pk].figures.get(key_list.basis_year, (None, None))
+            rows.append(KeyEmitterListEntry(
+                key_list=key_list, enterprise=e,
+                change=ListChange.ADDED if key_list is published[0] else ListChange.RETAINED,
+                reason=ListReason.EMISSIONS_AT_THRESHOLD,
+                emissions_tco2e=Decimal(emissions) if emissions else None,
+                energy_tce=Decimal(energy) if energy else None,
+                enterprise_name=e.name, uscc=e.uscc, area=e.area, sector=e.sector,
+            ))
+    with pgtrigger.ignore("registry.KeyEmitterListEntry:published_entries_frozen_ins"):
+        bulk(KeyEmitterListEntry, rows)
 
 
 def _users(grown: Grown, *, actor) -> None:

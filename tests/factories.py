@@ -238,3 +238,34 @@ def cycle_with_deadline(year: int, deadline):
     cycle = ComplianceCycle.objects.create(year=year, name=str(year))
     Milestone.objects.create(cycle=cycle, kind=MilestoneKind.SURRENDER_DEADLINE, due_date=deadline)
     return cycle
+
+
+def listed(year: int, *enterprises) -> None:
+    """Put ``enterprises`` on the published key-emitter list of ``year`` (created if missing):
+    the key emitters obliged to surrender for that year's cycle. Entries are added to an
+    already published list past its freeze trigger, as only a test may."""
+    import pgtrigger
+
+    from registry.choices import ListChange, ListReason, ListStatus
+    from registry.models import KeyEmitterList, KeyEmitterListEntry
+
+    clerk, _ = User.objects.get_or_create(username="list_clerk")
+    key_list, _ = KeyEmitterList.objects.get_or_create(
+        year=year, defaults={"status": ListStatus.PUBLISHED, "basis_year": year - 1,
+                             "drafted_by": clerk, "published_by": clerk},
+    )
+    with pgtrigger.ignore("registry.KeyEmitterListEntry:published_entries_frozen_ins"):
+        for e in enterprises:
+            KeyEmitterListEntry.objects.get_or_create(
+                key_list=key_list, enterprise=e,
+                defaults={"change": ListChange.ADDED, "reason": ListReason.EMISSIONS_AT_THRESHOLD,
+                          "enterprise_name": e.name, "uscc": e.uscc,
+                          "area_id": e.area_id, "sector_id": e.sector_id},
+            )
+
+
+def obliged(enterprise, year: int, emissions) -> EmissionRecord:
+    """A key emitter's verified figure for ``year`` and its place on that year's published
+    list: what makes it owe allowances for the cycle of ``year``."""
+    listed(year, enterprise)
+    return EmissionRecordFactory(enterprise=enterprise, year=year, emissions_tco2e=Decimal(emissions))

@@ -18,6 +18,7 @@ from tests.test_url_matrix import (  # noqa: F401  (ctx is a fixture)
     ADMIN_ONLY,
     AGENCY_A,
     AGENCY_LIST,
+    AGENCY_PERFORMANCE,
     DENIED,
     DRAFT_LIST_VIEW,
     ENTERPRISE_A,
@@ -226,6 +227,11 @@ RULES |= {
     "api:violation-case-detail": (_k(pk=_obj("violation_a")), api(INSPECTION_A)),
 }
 # --- end oversight API ---
+
+
+# --- oversight API: agency performance (read-only, paginated; see tests/test_url_matrix.py) ---
+RULES |= {"api:agency-performance-list": (NO_ARGS, api(AGENCY_PERFORMANCE))}
+# --- end oversight API: agency performance ---
 
 
 def api_url_names() -> list[str]:

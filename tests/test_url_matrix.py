@@ -477,6 +477,36 @@ RULES = {
     # --- end oversight ---
 }
 
+# --- oversight: agency performance (the league: the bureau every agency, an agency its own
+# figures; county officials are refused: agencies work city-wide, see roles.py) ---
+AGENCY_PERFORMANCE = rule(
+    DENIED, bureau_admin=OK, bureau_reviewer=OK, agency_a_staff=OK, agency_b_staff=OK,
+    anonymous=LOGIN,
+)
+RULES |= {
+    "oversight:performance": (NO_ARGS, AGENCY_PERFORMANCE),
+    "oversight:performance_export": (NO_ARGS, AGENCY_PERFORMANCE),
+}
+# --- end oversight: agency performance ---
+
+
+# --- oversight: the inspection checklist (bureau admin; points are reference data) ---
+def _checklist_point(ctx):
+    from oversight.models import ChecklistItem
+
+    return ChecklistItem.objects.order_by("pk").first().pk
+
+
+RULES |= {
+    "oversight:checklist": (NO_ARGS, ADMIN_ONLY),
+    "oversight:checklist_export": (NO_ARGS, ADMIN_ONLY),
+    "oversight:checklist_create": (NO_ARGS, ADMIN_ONLY),
+    "oversight:checklist_edit": (_k(pk=_checklist_point), ADMIN_ONLY),
+    "oversight:checklist_move": (_k(pk=_checklist_point), ADMIN_ONLY),
+    "oversight:checklist_active": (_k(pk=_checklist_point), ADMIN_ONLY),
+}
+# --- end oversight: the inspection checklist ---
+
 
 def portal_url_names() -> list[str]:
     names = []

@@ -16,7 +16,7 @@ from verifiers.choices import AgencyStatus
 from verifiers.filtersets import AgencyFilterSet
 from verifiers.forms import AgencyContactForm, AgencyForm, QualificationForm, StaffForm
 from verifiers.models import Agency, AgencyQualification, VerifierStaff
-from zhongwei_carbon import events, links, roles, web
+from zhongwei_carbon import events, links, roles, sections, web
 from zhongwei_carbon.excel import Column, xlsx_response
 from zhongwei_carbon.roles import Perm
 
@@ -101,6 +101,8 @@ def agency_detail(request, pk):
             "links": links.for_agency(user, agency),
             "events": events.for_object(agency),
             "history": web.history_rows(agency),
+            # what higher apps show about the agency (oversight: its performance by year)
+            "sections": sections.for_agency(user, agency),
         },
     )
 

@@ -97,6 +97,8 @@ class Perm:
     VIEW_COMPLIANCE = "allowances.view_compliance"
     MANAGE_PENALTY = "allowances.manage_penalty"
     VIEW_VERIFICATION_QUEUE = "reporting.view_verification_queue"  # bureau; agency: its own
+    # oversight: agency performance (the league table; an agency sees only its own figures)
+    VIEW_AGENCY_PERFORMANCE = "oversight.view_agency_performance"
     # oversight: double-random inspections (双随机、一公开)
     VIEW_INSPECTION_PLAN = "oversight.view_inspection_plan"
     MANAGE_INSPECTION_PLAN = "oversight.manage_inspection_plan"  # plan, draw, publish, inspectors
@@ -175,6 +177,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     Perm.MANAGE_PENALTY: frozenset({Role.BUREAU_ADMIN}),
     Perm.VIEW_VERIFICATION_QUEUE: frozenset(
+        {Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER, Role.AGENCY_STAFF}
+    ),
+    # County officials: no. Agencies work city-wide (the Agency model has no area path and
+    # VIEW_AGENCY excludes them); an agency's figures add up reports of every county.
+    Perm.VIEW_AGENCY_PERFORMANCE: frozenset(
         {Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER, Role.AGENCY_STAFF}
     ),
     Perm.VIEW_INSPECTION_PLAN: ALL_ROLES,

@@ -27,6 +27,7 @@ from allowances.models import (
 from allowances.selectors import compliance_sql
 from allowances.services import ledger
 from registry.models import Area, Enterprise, Sector
+from registry.selectors import lists
 from registry.selectors.enterprises import verified_emissions
 from zhongwei_carbon import roles, scoping
 from zhongwei_carbon.roles import Perm, ScopeKind
@@ -51,7 +52,10 @@ def cycle_from(value) -> ComplianceCycle | None:
 
 
 def obligation_of(enterprise, cycle) -> int | None:
-    """Whole tonnes due for ``cycle``; ``None`` while no verified figure exists."""
+    """Whole tonnes due for ``cycle``; ``None`` while no verified figure exists, and for an
+    enterprise off the published key-emitter list of the cycle's year (it owes nothing)."""
+    if not lists.is_listed(enterprise, cycle.year):
+        return None
     verified = verified_emissions(enterprise, cycle.year)
     return None if verified is None else rules.obligation(verified)
 
@@ -319,8 +323,8 @@ def _scope(user):
 
 def compliance_rows(user, cycle, *, status: str | None = None, ordering: str | None = None,
                     enterprise: int | None = None, deadline=_READ, today=None) -> Rows:
-    """The compliance table of ``cycle`` for ``user``: every enterprise the user may see with
-    a verified figure for the year or an allowance account; ``status`` (one of
+    """The compliance table of ``cycle`` for ``user``: every enterprise the user may see on
+    the published key-emitter list of the cycle's year; ``status`` (one of
     ``rules.COMPLIANCE_STATUSES``, anything else: all), one ``enterprise`` (a pk), sorted by
     ``ordering`` (``COMPLIANCE_SORT``), else by area and name."""
     today = today or timezone.localdate()

@@ -9,7 +9,8 @@ still in one statement. The rules are Python's (``allowances.rules``: ``obligati
 ``tests/allowances/test_compliance_sql.py`` pins the two to the same figures on a mixed set.
 
 - obligation: the verified emissions of the cycle year rounded UP to whole tonnes
-  (``rules.obligation``); NULL while no verified figure exists;
+  (``rules.obligation``) of a key emitter on the published list of that year; NULL while no
+  verified figure exists, and for an enterprise off the list (it owes nothing);
 - cea / ccer: tonnes surrendered for the cycle (surrenders net of their reversals), by unit;
 - met_on: the Asia/Shanghai day the obligation was met in full: the last surrender that took
   the running total from below the obligation to it (or the first surrender, for nothing due);
@@ -24,6 +25,7 @@ from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Case,
+    Exists,
     F,
     FilteredRelation,
     IntegerField,
@@ -44,6 +46,7 @@ from allowances.choices import UnitType
 from allowances.models import LedgerEntry
 from allowances.services import ledger
 from registry.choices import RecordSource
+from registry.selectors import lists
 
 BIG = BigIntegerField()
 RANK = {status: i for i, status in enumerate(rules.COMPLIANCE_STATUSES)}
@@ -108,19 +111,24 @@ def status_rank(deadline, today):
 
 
 def figures(enterprises: QuerySet, cycle, *, in_table: bool = True) -> QuerySet:
-    """``enterprises`` annotated with ``obligation`` (NULL while unknown), with ``due`` (the
-    obligation, 0 while unknown) and ``surrendered`` (t, CEA and CCER) to filter, sort and sum
-    by; ``in_table``: only those of the compliance table of ``cycle`` (a verified figure for
-    the year or an allowance account)."""
+    """``enterprises`` annotated with ``obligation`` (NULL while unknown or not obliged), with
+    ``due`` (the obligation, 0 while unknown) and ``surrendered`` (t, CEA and CCER) to filter,
+    sort and sum by; ``in_table``: only those of the compliance table of ``cycle``: the key
+    emitters on the published list of the cycle's year. Only they owe: a verified figure of
+    an enterprise off the list (below the threshold, or listed another year) is no
+    obligation (``obligation_of``)."""
     verified = FilteredRelation(
         "emission_records",
         condition=Q(emission_records__year=cycle.year,
                     emission_records__source=RecordSource.VERIFIED),
     )
-    qs = enterprises.alias(verified=verified)
+    listed = Exists(lists.listed_on(cycle.year).filter(enterprise=OuterRef("pk")))
+    qs = enterprises.alias(verified=verified, listed=listed)
     if in_table:
-        qs = qs.filter(Q(verified__isnull=False) | Q(allowance_account__isnull=False))
-    return qs.annotate(obligation=Cast(Ceil("verified__emissions_tco2e"), BIG)).alias(
+        qs = qs.filter(listed=True)
+    obligation = Case(When(listed=True, then=Cast(Ceil("verified__emissions_tco2e"), BIG)),
+                      default=None, output_field=BIG)
+    return qs.annotate(obligation=obligation).alias(
         due=Coalesce("obligation", Value(0), output_field=BIG), surrendered=_surrendered(cycle)
     )
 

@@ -17,6 +17,7 @@ from allowances.choices import SurrenderStatus, UnitType
 from allowances.models import AllowanceAccount, CCERProject, Holding, SurrenderRequest
 from allowances.selectors import compliance as sel
 from allowances.services import ledger
+from registry.selectors.lists import is_listed
 from zhongwei_carbon import events, roles, scoping
 from zhongwei_carbon.roles import Perm
 from zhongwei_carbon.templatetags.portal import thousands
@@ -82,10 +83,7 @@ def check_request(account, cycle, cea_rows, ccer_rows) -> None:
             )
     totals = sel.totals(account, cycle)
     if totals.obligation is None:
-        raise ValidationError(
-            _("No verified emissions for %(year)s yet: the obligation is not known, so "
-              "nothing can be surrendered for this cycle.") % {"year": cycle.year}
-        )
+        _refuse_without_obligation(account.enterprise, cycle)
     ccer_total = sum(t for _p, _v, t in ccer_rows)
     if ccer_total > totals.headroom:
         errors["ccer"].append(
@@ -149,6 +147,20 @@ def surrender_request(*, actor, account, cycle, cea=(), ccer=()) -> SurrenderReq
     return request
 
 
+def _refuse_without_obligation(enterprise, cycle):
+    """Nothing is surrendered for a cycle the enterprise owes nothing for (yet): say why."""
+    if not is_listed(enterprise, cycle.year):
+        raise ValidationError(
+            _("%(name)s is not on the published key-emitter list of %(year)s: it owes no "
+              "allowances for this cycle, so nothing can be surrendered for it.")
+            % {"name": enterprise.name, "year": cycle.year}
+        )
+    raise ValidationError(
+        _("No verified emissions for %(year)s yet: the obligation is not known, so "
+          "nothing can be surrendered for this cycle.") % {"year": cycle.year}
+    )
+
+
 def request_tonnes(request) -> tuple[int, int]:
     """(CEA, CCER) tonnes of ``request``."""
     return sel.line_tonnes(request.cea, request.ccer)
@@ -199,10 +211,7 @@ def surrender_confirm(*, actor, request) -> SurrenderRequest:
     AllowanceAccount.objects.select_for_update(no_key=True).get(pk=request.account_id)
     totals = sel.totals(request.account, request.cycle, exclude=request.pk)
     if totals.obligation is None:
-        raise ValidationError(
-            _("No verified emissions for %(year)s yet: the obligation is not known, so "
-              "nothing can be surrendered for this cycle.") % {"year": request.cycle.year}
-        )
+        _refuse_without_obligation(request.account.enterprise, request.cycle)
     wanted = sum(request_tonnes(request))
     if wanted > totals.remaining:
         raise ValidationError(

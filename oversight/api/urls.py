@@ -8,3 +8,9 @@ router.register("inspections", views.InspectionViewSet, basename="inspection")
 router.register("violation-cases", views.ViolationCaseViewSet, basename="violation-case")
 
 urlpatterns = router.urls
+
+# agency performance (oversight/api/performance.py)
+from oversight.api.performance import AgencyPerformanceViewSet  # noqa: E402
+
+router.register("agency-performance", AgencyPerformanceViewSet, basename="agency-performance")
+urlpatterns = router.urls

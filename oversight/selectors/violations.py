@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from oversight import rules
+from oversight import penalty_rules as rules
 from oversight.choices import CaseStatus
 from oversight.models import CaseEvidence, PenaltyRange, ViolationCase
 from zhongwei_carbon import roles, scoping, web
@@ -55,7 +55,7 @@ def range_rows() -> list[rules.RangeRow]:
 
 
 def penalties(*, article: str, year: int, illegal_gains: int | None) -> rules.Penalties:
-    """The ranges the law allows for a case (``rules.penalties`` over the data rows)."""
+    """The ranges the law allows for a case (``penalty_rules.penalties`` over the data rows)."""
     return rules.penalties(range_rows(), article=article, year=year, illegal_gains=illegal_gains)
 
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from oversight import rules
+from oversight import penalty_rules as rules
 from oversight.choices import CaseStatus, Conclusion, Department, TargetKind, ViolationArticle
 from oversight.models import (
     CaseEvidence,

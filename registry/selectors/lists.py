@@ -33,6 +33,18 @@ def published_list(year: int) -> KeyEmitterList | None:
     return scoping.public(KeyEmitterList.objects.all()).filter(year=year).first()
 
 
+def listed_on(year: int) -> QuerySet:
+    """Lines of the published list of ``year`` that name their enterprise (added or retained):
+    the key emitters obliged to surrender for the cycle of that year (MEE Measures Art. 8)."""
+    return KeyEmitterListEntry.objects.filter(
+        key_list__year=year, key_list__status=ListStatus.PUBLISHED
+    ).listed()
+
+
+def is_listed(enterprise, year: int) -> bool:
+    return listed_on(year).filter(enterprise=enterprise).exists()
+
+
 def entries_of(key_list: KeyEmitterList, user=None) -> QuerySet:
     """Entries of ``key_list`` reachable by ``user`` (``None``: the public)."""
     qs = KeyEmitterListEntry.objects.filter(key_list=key_list).select_related("area", "sector")

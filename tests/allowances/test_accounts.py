@@ -140,7 +140,6 @@ def test_entries_export(accounts, ent_a, client_as):
 @pytest.fixture
 def panel(enterprise_a, bureau_admin):
     from datetime import timedelta
-    from decimal import Decimal
 
     from django.utils import timezone
 
@@ -152,9 +151,7 @@ def panel(enterprise_a, bureau_admin):
     Milestone.objects.create(
         cycle=cycle, kind="surrender_deadline", due_date=timezone.localdate() + timedelta(days=30)
     )
-    f.EmissionRecordFactory(
-        enterprise=enterprise_a, year=2025, emissions_tco2e=Decimal("10000.40"), source="verified"
-    )
+    f.obliged(enterprise_a, 2025, "10000.40")
     project = CCERProject.objects.create(code="CCER-14-002", name="中卫风电")
     account = ledger.account_for(enterprise_a)
     ledger.allocate(actor=bureau_admin, account=account, cycle=cycle, vintage=2025, quantity=10000)

@@ -6,7 +6,6 @@ floor(5 % × 20,021) = floor(1,001.05) = 1,001 t. It holds 30,000 t CEA 2024, 2,
 Surrendering 19,020 t CEA + 1,001 t CCER = 20,021 t leaves 10,980 t CEA and 999 t CCER."""
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -24,7 +23,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def setup(enterprise_a, bureau_admin):
     cycle = f.cycle_with_deadline(2024, date(2099, 12, 31))
-    f.EmissionRecordFactory(enterprise=enterprise_a, year=2024, emissions_tco2e=Decimal("20020.40"))
+    f.obliged(enterprise_a, 2024, "20020.40")
     account = ledger.account_for(enterprise_a)
     ledger.allocate(actor=bureau_admin, account=account, cycle=cycle, vintage=2024, quantity=30000)
     project = CCERProject.objects.create(code="CCER-ZW-1", name="中卫光伏")

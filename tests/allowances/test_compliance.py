@@ -33,7 +33,7 @@ def world(enterprise_a, enterprise_b, area_a, bureau_admin):
     for ent, verified, surrender in (
         (enterprise_a, "99.10", 100), (enterprise_b, "200.00", 50), (c, "299.01", 0)
     ):
-        f.EmissionRecordFactory(enterprise=ent, year=2024, emissions_tco2e=Decimal(verified))
+        f.obliged(ent, 2024, verified)
         account = ledger.account_for(ent)
         ledger.allocate(actor=bureau_admin, account=account, cycle=cycle, vintage=2024,
                         quantity=1000)
@@ -125,8 +125,10 @@ def table_rows(response):
 
 @pytest.fixture
 def unverified(world, area_a, bureau_admin):
-    """D (沙坡头区): an account but no verified figure for 2024: obligation unknown."""
+    """D (沙坡头区): on the 2024 list, an account but no verified figure for 2024: obligation
+    unknown."""
     d = f.EnterpriseFactory(name="沙坡头新材料", area=area_a)
+    f.listed(2024, d)
     ledger.allocate(actor=bureau_admin, account=ledger.account_for(d), cycle=world["cycle"],
                     vintage=2024, quantity=5)
     return d
@@ -150,7 +152,7 @@ def test_figures_have_thousands_separators_and_unknown_remaining_is_blank(
     world, unverified, bureau_admin, client_as
 ):
     big = f.EnterpriseFactory(name="中卫大电厂", area=world["c"].area)
-    f.EmissionRecordFactory(enterprise=big, year=2024, emissions_tco2e=Decimal("20020.40"))
+    f.obliged(big, 2024, "20020.40")
     response = page(client_as(bureau_admin))
     rows = dict(table_rows(response))
     assert rows["中卫大电厂"] == {"obligation": "20,021", "surrendered": "0", "ccer": "0",

@@ -19,7 +19,7 @@ from allowances.choices import MilestoneKind, UnitType
 from allowances.models import CCERProject, LedgerEntry, Milestone, PenaltyCase
 from allowances.selectors import compliance as sel
 from allowances.services import ledger
-from registry.models import Enterprise
+from registry.models import Enterprise, KeyEmitterListEntry
 from tests import factories as f
 from tests.allowances.dated import on
 
@@ -71,6 +71,7 @@ def mixed(bureau_admin):
         e = f.EnterpriseFactory(name=name, area=f.area(AREAS[i % len(AREAS)]),
                                 sector=f.sector(SECTORS[i % len(SECTORS)]))
         f.EmissionRecordFactory(enterprise=e, year=2024, emissions_tco2e=Decimal("999"))
+        f.listed(2025, e)
         if verified is not None:
             f.EmissionRecordFactory(enterprise=e, year=2025, emissions_tco2e=Decimal(verified))
         if not has_account:
@@ -97,6 +98,12 @@ def mixed(bureau_admin):
                 )
     # outside the table: no verified figure for 2025 and no account
     f.EnterpriseFactory(name="outside", area=f.area(AREAS[0]))
+    # outside too: verified and holding an account, but not on the 2025 list (it owes nothing)
+    off = f.EnterpriseFactory(name="off the list", area=f.area(AREAS[0]))
+    f.EmissionRecordFactory(enterprise=off, year=2025, emissions_tco2e=Decimal("5000.00"))
+    with on(date(2025, 6, 1)):
+        ledger.allocate(actor=bureau_admin, account=ledger.account_for(off), cycle=cycle,
+                        vintage=2025, quantity=100)
     return cycle
 
 
@@ -104,11 +111,12 @@ def reference(cycle, deadline, today):
     """The table as it was computed before issue 11: per enterprise, its entries in ledger
     order, totals and the day met by a running sum, the status by ``rules``."""
     rows = {}
+    listed = set(KeyEmitterListEntry.objects.listed().filter(
+        key_list__year=cycle.year, key_list__status="published").values_list("enterprise", flat=True))
     for e in Enterprise.objects.select_related("area", "sector"):
-        record = e.emission_records.filter(year=cycle.year, source="verified").first()
-        has_account = hasattr(e, "allowance_account")
-        if record is None and not has_account:
+        if e.pk not in listed:  # only the key emitters of the year's list owe
             continue
+        record = e.emission_records.filter(year=cycle.year, source="verified").first()
         obligation = None if record is None else rules.obligation(record.emissions_tco2e)
         due = obligation or 0
         done = {UnitType.CEA: 0, UnitType.CCER: 0}
@@ -165,7 +173,8 @@ def test_rows_statuses_and_rates_equal_the_per_row_computation(mixed, bureau_adm
     if not with_deadline:
         Milestone.objects.filter(kind=MilestoneKind.SURRENDER_DEADLINE).delete()
     expected = reference(mixed, deadline, today)
-    assert "outside" not in expected and len(expected) == len(SCENARIOS)
+    assert "outside" not in expected and "off the list" not in expected
+    assert len(expected) == len(SCENARIOS)
     got = as_dict(sel.compliance_rows(bureau_admin, mixed, today=today))
     assert got == {n: {k: v for k, v in r.items() if k in ("obligation", "cea", "ccer",
                                                            "met_on", "status")}
@@ -245,7 +254,7 @@ def test_short_at_the_deadline_equals_the_per_row_computation(mixed, bureau_admi
 def test_row_of_one_enterprise_is_its_row_in_the_table(mixed, bureau_admin):
     today = date(2026, 3, 1)
     table = as_dict(sel.compliance_rows(bureau_admin, mixed, today=today))
-    for e in Enterprise.objects.exclude(name="outside"):
+    for e in Enterprise.objects.exclude(name__in=["outside", "off the list"]):
         assert as_dict([sel.row_of(e, mixed, today=today)]) == {e.name: table[e.name]}
 
 

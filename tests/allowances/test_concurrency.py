@@ -164,7 +164,6 @@ def test_concurrent_ccer_requests_respect_the_cap_with_open_requests():
     concurrent requests see each other: 24 requests of 100 t CCER against a 1,001 t cap
     (obligation 20,021 t) → exactly 10 are accepted, nothing moves before confirmation."""
     from datetime import date
-    from decimal import Decimal
 
     from allowances.choices import MilestoneKind
     from allowances.models import Milestone, SurrenderRequest
@@ -177,7 +176,7 @@ def test_concurrent_ccer_requests_respect_the_cap_with_open_requests():
     cycle = ComplianceCycle.objects.create(year=2025, name="2025")
     Milestone.objects.create(cycle=cycle, kind=MilestoneKind.SURRENDER_DEADLINE,
                              due_date=date(2099, 12, 31))
-    f.EmissionRecordFactory(enterprise=enterprise, year=2025, emissions_tco2e=Decimal("20020.40"))
+    f.obliged(enterprise, 2025, "20020.40")
     account = ledger.account_for(enterprise)
     project = CCERProject.objects.create(code="P-REQ", name="光伏")
     ledger.post(

@@ -140,7 +140,6 @@ def test_detail_marks_overdue_in_beijing_date(cycle, bureau_admin, client_as, se
 
 # --- issue 9 §13: a milestone whose work is done is not overdue --------------------------------
 
-from decimal import Decimal  # noqa: E402
 
 from allowances import rules  # noqa: E402
 from allowances.models import Allocation  # noqa: E402
@@ -201,7 +200,7 @@ def worked_cycle(cycle, enterprise_a, bureau_admin):
     ledger.allocate(actor=bureau_admin, account=account, cycle=cycle, vintage=2025,
                     quantity=700, kind="pre_allocation")
     ledger.allocate(actor=bureau_admin, account=account, cycle=cycle, vintage=2025, quantity=300)
-    f.EmissionRecordFactory(enterprise=enterprise_a, year=2025, emissions_tco2e=Decimal("999.20"))
+    f.obliged(enterprise_a, 2025, "999.20")
     ledger.surrender(actor=bureau_admin, account=account, cycle=cycle, obligation=1000,
                      cea=[(2025, 1000)])
     KeyEmitterList.objects.create(year=2026, basis_year=2025, drafted_by=bureau_admin,

@@ -42,7 +42,7 @@ PASSED = date(2025, 2, 1)
 def setup(enterprise_a, bureau_admin):
     cycle = f.cycle_with_deadline(2024, date(2024, 12, 31))
     next_cycle = ComplianceCycle.objects.create(year=2025, name="2025")
-    f.EmissionRecordFactory(enterprise=enterprise_a, year=2024, emissions_tco2e=Decimal("10000.00"))
+    f.obliged(enterprise_a, 2024, "10000.00")
     account = ledger.account_for(enterprise_a)
     ledger.allocate(actor=bureau_admin, account=account, cycle=cycle, vintage=2024, quantity=6500)
     with on(date(2024, 12, 20)):
@@ -442,7 +442,7 @@ def test_short_list_queries_do_not_grow_with_the_short_enterprises(setup, enterp
     few = count()
     for _ in range(4):
         other = f.EnterpriseFactory(area=enterprise_a.area)
-        f.EmissionRecordFactory(enterprise=other, year=2024, emissions_tco2e=Decimal("5000.00"))
+        f.obliged(other, 2024, "5000.00")
     many = count()
     assert (few[0], many[0]) == (1, 5)
     assert many[1] == few[1]

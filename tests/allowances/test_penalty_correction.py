@@ -35,7 +35,7 @@ PASSED = date(2025, 2, 1)
 def world(enterprise_a, bureau_admin):
     cycle = f.cycle_with_deadline(2024, date(2024, 12, 31))
     next_cycle = ComplianceCycle.objects.create(year=2025, name="2025")
-    f.EmissionRecordFactory(enterprise=enterprise_a, year=2024, emissions_tco2e=Decimal("30000.00"))
+    f.obliged(enterprise_a, 2024, "30000.00")
     account = ledger.account_for(enterprise_a)
     ledger.allocate(actor=bureau_admin, account=account, cycle=cycle, vintage=2024, quantity=40000)
     ledger.allocate(actor=bureau_admin, account=account, cycle=next_cycle, vintage=2025,

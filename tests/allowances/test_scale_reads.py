@@ -57,6 +57,7 @@ def grow(n, cycle, admin, start=0):
                        emissions_tco2e=Decimal(1000 + i))
         for i, e in enumerate(enterprises)
     ])
+    f.listed(cycle.year, *enterprises)
     accounts = AllowanceAccount.objects.bulk_create(
         [AllowanceAccount(enterprise=e) for i, e in enumerate(enterprises) if i % 3])
     holdings = Holding.objects.bulk_create([

@@ -3,7 +3,6 @@ approve / confirm by two different bureau users (service and DB CHECK), balances
 scoping (404 / 403) and a failed confirmation that leaves the request approved."""
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,7 +24,7 @@ def setup(enterprise_a, bureau_admin):
     """enterprise_a: verified 2024 emissions 20,020.40 t → obligation 20,021 t → CCER cap
     floor(1,001.05) = 1,001 t. Holds 30,000 t CEA 2024 and 2,000 t CCER 2023."""
     cycle = f.cycle_with_deadline(2024, date(2099, 12, 31))
-    f.EmissionRecordFactory(enterprise=enterprise_a, year=2024, emissions_tco2e=Decimal("20020.40"))
+    f.obliged(enterprise_a, 2024, "20020.40")
     account = ledger.account_for(enterprise_a)
     ledger.allocate(actor=bureau_admin, account=account, cycle=cycle, vintage=2024, quantity=30000)
     project = CCERProject.objects.create(code="CCER-ZW-1", name="中卫光伏")
@@ -279,11 +278,35 @@ def test_confirmation_refuses_more_than_still_owed(setup, ent_a, bureau_admin, b
 
 def test_request_without_a_verified_obligation_is_refused(setup, ent_a):
     cycle = ComplianceCycle.objects.create(year=2030, name="2030")
+    f.listed(2030, setup["account"].enterprise)
     for lines in ({"cea": [(2024, 10)]}, {"ccer": [(setup["project"], 2023, 10)]}):
         with translation.override("en"), pytest.raises(ValidationError) as exc:
             svc.surrender_request(actor=ent_a, account=setup["account"], cycle=cycle, **lines)
         assert "No verified emissions for 2030 yet" in str(exc.value)
     assert not SurrenderRequest.objects.exists()
+
+
+def test_an_enterprise_off_the_years_list_owes_nothing_whatever_its_verified_figure(
+    setup, ent_a, enterprise_a, bureau_admin, client_as
+):
+    """Only the key emitters of a year's published list owe allowances for its cycle (MEE
+    Measures Art. 8): a verified figure alone (an enterprise below the threshold, or listed
+    only another year) is no obligation, and the compliance table leaves it out."""
+    from allowances.selectors import compliance
+
+    cycle = ComplianceCycle.objects.create(year=2031, name="2031")
+    f.EmissionRecordFactory(enterprise=enterprise_a, year=2031, emissions_tco2e="40000.00")
+    assert compliance.obligation_of(enterprise_a, cycle) is None
+    assert list(compliance.compliance_rows(bureau_admin, cycle)) == []
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        svc.surrender_request(actor=ent_a, account=setup["account"], cycle=cycle,
+                              cea=[(2024, 10)])
+    assert "not on the published key-emitter list of 2031" in str(exc.value)
+    assert not SurrenderRequest.objects.exists()
+    # once on the list, the same figure is an obligation and the row appears
+    f.listed(2031, enterprise_a)
+    assert compliance.obligation_of(enterprise_a, cycle) == 40000
+    assert [r.enterprise for r in compliance.compliance_rows(bureau_admin, cycle)] == [enterprise_a]
 
 
 def test_detail_names_the_ccer_project_and_what_remains(setup, ent_a, client_as):

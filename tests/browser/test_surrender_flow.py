@@ -10,7 +10,6 @@ headroom 0; left in the account: 10,980 t CEA and 999 t CCER."""
 
 import re
 from datetime import date
-from decimal import Decimal
 
 import pytest
 
@@ -41,7 +40,7 @@ def _number(text: str) -> int:
 @pytest.fixture
 def flow(enterprise_a, ent_a, bureau_admin, bureau_reviewer):
     cycle = f.cycle_with_deadline(2025, date(2099, 12, 31))
-    f.EmissionRecordFactory(enterprise=enterprise_a, year=2025, emissions_tco2e=Decimal("20020.40"))
+    f.obliged(enterprise_a, 2025, "20020.40")
     account = ledger.account_for(enterprise_a)
     ledger.allocate(actor=bureau_admin, account=account, cycle=cycle, vintage=2025, quantity=30000)
     project = CCERProject.objects.create(code="CCER-ZW-1", name="中卫光伏")
@@ -143,7 +142,7 @@ def short_flow(enterprise_a, ent_a, bureau_admin, bureau_reviewer):
     """Obligation 20,021 t; held 15,000 t CEA and 2,000 t CCER of which 1,001 t usable (the
     5 % cap) → shortfall 20,021 − 16,001 = 4,020 t before anything is typed."""
     cycle = f.cycle_with_deadline(2025, date(2099, 12, 31))
-    f.EmissionRecordFactory(enterprise=enterprise_a, year=2025, emissions_tco2e=Decimal("20020.40"))
+    f.obliged(enterprise_a, 2025, "20020.40")
     account = ledger.account_for(enterprise_a)
     ledger.allocate(actor=bureau_admin, account=account, cycle=cycle, vintage=2025, quantity=15000)
     project = CCERProject.objects.create(code="CCER-ZW-2", name="中卫风电")

@@ -129,6 +129,10 @@ EXPORTS = [
     ("violation_other_area", "shapotou", "oversight:violation_export", {}, None),
     ("violation_enterprise", "ent1", "oversight:violation_export", {}, None),
     ("violation_referral", "admin", "oversight:violation_referral_export", {}, _violation_case),
+    ("agency_performance", "admin", "oversight:performance_export", {"year": YEAR}, None),
+    ("agency_performance_own", "agency1", "oversight:performance_export",
+     {"year": YEAR, "ordering": "-on_time_rate"}, None),
+    ("inspection_checklist", "admin", "oversight:checklist_export", {}, None),
 ]
 
 

@@ -84,6 +84,7 @@ def world(area_a, area_b, bureau_admin):
         verified_total = VERIFIED_TOTALS.get(name) if r_status == "final" else None
         r.final_emissions = verified_total
         r.save(update_fields=["current_version", "final_emissions"])
+        f.listed(2024, e)  # a key emitter of the cycle's year: in the compliance table
         account = ledger.account_for(e)
         ledger.allocate(actor=bureau_admin, account=account, cycle=cycle, vintage=2024,
                         quantity=allocated)
@@ -368,6 +369,7 @@ LIST_PAGES = [
     ("oversight:inspection_list", {}, {}),
     ("oversight:inspector_list", {}, {}),
     ("oversight:violation_list", {}, {}),
+    ("oversight:performance", {}, {}),
     ("inspections_public:plan_list", {}, {}),
 ]
 
@@ -406,7 +408,7 @@ QUERY_CASES = [
 def _more(world, bureau_admin, n):
     for i in range(n):
         e = f.EnterpriseFactory(name=f"Extra {i:02d}")
-        f.EmissionRecordFactory(enterprise=e, year=2024, emissions_tco2e=Decimal(100 + i))
+        f.obliged(e, 2024, 100 + i)
         ledger.allocate(actor=bureau_admin, account=ledger.account_for(e), cycle=world["cycle"],
                         vintage=2024, quantity=10 + i)
         f.report_draft(e, bureau_admin, year=2024)
@@ -437,7 +439,7 @@ def crowded(world, area_a, bureau_admin):
     power = f.sector("power")
     for i in range(30):
         e = f.EnterpriseFactory(name=f"Zulu {i:02d}", area=area_a, sector=power)
-        f.EmissionRecordFactory(enterprise=e, year=2024, emissions_tco2e=Decimal(1000 + i))
+        f.obliged(e, 2024, 1000 + i)
         ledger.account_for(e)
     return world
 

@@ -21,6 +21,9 @@ PAGES = [
     "/allowances/transfers/new/?line={v}",
     "/api/v1/compliance/?cycle={v}",
     "/api/v1/allocations/?cycle={v}",
+    "/oversight/performance/?year={v}",
+    "/oversight/performance/export/?year={v}",
+    "/api/v1/agency-performance/?year={v}",
 ]
 
 

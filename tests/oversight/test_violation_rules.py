@@ -9,7 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from oversight import reference, rules
+from oversight import penalty_rules as rules
+from oversight import reference
 from verifiers import rules as verifier_rules
 
 ROWS = [rules.RangeRow(a, k, Decimal(lo), Decimal(hi), y, s)
