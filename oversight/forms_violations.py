@@ -47,7 +47,7 @@ class CaseOpenForm(BootstrapMixin, forms.Form):
 
 
 class PersonForm(BootstrapMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=60)
+    name = forms.CharField(label=_("Name of the person"), max_length=60)
     position = forms.CharField(label=_("Position"), max_length=100, required=False)
     fine = forms.IntegerField(label=_("Fine (CNY)"), min_value=0)
 

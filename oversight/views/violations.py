@@ -308,7 +308,7 @@ def violation_referral_export(request, pk):
     sheets = [
         Sheet(_("Referral letter"), pair, letter),
         Sheet(_("Responsible persons"), [
-            Column(_("Name"), lambda x: x.name, 16), Column(_("Position"), lambda x: x.position, 20),
+            Column(_("Name of the person"), lambda x: x.name, 16), Column(_("Position"), lambda x: x.position, 20),
             Column(_("Fine (CNY)"), lambda x: x.fine, 14)], case.persons.all()),
         Sheet(_("Cooperating departments"), [
             Column(_("Department"), lambda x: x.get_department_display(), 16),
