@@ -9,8 +9,10 @@ from oversight.models import (
     Inspection,
     InspectionPlan,
     Inspector,
+    PenaltyRange,
     PlanDraw,
     Rectification,
+    ViolationCase,
 )
 from zhongwei_carbon.admin import ReadOnlyAdmin, ReadOnlyMixin
 
@@ -57,3 +59,16 @@ class RectificationAdmin(ReadOnlyAdmin):
 class ChecklistItemAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["code", "target_kind", "text", "sort_order", "is_active"]
     list_filter = ["target_kind", "is_active"]
+
+
+@admin.register(PenaltyRange)
+class PenaltyRangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["article", "kind", "low", "high", "year", "source"]
+    list_filter = ["article", "kind"]
+
+
+@admin.register(ViolationCase)
+class ViolationCaseAdmin(ReadOnlyAdmin):
+    list_display = ["target_name", "article", "year", "status", "fine", "decided_on"]
+    list_filter = ["status", "article", "year"]
+    search_fields = ["target_name", "decision_number"]

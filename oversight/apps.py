@@ -10,10 +10,11 @@ class OversightConfig(AppConfig):
     def ready(self):
         from oversight import models as m
         from oversight import notifications  # noqa: F401  (subscribes to inspection events)
-        from oversight.links import enterprise_links
+        from oversight.links import agency_links, enterprise_links
         from zhongwei_carbon import links, scoping
 
         links.register_enterprise_links(enterprise_links)
+        links.register_agency_links(agency_links)
         from oversight.sections import agency_sections
         from zhongwei_carbon import sections
 
@@ -21,7 +22,7 @@ class OversightConfig(AppConfig):
 
         # The inspector directory and declared conflicts: city-wide roles only.
         for model in (m.Inspector, m.ConflictDeclaration, m.PlanArea, m.PlanSector,
-                      m.PlanInspector, m.ChecklistItem):
+                      m.PlanInspector, m.ChecklistItem, m.PenaltyRange):
             scoping.register(model)
         # Plans, draws and drawn targets become public when the plan is published (公开).
         scoping.register(m.InspectionPlan, public=Q(status="published"))
@@ -42,3 +43,9 @@ class OversightConfig(AppConfig):
         scoping.register(
             m.RectificationAnswer, **{k: f"rectification__{v}" for k, v in via.items()}
         )
+        # A violation case: the county of an enterprise's area, the party (only once decided:
+        # selectors.violations.visible), the bureau.
+        case = {"area": "area", "enterprise": "enterprise", "agency": "agency"}
+        scoping.register(m.ViolationCase, **case)
+        for model in (m.ResponsiblePerson, m.CooperatingDepartment, m.CaseEvidence):
+            scoping.register(model, **{k: f"case__{v}" for k, v in case.items()})

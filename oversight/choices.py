@@ -66,3 +66,35 @@ class RectificationStatus(models.TextChoices):
 class AnswerDecision(models.TextChoices):
     ACCEPTED = "accepted", pgettext_lazy("rectification answer", "Accepted")
     RETURNED = "returned", pgettext_lazy("rectification answer", "Returned")
+
+
+# --- violation cases (Interim Regulations Art. 21–23) ------------------------------------------
+
+
+class ViolationArticle(models.TextChoices):
+    ART_21 = "21", _("Art. 21: failure to report or keep ledgers")
+    ART_22 = "22", _("Art. 22: falsified or concealed data")
+    ART_23 = "23", _("Art. 23: agency's false or untrue verification")
+
+
+class PenaltyKind(models.TextChoices):
+    FINE = "fine", _("Fine (CNY)")
+    GAINS_MULTIPLE = "gains_multiple", _("Fine as a multiple of illegal gains")
+    PERSON_FINE = "person_fine", _("Fine of each responsible person (CNY)")
+    ALLOCATION_CUT = "allocation_cut", _("Cut of next year's allocation (%)")
+    BAN_YEARS = "ban_years", _("Ban on the business (years)")
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("violation case status", "Open")
+    DECIDED = "decided", pgettext_lazy("violation case status", "Decided")
+    REFERRED = "referred", _("Referred to the region")
+    CLOSED = "closed", pgettext_lazy("violation case status", "Closed")
+
+
+class Department(models.TextChoices):
+    MARKET_REGULATION = "market_regulation", _("Market regulation")
+    PUBLIC_SECURITY = "public_security", _("Public security")
+    STATISTICS = "statistics", _("Statistics")
+    DEVELOPMENT_REFORM = "development_reform", _("Development and reform")
+    OTHER = "other", pgettext_lazy("department", "Other")

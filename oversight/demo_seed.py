@@ -1,7 +1,8 @@
 """Demo data of the oversight app: the inspector directory (the reviewer, the four county and
 park officials, two outside experts, one declared conflict), the published 2026
 double-random plan with results (a draw with a fixed seed, so every demo shows the same
-targets), and an inspection opened on a complaint whose rectification ent1 has answered.
+targets), an inspection opened on a complaint whose rectification ent1 has answered, and a
+decided Art. 21 violation case from the plan's inspection that concluded "violation".
 Loaded by ``manage.py seed_demo`` after the allowances demo data; idempotent (every row is found
 by its natural key before anything is made). Everything goes through the services."""
 
@@ -14,8 +15,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from oversight.choices import CheckResult, Conclusion, InspectorKind, PlanStatus
-from oversight.models import ConflictDeclaration, Inspection, InspectionPlan, Inspector
-from oversight.services import inspections, inspectors, plans, rectification
+from oversight.models import (
+    ConflictDeclaration,
+    Inspection,
+    InspectionPlan,
+    Inspector,
+    ViolationCase,
+)
+from oversight.services import inspections, inspectors, plans, rectification, violations
 from registry.models import Area, Enterprise
 from verifiers.models import Agency
 from zhongwei_carbon.notifications import members
@@ -176,14 +183,43 @@ def _complaint(actor, pool) -> Inspection | None:
     return inspection
 
 
+CASE_FACTS = ("2026年双随机抽查发现：该单位未按规定保存2025年3月、7月燃料化验原始记录，"
+              "月度台账数据缺乏原始凭证支撑（演示）。")
+DECISION_NUMBER = "卫环罚〔2026〕1号（演示）"
+
+
+def _violation_case(actor, plan) -> ViolationCase | None:
+    """An Art. 21 case (Art. 23 for an agency) from the plan's "violation" inspection, decided
+    with a fine inside the range and joint enforcement with market regulation."""
+    inspection = Inspection.objects.filter(plan=plan, conclusion=Conclusion.VIOLATION).order_by(
+        "pk").first()
+    if inspection is None:
+        return None
+    existing = ViolationCase.objects.filter(inspection=inspection).first()
+    if existing is not None:
+        return existing
+    article = "21" if inspection.enterprise_id else "23"
+    case = violations.case_open(actor=actor, inspection=inspection, article=article,
+                                facts=CASE_FACTS, files=[_pdf("询问笔录.pdf")])
+    violations.department_add(actor=actor, case=case, department="market_regulation",
+                              name="中卫市市场监督管理局", note="计量器具检定情况协查（演示）")
+    fine = 100_000 if article == "21" else 300_000
+    return violations.case_decide(
+        actor=actor, case=case, fine=fine, decision_number=DECISION_NUMBER,
+        decided_on=timezone.localdate(), file=_pdf("行政处罚决定书.pdf"),
+    )
+
+
 def seed(*, actor, stdout=None) -> None:
     pool = _inspectors(actor)
     plan, published_now = _plan(actor, pool)
     concluded = _results(plan) if published_now else 0
     complaint = _complaint(actor, pool)
+    case = _violation_case(actor, plan)
     if stdout is not None:
         stdout.write(
             f"Oversight: {len(pool)} inspectors; plan {plan.year} {plan.get_status_display()} "
             f"with {plan.inspections.count()} inspections ({concluded} concluded now); "
-            f"{'1 complaint inspection' if complaint else 'no complaint inspection'}."
+            f"{'1 complaint inspection' if complaint else 'no complaint inspection'}; "
+            f"{'1 decided violation case' if case else 'no violation case'}."
         )

@@ -5,14 +5,16 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from oversight.choices import (
+    CaseStatus,
     Conclusion,
     InspectionStatus,
     InspectionTrigger,
     InspectorKind,
     PlanStatus,
     TargetKind,
+    ViolationArticle,
 )
-from oversight.models import Inspection, InspectionPlan, Inspector
+from oversight.models import Inspection, InspectionPlan, Inspector, ViolationCase
 from registry.models import Area
 from zhongwei_carbon.forms import EMPTY_CHOICE, IntegerFilter
 
@@ -62,12 +64,13 @@ class InspectionFilterSet(django_filters.FilterSet):
         choices=Conclusion.choices, label=_("Conclusion"), empty_label=EMPTY_CHOICE
     )
     enterprise = IntegerFilter(field_name="enterprise", label=_("Enterprise"))
+    agency = IntegerFilter(field_name="agency", label=_("Agency"))
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("Only mine"))
 
     class Meta:
         model = Inspection
         fields = ["q", "plan", "year", "target_kind", "area", "trigger", "status", "conclusion",
-                  "enterprise", "mine"]
+                  "enterprise", "agency", "mine"]
 
     def search(self, queryset, name, value):
         return _search(queryset, ["target_name", "enterprise__uscc", "agency__uscc"], value)
@@ -99,3 +102,29 @@ class InspectorFilterSet(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return _search(queryset, ["name", "organisation"], value)
+
+
+class ViolationCaseFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Party"))
+    article = django_filters.ChoiceFilter(
+        choices=ViolationArticle.choices, label=_("Article"), empty_label=EMPTY_CHOICE
+    )
+    status = django_filters.ChoiceFilter(
+        choices=CaseStatus.choices, label=_("Status"), empty_label=EMPTY_CHOICE
+    )
+    year = IntegerFilter(field_name="year", label=_("Year"))
+    target_kind = django_filters.ChoiceFilter(
+        choices=TargetKind.choices, label=_("Target kind"), empty_label=EMPTY_CHOICE
+    )
+    enterprise = IntegerFilter(field_name="enterprise", label=_("Enterprise"))
+    agency = IntegerFilter(field_name="agency", label=_("Agency"))
+    inspection = IntegerFilter(field_name="inspection", label=_("Inspection"))
+
+    class Meta:
+        model = ViolationCase
+        fields = ["q", "article", "status", "year", "target_kind", "enterprise", "agency",
+                  "inspection"]
+
+    def search(self, queryset, name, value):
+        return _search(queryset, ["target_name", "enterprise__uscc", "agency__uscc",
+                                  "decision_number"], value)

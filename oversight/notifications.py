@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from oversight.choices import Conclusion
-from oversight.models import Inspection, InspectionPlan, Rectification
+from oversight.models import Inspection, InspectionPlan, Rectification, ViolationCase
 from zhongwei_carbon.events import subscribe
 from zhongwei_carbon.notifications import members, notify
 from zhongwei_carbon.roles import Role
@@ -96,3 +96,18 @@ def rectification_overdue(*, rectification_id, **_kwargs):
                subject=_("The rectification of %(name)s is overdue (deadline %(date)s).")
                % {"name": inspection.target_name, "date": rectification.deadline.isoformat()},
                link=_link(inspection))
+
+
+@subscribe("violation.decided")
+def violation_decided(*, case_id, **_kwargs):
+    """The party hears of the decision (the case becomes visible to it now)."""
+    case = ViolationCase.objects.get(pk=case_id)
+    if case.enterprise_id:
+        recipients = members(roles=[Role.ENTERPRISE_USER], enterprise_id=case.enterprise_id)
+    else:
+        recipients = members(roles=[Role.AGENCY_STAFF], agency_id=case.agency_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(recipients=recipients, key=f"violation:{case.pk}:decided",
+               subject=_("A penalty decision (%(number)s) was made on %(name)s: see the case.")
+               % {"number": case.decision_number, "name": case.target_name},
+               link=reverse("oversight:violation_detail", kwargs={"pk": case.pk}))

@@ -37,3 +37,30 @@ def load(ChecklistItem) -> None:  # noqa: N803 (a model class, historical or rea
             code=code,
             defaults={"target_kind": kind, "text": text, "text_en": text_en, "sort_order": order},
         )
+
+
+# The penalty ranges of the Interim Regulations on Carbon Emission Trading (State Council
+# Decree 775, in force from 1 May 2024; DOMAIN.md "National rules"). Money in yuan, multiples
+# of illegal gains, percentages of next year's allocation, years of a ban.
+DECREE_775 = "《碳排放权交易管理暂行条例》（国务院令第775号）"
+PENALTY_RANGES = [
+    # article, kind, low, high, from year, source
+    ("21", "fine", "50000", "500000", 2024, DECREE_775 + "第二十一条"),
+    ("22", "gains_multiple", "5", "10", 2024, DECREE_775 + "第二十二条：违法所得5倍以上10倍以下"),
+    ("22", "fine", "500000", "2000000", 2024, DECREE_775 + "第二十二条：没有违法所得的"),
+    ("22", "person_fine", "50000", "200000", 2024,
+     DECREE_775 + "第二十二条：直接负责的主管人员和其他直接责任人员"),
+    ("22", "allocation_cut", "50", "100", 2024, DECREE_775 + "第二十二条：拒不改正的，核减下一年度配额"),
+    ("23", "fine", "200000", "1000000", 2024, DECREE_775 + "第二十三条"),
+    ("23", "ban_years", "0", "5", 2024, DECREE_775 + "第二十三条：情节严重的，禁止从事相关业务（最长5年）"),
+]
+
+
+def load_penalty_ranges(PenaltyRange) -> None:  # noqa: N803 (a model class, historical or real)
+    from decimal import Decimal
+
+    for article, kind, low, high, year, source in PENALTY_RANGES:
+        PenaltyRange.objects.get_or_create(
+            article=article, kind=kind, year=year,
+            defaults={"low": Decimal(low), "high": Decimal(high), "source": source},
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from oversight.views import checklist, inspections, inspectors, performance, plans
+from oversight.views import checklist, inspections, inspectors, performance, plans, violations
 
 app_name = "oversight"
 
@@ -38,6 +38,31 @@ urlpatterns = [
     path("inspectors/<int:pk>/conflicts/new/", inspectors.conflict_create,
          name="conflict_create"),
     path("conflicts/<int:pk>/withdraw/", inspectors.conflict_withdraw, name="conflict_withdraw"),
+]
+
+# violation cases (oversight/views/violations.py)
+urlpatterns += [
+    path("violations/", violations.violation_list, name="violation_list"),
+    path("violations/export/", violations.violation_export, name="violation_export"),
+    path("violations/new/", violations.violation_open, name="violation_open"),
+    path("violations/<int:pk>/", violations.violation_detail, name="violation_detail"),
+    path("violations/<int:pk>/evidence/new/", violations.violation_evidence_add,
+         name="violation_evidence_add"),
+    path("violations/<int:pk>/persons/new/", violations.violation_person_add,
+         name="violation_person_add"),
+    path("violations/<int:pk>/departments/new/", violations.violation_department_add,
+         name="violation_department_add"),
+    path("violations/<int:pk>/decide/", violations.violation_decide, name="violation_decide"),
+    path("violations/<int:pk>/refer/", violations.violation_refer, name="violation_refer"),
+    path("violations/<int:pk>/close/", violations.violation_close, name="violation_close"),
+    path("violations/<int:pk>/referral/", violations.violation_referral_export,
+         name="violation_referral_export"),
+    path("violations/<int:pk>/decision-file/", violations.violation_decision_file,
+         name="violation_decision_file"),
+    path("violation-evidence/<int:pk>/", violations.violation_evidence_download,
+         name="violation_evidence_download"),
+    path("penalty-ranges/", violations.penalty_range_list, name="penalty_range_list"),
+    path("penalty-ranges/new/", violations.penalty_range_create, name="penalty_range_create"),
 ]
 
 # agency performance, the league table (oversight/views/performance.py)

@@ -140,10 +140,11 @@ def _reference_data(request):
         from django.apps import apps
 
         from oversight import reference as oversight_reference
-        from oversight.models import ChecklistItem
+        from oversight.models import ChecklistItem, PenaltyRange
         from registry.models import Sector
         from reporting import reference as reporting_reference
 
         reference.load(Area, Sector)
         reporting_reference.load(apps)
         oversight_reference.load(ChecklistItem)
+        oversight_reference.load_penalty_ranges(PenaltyRange)

@@ -223,6 +223,8 @@ RULES |= {
     "api:inspection-plan-detail": (_k(pk=_obj("plan_pub")), api(LOGGED_IN)),
     "api:inspection-list": (NO_ARGS, api(LOGGED_IN)),
     "api:inspection-detail": (_k(pk=_obj("inspection_a")), api(INSPECTION_A)),
+    "api:violation-case-list": (NO_ARGS, api(LOGGED_IN)),
+    "api:violation-case-detail": (_k(pk=_obj("violation_a")), api(INSPECTION_A)),
 }
 # --- end oversight API ---
 
@@ -310,4 +312,15 @@ def test_a_draft_plan_is_the_bureaus_only(api_ctx):
     url = reverse("api:inspection-plan-detail", kwargs={"pk": api_ctx["plan_draft"].pk})
     got = {p: outcome(client_for(api_ctx[p]).get(url)) for p in PERSONAS}
     assert got == api_rule(NOT_FOUND, bureau_admin=OK, bureau_reviewer=OK)
+
+
+@pytest.mark.django_db
+def test_an_open_violation_case_is_internal_until_decided(api_ctx):
+    """The party (ent_a) sees its decided case (matrix above), never an open one."""
+    url = reverse("api:violation-case-detail", kwargs={"pk": api_ctx["violation_open"].pk})
+    got = {p: outcome(client_for(api_ctx[p]).get(url)) for p in PERSONAS}
+    assert got == api_rule(NOT_FOUND, bureau_admin=OK, bureau_reviewer=OK, official_a=OK)
+    listed = client_for(api_ctx["ent_a"]).get(reverse("api:violation-case-list")).json()
+    ids = {row["id"] for row in listed.get("results", listed)}
+    assert ids == {api_ctx["violation_a"].pk}
 # --- end oversight API ---

@@ -173,6 +173,9 @@ INSPECTION_A_ANSWER = rule(
     anonymous=LOGIN,
 )
 DRAFT_PLAN_VIEW = DRAFT_LIST_VIEW | {"agency_a_staff": NOT_FOUND, "agency_b_staff": NOT_FOUND}
+# violation_a: a decided case against enterprise_a (area_a): the bureau, official_a and ent_a
+# see it; official_b, ent_b and the agencies get 404
+VIOLATION_A = INSPECTION_A
 # --- end oversight ---
 
 
@@ -456,6 +459,21 @@ RULES = {
     "inspections_public:plan_list": (NO_ARGS, PUBLIC),
     "inspections_public:plan_detail": (_k(pk=_obj("plan_pub")), PUBLIC),
     "inspections_public:plan_export": (_k(pk=_obj("plan_pub")), PUBLIC),
+    "oversight:violation_list": (NO_ARGS, LOGGED_IN),
+    "oversight:violation_export": (NO_ARGS, LOGGED_IN),
+    "oversight:violation_open": (NO_ARGS, ADMIN_ONLY),
+    "oversight:violation_detail": (_k(pk=_obj("violation_a")), VIOLATION_A),
+    "oversight:violation_decision_file": (_k(pk=_obj("violation_a")), VIOLATION_A),
+    "oversight:violation_evidence_download": (_k(pk=_obj("violation_evidence_a")), VIOLATION_A),
+    "oversight:violation_evidence_add": (_k(pk=_obj("violation_open")), ADMIN_ONLY),
+    "oversight:violation_person_add": (_k(pk=_obj("violation_open")), ADMIN_ONLY),
+    "oversight:violation_department_add": (_k(pk=_obj("violation_open")), ADMIN_ONLY),
+    "oversight:violation_decide": (_k(pk=_obj("violation_open")), ADMIN_ONLY),
+    "oversight:violation_refer": (_k(pk=_obj("violation_a")), ADMIN_ONLY),
+    "oversight:violation_close": (_k(pk=_obj("violation_a")), ADMIN_ONLY),
+    "oversight:violation_referral_export": (_k(pk=_obj("violation_a")), ADMIN_ONLY),
+    "oversight:penalty_range_list": (NO_ARGS, ADMIN_ONLY),
+    "oversight:penalty_range_create": (NO_ARGS, ADMIN_ONLY),
     # --- end oversight ---
 }
 
@@ -796,8 +814,23 @@ def _oversight_ctx(c):
         inspection=inspection, requirements="补记录", ordered_on=date(2026, 4, 10),
         working_days=10, deadline=date.today() + timedelta(days=30),
     )
+    case_fields = dict(target_kind="enterprise", enterprise=enterprise, target_name=enterprise.name,
+                       area=enterprise.area, year=2026, article="21", facts="未保存台账",
+                       opened_by=admin)
+    violation_open = m.ViolationCase.objects.create(trigger_note="数据异常", **case_fields)
+    violation = m.ViolationCase.objects.create(
+        inspection=inspection, status="decided", fine=100000, fine_low=50000, fine_high=500000,
+        decision_number="卫环罚〔2026〕1号", decided_on=date(2026, 6, 1), decided_by=admin,
+        **case_fields,
+    )
+    violation.decision_file.save("decision.pdf", ContentFile(b"%PDF-decision"), save=True)
+    violation_evidence = m.CaseEvidence(case=violation, original_name="笔录.pdf", sha256="1" * 64,
+                                        uploaded_by=admin)
+    violation_evidence.file.save("record.pdf", ContentFile(b"%PDF-record"), save=True)
     return {"inspector_x": reviewer, "conflict_x": conflict, "plan_draft": draft,
-            "plan_pub": plan, "inspection_a": inspection, "evidence_a": evidence}
+            "plan_pub": plan, "inspection_a": inspection, "evidence_a": evidence,
+            "violation_a": violation, "violation_open": violation_open,
+            "violation_evidence_a": violation_evidence}
 
 
 @pytest.fixture

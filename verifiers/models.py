@@ -23,6 +23,12 @@ class Agency(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=AgencyStatus.choices, default=AgencyStatus.ACTIVE
     )
+    suspended_until = models.DateField(
+        _("suspended until"), null=True, blank=True,
+        help_text=_("Banned or suspended from verification up to and including this day."),
+    )
+    suspension_reason = models.CharField(_("reason for the suspension"), max_length=300,
+                                         blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -33,6 +39,15 @@ class Agency(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_suspended(self) -> bool:
+        """Suspended or banned today (``rules.suspended``)."""
+        from django.utils import timezone
+
+        from verifiers import rules
+
+        return rules.suspended(self.suspended_until, timezone.localdate())
 
 
 class AgencyQualification(models.Model):

@@ -23,6 +23,12 @@ def staff_qualification_expired(valid_until: date | None, today: date) -> bool:
     return valid_until is not None and valid_until < today
 
 
+def suspended(until: date | None, today: date) -> bool:
+    """An agency suspended or banned "until" a day may not be assigned up to and including
+    that day, and may again from the next day."""
+    return until is not None and today <= until
+
+
 # --- who may verify a report (Interim Regulations Art. 13; the agency's own qualification) ---
 
 ELIGIBLE = "eligible"

@@ -93,6 +93,7 @@ def eligible_agencies(sector, *, today: date | None = None) -> QuerySet:
     today = today or timezone.localdate()
     return (
         Agency.objects.filter(status=AgencyStatus.ACTIVE)
+        .exclude(suspended_until__gte=today)  # rules.suspended
         .annotate(
             qualification_until=Max(
                 "qualifications__valid_until", filter=covering(sector, today, "qualifications__")

@@ -219,3 +219,29 @@ def staff_update(*, actor, staff: VerifierStaff, **changes) -> VerifierStaff:
         data={"staff": staff.pk, **changed},
     )
     return staff
+
+
+@transaction.atomic
+def agency_suspend(*, actor, agency: Agency, until, reason: str, source=None) -> Agency:
+    """Suspend or ban ``agency`` from verification up to and including ``until`` (a decided
+    violation case, Interim Regulations Art. 23; ``source`` is the record it comes from, named
+    in the event). A later end date than one already set wins; an earlier one never shortens
+    it."""
+    agency = Agency.objects.select_for_update(no_key=True).get(pk=agency.pk)
+    if until is None:
+        raise ValidationError({"until": _("Give the last day of the suspension.")})
+    old = agency.suspended_until
+    if old is not None and old >= until:
+        return agency
+    agency.suspended_until = until
+    agency.suspension_reason = (reason or "")[:300]
+    agency.full_clean()
+    agency.save(update_fields=["suspended_until", "suspension_reason"])
+    events.record(
+        actor=actor, verb="agency.suspended", target=agency,
+        message=_("Suspended from verification until %(date)s: %(reason)s")
+        % {"date": until.isoformat(), "reason": agency.suspension_reason},
+        data={"until": until, "previous": old,
+              "source": str(source) if source is not None else ""},
+    )
+    return agency

@@ -16,7 +16,7 @@ from verifiers.choices import AgencyStatus
 from verifiers.filtersets import AgencyFilterSet
 from verifiers.forms import AgencyContactForm, AgencyForm, QualificationForm, StaffForm
 from verifiers.models import Agency, AgencyQualification, VerifierStaff
-from zhongwei_carbon import events, roles, sections, web
+from zhongwei_carbon import events, links, roles, sections, web
 from zhongwei_carbon.excel import Column, xlsx_response
 from zhongwei_carbon.roles import Perm
 
@@ -55,6 +55,7 @@ def agency_export(request):
         Column(_("Name"), lambda a: a.name, 30),
         Column(_("Unified social credit code"), lambda a: a.uscc, 22),
         Column(_("Status"), lambda a: a.get_status_display(), 10),
+        Column(_("Suspended until"), lambda a: a.suspended_until, 12),
         Column(_("Address"), lambda a: a.address, 30),
         Column(_("Contact person"), lambda a: a.contact_person),
         Column(_("Contact phone"), lambda a: a.contact_phone),
@@ -97,6 +98,7 @@ def agency_detail(request, pk):
             "staff": selectors.staff_rows(agency),
             "can_manage": roles.has_perm(user, Perm.MANAGE_AGENCY),
             "can_edit_contact": roles.has_perm(user, Perm.EDIT_OWN_AGENCY_CONTACT),
+            "links": links.for_agency(user, agency),
             "events": events.for_object(agency),
             "history": web.history_rows(agency),
             # what higher apps show about the agency (oversight: its performance by year)

@@ -44,6 +44,7 @@ NAV_GROUPS = [
         [
             (_("Inspection plans"), "oversight:plan_list", Perm.VIEW_INSPECTION_PLAN),
             (_("Inspections"), "oversight:inspection_list", Perm.VIEW_INSPECTION),
+            (_("Violation cases"), "oversight:violation_list", Perm.VIEW_VIOLATION),
             (_("Inspector directory"), "oversight:inspector_list", Perm.MANAGE_INSPECTION_PLAN),
             (_("Inspection checklist"), "oversight:checklist", Perm.MANAGE_INSPECTION_PLAN),
             (_("Agency performance"), "oversight:performance", Perm.VIEW_AGENCY_PERFORMANCE),

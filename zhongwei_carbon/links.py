@@ -34,3 +34,18 @@ def register_enterprise_links(provider: Callable[..., Iterable[Link]]) -> Callab
 def for_enterprise(user, enterprise) -> list[Link]:
     links = [link for p in _enterprise_providers for link in p(user, enterprise)]
     return sorted(links, key=lambda link: link.order)
+
+
+_agency_providers: list[Callable] = []
+
+
+def register_agency_links(provider: Callable[..., Iterable[Link]]) -> Callable:
+    """``provider(user, agency)``: like ``register_enterprise_links``, for the agency page."""
+    if provider not in _agency_providers:
+        _agency_providers.append(provider)
+    return provider
+
+
+def for_agency(user, agency) -> list[Link]:
+    links = [link for p in _agency_providers for link in p(user, agency)]
+    return sorted(links, key=lambda link: link.order)

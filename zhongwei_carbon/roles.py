@@ -106,6 +106,9 @@ class Perm:
     OPEN_INSPECTION = "oversight.open_inspection"  # an inspection outside a plan
     CONDUCT_INSPECTION = "oversight.conduct_inspection"  # only inspections the user is drawn for
     ANSWER_RECTIFICATION = "oversight.answer_rectification"
+    # violation cases (Interim Regulations Art. 21–23): the parties see their decided cases
+    VIEW_VIOLATION = "oversight.view_violation"
+    MANAGE_VIOLATION = "oversight.manage_violation"  # open, decide, refer, close
 
 
 # The table: action -> roles allowed to perform it (within their scope).
@@ -189,6 +192,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         {Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER, Role.AREA_OFFICIAL}
     ),
     Perm.ANSWER_RECTIFICATION: frozenset({Role.ENTERPRISE_USER, Role.AGENCY_STAFF}),
+    Perm.VIEW_VIOLATION: ALL_ROLES,
+    Perm.MANAGE_VIOLATION: frozenset({Role.BUREAU_ADMIN}),
 }
 
 # Actions whose scope is only the rows the user is assigned to (the model's ``assignee`` path

@@ -227,6 +227,8 @@ SPECTACULAR_SETTINGS = {
         "InspectionStatusEnum": "oversight.choices.InspectionStatus",
         "InspectionConclusionEnum": "oversight.choices.Conclusion",
         "RectificationStatusEnum": "oversight.choices.RectificationStatus",
+        "ViolationCaseStatusEnum": "oversight.choices.CaseStatus",
+        "ViolationArticleEnum": "oversight.choices.ViolationArticle",
     },
 }
 

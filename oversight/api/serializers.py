@@ -9,6 +9,7 @@ from oversight.models import (
     InspectionCheck,
     InspectionPlan,
     Rectification,
+    ViolationCase,
 )
 
 
@@ -101,3 +102,32 @@ class InspectionDetailSerializer(InspectionSerializer):
     class Meta(InspectionSerializer.Meta):
         fields = [*InspectionSerializer.Meta.fields, "checks", "findings", "rectification"]
         read_only_fields = fields
+
+
+class ViolationCaseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ViolationCase
+        fields = [
+            "id", "inspection", "trigger_note", "target_kind", "enterprise", "agency",
+            "target_name", "area", "year", "article", "status", "illegal_gains",
+            "refused_correction", "serious", "fine", "fine_low", "fine_high", "decision_number",
+            "decided_on", "allocation_cut_percent", "ban_until", "opened_at",
+        ]
+        read_only_fields = fields
+
+
+class ViolationCaseDetailSerializer(ViolationCaseSerializer):
+    persons = serializers.SerializerMethodField()
+    departments = serializers.SerializerMethodField()
+
+    class Meta(ViolationCaseSerializer.Meta):
+        fields = [*ViolationCaseSerializer.Meta.fields, "facts", "persons", "departments"]
+        read_only_fields = fields
+
+    def get_persons(self, obj) -> list[dict]:
+        return [{"name": p.name, "position": p.position, "fine": p.fine}
+                for p in obj.persons.all()]
+
+    def get_departments(self, obj) -> list[dict]:
+        return [{"department": d.department, "name": d.name, "contact": d.contact,
+                 "note": d.note} for d in obj.departments.all()]

@@ -5,6 +5,7 @@ from oversight.api import views
 router = SimpleRouter()
 router.register("inspection-plans", views.InspectionPlanViewSet, basename="inspection-plan")
 router.register("inspections", views.InspectionViewSet, basename="inspection")
+router.register("violation-cases", views.ViolationCaseViewSet, basename="violation-case")
 
 urlpatterns = router.urls
 

@@ -19,8 +19,20 @@ from oversight.models.plans import (
     PlanInspector,
     PlanSector,
 )
+from oversight.models.violations import (
+    CaseEvidence,
+    CooperatingDepartment,
+    PenaltyRange,
+    ResponsiblePerson,
+    ViolationCase,
+)
 
 __all__ = [
+    "CaseEvidence",
+    "CooperatingDepartment",
+    "PenaltyRange",
+    "ResponsiblePerson",
+    "ViolationCase",
     "ChecklistItem",
     "ConflictDeclaration",
     "DrawnAssignment",

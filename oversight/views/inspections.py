@@ -31,6 +31,7 @@ from oversight.forms import (
     ReviewForm,
 )
 from oversight.selectors import inspections as selectors
+from oversight.selectors import violations as violation_selectors
 from oversight.services import inspections as services
 from oversight.services import rectification as rect_services
 from registry.models import Area
@@ -137,6 +138,9 @@ def inspection_detail(request, pk):
         "can_review": can_conduct and rectification is not None
         and rectification.status == RectificationStatus.ANSWERED,
         "events": events.for_object(inspection), "history": web.history_rows(inspection),
+        "cases": violation_selectors.cases_of_inspection(user, inspection),
+        "can_open_case": inspection.conclusion == Conclusion.VIOLATION
+        and roles.has_perm(user, Perm.MANAGE_VIOLATION),
     })
 
 

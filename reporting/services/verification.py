@@ -157,6 +157,10 @@ def verification_assign(*, actor, report, agency, due: date):
         raise ValidationError(
             {"agency": _("%(agency)s is not active and cannot be assigned.") % {"agency": agency}}
         )
+    if verifier_rules.suspended(agency.suspended_until, _today()):
+        raise ValidationError({"agency": _(
+            "%(agency)s is suspended from verification until %(date)s and cannot be assigned."
+        ) % {"agency": agency, "date": agency.suspended_until.isoformat()}})
     reason = ineligibility_reason(agency, report.enterprise.sector)
     if reason:
         raise ValidationError({"agency": reason})

@@ -53,6 +53,12 @@ def _statement(**_kw):
     return {"pk": RegistryStatement.objects.order_by("as_of", "file_name").first().pk}
 
 
+def _violation_case(**_kw):
+    from oversight.models import ViolationCase
+
+    return {"pk": ViolationCase.objects.exclude(status="open").order_by("opened_at").first().pk}
+
+
 # (key, user, URL name, query, URL kwargs)
 EXPORTS = [
     ("user", "admin", "accounts:user_export", {}, None),
@@ -118,6 +124,11 @@ EXPORTS = [
     ("band", "admin", "allowances:band_export", {}, None),
     ("intensity", "admin", "allowances:intensity_export", {}, None),
     ("statement", "admin", "allowances:statement_export", {}, _statement),
+    ("violation", "admin", "oversight:violation_export", {}, None),
+    ("violation_area", "park", "oversight:violation_export", {}, None),
+    ("violation_other_area", "shapotou", "oversight:violation_export", {}, None),
+    ("violation_enterprise", "ent1", "oversight:violation_export", {}, None),
+    ("violation_referral", "admin", "oversight:violation_referral_export", {}, _violation_case),
     ("agency_performance", "admin", "oversight:performance_export", {"year": YEAR}, None),
     ("agency_performance_own", "agency1", "oversight:performance_export",
      {"year": YEAR, "ordering": "-on_time_rate"}, None),

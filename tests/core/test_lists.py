@@ -368,6 +368,7 @@ LIST_PAGES = [
     ("oversight:plan_list", {}, {}),
     ("oversight:inspection_list", {}, {}),
     ("oversight:inspector_list", {}, {}),
+    ("oversight:violation_list", {}, {}),
     ("oversight:performance", {}, {}),
     ("inspections_public:plan_list", {}, {}),
 ]

@@ -1,5 +1,6 @@
 """The oversight demo data: a published 2026 plan whose draw re-runs, with results on the
-public page, and a complaint inspection answered by ent1; a second run changes nothing."""
+public page, a complaint inspection answered by ent1 and a decided violation case from the
+plan's "violation" inspection; a second run changes nothing."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from oversight import demo_seed
-from oversight.models import Inspection, InspectionPlan, Inspector
+from oversight.models import Inspection, InspectionPlan, Inspector, ViolationCase
 from oversight.selectors import plans as selectors
 from tests import factories as f
 from tests.conftest import client_for
@@ -33,6 +34,7 @@ def demo_world(bureau_admin, area_a, area_b, agency_a, agency_b):
 
 def _state():
     return (Event.objects.count(), Inspection.objects.count(), Inspector.objects.count(),
+            ViolationCase.objects.count(),
             list(Inspection.objects.order_by("pk").values_list("status", "conclusion")))
 
 
@@ -50,6 +52,12 @@ def test_demo_plan_published_with_results_and_a_second_run_changes_nothing(
     assert selectors.rerun(selectors.latest_draw(plan)).matches
     complaint = Inspection.objects.get(trigger="complaint")
     assert complaint.rectification.status == "answered"
+
+    case = ViolationCase.objects.get()
+    assert case.inspection.conclusion == "violation" and case.inspection.plan == plan
+    assert (case.status, case.article) == ("decided", "21" if case.enterprise_id else "23")
+    assert case.fine_low <= case.fine <= case.fine_high and case.decision_file
+    assert case.departments.filter(department="market_regulation").exists()
 
     html = client_for(None).get(
         reverse("inspections_public:plan_detail", kwargs={"pk": plan.pk})).content.decode()
