@@ -44,6 +44,9 @@ class AgencyYearSerializer(serializers.Serializer):
     no_problem = serializers.IntegerField()
     rectify = serializers.IntegerField()
     violation = serializers.IntegerField()
+    violations_decided = serializers.IntegerField(
+        help_text="Violation cases (Art. 23) decided against the agency, opened in the "
+                  "following year.")
 
 
 class AgencyPerformanceViewSet(viewsets.GenericViewSet):

@@ -13,8 +13,8 @@ Where the facts live (reporting and verifiers models; oversight only reads them)
   accepted figure is always the last round's own total, so only the first round can differ;
 - inspections: oversight's ``Inspection`` of the agency, concluded, by ``rules.work_year``.
 
-Everything is added up in PostgreSQL: one grouped query over the reports and one over the
-inspections, whatever the number of agencies and reports (``tests/oversight/
+Everything is added up in PostgreSQL: one grouped query over the reports, one over the
+inspections and one over the violation cases decided, whatever the number of agencies and reports (``tests/oversight/
 test_performance.py`` pins it); ``rules`` turns the sums into the figures. Who sees which
 agencies is ``scoping.for_user(Agency, Perm.VIEW_AGENCY_PERFORMANCE)``: the bureau all, agency
 staff their own agency.
@@ -44,7 +44,7 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight import rules
 from oversight.choices import Conclusion, InspectionStatus, TargetKind
-from oversight.models import Inspection
+from oversight.models import Inspection, ViolationCase
 from reporting.choices import RecheckDecision, ReportStatus
 from reporting.models import AnnualReport, Recheck
 from verifiers.models import Agency
@@ -76,8 +76,7 @@ class AgencyYear:
     no_problem: int = 0
     rectify: int = 0
     violation: int = 0
-    # violations decided (Art. 23): one more count here once ViolationCase exists (see
-    # ``_violations`` below and ``FIGURES``).
+    violations_decided: int = 0  # Art. 23 cases decided against the agency
 
     @property
     def on_time_rate(self) -> Decimal | None:
@@ -145,7 +144,10 @@ FIGURES: tuple[Figure, ...] = (
            _("Concluded inspections that ordered rectification."), lambda r: r.rectify),
     Figure("violation", _("Violation found"),
            _("Concluded inspections that found a violation."), lambda r: r.violation),
-    # "violations decided" goes here: Figure("violations_decided", ...), after fix/violations.
+    Figure("violations_decided", _("Violation cases decided"),
+           _("Violation cases (Interim Regulations Art. 23) decided against the agency, opened "
+             "in the following year like the inspections."),
+           lambda r: r.violations_decided),
 )
 
 SORT = SortKeys({
@@ -216,15 +218,26 @@ def _inspections(agencies: QuerySet, year: int | None) -> list[dict]:
     )
 
 
-# def _violations(agencies, year) -> list[dict]: the decided ViolationCase rows against the
-# agency, grouped the same way (one more query), merged in ``rows`` like the inspections.
+def _violations(agencies: QuerySet, year: int | None) -> list[dict]:
+    """One grouped query: the violation cases decided against the agency (decided, referred
+    or closed after a decision), by the year they were opened in."""
+    qs = ViolationCase.objects.filter(
+        target_kind=TargetKind.AGENCY, agency__in=agencies.values("pk"), decided_at__isnull=False
+    )
+    if year is not None:
+        qs = qs.filter(year=year + rules.INSPECTION_YEAR_LAG)
+    return list(
+        qs.values("agency", "agency__name", "agency__uscc", "year")
+        .annotate(violations_decided=Count("pk"))
+        .order_by()
+    )
 
 
 def rows(user, *, year: int | None = None, agency: Agency | None = None,
          ordering: str | None = None, today: date | None = None) -> list[AgencyYear]:
     """The league: one row per agency (in ``user``'s scope) and reporting year with anything
     to show, for ``year`` (else every year) and ``agency`` (else all), sorted by
-    ``ordering`` (``SORT``; default agency name, then year newest first). Two queries."""
+    ``ordering`` (``SORT``; default agency name, then year newest first). Three queries."""
     today = today or timezone.localdate()
     agencies = agencies_for(user)
     if agency is not None:
@@ -247,6 +260,9 @@ def rows(user, *, year: int | None = None, agency: Agency | None = None,
         target = row(values, rules.work_year(values["held"]))
         for name in ("inspections", "no_problem", "rectify", "violation"):
             setattr(target, name, values[name])
+    for values in _violations(agencies, year):
+        row(values, rules.work_year(values["year"])).violations_decided = values[
+            "violations_decided"]
     default = sorted(found.values(), key=lambda r: (r.agency_name, -r.year, r.agency_id))
     return SORT.sort_rows(default, ordering)
 
@@ -263,7 +279,13 @@ def years(user) -> list[int]:
                                 ExtractYear("concluded_at")) - rules.INSPECTION_YEAR_LAG)
         .values_list("work", flat=True)
     )
-    return sorted({y for y in reported.union(inspected) if y is not None}, reverse=True)
+    decided = (
+        ViolationCase.objects.filter(target_kind=TargetKind.AGENCY, agency__in=agencies,
+                                     decided_at__isnull=False)
+        .annotate(work=F("year") - rules.INSPECTION_YEAR_LAG).values_list("work", flat=True)
+    )
+    years_ = reported.union(inspected, decided)
+    return sorted({y for y in years_ if y is not None}, reverse=True)
 
 
 def year_or_latest(user, value) -> tuple[int | None, list[int]]:

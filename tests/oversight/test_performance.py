@@ -15,7 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from oversight import rules
-from oversight.models import Inspection
+from oversight.models import Inspection, ViolationCase
 from oversight.selectors import performance
 from reporting.models import AnnualReport, Recheck, VerificationReport
 from tests import factories as f
@@ -94,7 +94,22 @@ def league(bureau_admin, agency_a, agency_b):
     assigned(agency_b, by=admin, status="recheck_returned", rounds=[(at(date(2026, 6, 1)), "10")],
              rechecks=["returned"])
     inspected(agency_b, by=admin, conclusion="no_problem", day=date(2026, 4, 1))
+    # Art. 23 cases opened in 2026 (they look at 2025): a's decided one counts, its open one
+    # and b's open one do not
+    case(agency_a, by=admin, decided=True)
+    case(agency_a, by=admin, decided=False)
+    case(agency_b, by=admin, decided=False)
     return {"a": agency_a, "b": agency_b}
+
+
+def case(agency, *, by, decided: bool, year: int = 2026) -> ViolationCase:
+    return ViolationCase.objects.create(
+        target_kind="agency", agency=agency, target_name=agency.name, year=year, article="23",
+        trigger_note="投诉举报", opened_by=by, decided_by=by if decided else None,
+        facts="核查报告与原始凭证不符", status="decided" if decided else "open",
+        fine=300_000 if decided else None, decided_on=date(2026, 10, 1) if decided else None,
+        decided_at=at(date(2026, 10, 1)) if decided else None,
+    )
 
 
 def _by_agency(rows):
@@ -112,6 +127,7 @@ def test_figures_are_those_computed_by_hand(league, bureau_admin):
     assert a.compared == 2 and a.deviation == D("1.02")
     assert isinstance(a.deviation, Decimal)
     assert (a.inspections, a.no_problem, a.rectify, a.violation) == (2, 0, 1, 1)
+    assert (a.violations_decided, b.violations_decided) == (1, 0)
     assert (b.assignments, b.on_time_rate, b.rounds_per_report, b.returned_share) == (
         1, D("100.0"), D("1.00"), D("100.0"))
     assert b.deviation is None  # nothing final: no figure, not 0
@@ -164,11 +180,11 @@ def test_query_count_does_not_grow_with_agencies_and_reports(
 ):
     _world(bureau_admin, agencies, reports)
     roles.memberships(bureau_admin)  # the user's memberships, read once per request
-    with django_assert_num_queries(2):  # the reports' sums, the inspections' counts
+    with django_assert_num_queries(3):  # the reports' sums, the inspections', the cases' counts
         rows = performance.rows(bureau_admin, year=2025, ordering="-returned_share",
                                 today=TODAY)
     assert len(rows) == agencies and all(r.assignments == reports for r in rows)
-    with django_assert_num_queries(2):  # every year: still the same two queries
+    with django_assert_num_queries(3):  # every year: still the same three queries
         performance.rows(bureau_admin, today=TODAY)
 
 
