@@ -95,6 +95,8 @@ def related(obj) -> str:
         return EMPTY
     model = getattr(obj, "model", None)
     if model is not None and not isinstance(obj, models.Model):  # simple-history DeletedObject
+        if getattr(obj, "pk", None) is None:  # what it gives for an empty foreign key
+            return EMPTY
         return _("%(kind)s (deleted)") % {"kind": model._meta.verbose_name}
     if hasattr(obj, "full_name") and hasattr(obj, "username"):
         return person(obj)

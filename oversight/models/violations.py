@@ -100,10 +100,10 @@ class ViolationCase(models.Model):
     )
     ban_until = models.DateField(_("banned until"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL, verbose_name=_("decision made by"), on_delete=models.PROTECT,
         null=True, blank=True, related_name="+",
     )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decision recorded at"), null=True, blank=True)
     referred_at = models.DateTimeField(_("referred at"), null=True, blank=True)
     status_note = models.CharField(_("note"), max_length=500, blank=True)
     opened_by = models.ForeignKey(

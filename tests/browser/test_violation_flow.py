@@ -46,7 +46,7 @@ def test_open_decide_and_export_the_referral(page, violation_inspection, tmp_pat
     page.set_input_files("#id_files", str(evidence))
     _submit(page)
     case = ViolationCase.objects.get()
-    assert "50000" in page.inner_text("#penalties") and "500000" in page.inner_text("#penalties")
+    assert "50,000" in page.inner_text("#penalties") and "500,000" in page.inner_text("#penalties")
     shot(page, "violation-case-opened")
 
     page.get_by_role("link", name="作出处罚决定").click()

@@ -216,3 +216,17 @@ def test_surrender_page_names_the_ccer_project_not_its_id(ctx):  # noqa: F811
     ).content.decode()
     assert "海原风电项目" in html
     assert f"#{project.pk} 2025" not in html
+
+
+
+def test_a_foreign_key_set_for_the_first_time_was_empty_not_deleted():
+    """simple-history gives an empty foreign key as a "deleted object" without a key: a
+    history reads "— → the user" then, and "user (deleted)" only for a row really gone."""
+    from django.utils import translation
+    from simple_history.models import DeletedObject
+
+    from accounts.models import User
+
+    assert display.related(DeletedObject(User, None)) == display.EMPTY
+    with translation.override("zh-hans"):
+        assert display.related(DeletedObject(User, 12345)) == "用户（已删除）"

@@ -50,7 +50,7 @@ def test_open_decide_and_refer_in_the_browser(bureau_admin, inspection, enterpri
     case = ViolationCase.objects.get()
     assert response.status_code == 302 and response["Location"] == case.get_absolute_url()
     page = admin.get(case.get_absolute_url()).content.decode()
-    assert "500000" in page and "2000000" in page  # the computed range, Art. 22 without gains
+    assert "500,000" in page and "2,000,000" in page  # the computed range, Art. 22 without gains
     assert "笔录.pdf" in page
 
     response = admin.post(_url("violation_person_add", pk=case.pk),
