@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import User
-from oversight.choices import CheckResult, Conclusion, InspectorKind, PlanStatus
+from oversight.choices import CheckResult, Conclusion, InspectorKind, PlanStatus, TargetKind
 from oversight.models import (
     ConflictDeclaration,
     Inspection,
@@ -42,8 +42,9 @@ STAFF = [
     ("park", InspectorKind.COUNTY, "640500-P01", "中卫工业园区管委会"),
 ]
 EXPERTS = [("王建国", "宁夏大学能源学院"), ("李慧", "宁夏计量测试院")]
-# the outcome of the drawn inspections, in the order drawn (the rest stay open): "accepted" is
-# a rectification answered by the enterprise and accepted by the inspector
+# the outcome of the drawn key emitters' inspections, in the order drawn (the rest stay open;
+# a drawn agency is found in order): "accepted" is a rectification answered by the
+# enterprise and accepted by the inspector
 ACCEPTED = "accepted"
 OUTCOMES = [Conclusion.NO_PROBLEM, ACCEPTED, Conclusion.VIOLATION, Conclusion.RECTIFY,
             Conclusion.NO_PROBLEM]
@@ -128,14 +129,16 @@ def _results(plan) -> int:
     rows = Inspection.objects.filter(plan=plan, status="open").select_related(
         "drawn_target").order_by("drawn_target__position")
     for index, inspection in enumerate(rows):
-        if not queue:
-            break
+        agency = inspection.target_kind == TargetKind.AGENCY
+        if not queue and not agency:
+            continue
         staff = [i.inspector.user for i in inspection.inspectors.select_related("inspector__user")
                  if i.inspector.user is not None]
         day = min(PLAN_START + timedelta(days=20 * (index + 1)), today)
         if not staff or day < PLAN_START:
             continue
-        outcome = queue.pop(0)
+        # the drawn agency is found in order (the league shows its concluded inspection)
+        outcome = Conclusion.NO_PROBLEM if agency else queue.pop(0)
         _conduct(inspection, staff[0], day,
                  Conclusion.RECTIFY if outcome == ACCEPTED else outcome)
         if outcome == ACCEPTED:

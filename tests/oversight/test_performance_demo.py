@@ -20,7 +20,8 @@ agency2 (login agency2)
   -> 3 assignments; on time 3 of 3 = 100.0 %; rounds 3 / 3 = 1.00; re-checked 3, returned
      1 = 33.3 %; deviation 0.00 (one final report)
 Inspections: the published 2026 plan draws one agency (fixed seed) as its 7th target, which
-the demo leaves open: no concluded agency inspection, 0 everywhere.
+the demo concludes with no problem found: 1 inspection, 1 no problem for that agency (held in
+2026, counted for 2025), 0 for the other; no violation case against an agency.
 """
 
 from __future__ import annotations
@@ -88,14 +89,18 @@ def test_the_demo_league_is_the_hand_computed_one(seeded):
     assert (two.rechecked, two.returned, two.returned_share) == (3, 1, D("33.3"))
     assert two.compared == 1 and two.deviation == D("0.00")
 
-    # the 2026 plan drew one agency, after the six key emitters: the demo concludes the first
-    # five targets drawn (oversight/demo_seed.py OUTCOMES), so its inspection is still open
-    # and no agency has a concluded inspection yet
+    # the 2026 plan drew one agency (fixed seed), after the six key emitters: the demo
+    # concludes the first five emitters' inspections and the agency's, found in order
+    # (oversight/demo_seed.py); held in 2026, it counts for the reporting year 2025
     agency_inspection = Inspection.objects.get(plan__year=2026, target_kind="agency")
-    assert agency_inspection.status == "open"
     assert agency_inspection.drawn_target.position == 7
-    for row in (one, two):
-        assert (row.inspections, row.no_problem, row.rectify, row.violation) == (0, 0, 0, 0)
+    assert (agency_inspection.status, agency_inspection.conclusion) == ("closed", "no_problem")
+    inspected = rows[agency_inspection.agency_id]
+    other = two if inspected is one else one
+    assert (inspected.inspections, inspected.no_problem, inspected.rectify,
+            inspected.violation, inspected.violations_decided) == (1, 1, 0, 0, 0)
+    assert (other.inspections, other.no_problem, other.rectify, other.violation,
+            other.violations_decided) == (0, 0, 0, 0, 0)
     assert set(rows) == {_agency("agency1").pk, _agency("agency2").pk}
 
 
