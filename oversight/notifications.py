@@ -78,9 +78,16 @@ def rectification_reviewed(*, rectification_id, accepted, **_kwargs):
     rectification = Rectification.objects.select_related("inspection").get(pk=rectification_id)
     inspection = rectification.inspection
     count = rectification.answers.count()
+    last = rectification.answers.order_by("-answered_at", "-pk").first()
     with translation.override(settings.LANGUAGE_CODE):
-        subject = (_("Your rectification was accepted.") if accepted
-                   else _("Your rectification answer was returned: answer again."))
+        if accepted:
+            subject = _("The rectification of %(name)s was accepted.") % {
+                "name": inspection.target_name}
+        else:
+            subject = _("The rectification answer of %(name)s was returned (%(reason)s): answer "
+                        "again by %(date)s.") % {
+                "name": inspection.target_name, "date": rectification.deadline.isoformat(),
+                "reason": (last.decision_note if last and last.decision_note else "—")}
         notify(recipients=_party(inspection),
                key=f"rectification:{rectification.pk}:reviewed:{count}",
                subject=subject, link=_link(inspection))

@@ -177,7 +177,11 @@ def test_rectify_sets_a_working_day_deadline(ready):
     assert inspection.status == "rectifying"
 
 
-def test_rectification_answered_returned_answered_accepted(world, ready):
+def test_rectification_answered_returned_answered_accepted(
+    world, ready, django_capture_on_commit_callbacks
+):
+    from zhongwei_carbon.models import Notification
+
     inspection, user = ready
     _rectify(inspection, user)
     rectification = inspection.rectification
@@ -189,10 +193,15 @@ def test_rectification_answered_returned_answered_accepted(world, ready):
                                        files=[pdf()])
     with pytest.raises(ValidationError):  # a return needs a reason
         rect_services.rectification_review(actor=user, rectification=rectification, accept=False)
-    rect_services.rectification_review(actor=user, rectification=rectification, accept=False,
-                                       note="缺少第三季度")
+    with django_capture_on_commit_callbacks(execute=True):
+        rect_services.rectification_review(actor=user, rectification=rectification,
+                                           accept=False, note="缺少第三季度")
     rectification.refresh_from_db()
     assert rectification.status == "pending"
+    # the enterprise learns which inspection, why, and by when (never only "returned")
+    notice = Notification.objects.filter(recipient=ent).order_by("-pk").first()
+    assert inspection.target_name in notice.subject and "缺少第三季度" in notice.subject
+    assert rectification.deadline.isoformat() in notice.subject
     rect_services.rectification_answer(actor=ent, rectification=rectification, text="补第三季度",
                                        files=[pdf()])
     rect_services.rectification_review(actor=user, rectification=rectification, accept=True)
