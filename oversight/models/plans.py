@@ -218,7 +218,8 @@ class InspectionPlan(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.year} {self.title}"
+        # "2026年度…抽查", not "2026 2026年度…抽查": the year only when the title lacks it
+        return self.title if str(self.year) in self.title else f"{self.year} {self.title}"
 
     def get_absolute_url(self):
         from django.urls import reverse
