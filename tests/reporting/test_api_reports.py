@@ -244,3 +244,25 @@ def test_list_filters(bureau_reviewer, ent_a, ent_b, enterprise_a, enterprise_b)
     assert ids("?status=county_passed") == [a24.pk]
     assert ids(f"?enterprise={enterprise_a.pk}&year=2023") == [a23.pk]
     assert session_client(ent_b).get(f"{API}/reports/").json()["count"] == 1
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_status_labels_in_the_users_language(bureau_reviewer, ent_a, enterprise_a, language,
+                                             facility_a, year_2023):
+    """``status_display`` and a line's ``source_kind_display`` are the model's display labels
+    in the user's language (read from the choices, not through ``get_..._display``)."""
+    from django.utils import translation
+
+    draft = f.report_draft(enterprise_a, ent_a, year=2023)
+    passed = f.verification_report_passed(enterprise_a, ent_a, year=2024)
+    client = session_client(bureau_reviewer, language)
+    rows = {r["id"]: r for r in client.get(f"{API}/reports/").json()["results"]}
+    with translation.override(language):
+        assert rows[draft.pk]["status_display"] == draft.get_status_display()
+        assert rows[passed.pk]["status_display"] == passed.get_status_display()
+    assert rows[draft.pk]["status_display"] != rows[passed.pk]["status_display"]
+    line = ReportLine.objects.filter(version__report=passed).first()
+    versions = client.get(f"{API}/reports/{passed.pk}/versions/").json()
+    shown = [x["source_kind_display"] for v in versions for x in v["lines"]]
+    with translation.override(language):
+        assert line.get_source_kind_display() in shown
