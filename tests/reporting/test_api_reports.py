@@ -266,3 +266,32 @@ def test_status_labels_in_the_users_language(bureau_reviewer, ent_a, enterprise_
     shown = [x["source_kind_display"] for v in versions for x in v["lines"]]
     with translation.override(language):
         assert line.get_source_kind_display() in shown
+
+
+def test_report_pages_are_read_by_ids_in_order(monkeypatch, bureau_reviewer, ent_a, ent_b,
+                                               enterprise_a, enterprise_b):
+    """The report list is paginated over the ids, then the page read whole (issue 11): the
+    pages hold every report once, newest year first, then by enterprise name, each with its
+    enterprise and current version; the query count does not grow with the page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.pagination import PageNumberPagination
+
+    monkeypatch.setattr(PageNumberPagination, "page_size", 2)
+    reports = [f.report_draft(enterprise_a, ent_a, year=2023),
+               f.report_draft(enterprise_b, ent_b, year=2023),
+               f.verification_report_passed(enterprise_a, ent_a, year=2024),
+               f.report_draft(enterprise_b, ent_b, year=2024),
+               f.report_draft(enterprise_a, ent_a, year=2022)]
+    client = session_client(bureau_reviewer)
+    got, counts = [], []
+    for page in (1, 2, 3):
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(f"{API}/reports/", {"page": page}).json()
+        counts.append(len(queries))
+        got += [(r["year"], r["enterprise_name"], r["id"], r["version"]) for r in body["results"]]
+        assert body["count"] == 5
+    expected = sorted(reports, key=lambda r: (-r.year, r.enterprise.name, r.pk))
+    assert [(y, n, i) for y, n, i, _v in got] == [(r.year, r.enterprise.name, r.pk) for r in expected]
+    assert all(v is not None for *_rest, v in got)
+    assert len(set(counts)) == 1
