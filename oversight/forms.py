@@ -5,17 +5,30 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import ENTERPRISE_NOT_FOUND, enterprise_label
 from accounts.models import User
 from oversight import rules
 from oversight.choices import CheckResult, Conclusion, InspectionTrigger, InspectorKind
 from oversight.models import InspectionPlan, Inspector
 from registry.models import Area, Enterprise, Sector
 from verifiers.models import Agency
-from zhongwei_carbon import uploads
+from zhongwei_carbon import lookup, uploads
 from zhongwei_carbon.forms import BootstrapMixin
 from zhongwei_carbon.roles import Role
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def enterprise_field() -> lookup.LookupField:
+    """Any enterprise of the city, given by its credit code and found by the enterprise
+    search (``accounts:enterprise_lookup``, bureau administrators: the only role that opens
+    inspections or declares conflicts, see tests/oversight/test_enterprise_search.py): a
+    ``<select>`` of the whole city grows with it (issue 11)."""
+    return lookup.LookupField(
+        Enterprise.objects.select_related("area"), key="uscc",
+        url="accounts:enterprise_lookup", describe=enterprise_label,
+        not_found=ENTERPRISE_NOT_FOUND, label=_("Enterprise"), required=False,
+    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -114,9 +127,7 @@ class InspectorForm(BootstrapMixin, forms.ModelForm):
 
 
 class ConflictForm(BootstrapMixin, forms.Form):
-    enterprise = forms.ModelChoiceField(
-        label=_("Enterprise"), queryset=Enterprise.objects.order_by("name"), required=False
-    )
+    enterprise = enterprise_field()
     agency = forms.ModelChoiceField(
         label=_("Agency"), queryset=Agency.objects.order_by("name"), required=False
     )
@@ -133,9 +144,7 @@ class OpenInspectionForm(BootstrapMixin, forms.Form):
         label=_("What triggered it"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("The complaint's tracking number, the anomaly flagged, …"),
     )
-    enterprise = forms.ModelChoiceField(
-        label=_("Enterprise"), queryset=Enterprise.objects.order_by("name"), required=False
-    )
+    enterprise = enterprise_field()
     agency = forms.ModelChoiceField(
         label=_("Agency"), queryset=Agency.objects.order_by("name"), required=False
     )

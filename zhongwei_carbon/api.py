@@ -7,7 +7,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 from drf_spectacular import openapi
 from drf_spectacular.plumbing import ResolvedComponent
-from rest_framework import exceptions, permissions
+from rest_framework import exceptions, permissions, serializers
 
 from zhongwei_carbon import roles, scoping, web
 
@@ -15,6 +15,20 @@ from zhongwei_carbon import roles, scoping, web
 # plain array of its children (versions, findings...): not paginated, and the collection's
 # filters (?status=...) do not apply to the record it is called on.
 PLAIN_ARRAY = {"pagination_class": None, "filter_backends": []}
+
+
+class ChoiceLabelField(serializers.CharField):
+    """The label of a choice field's value in the request's language, read-only: what
+    ``source="get_status_display"`` gives, without its cost per row (Django hashes every
+    lazy label of the field's choices on each call, DRF inspects the method's signature):
+    40 % of a 50-report page (issue 11). ``source`` is the field itself."""
+
+    def __init__(self, choices, **kwargs):
+        self.labels = dict(choices)
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return str(self.labels.get(value, value))
 
 
 # A year in the query string (``?cycle=2025``), as documented and as read by ``year_param``
@@ -67,6 +81,21 @@ class ScopedQuerysetMixin:
         method_safe = self.request.method in permissions.SAFE_METHODS
         action = self.view_action if method_safe else (self.change_action or self.view_action)
         return scoping.for_user(qs, self.request.user, action)
+
+
+class PageByIdsMixin:
+    """A list paginated over its rows' ids, the page's rows read whole after (issue 11): a
+    list sorted across a join (reports by year and enterprise name) makes PostgreSQL join
+    every row in scope, with every column the serializer's ``select_related`` brings, before
+    ``LIMIT``; joining the narrow ids is a fraction of it (2,000 reports: 2 against 7 ms;
+    the list at 5,000 enterprises: 25 against 34 ms). One query more, whatever the size."""
+
+    def paginate_queryset(self, queryset):
+        ids = super().paginate_queryset(queryset.values_list("pk", flat=True))
+        if ids is None:
+            return None
+        by_pk = queryset.order_by().in_bulk(ids)
+        return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 # --- the OpenAPI document ---------------------------------------------------------------------

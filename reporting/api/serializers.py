@@ -4,8 +4,9 @@ from rest_framework import serializers
 
 from registry.models import Facility
 from reporting import models as m
-from reporting.choices import RecheckDecision, SourceKind
+from reporting.choices import RecheckDecision, ReportStatus, SourceKind
 from verifiers.models import Agency
+from zhongwei_carbon.api import ChoiceLabelField
 
 
 class FuelFactorSerializer(serializers.ModelSerializer):
@@ -67,7 +68,7 @@ class ReportingYearSerializer(serializers.ModelSerializer):
 
 
 class ReportLineSerializer(serializers.ModelSerializer):
-    source_kind_display = serializers.CharField(source="get_source_kind_display", read_only=True)
+    source_kind_display = ChoiceLabelField(SourceKind.choices, source="source_kind")
 
     class Meta:
         model = m.ReportLine
@@ -114,7 +115,7 @@ class ReportVersionSerializer(serializers.ModelSerializer):
 
 class ReportSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceLabelField(ReportStatus.choices, source="status")
     version = serializers.IntegerField(
         source="current_version.number", read_only=True, allow_null=True
     )

@@ -23,7 +23,7 @@ from reporting.filtersets import (
 from reporting.selectors import verification as vsel
 from reporting.services import reports, verification
 from zhongwei_carbon import roles, scoping
-from zhongwei_carbon.api import PLAIN_ARRAY, ScopedQuerysetMixin
+from zhongwei_carbon.api import PLAIN_ARRAY, PageByIdsMixin, ScopedQuerysetMixin
 from zhongwei_carbon.roles import Perm
 
 
@@ -73,6 +73,7 @@ REPORT_ACTION_PERMS = {
 
 
 class ReportViewSet(
+    PageByIdsMixin,
     ScopedQuerysetMixin,
     mixins.CreateModelMixin,
     viewsets.ReadOnlyModelViewSet,

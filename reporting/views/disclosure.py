@@ -18,10 +18,6 @@ def _filters(request) -> dict:
     return {"q": q, "year": web.whole_number(year)}
 
 
-def _facilities(report) -> str:
-    return "、".join(f.name for f in report.enterprise.facilities.all())
-
-
 @require_GET
 def index(request):
     filters = _filters(request)
@@ -45,7 +41,7 @@ def columns() -> list[Column]:
         Column(_("Area"), lambda r: str(r.enterprise.area)),
         Column(_("Sector"), lambda r: str(r.enterprise.sector)),
         Column(_("Verified emissions (tCO2e)"), lambda r: r.final_emissions, 20),
-        Column(_("Emission facilities"), _facilities, 40),
+        Column(_("Emission facilities"), lambda r: r.facility_names, 40),
     ]
 
 
@@ -55,5 +51,5 @@ def export(request):
         filename=_("disclosed-emissions"),
         sheet_title=_("Disclosed emissions"),
         columns=columns(),
-        rows=sel.disclosed(**_filters(request)),
+        rows=sel.disclosed_for_export(**_filters(request)),
     )

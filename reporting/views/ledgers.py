@@ -99,8 +99,8 @@ def ledger_index(request):
     year = _year(request)
     filters = _filters(request)
     facilities = sel.grid_facilities(request.user, year=year, **filters)
-    page_obj = web.paginate(request, facilities)
-    rows = sel.grid_rows(request.user, page_obj.object_list, year=year)
+    page_obj = web.paginate(request, facilities.values_list("pk", flat=True))
+    rows = sel.grid_rows(request.user, sel.page_of(facilities, page_obj.object_list), year=year)
     is_enterprise = roles.has_perm(request.user, Perm.EDIT_LEDGER)
     return render(
         request,

@@ -219,7 +219,7 @@ def test_open_an_inspection_outside_a_plan_in_the_browser(world):
     inspectors = world["inspectors"]
     response = admin.post(_url("inspection_open"), {
         "trigger": "complaint", "trigger_note": "公众举报 ZW-2026-0012",
-        "enterprise": world["enterprise_a"].pk,
+        "enterprise": world["enterprise_a"].uscc,  # the credit code, found by the search
         "inspectors": [inspectors["reviewer"].pk, inspectors["expert_x"].pk],
     })
     inspection = Inspection.objects.get()

@@ -244,3 +244,54 @@ def test_list_filters(bureau_reviewer, ent_a, ent_b, enterprise_a, enterprise_b)
     assert ids("?status=county_passed") == [a24.pk]
     assert ids(f"?enterprise={enterprise_a.pk}&year=2023") == [a23.pk]
     assert session_client(ent_b).get(f"{API}/reports/").json()["count"] == 1
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_status_labels_in_the_users_language(bureau_reviewer, ent_a, enterprise_a, language,
+                                             facility_a, year_2023):
+    """``status_display`` and a line's ``source_kind_display`` are the model's display labels
+    in the user's language (read from the choices, not through ``get_..._display``)."""
+    from django.utils import translation
+
+    draft = f.report_draft(enterprise_a, ent_a, year=2023)
+    passed = f.verification_report_passed(enterprise_a, ent_a, year=2024)
+    client = session_client(bureau_reviewer, language)
+    rows = {r["id"]: r for r in client.get(f"{API}/reports/").json()["results"]}
+    with translation.override(language):
+        assert rows[draft.pk]["status_display"] == draft.get_status_display()
+        assert rows[passed.pk]["status_display"] == passed.get_status_display()
+    assert rows[draft.pk]["status_display"] != rows[passed.pk]["status_display"]
+    line = ReportLine.objects.filter(version__report=passed).first()
+    versions = client.get(f"{API}/reports/{passed.pk}/versions/").json()
+    shown = [x["source_kind_display"] for v in versions for x in v["lines"]]
+    with translation.override(language):
+        assert line.get_source_kind_display() in shown
+
+
+def test_report_pages_are_read_by_ids_in_order(monkeypatch, bureau_reviewer, ent_a, ent_b,
+                                               enterprise_a, enterprise_b):
+    """The report list is paginated over the ids, then the page read whole (issue 11): the
+    pages hold every report once, newest year first, then by enterprise name, each with its
+    enterprise and current version; the query count does not grow with the page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.pagination import PageNumberPagination
+
+    monkeypatch.setattr(PageNumberPagination, "page_size", 2)
+    reports = [f.report_draft(enterprise_a, ent_a, year=2023),
+               f.report_draft(enterprise_b, ent_b, year=2023),
+               f.verification_report_passed(enterprise_a, ent_a, year=2024),
+               f.report_draft(enterprise_b, ent_b, year=2024),
+               f.report_draft(enterprise_a, ent_a, year=2022)]
+    client = session_client(bureau_reviewer)
+    got, counts = [], []
+    for page in (1, 2, 3):
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(f"{API}/reports/", {"page": page}).json()
+        counts.append(len(queries))
+        got += [(r["year"], r["enterprise_name"], r["id"], r["version"]) for r in body["results"]]
+        assert body["count"] == 5
+    expected = sorted(reports, key=lambda r: (-r.year, r.enterprise.name, r.pk))
+    assert [(y, n, i) for y, n, i, _v in got] == [(r.year, r.enterprise.name, r.pk) for r in expected]
+    assert all(v is not None for *_rest, v in got)
+    assert len(set(counts)) == 1

@@ -188,3 +188,24 @@ def test_evidence_upload_refuses_wrong_type(client_as, ent_a, grid):
     good = SimpleUploadedFile("ledger.pdf", b"%PDF-1.7 stamped")
     assert client_as(ent_a).post(url, {"file": good}).status_code == 302
     assert LedgerEvidence.objects.get().ledger == led
+
+
+def test_grid_pages_keep_the_county_enterprise_name_order(client_as, bureau_admin, grid):
+    """The grid is paginated over the facilities' ids, then the page read whole (issue 11):
+    every facility once, in county, enterprise and name order across pages, with its
+    enterprise; a filter still narrows the pages."""
+    parks = f.area("640500-P01")  # a park's code sorts before the counties'
+    for i in range(28):  # two pages (25 a page), same-named enterprises in both areas
+        e = f.EnterpriseFactory(name=f"企业{i % 7:02d}", area=parks if i % 2 else f.area("640521"))
+        f.FacilityFactory(enterprise=e, name=f"{(i * 5) % 3}号炉")
+    rows = []
+    for page in (1, 2):
+        response = client_as(bureau_admin).get(INDEX, {"year": 2025, "page": page})
+        rows += [(r.facility.enterprise.area.code, r.facility.enterprise.name, r.facility.name,
+                  r.facility.pk) for r in response.context["rows"]]
+    assert len(rows) == 30 and len({pk for *_, pk in rows}) == 30
+    keys = [row[:3] for row in rows]
+    assert keys == sorted(keys) and keys[0][0] == "640500-P01"
+    response = client_as(bureau_admin).get(INDEX, {"year": 2025, "area": parks.pk, "page": 1})
+    assert {r.facility.enterprise.area for r in response.context["rows"]} == {parks}
+    assert response.context["page_obj"].paginator.count == 14
