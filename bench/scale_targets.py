@@ -62,6 +62,10 @@ EXCLUDED = {
     "api-docs": _STATIC, "api-redoc": _STATIC,
     "api:compliance-summary": "the rates: one aggregate by area and sector, its query count "
     "pinned constant in N by tests/allowances/test_scale_reads.py",
+    "api:agency-performance-list": "the league: one row per agency (a handful, whatever the "
+    "city's size) from three grouped queries, pinned constant by tests/oversight/"
+    "test_performance.py; no model rows for a bare list; its page (oversight:performance) is "
+    "benched",
 }
 # A second look at some targets with a query: the closed cycle 2024, whose short rows exist.
 VARIANTS = [

@@ -27,7 +27,10 @@ def test_no_url_is_left_out_unexplained():
 
 def test_every_api_collection_is_benched_beside_a_bare_view():
     api = [t for t in scale_targets.targets() if t.kind == "api"]
-    assert {name for _prefix, name in collections()} <= {t.name for t in api}
+    # every collection is benched, or excluded with its reason (a computed list of a handful
+    # of rows has no model for a bare view)
+    benched = {name for _prefix, name in collections()} - set(scale_targets.EXCLUDED)
+    assert benched <= {t.name for t in api}
     for target in api:
         assert scale_targets.row_model(target) is not None
         assert callable(scale_targets.bare_view(target))
