@@ -123,6 +123,18 @@ def client_as():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the portal's language (Chinese), whatever an earlier test's request
+    or unfinished streamed export left active in this thread."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(request):
     """A transactional test flushes every table, including the areas and sectors that a data
     migration created; any database test that runs after one gets them back here."""
