@@ -6,8 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from oversight.choices import Department, PenaltyKind, ViolationArticle
-from oversight.forms import DATE, evidence_field
-from registry.models import Enterprise
+from oversight.forms import DATE, enterprise_field, evidence_field
 from verifiers.models import Agency
 from zhongwei_carbon import uploads
 from zhongwei_carbon.forms import BootstrapMixin
@@ -15,9 +14,7 @@ from zhongwei_carbon.forms import BootstrapMixin
 
 class CaseOpenForm(BootstrapMixin, forms.Form):
     article = forms.ChoiceField(label=_("Article violated"), choices=ViolationArticle.choices)
-    enterprise = forms.ModelChoiceField(
-        label=_("Enterprise"), queryset=Enterprise.objects.order_by("name"), required=False
-    )
+    enterprise = enterprise_field()  # a search field: a <select> of the whole city grows with it
     agency = forms.ModelChoiceField(
         label=_("Agency"), queryset=Agency.objects.order_by("name"), required=False
     )

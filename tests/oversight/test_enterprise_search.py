@@ -37,14 +37,15 @@ def _open_post(world, enterprise):
 
 
 def test_forms_do_not_grow_with_the_enterprises(world):
-    """Size and queries of the two forms are the same at N and 3N enterprises, and no
+    """Size and queries of the three forms are the same at N and 3N enterprises, and no
     enterprise is on them (before: one <option> each)."""
     admin = client_for(world["bureau_admin"])
     conflict = reverse("oversight:conflict_create", kwargs={"pk": world["inspectors"]["expert_x"].pk})
+    case = reverse("oversight:violation_open")  # a case opened without an inspection
     f.EnterpriseFactory.create_batch(10, name="基准企业有限公司")
-    small = [_get(admin, url) for url in (OPEN, conflict)]
+    small = [_get(admin, url) for url in (OPEN, conflict, case)]
     f.EnterpriseFactory.create_batch(20, name="基准企业有限公司")
-    big = [_get(admin, url) for url in (OPEN, conflict)]
+    big = [_get(admin, url) for url in (OPEN, conflict, case)]
     for (r_small, q_small), (r_big, q_big) in zip(small, big, strict=True):
         assert q_big == q_small
         assert len(r_big.content) == len(r_small.content)
@@ -106,3 +107,20 @@ def test_whoever_opens_inspections_may_use_the_search():
     may_search = roles.PERMISSIONS[Perm.MANAGE_USERS]
     assert roles.PERMISSIONS[Perm.OPEN_INSPECTION] <= may_search
     assert roles.PERMISSIONS[Perm.MANAGE_INSPECTION_PLAN] <= may_search
+
+
+def test_open_a_violation_case_against_an_enterprise_by_its_code(world):
+    """A case opened without an inspection names its enterprise by the credit code; an
+    unknown code is a clear error and opens nothing."""
+    from oversight.models import ViolationCase
+
+    admin = client_for(world["bureau_admin"])
+    url = reverse("oversight:violation_open")
+    data = {"article": "21", "trigger_note": "数据异常：报告与台账偏差", "facts": "未按时报送台账"}
+    bad = admin.post(url, {**data, "enterprise": "91640500MA00000000"})
+    assert bad.status_code == 200 and not ViolationCase.objects.exists()
+    assert "enterprise" in bad.context["form"].errors
+    target = world["enterprise_a"]
+    admin.post(url, {**data, "enterprise": target.uscc})
+    case = ViolationCase.objects.get()
+    assert case.enterprise == target and case.article == "21"
