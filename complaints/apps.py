@@ -7,6 +7,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints and reports")
 
     def ready(self):
+        from complaints import checks  # noqa: F401  (the deploy check of the key)
         from complaints import models as m
         from zhongwei_carbon import scoping
 

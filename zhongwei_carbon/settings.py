@@ -236,6 +236,12 @@ SPECTACULAR_SETTINGS = {
         "RectificationStatusEnum": "oversight.choices.RectificationStatus",
         "ViolationCaseStatusEnum": "oversight.choices.CaseStatus",
         "ViolationArticleEnum": "oversight.choices.ViolationArticle",
+        # complaints API
+        "ComplaintStatusEnum": "complaints.choices.Status",
+        "ComplaintTargetKindEnum": "complaints.choices.TargetKind",
+        "TargetKindEnum": "oversight.choices.TargetKind",
+        "ComplaintCategoryEnum": "complaints.choices.Category",
+        "ComplaintOutcomeEnum": "complaints.choices.Outcome",
     },
 }
 
