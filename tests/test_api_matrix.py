@@ -16,11 +16,11 @@ from reporting.models import EmissionFactor, FactorApplicability, FuelType, Repo
 from tests.conftest import PERSONAS
 from tests.test_url_matrix import (  # noqa: F401  (ctx is a fixture)
     ADMIN_ONLY,
-    COMPLAINT_LIST,
-    COMPLAINT_X,
     AGENCY_A,
     AGENCY_LIST,
     AGENCY_PERFORMANCE,
+    COMPLAINT_LIST,
+    COMPLAINT_X,
     DENIED,
     DRAFT_LIST_VIEW,
     ENTERPRISE_A,
