@@ -152,3 +152,15 @@ def test_the_identity_is_encrypted_at_rest(filed):
         cursor.execute("SELECT name_encrypted, contact_encrypted FROM complaints_fileridentity")
         name, contact = cursor.fetchone()
     assert FILER_NAME not in name and FILER_CONTACT not in contact and name.startswith("gAAAA")
+
+
+def test_the_public_home_and_the_menu_lead_to_complaints(bureau_admin, official_a, ent_a):
+    home = Client().get(reverse("public:home")).content.decode()
+    assert reverse(NEW) in home and reverse(TRACK) in home
+    listing = reverse("complaints:complaint_list")
+    from tests.conftest import client_for
+
+    for user, shown in ((bureau_admin, True), (official_a, True), (ent_a, False)):
+        page = client_for(user).get(reverse("notifications")).content.decode()
+        assert (f'href="{listing}"' in page) is shown, user
+    assert "投诉举报" in client_for(bureau_admin).get(listing).content.decode()
