@@ -34,3 +34,13 @@ def tracking_number(year: int, sequence: int) -> str:
 
 def is_overdue(reply_due, today, answered: bool) -> bool:
     return bool(reply_due) and not answered and today > reply_due
+
+
+def on_time_rate(on_time: int, answered: int):
+    """Share of replies approved by their due date, in percent with one decimal (half up);
+    ``None`` when nothing with a due date was answered."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    if not answered:
+        return None
+    return (Decimal(on_time) * 100 / Decimal(answered)).quantize(Decimal("0.1"), ROUND_HALF_UP)

@@ -494,6 +494,8 @@ RULES = {
     "complaints_public:target_lookup": (NO_ARGS, PUBLIC),
     "complaints:complaint_list": (NO_ARGS, COMPLAINT_LIST),
     "complaints:complaint_export": (NO_ARGS, COMPLAINT_LIST),
+    "complaints:complaint_statistics": (NO_ARGS, COMPLAINT_LIST),
+    "complaints:complaint_statistics_export": (NO_ARGS, COMPLAINT_LIST),
     "complaints:complaint_detail": (_k(pk=_obj("complaint_x")), COMPLAINT_X),
     "complaints:attachment_download": (_k(pk=_obj("complaint_attachment_x")), COMPLAINT_X),
     "complaints:complaint_accept": (_k(pk=_obj("complaint_x")), ADMIN_ONLY),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from complaints import rules, selectors, services
+from complaints import rules, selectors, services, statistics
 from complaints.choices import Category, Status
 from complaints.filtersets import ComplaintFilterSet
 from complaints.forms import (
@@ -28,7 +28,7 @@ from complaints.forms import (
 )
 from complaints.models import Complaint
 from zhongwei_carbon import events, roles, web
-from zhongwei_carbon.excel import Column, xlsx_response
+from zhongwei_carbon.excel import Column, Sheet, xlsx_response, xlsx_sheets_response
 from zhongwei_carbon.roles import Perm
 
 VIEW, MANAGE, HANDLE = Perm.VIEW_COMPLAINT, Perm.MANAGE_COMPLAINT, Perm.HANDLE_COMPLAINT
@@ -262,3 +262,40 @@ def complaint_identity(request, pk):
         "c": complaint, "identity": identity, "title": title,
         "breadcrumbs": _crumbs(complaint, (title, None)),
     })
+
+
+def _year(request) -> int:
+    year = web.whole_number(request.GET.get("year"))
+    return year if year and 2000 <= year <= 2100 else timezone.localdate().year
+
+
+@web.require(VIEW)
+@require_GET
+def complaint_statistics(request):
+    year = _year(request)
+    return render(request, T + "statistics.html", {
+        "f": statistics.figures(request.user, year, timezone.localdate()), "year": year,
+        "breadcrumbs": _crumbs(None, (_("Statistics"), None)),
+    })
+
+
+@web.require(VIEW)
+@require_GET
+def complaint_statistics_export(request):
+    figures = statistics.figures(request.user, _year(request), timezone.localdate())
+    sheets = [
+        Sheet(title, [Column(header, lambda r: r[0], 30), Column(_("Complaints"), lambda r: r[1], 12)],
+              rows)
+        for title, header, rows in figures.tables()
+    ]
+    rate = figures.on_time_rate
+    sheets.append(Sheet(_("Replies on time"), [
+        Column(_("Figure"), lambda r: r[0], 36), Column(_("Value"), lambda r: r[1], 12)], [
+        (_("Complaints filed"), figures.total),
+        (_("Answered with a due date"), figures.answered_with_due),
+        (_("Answered on time"), figures.on_time),
+        (_("On-time reply rate (%)"), rate if rate is not None else ""),
+        (_("Open and overdue"), figures.overdue_open),
+    ]))
+    return xlsx_sheets_response(filename=_("complaint-statistics") + f"-{figures.year}",
+                                sheets=sheets)
