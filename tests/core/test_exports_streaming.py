@@ -135,6 +135,8 @@ EXPORTS = [
     ("inspection_checklist", "admin", "oversight:checklist_export", {}, None),
     ("complaint", "admin", "complaints:complaint_export", {}, None),
     ("complaint_area", "shapotou", "complaints:complaint_export", {}, None),
+    ("complaint_statistics", "admin", "complaints:complaint_statistics_export", {"year": 2026},
+     None),
 ]
 
 
