@@ -1,13 +1,48 @@
-"""Inbox notifications of each hand-off of a complaint. They name the complaint by its
-number and category, never the filer."""
+"""Inbox notifications of each hand-off of a complaint (they name the complaint by its
+number and category, never the filer), and the filer's own receipt by e-mail."""
 
 from __future__ import annotations
 
+import logging
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhongwei_carbon.notifications import members, notify
 from zhongwei_carbon.roles import Role
+
+logger = logging.getLogger(__name__)
+
+
+def _send_receipt(address: str, subject: str, body: str) -> None:
+    try:
+        send_mail(subject, body, None, [address])
+    except Exception:  # the filer has the number on screen; the address is never logged
+        logger.warning("A complaint receipt could not be e-mailed.")
+
+
+def receipt(complaint, secret: str, contact: str) -> None:
+    """When the contact given is an e-mail address: the tracking number and secret, sent once
+    after commit, in-process (the address never goes through the task queue or a log)."""
+    try:
+        validate_email(contact)
+    except ValidationError:
+        return
+    subject = _("Your complaint %(number)s has been received") % {"number": complaint.number}
+    body = _(
+        "The Zhongwei City Ecology and Environment Bureau has received your complaint.\n\n"
+        "Tracking number: %(number)s\nSecret code: %(secret)s\n\n"
+        "Follow it and read the reply at %(path)s with both. Keep this message to yourself: "
+        "anyone with the number and the code can read the reply."
+    ) % {"number": complaint.number, "secret": secret,
+         "path": reverse("complaints_public:complaint_track")}
+    transaction.on_commit(partial(_send_receipt, contact, subject, body))
 
 
 def _admins():

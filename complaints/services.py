@@ -106,6 +106,7 @@ def complaint_file(*, category: str, description: str, target_code: str = "",
     events.record(actor=None, verb="complaint.filed", target=complaint,
                   message=_("Complaint filed by the public"))
     notifications.filed(complaint)
+    notifications.receipt(complaint, secret, (contact or "").strip())
     return complaint, secret
 
 

@@ -164,3 +164,19 @@ def test_the_public_home_and_the_menu_lead_to_complaints(bureau_admin, official_
         page = client_for(user).get(reverse("notifications")).content.decode()
         assert (f'href="{listing}"' in page) is shown, user
     assert "投诉举报" in client_for(bureau_admin).get(listing).content.decode()
+
+
+def test_an_email_contact_gets_the_number_and_secret_once_and_a_phone_nothing(mailoutbox):
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        complaint, secret = services.complaint_file(
+            category="other", description="x", target_text="某厂", contact="filer@example.com")
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == ["filer@example.com"]
+    assert complaint.number in mail.subject and secret in mail.body
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.complaint_file(category="other", description="x", target_text="某厂",
+                                contact=FILER_CONTACT)
+    assert len(mailoutbox) == 1
