@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -109,10 +110,27 @@ def complaint_detail(request, pk):
         and user.pk not in (complaint.handler_id, complaint.reply_drafted_by_id),
         "can_work": is_handler and status == Status.ASSIGNED,
         "can_see_identity": roles.has_perm(user, IDENTITY),
+        "inspection_url": _inspection_url(user, complaint),
         "overdue": rules.is_overdue(complaint.reply_due, timezone.localdate(),
                                     status == Status.ANSWERED),
         "events": events.for_object(complaint), "history": web.history_rows(complaint),
     })
+
+
+def _inspection_url(user, complaint) -> str:
+    """The oversight form opening an inspection of the complaint's party, filled in (the
+    complaint named by its number only), for a bureau admin while the complaint is handled."""
+    if not roles.has_perm(user, Perm.OPEN_INSPECTION) or complaint.status not in (
+            Status.ACCEPTED, Status.ASSIGNED, Status.REPLY_PENDING):
+        return ""
+    if complaint.enterprise_id:
+        party = f"enterprise={complaint.enterprise_id}"
+    elif complaint.agency_id:
+        party = f"agency={complaint.agency_id}"
+    else:
+        return ""
+    return (reverse("oversight:inspection_open")
+            + f"?trigger=complaint&trigger_note={complaint.number}&{party}")
 
 
 @web.require(VIEW)

@@ -230,3 +230,15 @@ def test_assignment_deadline_counts_working_days(filed, bureau_admin, bureau_rev
     cal = workdays.calendar()
     assert complaint.reply_due == workdays.add_working_days(complaint.assigned_on, 5, cal)
     assert complaint.reply_due > complaint.assigned_on >= date(2020, 1, 1)
+
+
+def test_the_bureau_opens_an_inspection_from_a_complaint(assigned, bureau_admin, official_a):
+    complaint, _ = assigned
+    detail = reverse("complaints:complaint_detail", args=[complaint.pk])
+    url = client_for(bureau_admin).get(detail).context["inspection_url"]
+    assert url and "trigger=complaint" in url and complaint.number in url
+    assert FILER_NAME not in url
+    form = client_for(bureau_admin).get(url).context["form"]
+    assert form.initial["trigger"] == "complaint" and form.initial["trigger_note"] == complaint.number
+    assert form.initial["enterprise"] == str(complaint.enterprise_id)
+    assert client_for(official_a).get(detail).context["inspection_url"] == ""
