@@ -7,6 +7,7 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-product
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
 os.environ.setdefault("DJANGO_HSTS_SECONDS", "0")
+os.environ.setdefault("COMPLAINTS_ENCRYPTION_KEY", "dGVzdC1vbmx5LWNvbXBsYWludHMta2V5LTAxMjM0NTY=")
 
 from zhongwei_carbon.settings import *  # noqa: E402,F403
 

@@ -19,6 +19,8 @@ from tests.test_url_matrix import (  # noqa: F401  (ctx is a fixture)
     AGENCY_A,
     AGENCY_LIST,
     AGENCY_PERFORMANCE,
+    COMPLAINT_LIST,
+    COMPLAINT_X,
     DENIED,
     DRAFT_LIST_VIEW,
     ENTERPRISE_A,
@@ -232,6 +234,14 @@ RULES |= {
 # --- oversight API: agency performance (read-only, paginated; see tests/test_url_matrix.py) ---
 RULES |= {"api:agency-performance-list": (NO_ARGS, api(AGENCY_PERFORMANCE))}
 # --- end oversight API: agency performance ---
+
+
+# --- complaints API: read-only, scoped like the pages, never the filer's identity ---
+RULES |= {
+    "api:complaint-list": (NO_ARGS, api(COMPLAINT_LIST)),
+    "api:complaint-detail": (_k(pk=_obj("complaint_x")), api(COMPLAINT_X)),
+}
+# --- end complaints API ---
 
 
 def api_url_names() -> list[str]:

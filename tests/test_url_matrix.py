@@ -179,6 +179,18 @@ VIOLATION_A = INSPECTION_A
 # --- end oversight ---
 
 
+# --- complaints (complaint_x: about enterprise_a, assigned to official_a) ---
+# enterprises and agencies have no door into complaints (403); official_b is not its area (404)
+COMPLAINT_LIST = rule(DENIED, bureau_admin=OK, bureau_reviewer=OK, official_a=OK, official_b=OK,
+                      anonymous=LOGIN)
+COMPLAINT_X = rule(DENIED, bureau_admin=OK, bureau_reviewer=OK, official_a=OK,
+                   official_b=NOT_FOUND, anonymous=LOGIN)
+# the assigned handler only: the reviewer and official_b may handle complaints, not this one
+COMPLAINT_X_HANDLE = rule(DENIED, official_a=OK, bureau_reviewer=NOT_FOUND, official_b=NOT_FOUND,
+                          anonymous=LOGIN)
+# --- end complaints ---
+
+
 # --- allowances: allocation (allocation_a: enterprise_a's notified allocation) ---
 ALLOCATION_LIST = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=LOGIN)
 ALLOCATION_A = ENTERPRISE_A
@@ -475,6 +487,27 @@ RULES = {
     "oversight:penalty_range_list": (NO_ARGS, ADMIN_ONLY),
     "oversight:penalty_range_create": (NO_ARGS, ADMIN_ONLY),
     # --- end oversight ---
+    # --- complaints ---
+    "complaints_public:complaint_new": (NO_ARGS, PUBLIC),
+    "complaints_public:complaint_done": (NO_ARGS, PUBLIC),
+    "complaints_public:complaint_track": (NO_ARGS, PUBLIC),
+    "complaints_public:target_lookup": (NO_ARGS, PUBLIC),
+    "complaints:complaint_list": (NO_ARGS, COMPLAINT_LIST),
+    "complaints:complaint_export": (NO_ARGS, COMPLAINT_LIST),
+    "complaints:complaint_statistics": (NO_ARGS, COMPLAINT_LIST),
+    "complaints:complaint_statistics_export": (NO_ARGS, COMPLAINT_LIST),
+    "complaints:complaint_detail": (_k(pk=_obj("complaint_x")), COMPLAINT_X),
+    "complaints:attachment_download": (_k(pk=_obj("complaint_attachment_x")), COMPLAINT_X),
+    "complaints:complaint_accept": (_k(pk=_obj("complaint_x")), ADMIN_ONLY),
+    "complaints:complaint_reject": (_k(pk=_obj("complaint_x")), ADMIN_ONLY),
+    "complaints:complaint_merge": (_k(pk=_obj("complaint_x")), ADMIN_ONLY),
+    "complaints:complaint_assign": (_k(pk=_obj("complaint_x")), ADMIN_ONLY),
+    "complaints:reply_return": (_k(pk=_obj("complaint_x")), ADMIN_ONLY),
+    "complaints:reply_approve": (_k(pk=_obj("complaint_x")), ADMIN_ONLY),
+    "complaints:complaint_identity": (_k(pk=_obj("complaint_x")), ADMIN_ONLY),
+    "complaints:complaint_findings": (_k(pk=_obj("complaint_x")), COMPLAINT_X_HANDLE),
+    "complaints:reply_draft": (_k(pk=_obj("complaint_x")), COMPLAINT_X_HANDLE),
+    # --- end complaints ---
 }
 
 # --- oversight: agency performance (the league: the bureau every agency, an agency its own
@@ -833,6 +866,30 @@ def _oversight_ctx(c):
             "violation_evidence_a": violation_evidence}
 
 
+def _complaints_ctx(c):
+    """complaints (ORM): complaint_x about enterprise_a, assigned to official_a, with the
+    filer's identity and complaint_attachment_x."""
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+
+    from complaints import crypto
+    from complaints.models import Attachment, Complaint, FilerIdentity
+
+    enterprise = c["enterprise_a"]
+    complaint = Complaint.objects.create(
+        number="TS2026-00001", secret_hash="x", category="false_data", target_kind="enterprise",
+        enterprise=enterprise, area=enterprise.area, description="数据造假",
+        filed_at="2026-05-01T08:00:00Z", status="assigned", handler=c["official_a"],
+        assigned_area=enterprise.area, assigned_on=date(2026, 5, 6), reply_working_days=15,
+        reply_due=date(2026, 5, 27),
+    )
+    FilerIdentity.objects.create(complaint=complaint, name_encrypted=crypto.encrypt("举报人"))
+    attachment = Attachment(complaint=complaint, label="附件1.pdf", sha256="2" * 64, size=12)
+    attachment.file.save("a.pdf", ContentFile(b"%PDF-attach"), save=True)
+    return {"complaint_x": complaint, "complaint_attachment_x": attachment}
+
+
 @pytest.fixture
 def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     facility = f.FacilityFactory(enterprise=enterprise_a)
@@ -904,6 +961,8 @@ def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     c.update(_security_ctx(personas["ent_b"]))
     # --- oversight ---
     c.update(_oversight_ctx(c))
+    # --- complaints ---
+    c.update(_complaints_ctx(c))
     return c
 
 
@@ -923,8 +982,8 @@ def _cases():
 
 # (+ django-axes' failed log-ins: a refused unlock must not delete them)
 PORTAL_APPS = {
-    "accounts", "registry", "verifiers", "reporting", "allowances", "oversight", "credit", "core",
-    "axes",
+    "accounts", "registry", "verifiers", "reporting", "allowances", "oversight", "complaints",
+    "credit", "core", "axes",
 }
 
 

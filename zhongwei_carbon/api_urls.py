@@ -11,7 +11,8 @@ from rest_framework.views import APIView
 
 app_name = "api"
 
-API_APPS = ("accounts", "registry", "verifiers", "reporting", "allowances", "oversight")
+API_APPS = ("accounts", "registry", "verifiers", "reporting", "allowances", "oversight",
+            "complaints")
 
 
 def collections() -> list[tuple[str, str]]:

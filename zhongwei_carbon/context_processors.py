@@ -48,6 +48,7 @@ NAV_GROUPS = [
             (_("Inspector directory"), "oversight:inspector_list", Perm.MANAGE_INSPECTION_PLAN),
             (_("Inspection checklist"), "oversight:checklist", Perm.MANAGE_INSPECTION_PLAN),
             (_("Agency performance"), "oversight:performance", Perm.VIEW_AGENCY_PERFORMANCE),
+            (_("Complaints and reports"), "complaints:complaint_list", Perm.VIEW_COMPLAINT),
         ],
     ),
     (

@@ -109,6 +109,12 @@ class Perm:
     # violation cases (Interim Regulations Art. 21–23): the parties see their decided cases
     VIEW_VIOLATION = "oversight.view_violation"
     MANAGE_VIOLATION = "oversight.manage_violation"  # open, decide, refer, close
+    # public complaints and reports (Interim Regulations Art. 18): the filer's identity is the
+    # bureau admin's alone, and every look at it is logged
+    VIEW_COMPLAINT = "complaints.view_complaint"
+    MANAGE_COMPLAINT = "complaints.manage_complaint"  # triage, assign, approve the reply
+    HANDLE_COMPLAINT = "complaints.handle_complaint"  # only complaints assigned to the user
+    VIEW_COMPLAINT_IDENTITY = "complaints.view_identity"
 
 
 # The table: action -> roles allowed to perform it (within their scope).
@@ -194,12 +200,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Perm.ANSWER_RECTIFICATION: frozenset({Role.ENTERPRISE_USER, Role.AGENCY_STAFF}),
     Perm.VIEW_VIOLATION: ALL_ROLES,
     Perm.MANAGE_VIOLATION: frozenset({Role.BUREAU_ADMIN}),
+    # the complained-about parties (enterprises, agencies) have no door into complaints
+    Perm.VIEW_COMPLAINT: frozenset({Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER, Role.AREA_OFFICIAL}),
+    Perm.MANAGE_COMPLAINT: frozenset({Role.BUREAU_ADMIN}),
+    Perm.HANDLE_COMPLAINT: frozenset({Role.BUREAU_REVIEWER, Role.AREA_OFFICIAL}),
+    Perm.VIEW_COMPLAINT_IDENTITY: frozenset({Role.BUREAU_ADMIN}),
 }
 
 # Actions whose scope is only the rows the user is assigned to (the model's ``assignee`` path
 # in ``scoping``), whatever the role's scope kind: a bureau reviewer inspects what he is drawn
 # for, not every inspection of the city.
-ASSIGNED_ONLY: frozenset[str] = frozenset({Perm.CONDUCT_INSPECTION})
+ASSIGNED_ONLY: frozenset[str] = frozenset({Perm.CONDUCT_INSPECTION, Perm.HANDLE_COMPLAINT})
 
 
 def roles_for(action: str) -> frozenset[str]:

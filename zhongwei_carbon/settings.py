@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "reporting",
     "allowances",
     "oversight",
+    "complaints",
     "credit",
 ]
 
@@ -144,6 +145,12 @@ TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0 if DEBUG e
 PUBLIC_FORM_LIMIT = env.int("PUBLIC_FORM_LIMIT", default=10)
 PUBLIC_FORM_WINDOW = timedelta(hours=1)
 
+# Complaints (Art. 18): the filer's identity and contact are encrypted at rest with this
+# Fernet key (32 url-safe base64 bytes: python -c "from cryptography.fernet import Fernet;
+# print(Fernet.generate_key().decode())"). Required in production; with DEBUG a key derived
+# from SECRET_KEY stands in. Changing it makes the stored identities unreadable.
+COMPLAINTS_ENCRYPTION_KEY = env("COMPLAINTS_ENCRYPTION_KEY", default="")
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -229,6 +236,12 @@ SPECTACULAR_SETTINGS = {
         "RectificationStatusEnum": "oversight.choices.RectificationStatus",
         "ViolationCaseStatusEnum": "oversight.choices.CaseStatus",
         "ViolationArticleEnum": "oversight.choices.ViolationArticle",
+        # complaints API
+        "ComplaintStatusEnum": "complaints.choices.Status",
+        "ComplaintTargetKindEnum": "complaints.choices.TargetKind",
+        "TargetKindEnum": "oversight.choices.TargetKind",
+        "ComplaintCategoryEnum": "complaints.choices.Category",
+        "ComplaintOutcomeEnum": "complaints.choices.Outcome",
     },
 }
 

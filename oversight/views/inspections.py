@@ -103,7 +103,11 @@ def _deadline(inspection):
 @web.require(Perm.OPEN_INSPECTION)
 @require_http_methods(["GET", "POST"])
 def inspection_open(request):
-    form = OpenInspectionForm(request.POST or None)
+    # a link may fill the form in (a complaint's page: ?trigger=complaint&trigger_note=TS…&
+    # enterprise=<pk>); the values are only proposed, the form checks what is posted
+    initial = {k: request.GET[k][:500] for k in ("trigger", "trigger_note", "enterprise", "agency")
+               if request.GET.get(k)}
+    form = OpenInspectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             inspection = services.inspection_open(actor=request.user, **form.cleaned_data)

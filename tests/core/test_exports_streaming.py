@@ -133,6 +133,10 @@ EXPORTS = [
     ("agency_performance_own", "agency1", "oversight:performance_export",
      {"year": YEAR, "ordering": "-on_time_rate"}, None),
     ("inspection_checklist", "admin", "oversight:checklist_export", {}, None),
+    ("complaint", "admin", "complaints:complaint_export", {}, None),
+    ("complaint_area", "shapotou", "complaints:complaint_export", {}, None),
+    ("complaint_statistics", "admin", "complaints:complaint_statistics_export", {"year": 2026},
+     None),
 ]
 
 

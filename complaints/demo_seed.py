@@ -1,0 +1,59 @@
+"""Demo complaints, one in each main state: just received (anonymous, about a party in the
+filer's words), under investigation by the Shapotou official (with the filer's name, for the
+bureau's "show identity"), answered by the bureau reviewer and approved (partly
+substantiated), and one not accepted. Loaded by ``manage.py seed_demo`` after the oversight
+demo; idempotent (nothing is added once complaints exist). Everything goes through the
+services."""
+
+from __future__ import annotations
+
+from accounts.models import User
+from complaints import selectors, services
+from complaints.models import Complaint
+
+
+def _user(username):
+    return User.objects.filter(username=username, is_active=True).first()
+
+
+def seed(*, actor, stdout=None) -> None:
+    if Complaint.objects.exists():
+        if stdout is not None:
+            stdout.write("Complaints: already seeded.")
+        return
+    enterprise = selectors.public_enterprises().filter(area__code="640502").order_by("uscc").first()
+    agency = selectors.public_agencies().order_by("uscc").first()
+    services.complaint_file(
+        category="disclosure", target_text="中宁县某铁合金厂",
+        description="该厂近两年未公开碳排放信息，周边群众反映夜间排放明显增多。",
+    )
+    shapotou, reviewer = _user("shapotou"), _user("reviewer")
+    if enterprise is not None and shapotou is not None:
+        complaint, _ = services.complaint_file(
+            category="missing_ledgers", target_code=enterprise.uscc, name="李四",
+            contact="13800000000",
+            description="该企业2025年下半年燃煤月度台账未按时填报，化验记录缺失。",
+        )
+        services.complaint_accept(actor=actor, complaint=complaint)
+        services.complaint_assign(actor=actor, complaint=complaint, handler=shapotou)
+        services.findings_save(actor=shapotou, complaint=complaint,
+                               findings="已电话联系企业能源部门，约定现场核查台账原件。")
+    if agency is not None and reviewer is not None:
+        complaint, _ = services.complaint_file(
+            category="agency_misconduct", target_code=agency.uscc,
+            description="该机构核查人员未到现场即出具核查报告。",
+        )
+        services.complaint_accept(actor=actor, complaint=complaint)
+        services.complaint_assign(actor=actor, complaint=complaint, handler=reviewer)
+        services.reply_submit(
+            actor=reviewer, complaint=complaint, outcome="partly",
+            findings="调阅核查记录：两家企业现场核查时间不足半日，记录不完整。",
+            reply="经查，反映的问题部分属实，已责令该机构整改并纳入年度机构评估。感谢您的监督。",
+        )
+        services.reply_approve(actor=actor, complaint=complaint)
+    rejected, _ = services.complaint_file(category="other", target_text="某小区物业",
+                                          description="小区供暖温度不达标。")
+    services.complaint_reject(actor=actor, complaint=rejected,
+                              reason="不属于碳排放权交易监管事项，请向住房城乡建设部门反映。")
+    if stdout is not None:
+        stdout.write(f"Complaints: {Complaint.objects.count()} in several states.")

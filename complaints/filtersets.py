@@ -1,0 +1,35 @@
+"""One FilterSet for the complaint list page, its export and the API (DESIGN.md §3)."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from complaints.choices import Category, Status, TargetKind
+from complaints.models import Complaint
+from registry.models import Area
+from zhongwei_carbon.forms import EMPTY_CHOICE
+
+
+class ComplaintFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Number or party"))
+    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"),
+                                         empty_label=EMPTY_CHOICE)
+    category = django_filters.ChoiceFilter(choices=Category.choices, label=_("Category"),
+                                           empty_label=EMPTY_CHOICE)
+    target_kind = django_filters.ChoiceFilter(choices=TargetKind.choices, label=_("About"),
+                                              empty_label=EMPTY_CHOICE)
+    area = django_filters.ModelChoiceFilter(queryset=Area.objects.all(), label=_("Area"),
+                                            empty_label=EMPTY_CHOICE)
+
+    class Meta:
+        model = Complaint
+        fields = ["q", "status", "category", "target_kind", "area"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(number__icontains=value) | Q(target_text__icontains=value)
+            | Q(enterprise__name__icontains=value) | Q(agency__name__icontains=value)
+        )
