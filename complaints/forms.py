@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints import challenge, rules
 from complaints.choices import Category, Outcome
 from oversight.forms import MultipleFileField
-from zhongwei_carbon import uploads
+from zhongwei_carbon import display, uploads
 from zhongwei_carbon.forms import BootstrapMixin
 from zhongwei_carbon.lookup import LookupInput
 
@@ -92,8 +92,7 @@ class AssignForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, handlers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["handler"].queryset = handlers
-        self.fields["handler"].label_from_instance = lambda u: (
-            f"{u.get_full_name() or u.username}（{u.username}）")
+        self.fields["handler"].label_from_instance = display.person
 
 
 class FindingsForm(BootstrapMixin, forms.Form):

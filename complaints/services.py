@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from complaints import crypto, notifications, rules, selectors
 from complaints.choices import Outcome, Status, TargetKind
 from complaints.models import Attachment, Complaint, FilerIdentity
-from zhongwei_carbon import events, roles, uploads, workdays
+from zhongwei_carbon import display, events, roles, uploads, workdays
 from zhongwei_carbon.roles import Perm, Role
 
 MAX_ATTACHMENTS = 5
@@ -199,7 +199,7 @@ def complaint_assign(*, actor, complaint: Complaint, handler,
     complaint.save()
     events.record(actor=actor, verb="complaint.assigned", target=complaint,
                   message=_("Assigned to %(handler)s, reply due %(due)s")
-                  % {"handler": handler.get_full_name() or handler.username,
+                  % {"handler": display.person(handler),
                      "due": complaint.reply_due.isoformat()})
     notifications.assigned(complaint)
     return complaint

@@ -28,7 +28,7 @@ from complaints.forms import (
     ReturnForm,
 )
 from complaints.models import Complaint
-from zhongwei_carbon import events, roles, web
+from zhongwei_carbon import display, events, roles, web
 from zhongwei_carbon.excel import Column, Sheet, xlsx_response, xlsx_sheets_response
 from zhongwei_carbon.roles import Perm
 
@@ -74,8 +74,7 @@ def complaint_columns() -> list[Column]:
                lambda c: (c.enterprise or c.agency).uscc if (c.enterprise or c.agency) else "", 22),
         Column(_("Area"), lambda c: str(c.area) if c.area else "", 12),
         Column(_("Status"), lambda c: c.get_status_display(), 14),
-        Column(_("Handler"), lambda c: (c.handler.get_full_name() or c.handler.username)
-               if c.handler else "", 14),
+        Column(_("Handler"), lambda c: display.person(c.handler) if c.handler else "", 14),
         Column(_("Reply due"), lambda c: c.reply_due, 12),
         Column(_("Overdue"), lambda c: _("yes") if rules.is_overdue(
             c.reply_due, today, c.status == Status.ANSWERED) else "", 8),

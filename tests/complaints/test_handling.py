@@ -216,6 +216,8 @@ def test_list_filters_empty_state_and_scope(assigned, bureau_admin, official_b, 
 
 
 def test_assignment_deadline_counts_working_days(filed, bureau_admin, bureau_reviewer):
+    from zhongwei_carbon.models import Event
+
     complaint, _ = filed
     services.complaint_accept(actor=bureau_admin, complaint=complaint)
     with pytest.raises(ValidationError):
@@ -224,12 +226,18 @@ def test_assignment_deadline_counts_working_days(filed, bureau_admin, bureau_rev
     with pytest.raises(ValidationError):
         services.complaint_assign(actor=bureau_admin, complaint=complaint,
                                   handler=bureau_reviewer, working_days=0)
+    bureau_reviewer.full_name = "王五"
+    bureau_reviewer.save()
     complaint = services.complaint_assign(actor=bureau_admin, complaint=complaint,
                                           handler=bureau_reviewer, working_days=5)
+    # the activity names the handler as people read it, never by the login
+    line = Event.objects.filter(verb="complaint.assigned").latest("pk").message
+    assert "王五" in line and bureau_reviewer.username not in line
     assert complaint.assigned_area is None
     cal = workdays.calendar()
     assert complaint.reply_due == workdays.add_working_days(complaint.assigned_on, 5, cal)
     assert complaint.reply_due > complaint.assigned_on >= date(2020, 1, 1)
+
 
 
 def test_the_bureau_opens_an_inspection_from_a_complaint(assigned, bureau_admin, official_a):
