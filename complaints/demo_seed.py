@@ -1,7 +1,8 @@
-"""Demo complaints, one in each main state: just received (anonymous, about a party in the
-filer's words), under investigation by the Shapotou official (with the filer's name, for the
-bureau's "show identity"), answered by the bureau reviewer and approved (partly
-substantiated), and one not accepted. Loaded by ``manage.py seed_demo`` after the oversight
+"""Demo complaints, one in each state: just received (anonymous, about a party in the
+filer's words), accepted and waiting to be assigned, under investigation by the Shapotou
+official (with the filer's name, for the bureau's "show identity") with a duplicate merged
+into it, a Zhongning reply waiting for the bureau's approval, answered by the bureau
+reviewer and approved (partly substantiated), and one not accepted. Loaded by ``manage.py seed_demo`` after the oversight
 demo; idempotent (nothing is added once complaints exist). Everything goes through the
 services."""
 
@@ -38,6 +39,28 @@ def seed(*, actor, stdout=None) -> None:
         services.complaint_assign(actor=actor, complaint=complaint, handler=shapotou)
         services.findings_save(actor=shapotou, complaint=complaint,
                                findings="已电话联系企业能源部门，约定现场核查台账原件。")
+        # the same matter filed again by someone else: merged into the first
+        duplicate, _ = services.complaint_file(
+            category="missing_ledgers", target_code=enterprise.uscc,
+            description="该企业燃煤台账与实际不符（重复反映）。",
+        )
+        services.complaint_merge(actor=actor, complaint=duplicate, into=complaint)
+    zhongning = _user("zhongning")
+    zn_enterprise = (selectors.public_enterprises().filter(area__code="640521")
+                     .order_by("uscc").first())
+    if zn_enterprise is not None and zhongning is not None:
+        # the county's reply waits for the bureau's approval
+        complaint, _ = services.complaint_file(
+            category="false_data", target_code=zn_enterprise.uscc,
+            description="该企业上报的2025年发电量与电网结算数据明显不一致。",
+        )
+        services.complaint_accept(actor=actor, complaint=complaint)
+        services.complaint_assign(actor=actor, complaint=complaint, handler=zhongning)
+        services.reply_submit(
+            actor=zhongning, complaint=complaint, outcome="unsubstantiated",
+            findings="核对电网结算单与企业月度台账，发电量一致，差异系统计口径（含厂用电）所致。",
+            reply="经核查，企业上报发电量与电网结算数据一致，反映的问题不属实。感谢您的监督。",
+        )
     if agency is not None and reviewer is not None:
         complaint, _ = services.complaint_file(
             category="agency_misconduct", target_code=agency.uscc,
@@ -51,9 +74,13 @@ def seed(*, actor, stdout=None) -> None:
             reply="经查，反映的问题部分属实，已责令该机构整改并纳入年度机构评估。感谢您的监督。",
         )
         services.reply_approve(actor=actor, complaint=complaint)
+    accepted, _ = services.complaint_file(
+        category="other", target_text="沙坡头区某数据中心",
+        description="该数据中心扩建后用电量大增，是否应纳入重点排放单位名录？")
+    services.complaint_accept(actor=actor, complaint=accepted)  # waiting to be assigned
     rejected, _ = services.complaint_file(category="other", target_text="某小区物业",
                                           description="小区供暖温度不达标。")
     services.complaint_reject(actor=actor, complaint=rejected,
                               reason="不属于碳排放权交易监管事项，请向住房城乡建设部门反映。")
     if stdout is not None:
-        stdout.write(f"Complaints: {Complaint.objects.count()} in several states.")
+        stdout.write(f"Complaints: {Complaint.objects.count()}, one in each state.")

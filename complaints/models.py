@@ -142,3 +142,18 @@ class FilerIdentity(models.Model):
 
     def __str__(self):
         return f"#{self.complaint_id}"
+
+
+class SpentChallenge(models.Model):
+    """A human-check token already answered (``complaints.challenge``): kept for twice its
+    lifetime, so a token is answered once whichever worker gets it."""
+
+    nonce = models.CharField(max_length=32, unique=True)
+    spent_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("spent human check")
+        verbose_name_plural = _("spent human checks")
+
+    def __str__(self):
+        return self.nonce

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
@@ -18,6 +19,9 @@ from zhongwei_carbon.notifications import members, notify
 from zhongwei_carbon.roles import Role
 
 logger = logging.getLogger(__name__)
+# e-mail backends that print the message (address, secret) instead of sending it
+WRITES_TO_LOGS = {"django.core.mail.backends.console.EmailBackend",
+                  "django.core.mail.backends.filebased.EmailBackend"}
 
 
 def _send_receipt(address: str, subject: str, body: str) -> None:
@@ -33,6 +37,11 @@ def receipt(complaint, secret: str, contact: str) -> None:
     try:
         validate_email(contact)
     except ValidationError:
+        return
+    if not settings.DEBUG and settings.EMAIL_BACKEND in WRITES_TO_LOGS:
+        # the console backend prints the address and the secret into the server's logs: a
+        # production server without a mail server set sends no receipt (the filer has the
+        # number and the code on screen)
         return
     subject = _("Your complaint %(number)s has been received") % {"number": complaint.number}
     body = _(

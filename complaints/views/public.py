@@ -11,6 +11,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import throttle
@@ -29,6 +30,7 @@ def _crumbs(here):
 
 
 @never_cache
+@sensitive_post_parameters("name", "contact")  # never in an error report
 @require_http_methods(["GET", "POST"])
 def complaint_new(request):
     title = _("File a complaint or report")
@@ -76,6 +78,7 @@ def _public_view(complaint):
 
 
 @never_cache
+@sensitive_post_parameters("secret")
 @require_http_methods(["GET", "POST"])
 def complaint_track(request):
     title = _("Track a complaint")

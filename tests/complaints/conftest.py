@@ -13,7 +13,9 @@ def answer(n=7):
     """A valid human check (token, answer) as the form would have issued it."""
     import secrets
 
-    return {"token": signing.dumps({"s": n, "n": secrets.token_hex(8)}, salt=challenge.SALT),
+    nonce = secrets.token_hex(8)
+    return {"token": signing.dumps({"h": challenge._digest(nonce, n), "n": nonce},
+                                   salt=challenge.SALT),
             "answer": str(n)}
 
 

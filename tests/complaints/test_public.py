@@ -67,6 +67,26 @@ def test_wrong_or_replayed_human_check_is_refused_and_nothing_is_filed(published
     assert Complaint.objects.count() == 1
 
 
+def test_the_human_check_hides_its_answer_and_is_spent_by_a_wrong_guess(published):
+    """The signed token is readable (base64 JSON): it must not carry the answer; and one
+    question takes one answer, so a bot cannot try every sum on it."""
+    import base64
+    import json
+
+    from complaints import challenge
+
+    question, token = challenge.new()
+    payload = token.split(":")[0]
+    data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    assert set(data) == {"h", "n"}  # a keyed hash and the nonce, never the sum
+    right = next(str(s) for s in range(2, 19) if challenge._digest(data["n"], s) == data["h"])
+    assert not challenge.passed(token, "1")  # a wrong guess spends it ...
+    assert not challenge.passed(token, right)  # ... so the right answer no longer passes
+    fresh = answer(5)
+    assert challenge.passed(fresh["token"], "5") and not challenge.passed(fresh["token"], "5")
+    assert not challenge.passed("forged:token", "5")
+
+
 def test_a_party_must_be_named():
     response = _post(Client())
     assert response.status_code == 200 and not Complaint.objects.exists()
@@ -180,3 +200,17 @@ def test_an_email_contact_gets_the_number_and_secret_once_and_a_phone_nothing(ma
         services.complaint_file(category="other", description="x", target_text="某厂",
                                 contact=FILER_CONTACT)
     assert len(mailoutbox) == 1
+
+
+def test_a_production_server_that_would_print_mail_sends_no_receipt(settings, capsys):
+    """With DEBUG off and the console e-mail backend (no mail server set), the receipt would
+    put the filer's address and secret into the server's logs: none is sent."""
+    from django.test import TestCase
+
+    settings.DEBUG = False
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        _complaint, secret = services.complaint_file(
+            category="other", description="x", target_text="某厂", contact="filer@example.com")
+    out = capsys.readouterr()
+    assert secret not in out.out + out.err and "filer@example.com" not in out.out + out.err
