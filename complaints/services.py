@@ -190,6 +190,8 @@ def complaint_assign(*, actor, complaint: Complaint, handler,
     complaint = _lock(complaint)
     if complaint.status == Status.RECEIVED:
         raise ValidationError(_("Accept the complaint before assigning it."))
+    if complaint.status == Status.REPLY_PENDING:  # the handler's draft is decided first
+        raise ValidationError(_("A reply waits for approval: approve it or return it first."))
     _move(complaint, Status.ASSIGNED)
     official = next((m for m in roles.memberships(handler) if m.role == Role.AREA_OFFICIAL), None)
     today = timezone.localdate()

@@ -250,3 +250,16 @@ def test_the_bureau_opens_an_inspection_from_a_complaint(assigned, bureau_admin,
     assert form.initial["trigger"] == "complaint" and form.initial["trigger_note"] == complaint.number
     assert form.initial["enterprise"] == str(complaint.enterprise_id)
     assert client_for(official_a).get(detail).context["inspection_url"] == ""
+
+
+def test_a_pending_reply_is_approved_or_returned_before_any_reassignment(
+    assigned, bureau_admin, official_a, bureau_reviewer
+):
+    """Reassigning would skip the return note and leave the draft behind."""
+    complaint, _secret = assigned
+    services.reply_submit(actor=official_a, complaint=complaint, findings="查明", reply="答复",
+                          outcome="unsubstantiated")
+    with pytest.raises(ValidationError):
+        services.complaint_assign(actor=bureau_admin, complaint=complaint, handler=bureau_reviewer)
+    complaint.refresh_from_db()
+    assert complaint.status == "reply_pending" and complaint.handler == official_a
