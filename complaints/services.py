@@ -247,12 +247,20 @@ def reply_submit(*, actor, complaint: Complaint, findings: str, reply: str,
     return complaint
 
 
-def _approvable(actor, complaint: Complaint) -> Complaint:
+def reply_approve_check(*, actor, complaint: Complaint) -> None:
+    """What approving would refuse, checked without writing (the confirmation step)."""
     _require(actor, Perm.MANAGE_COMPLAINT)
-    complaint = _lock(complaint)
     if actor.pk in (complaint.handler_id, complaint.reply_drafted_by_id):
         raise ValidationError(_("The reply is approved by someone other than its author "
                                 "(four eyes)."))
+    if not rules.can_move(complaint.status, Status.ANSWERED):
+        raise ValidationError(_("No reply waits for approval."))
+
+
+def _approvable(actor, complaint: Complaint) -> Complaint:
+    _require(actor, Perm.MANAGE_COMPLAINT)
+    complaint = _lock(complaint)
+    reply_approve_check(actor=actor, complaint=complaint)
     return complaint
 
 

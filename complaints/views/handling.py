@@ -7,6 +7,7 @@ handler can reach, in the API, an export or a history)."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
@@ -29,6 +30,7 @@ from complaints.forms import (
 )
 from complaints.models import Complaint
 from zhongwei_carbon import display, events, roles, web
+from zhongwei_carbon.confirm import Confirmation, confirmed_step
 from zhongwei_carbon.excel import Column, Sheet, xlsx_response, xlsx_sheets_response
 from zhongwei_carbon.roles import Perm
 
@@ -186,11 +188,45 @@ def complaint_accept(request, pk):
         actor=request.user, complaint=c), _("Complaint accepted."))
 
 
+class ApproveForm(forms.Form):
+    approve = forms.BooleanField(widget=forms.HiddenInput, initial=True)
+
+
 @web.require(MANAGE)
 @require_POST
 def reply_approve(request, pk):
-    return _post_only(request, pk, lambda c: services.reply_approve(
-        actor=request.user, complaint=c), _("Reply approved: the filer can read it."))
+    """Approving publishes the reply to the filer (and a substantiated outcome to credit):
+    it is confirmed on a page that shows the reply first."""
+    complaint = _managed(request, pk)
+
+    def done(_result):
+        messages.success(request, _("Reply approved: the filer can read it."))
+        return redirect(complaint)
+
+    def confirmation(_form, _summary):
+        return Confirmation(
+            title=_("Approve the reply"),
+            question=_("Publish this reply to the filer of %(number)s?")
+            % {"number": complaint.number},
+            button=_("Approve the reply"),
+            rows=[(_("Party"), complaint.target_name or "—"), (_("Outcome"),
+                   complaint.get_outcome_display()), (_("Reply to the filer"), complaint.reply),
+                  (_("Reply drafted by"), display.person(complaint.reply_drafted_by))],
+            warning=_("The filer reads the reply on the tracking page; it cannot be withdrawn. "
+                      "A substantiated or partly substantiated outcome goes to the credit "
+                      "evaluation of the party."),
+            breadcrumbs=web.crumbs((_("Complaints"), "complaints:complaint_list"),
+                                   (complaint.number, complaint.get_absolute_url()),
+                                   (_("Approve the reply"), None)),
+        )
+
+    return confirmed_step(
+        request, make_form=lambda data, files, initial: ApproveForm(data, initial=initial),
+        check=lambda _form: services.reply_approve_check(actor=request.user, complaint=complaint),
+        act=lambda _form: services.reply_approve(actor=request.user, complaint=complaint),
+        confirmation=confirmation, form_page=lambda _form: redirect(complaint), done=done,
+        purpose="complaint-approve",
+    )
 
 
 @web.require(MANAGE)

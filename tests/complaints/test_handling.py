@@ -66,11 +66,17 @@ def test_triage_assign_handle_approve_and_the_filer_reads_the_reply(
     # the reply is not public before approval
     assert _public_view(complaint)["reply"] == ""
 
+    # approving asks first, showing the reply; nothing is published before the confirmation
+    asked = admin.post(reverse("complaints:reply_approve", args=[complaint.pk]), {"approve": "1"})
+    assert asked.status_code == 200 and "经查属实，已立案处理。" in asked.content.decode()
+    complaint.refresh_from_db()
+    assert complaint.status == "reply_pending" and _public_view(complaint)["reply"] == ""
     received = []
     listener = events.subscribe("complaint.substantiated")(lambda **kw: received.append(kw))
     try:
         with TestCase.captureOnCommitCallbacks(execute=True):
-            approve = admin.post(reverse("complaints:reply_approve", args=[complaint.pk]))
+            approve = admin.post(reverse("complaints:reply_approve", args=[complaint.pk]),
+                                 {"approve": "1", "step": "confirm"})
     finally:
         events._subscribers["complaint.substantiated"].remove(listener)
     assert approve.status_code == 302
