@@ -215,7 +215,7 @@ def reply_approve(request, pk):
             warning=_("The filer reads the reply on the tracking page; it cannot be withdrawn. "
                       "A substantiated or partly substantiated outcome goes to the credit "
                       "evaluation of the party."),
-            breadcrumbs=web.crumbs((_("Complaints"), "complaints:complaint_list"),
+            breadcrumbs=web.crumbs((_("Complaints and reports"), "complaints:complaint_list"),
                                    (complaint.number, complaint.get_absolute_url()),
                                    (_("Approve the reply"), None)),
         )
