@@ -43,8 +43,12 @@ def env() -> dict:
         values.pop(key, None)
     if not values.get("DATABASE_URL"):
         sys.exit("DATABASE_URL must name the PostgreSQL database to use")
+    from cryptography.fernet import Fernet
+
     values.update(DJANGO_DEBUG="false", DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
-                  DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost")
+                  DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+                  # the complainants' identities are encrypted with it (check --deploy)
+                  COMPLAINTS_ENCRYPTION_KEY=Fernet.generate_key().decode())
     return values
 
 
