@@ -120,3 +120,23 @@ class AuditChainHead(models.Model):
 
     def __str__(self):
         return f"{self.chain}: {self.length}"
+
+
+class ObjectionBase(models.Model):
+    """What every objection has: the filer's reasons and file, the decision due date (working
+    days, set by the owning app's rules) and the decision. Report and allocation objections
+    keep their own fields for now; credit objections are the first to share this."""
+
+    reasons = models.TextField(_("reasons"))
+    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decision_due = models.DateField(_("decision due"))
+    decision_note = models.TextField(_("decision note"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["-filed_at"]

@@ -1,1 +1,0 @@
-# Models arrive with their issue (DESIGN.md §3).
