@@ -115,6 +115,12 @@ class Perm:
     MANAGE_COMPLAINT = "complaints.manage_complaint"  # triage, assign, approve the reply
     HANDLE_COMPLAINT = "complaints.handle_complaint"  # only complaints assigned to the user
     VIEW_COMPLAINT_IDENTITY = "complaints.view_identity"
+    # credit evaluation: rule sets (the bureau reads, the admin drafts and publishes), the
+    # year's live scores (bureau) and a subject's score card (each party its own)
+    VIEW_CREDIT_RULES = "credit.view_rule_set"
+    MANAGE_CREDIT_RULES = "credit.manage_rule_set"
+    VIEW_CREDIT_SCORES = "credit.view_scores"
+    VIEW_CREDIT_CARD = "credit.view_score_card"
 
 
 # The table: action -> roles allowed to perform it (within their scope).
@@ -205,6 +211,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Perm.MANAGE_COMPLAINT: frozenset({Role.BUREAU_ADMIN}),
     Perm.HANDLE_COMPLAINT: frozenset({Role.BUREAU_REVIEWER, Role.AREA_OFFICIAL}),
     Perm.VIEW_COMPLAINT_IDENTITY: frozenset({Role.BUREAU_ADMIN}),
+    Perm.VIEW_CREDIT_RULES: BUREAU,
+    Perm.MANAGE_CREDIT_RULES: frozenset({Role.BUREAU_ADMIN}),
+    Perm.VIEW_CREDIT_SCORES: BUREAU,
+    # scoped by the subject: a county its area's enterprises, a party its own card
+    Perm.VIEW_CREDIT_CARD: ALL_ROLES,
 }
 
 # Actions whose scope is only the rows the user is assigned to (the model's ``assignee`` path
