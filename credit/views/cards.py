@@ -117,7 +117,7 @@ def score_columns() -> list[Column]:
         Column(_("Area"), lambda r: r.subject.area, 12),
         Column(_("Score"), lambda r: r.card.score, 8),
         Column(_("Grade"), lambda r: GRADES[r.card.grade], 14),
-        Column(_("Vetoed by"), lambda r: "、".join(KINDS.get(v, v) for v in r.card.vetoes), 24),
+        Column(_("Vetoed by"), lambda r: "、".join(str(KINDS.get(v, v)) for v in r.card.vetoes), 24),
         Column(_("Rule set"), lambda r: r.card.version, 10),
     ]
 
