@@ -19,6 +19,7 @@ from tests.test_url_matrix import (  # noqa: F401  (ctx is a fixture)
     AGENCY_A,
     AGENCY_LIST,
     AGENCY_PERFORMANCE,
+    BUREAU,
     COMPLAINT_LIST,
     COMPLAINT_X,
     DENIED,
@@ -242,6 +243,20 @@ RULES |= {
     "api:complaint-detail": (_k(pk=_obj("complaint_x")), api(COMPLAINT_X)),
 }
 # --- end complaints API ---
+
+
+# --- credit API: rule sets, read-only, the bureau's ---
+def _credit_draft(c):
+    from tests.test_url_matrix import _credit_draft as draft
+
+    return draft(c)
+
+
+RULES |= {
+    "api:credit-rule-set-list": (NO_ARGS, api(BUREAU)),
+    "api:credit-rule-set-detail": (_k(pk=_credit_draft), api(BUREAU)),
+}
+# --- end credit API ---
 
 
 def api_url_names() -> list[str]:

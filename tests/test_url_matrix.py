@@ -541,6 +541,41 @@ RULES |= {
 # --- end oversight: the inspection checklist ---
 
 
+# --- credit: rule sets and score cards (the default draft 2025-1; enterprise_a's and
+# agency_a's cards for 2025). Rule sets and the year's live scores are the bureau's; every role
+# may open score cards, scoped by the subject: others' cards are 404 ---
+def _credit_draft(ctx):
+    from credit import reference
+    from credit.models import GroupCap, RuleLine, RuleSet
+
+    reference.load(RuleSet, RuleLine, GroupCap)  # a flushed database has lost the migration's
+    return RuleSet.objects.get(version=reference.VERSION).pk
+
+
+CARD_ENTERPRISE_A = ENTERPRISE_A | {"agency_a_staff": NOT_FOUND, "agency_b_staff": NOT_FOUND}
+CARD_AGENCY_A = rule(NOT_FOUND, bureau_admin=OK, bureau_reviewer=OK, agency_a_staff=OK,
+                     anonymous=LOGIN)
+RULES |= {
+    "credit:rule_set_list": (NO_ARGS, BUREAU),
+    "credit:rule_set_create": (NO_ARGS, ADMIN_ONLY),
+    "credit:rule_set_detail": (_k(pk=_credit_draft), BUREAU),
+    "credit:rule_set_export": (_k(pk=_credit_draft), BUREAU),
+    "credit:rule_set_what_if": (_k(pk=_credit_draft), BUREAU),
+    "credit:rule_set_what_if_export": (_k(pk=_credit_draft), BUREAU),
+    "credit:rule_set_edit": (_k(pk=_credit_draft), ADMIN_ONLY),
+    "credit:rule_set_delete": (_k(pk=_credit_draft), ADMIN_ONLY),
+    "credit:rule_set_publish": (_k(pk=_credit_draft), ADMIN_ONLY),
+    "credit:score_list": (NO_ARGS, BUREAU),
+    "credit:score_export": (NO_ARGS, BUREAU),
+    "credit:card_detail": (_k(kind="enterprise", pk=_obj("enterprise_a"), year=2025),
+                           CARD_ENTERPRISE_A),
+}
+CARD_RULES = {  # the same URL name for an agency's card: test_credit_agency_card
+    "agency": (_k(kind="agency", pk=_obj("agency_a"), year=2025), CARD_AGENCY_A),
+}
+# --- end credit: rule sets and score cards ---
+
+
 def portal_url_names() -> list[str]:
     names = []
 
@@ -1020,3 +1055,13 @@ def test_url_matrix(name, ctx):
         refused = response.status_code == 405 or outcome(response) == expected[persona]
         assert refused, f"POST {url} as {persona}: {response.status_code}"
     assert _row_counts() == rows_before
+
+
+# --- credit: an agency's score card (the URL's other subject kind) ---
+@pytest.mark.django_db
+def test_credit_agency_card(ctx):
+    build, expected = CARD_RULES["agency"]
+    url = reverse("credit:card_detail", kwargs=build(ctx))
+    got = {p: outcome(client_for(ctx[p]).get(url)) for p in PERSONAS}
+    assert got == expected, f"GET {url}"
+# --- end credit: an agency's score card ---

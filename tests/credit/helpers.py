@@ -3,13 +3,18 @@
 from datetime import date
 from decimal import Decimal as D
 
-from credit.choices import EventKind, EventOrigin, EventStatus, SubjectKind
+from credit.choices import EventOrigin, EventStatus, SubjectKind
 from credit.models import CreditEvent, RuleSet
 from credit.services import rulesets as services
 
 
 def default_draft() -> RuleSet:
-    return RuleSet.objects.get(version="2025-1")
+    """The migration's draft (loaded again after a transactional test flushed it)."""
+    from credit import reference
+    from credit.models import GroupCap, RuleLine
+
+    reference.load(RuleSet, RuleLine, GroupCap)
+    return RuleSet.objects.get(version=reference.VERSION)
 
 
 def published(actor, *, year=2025, version="P-2025", source=None) -> RuleSet:
@@ -30,5 +35,3 @@ def event(subject, kind, *, year=2025, day=1, measure=None, status=EventStatus.A
         **kw,
     )
 
-
-__all__ = ["EventKind"]
