@@ -267,8 +267,9 @@ def test_the_detail_page_shows_groups_caps_thresholds_and_vetoes(client_as, bure
 
 
 def test_the_lines_export_to_excel(client_as, bureau_reviewer):
-    from openpyxl import load_workbook
     import io
+
+    from openpyxl import load_workbook
 
     rs = default_draft()
     response = client_as(bureau_reviewer).get(reverse("credit:rule_set_export", args=[rs.pk]))
