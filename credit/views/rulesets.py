@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from credit.choices import Group, SubjectKind
@@ -182,7 +183,7 @@ def rule_set_publish(request, pk):
 
     def form_page(form):
         return render(request, T + "publish.html", {
-            "rs": rule_set, "form": form, "breadcrumbs": _crumbs(rule_set, (_("Publish"), None)),
+            "rs": rule_set, "form": form, "breadcrumbs": _crumbs(rule_set, (pgettext("credit rule set", "Publish"), None)),
         })
 
     def confirmation(form, summary):
@@ -191,14 +192,14 @@ def rule_set_publish(request, pk):
             question=_("Publish this rule set? Once published it is frozen: no line, cap or "
                        "threshold can be changed, and it scores every year from %(year)s until "
                        "a later set takes effect.") % {"year": rule_set.effective_year},
-            button=_("Publish"),
+            button=pgettext("credit rule set", "Publish"),
             rows=[(_("Title"), rule_set.title), (_("Version"), rule_set.version),
                   (_("In force from year"), rule_set.effective_year),
                   (_("Document number"), summary["document_number"]),
                   (_("Rule lines"), summary["lines"]), (_("Vetoes"), summary["vetoes"]),
                   (_("Group caps"), summary["caps"])],
             warning=_("Publishing cannot be undone."),
-            breadcrumbs=_crumbs(rule_set, (_("Publish"), None)),
+            breadcrumbs=_crumbs(rule_set, (pgettext("credit rule set", "Publish"), None)),
         )
 
     def done(result):

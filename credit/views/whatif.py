@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from credit.choices import Grade, SubjectKind
@@ -48,7 +49,7 @@ def move_columns() -> list[Column]:
         Column(_("Grade now"), lambda m: GRADES.get(m.from_grade, ""), 14),
         Column(_("Score with this set"), lambda m: m.after.score, 10),
         Column(_("Grade with this set"), lambda m: GRADES[m.after.grade], 14),
-        Column(_("Change"), lambda m: m.change if m.change is not None else "", 8),
+        Column(pgettext("credit score", "Change"), lambda m: m.change if m.change is not None else "", 8),
     ]
 
 
