@@ -20,7 +20,8 @@ class HeaderForm(BootstrapMixin, forms.ModelForm):
     def clean(self):
         data = super().clean()
         green, blue, yellow = (data.get(k) for k in ("green_from", "blue_from", "yellow_from"))
-        if None not in (green, blue, yellow) and not green > blue > yellow:
+        self._unordered = None not in (green, blue, yellow) and not green > blue > yellow
+        if self._unordered:
             raise forms.ValidationError(_(
                 "Grade thresholds must be ordered: green above blue above yellow "
                 "(below yellow is red)."))
@@ -33,8 +34,13 @@ class HeaderForm(BootstrapMixin, forms.ModelForm):
                 "could be green."))
         return data
 
-    def validate_constraints(self, exclude=None):
-        """The thresholds' order is checked in ``clean`` with a clearer message."""
+    def _get_validation_exclusions(self):
+        """The thresholds' order is checked in ``clean`` with a clearer message than the
+        model constraint's: that constraint is not checked a second time."""
+        excluded = super()._get_validation_exclusions()
+        if getattr(self, "_unordered", False):
+            excluded |= {"green_from", "blue_from", "yellow_from"}
+        return excluded
 
 
 class CreateForm(HeaderForm):
@@ -80,9 +86,6 @@ class CapForm(BootstrapMixin, forms.ModelForm):
         if value is not None and value < 0:
             raise forms.ValidationError(_("The largest addition is zero or positive."))
         return value
-
-    def validate_constraints(self, exclude=None):
-        """The signs are checked field by field above."""
 
 
 class _Rows(forms.BaseFormSet):

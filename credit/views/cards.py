@@ -17,7 +17,7 @@ from credit import labels
 from credit.choices import EventKind, Grade, Group, SubjectKind
 from credit.selectors import cards as selectors
 from credit.selectors.scoring import SubjectKey, cards_of_year, rule_set_in_force
-from zhongwei_carbon import web
+from zhongwei_carbon import roles, web
 from zhongwei_carbon.excel import Column, xlsx_response
 from zhongwei_carbon.roles import Perm
 
@@ -48,6 +48,16 @@ def _source(event) -> tuple[str, str]:
     return f"{event.source_type.name} {source}", url
 
 
+def _card_crumbs(request, year):
+    from django.urls import reverse
+
+    items = [(_("Credit score card"), None)]
+    if roles.has_perm(request.user, SCORES):
+        items.insert(0, (_("Credit scores %(year)s") % {"year": year},
+                         reverse("credit:score_list") + f"?year={year}"))
+    return web.crumbs(*items)
+
+
 @web.require(CARD)
 @require_GET
 def card_detail(request, kind, pk, year):
@@ -57,7 +67,7 @@ def card_detail(request, kind, pk, year):
     rule_set = rule_set_in_force(year)
     context = {"subject": subject, "kind": kind, "kind_label": SubjectKind(kind).label,
                "year": year, "rs": rule_set,
-               "breadcrumbs": web.crumbs((_("Credit score card"), None))}
+               "breadcrumbs": _card_crumbs(request, year)}
     if rule_set is not None:
         key = SubjectKey(kind, subject.pk)
         card = cards_of_year(year, [key], rule_set=rule_set)[key]

@@ -72,6 +72,7 @@ def test_thresholds_out_of_order_are_refused_with_a_message(client_as, bureau_ad
     })
     assert response.status_code == 200
     assert "绿牌高于蓝牌" in response.content.decode()
+    assert "credit_rule_set_thresholds_ordered" not in response.content.decode()
     assert not RuleSet.objects.filter(version="bad").exists()
 
 
