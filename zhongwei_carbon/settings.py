@@ -242,6 +242,8 @@ SPECTACULAR_SETTINGS = {
         "TargetKindEnum": "oversight.choices.TargetKind",
         "ComplaintCategoryEnum": "complaints.choices.Category",
         "ComplaintOutcomeEnum": "complaints.choices.Outcome",
+        # credit API: rule sets
+        "CreditRuleSetStatusEnum": "credit.choices.RuleSetStatus",
     },
 }
 
