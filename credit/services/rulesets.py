@@ -31,8 +31,12 @@ def frozen_error(rule_set: RuleSet) -> ValidationError:
     )
 
 
-def _locked_draft(rule_set: RuleSet) -> RuleSet:
-    locked = RuleSet.objects.select_for_update().get(pk=rule_set.pk)
+def _locked_draft(rule_set: RuleSet, *, deleting: bool = False) -> RuleSet:
+    if deleting:
+        # FOR UPDATE (not NO KEY): the row is deleted in this transaction
+        locked = RuleSet.objects.select_for_update().get(pk=rule_set.pk)
+    else:
+        locked = RuleSet.objects.select_for_update(no_key=True).get(pk=rule_set.pk)
     if locked.is_frozen:
         raise frozen_error(locked)
     return locked
@@ -134,7 +138,7 @@ def _sync(rule_set, model, key_fields, fields, rows) -> dict[str, int]:
 
 def delete_draft(*, actor, rule_set: RuleSet) -> None:
     with transaction.atomic():
-        locked = _locked_draft(rule_set)
+        locked = _locked_draft(rule_set, deleting=True)
         # the business event outlives the row: it names the set by version
         events.record(actor=actor, verb="credit.rule_set_deleted", target=locked,
                       message=_("Draft rule set %(version)s deleted") % {"version": locked.version})
