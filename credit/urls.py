@@ -18,6 +18,6 @@ urlpatterns = [
          name="rule_set_what_if_export"),
     path("cards/", cards.score_list, name="score_list"),
     path("cards/export/", cards.score_export, name="score_export"),
-    path("cards/<str:kind>/<int:pk>/<int:year>/", cards.card_detail, name="card_detail"),
+    path("cards/<str:kind>/<int:pk>/<int:year>/", cards.card_detail, name="card"),
     # --- end credit: rule sets and score cards ---
 ]

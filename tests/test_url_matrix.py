@@ -567,7 +567,7 @@ RULES |= {
     "credit:rule_set_publish": (_k(pk=_credit_draft), ADMIN_ONLY),
     "credit:score_list": (NO_ARGS, BUREAU),
     "credit:score_export": (NO_ARGS, BUREAU),
-    "credit:card_detail": (_k(kind="enterprise", pk=_obj("enterprise_a"), year=2025),
+    "credit:card": (_k(kind="enterprise", pk=_obj("enterprise_a"), year=2025),
                            CARD_ENTERPRISE_A),
 }
 CARD_RULES = {  # the same URL name for an agency's card: test_credit_agency_card
@@ -1061,7 +1061,7 @@ def test_url_matrix(name, ctx):
 @pytest.mark.django_db
 def test_credit_agency_card(ctx):
     build, expected = CARD_RULES["agency"]
-    url = reverse("credit:card_detail", kwargs=build(ctx))
+    url = reverse("credit:card", kwargs=build(ctx))
     got = {p: outcome(client_for(ctx[p]).get(url)) for p in PERSONAS}
     assert got == expected, f"GET {url}"
 # --- end credit: an agency's score card ---

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 def _card_url(subject, year=2025):
     kind = "agency" if subject._meta.label == "verifiers.Agency" else "enterprise"
-    return reverse("credit:card_detail", kwargs={"kind": kind, "pk": subject.pk, "year": year})
+    return reverse("credit:card", kwargs={"kind": kind, "pk": subject.pk, "year": year})
 
 
 @pytest.fixture
@@ -117,7 +117,7 @@ def test_each_party_sees_only_its_own_card(request, client_as, bureau_admin, per
 
 
 def test_an_unknown_subject_kind_is_not_found(client_as, bureau_admin):
-    url = reverse("credit:card_detail", kwargs={"kind": "person", "pk": 1, "year": 2025})
+    url = reverse("credit:card", kwargs={"kind": "person", "pk": 1, "year": 2025})
     assert client_as(bureau_admin).get(url).status_code == 404
 
 
