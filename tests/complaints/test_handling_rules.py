@@ -122,6 +122,8 @@ def test_duplicates_follow_their_complaint_when_it_is_merged(bureau_admin):
     assert set(Complaint.objects.filter(merged_into=first).values_list("pk", flat=True)) == {
         second.pk, dup.pk}
     assert not Complaint.objects.filter(merged_into=second).exists()
+    view = _public_view(services.track(number=dup.number, secret=dup_secret))
+    assert view["merged_into"] == first.number
 
 
 def test_a_merge_into_itself_or_into_its_own_duplicate_is_refused(bureau_admin):
