@@ -90,6 +90,17 @@ class MergeForm(BootstrapMixin, forms.Form):
                            max_length=20)
 
 
+class OfficialForm(BootstrapMixin, forms.Form):
+    area = forms.ModelChoiceField(
+        label=_("County or park of the official complained about"), queryset=None,
+        help_text=_("Its officials will not be offered as handlers."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = Area.objects.all()
+
+
 class AssignForm(BootstrapMixin, forms.Form):
     handler = forms.ModelChoiceField(label=_("Handler"), queryset=None)
     working_days = forms.IntegerField(

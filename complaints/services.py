@@ -196,6 +196,28 @@ def complaint_merge(*, actor, complaint: Complaint, into: Complaint) -> Complain
     return complaint
 
 
+@transaction.atomic
+def complaint_about_official(*, actor, complaint: Complaint, area) -> Complaint:
+    """The bureau reads that a complaint filed in the filer's words is about an official of
+    ``area`` (before it is assigned): that area's officials may then not handle it."""
+    _require(actor, Perm.MANAGE_COMPLAINT)
+    complaint = _lock(complaint)
+    if complaint.target_kind not in (TargetKind.OTHER, TargetKind.OFFICIAL):
+        raise ValidationError(_("The complaint is about an enterprise or an agency from the "
+                                "lists."))
+    if complaint.status not in (Status.RECEIVED, Status.ACCEPTED):
+        raise ValidationError(_("Only a complaint not yet assigned can be marked as about an "
+                                "official."))
+    if area is None:
+        raise ValidationError({"area": _("Choose the county or park.")})
+    complaint.target_kind, complaint.area = TargetKind.OFFICIAL, area
+    complaint.full_clean()
+    complaint.save()
+    events.record(actor=actor, verb="complaint.about_official", target=complaint,
+                  message=_("Marked as about an official of %(area)s") % {"area": area})
+    return complaint
+
+
 def handlers(complaint: Complaint | None = None):
     """Users a complaint may be assigned to: bureau reviewers and county / park officials;
     for a given complaint, without those it is about (``rules.handler_conflict``)."""

@@ -19,12 +19,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from complaints import rules, selectors, services, statistics
-from complaints.choices import Category, Status
+from complaints.choices import Category, Status, TargetKind
 from complaints.filtersets import ComplaintFilterSet
 from complaints.forms import (
     AssignForm,
     FindingsForm,
     MergeForm,
+    OfficialForm,
     RejectForm,
     ReplyForm,
     ReturnForm,
@@ -107,6 +108,8 @@ def complaint_detail(request, pk):
         "attachments": complaint.attachments.all(),
         "can_triage": can_manage and status == Status.RECEIVED,
         "can_merge": can_manage and status in (Status.RECEIVED, Status.ACCEPTED),
+        "can_mark_official": can_manage and status in (Status.RECEIVED, Status.ACCEPTED)
+        and complaint.target_kind in (TargetKind.OTHER, TargetKind.OFFICIAL),
         "can_assign": can_manage and status in (Status.ACCEPTED, Status.ASSIGNED),
         "can_approve": can_manage and status == Status.REPLY_PENDING
         and user.pk not in (complaint.handler_id, complaint.reply_drafted_by_id),
@@ -236,6 +239,19 @@ def complaint_merge(request, pk):
 
     return _step(request, complaint, form=form, act=act, title=_("Merge as a duplicate"),
                  success=_("Complaint merged."))
+
+
+@web.require(MANAGE)
+@require_http_methods(["GET", "POST"])
+def complaint_official(request, pk):
+    """A complaint in the filer's words found to be about an official of a county or park."""
+    complaint = _managed(request, pk)
+    form = OfficialForm(request.POST or None, initial={"area": complaint.area_id})
+    return _step(request, complaint, form=form, title=_("About an official"),
+                 success=_("Marked as about an official: that area's officials will not handle "
+                           "it."),
+                 act=lambda d: services.complaint_about_official(
+                     actor=request.user, complaint=complaint, area=d["area"]))
 
 
 @web.require(MANAGE)

@@ -99,6 +99,34 @@ def test_a_member_of_the_party_does_not_handle_it(filed, bureau_admin, enterpris
     assert Complaint.objects.get(pk=complaint.pk).handler is None
 
 
+def test_the_bureau_marks_a_free_text_complaint_as_about_an_official(
+        bureau_admin, official_a, official_b, area_a):
+    complaint, _ = services.complaint_file(category="other", description="某科长吃拿卡要",
+                                           target_text="沙坡头区生态环境分局某科长")
+    assert complaint.target_kind == "other"
+    admin = client_for(bureau_admin)
+    assert admin.get(complaint.get_absolute_url()).context["can_mark_official"]
+    url = reverse("complaints:complaint_official", args=[complaint.pk])
+    assert admin.post(url, {"area": ""}).status_code == 200  # the area is required
+    assert Complaint.objects.get(pk=complaint.pk).target_kind == "other"
+    assert client_for(official_a).post(url, {"area": area_a.pk}).status_code == 403
+    assert admin.post(url, {"area": area_a.pk}).status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.target_kind == "official" and complaint.area == area_a
+    assert complaint.target_name == "沙坡头区生态环境分局某科长"
+    services.complaint_accept(actor=bureau_admin, complaint=complaint)
+    assert official_a not in services.handlers(complaint)
+    assert official_b in services.handlers(complaint)
+
+
+def test_a_complaint_about_a_listed_party_is_not_marked_as_about_an_official(
+        filed, bureau_admin, area_b):
+    complaint, _ = filed
+    with pytest.raises(ValidationError):
+        services.complaint_about_official(actor=bureau_admin, complaint=complaint, area=area_b)
+    assert Complaint.objects.get(pk=complaint.pk).target_kind == "enterprise"
+
+
 # --- 2. merges end at a root ----------------------------------------------------------------
 
 
