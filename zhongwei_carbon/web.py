@@ -1,4 +1,5 @@
-"""Helpers every HTML view uses: access checks, scoped lookups, pagination, history."""
+"""Helpers every HTML view uses: access checks, scoped lookups, pagination, history, and the
+two shapes of a step that calls a service (a form page, a button)."""
 
 from __future__ import annotations
 
