@@ -115,6 +115,8 @@ def complaint_detail(request, pk):
         and user.pk not in (complaint.handler_id, complaint.reply_drafted_by_id),
         "can_work": is_handler and status == Status.ASSIGNED,
         "can_see_identity": roles.has_perm(user, IDENTITY),
+        # the duplicates merged into it: the bureau's (a handler reaches none of them)
+        "duplicates": complaint.duplicates.order_by("filed_at") if can_manage else (),
         "inspection_url": _inspection_url(user, complaint),
         "overdue": rules.is_overdue(complaint.reply_due, timezone.localdate(),
                                     status == Status.ANSWERED),

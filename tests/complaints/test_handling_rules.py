@@ -150,6 +150,8 @@ def test_duplicates_follow_their_complaint_when_it_is_merged(bureau_admin):
     assert set(Complaint.objects.filter(merged_into=first).values_list("pk", flat=True)) == {
         second.pk, dup.pk}
     assert not Complaint.objects.filter(merged_into=second).exists()
+    page = client_for(bureau_admin).get(first.get_absolute_url())
+    assert {d.pk for d in page.context["duplicates"]} == {second.pk, dup.pk}
     view = _public_view(services.track(number=dup.number, secret=dup_secret))
     assert view["merged_into"] == first.number
 
