@@ -502,6 +502,7 @@ RULES = {
     "complaints:complaint_reject": (_k(pk=_obj("complaint_x")), ADMIN_ONLY),
     "complaints:complaint_merge": (_k(pk=_obj("complaint_x")), ADMIN_ONLY),
     "complaints:complaint_assign": (_k(pk=_obj("complaint_x")), ADMIN_ONLY),
+    "complaints:complaint_official": (_k(pk=_obj("complaint_x")), ADMIN_ONLY),
     "complaints:reply_return": (_k(pk=_obj("complaint_x")), ADMIN_ONLY),
     "complaints:reply_approve": (_k(pk=_obj("complaint_x")), ADMIN_ONLY),
     "complaints:complaint_identity": (_k(pk=_obj("complaint_x")), ADMIN_ONLY),

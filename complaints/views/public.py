@@ -61,14 +61,15 @@ def complaint_done(request):
 
 
 def _public_view(complaint):
-    """What the filer sees: the status (the reply once approved), following a merge."""
-    shown = complaint.merged_into if complaint.merged_into_id else complaint
+    """What the filer sees: the status (the reply once approved), following a merge to the
+    complaint it ended in (its public status, reply or reason only: nothing of its filer)."""
+    shown = services.merge_root(complaint) or complaint
     status = shown.status
     if status == Status.REPLY_PENDING:  # the draft is internal until approved
         status = Status.ASSIGNED
     return {
         "number": complaint.number, "filed_at": complaint.filed_at,
-        "merged_into": complaint.merged_into.number if complaint.merged_into_id else "",
+        "merged_into": shown.number if shown.pk != complaint.pk else "",
         "status": Status(status).label, "answered": shown.status == Status.ANSWERED,
         "reply": shown.reply if shown.status == Status.ANSWERED else "",
         "outcome": shown.get_outcome_display() if shown.status == Status.ANSWERED else "",
