@@ -1,0 +1,100 @@
+"""Attachments without what could name the filer: a photo's EXIF (GPS position, camera
+owner, device serial), XMP, IPTC, comments and ICC profile, a PDF's document information
+(Author, Creator, Producer with a user name), XMP streams and private application data. The
+handler who downloads the file (a county official) sees the document, not who made it.
+
+An image is decoded and encoded again from its pixels alone (its orientation turned into the
+pixels first), so no metadata segment of any kind survives; a PDF is rewritten from its
+reachable objects less those entries. A file that cannot be read is refused."""
+
+from __future__ import annotations
+
+import io
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
+from pypdf import PasswordType, PdfReader, PdfWriter
+from pypdf.generic import DictionaryObject
+
+# larger images are refused before they are decoded (a small file can decode to gigabytes)
+MAX_PIXELS = 64_000_000
+JPEG_QUALITY = 90
+PNG_MODES = ("1", "L", "LA", "I;16", "RGB", "RGBA")
+# per-object entries that carry authors, tools and their private data (PDF 2.0 §14.3, §14.5)
+PDF_PRIVATE_KEYS = ("/Metadata", "/PieceInfo")
+
+
+class Unreadable(Exception):
+    """The file is not a readable PDF, JPEG or PNG."""
+
+
+def _clean_image(data: bytes, ext: str) -> bytes:
+    with Image.open(io.BytesIO(data)) as image:
+        if image.format not in ("JPEG", "MPO", "PNG"):
+            raise Unreadable(image.format)
+        width, height = image.size
+        if width * height > MAX_PIXELS:
+            raise Unreadable("too many pixels")
+        image.load()
+        upright = ImageOps.exif_transpose(image)  # the orientation tag, applied to the pixels
+    if ext == ".png":
+        if upright.mode not in PNG_MODES or "transparency" in upright.info:
+            has_alpha = "A" in upright.mode or "transparency" in upright.info
+            upright = upright.convert("RGBA" if has_alpha else "RGB")
+        fmt, options = "PNG", {}
+    else:
+        if upright.mode not in ("L", "RGB"):
+            upright = upright.convert("RGB")
+        fmt, options = "JPEG", {"quality": JPEG_QUALITY, "optimize": True}
+    # a bare copy of the pixels: no info (Pillow writes some of it back: comments, ICC)
+    clean = Image.new(upright.mode, upright.size)
+    clean.paste(upright)
+    clean.info = {}
+    out = io.BytesIO()
+    clean.save(out, fmt, **options)
+    return out.getvalue()
+
+
+def _clean_pdf(data: bytes) -> bytes:
+    reader = PdfReader(io.BytesIO(data))
+    if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
+        raise Unreadable("password")
+    if len(reader.pages) < 1:
+        raise Unreadable("no page")
+    writer = PdfWriter(clone_from=reader)  # the latest revision only: earlier ones are gone
+    writer.metadata = None  # the trailer's /Info
+    for obj in writer._objects:  # the catalog's, each page's and each image's XMP stream
+        if isinstance(obj, DictionaryObject):
+            for key in PDF_PRIVATE_KEYS:
+                obj.pop(key, None)
+    writer._ID = None  # the original's file identifier (a hash of its path and times)
+    writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def clean(data: bytes, ext: str) -> bytes:
+    """``data`` (a PDF, JPEG or PNG as its signature says, ``ext``) without metadata, or
+    ``Unreadable``."""
+    try:
+        if ext == ".pdf":
+            return _clean_pdf(data)
+        return _clean_image(data, ext)
+    except Unreadable:
+        raise
+    except Exception as exc:  # any failure to parse untrusted bytes: the file is refused
+        raise Unreadable(type(exc).__name__) from exc
+
+
+def cleaned_attachment(data: bytes, ext: str, *, position: int, field: str = "files") -> bytes:
+    """``clean`` for the complaint form: an unreadable file is a ValidationError on ``field``
+    naming the attachment by its position."""
+    try:
+        return clean(data, ext)
+    except Unreadable:
+        raise ValidationError({field: _(
+            "Attachment %(n)d cannot be opened as a PDF, JPEG or PNG file (it may be damaged "
+            "or protected by a password). Check it and attach it again; nothing was filed."
+        ) % {"n": position}}) from None
