@@ -14,7 +14,7 @@ def encryption_key(app_configs, **kwargs):
         if settings.DEBUG:
             return []
         return [Error(
-            "COMPLAINTS_ENCRYPTION_KEY is missing or not a Fernet key: the complainants' "
+            "COMPLAINTS_ENCRYPTION_KEY is missing: the complainants' "
             "identities could not be stored (see .env.example).", id="complaints.E001",
         )]
     bad = crypto.malformed_positions(keys)

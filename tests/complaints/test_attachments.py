@@ -149,3 +149,44 @@ def test_a_password_protected_pdf_is_refused():
                                 files=[SimpleUploadedFile("locked.pdf", out.getvalue())])
     assert "files" in raised.value.message_dict
     assert not Attachment.objects.exists() and not Complaint.objects.exists()
+
+
+def _pdf_with_photo(jpeg: bytes) -> bytes:
+    """A one-page PDF showing a JPEG as it is (as img2pdf and phone scanner apps make them:
+    the photo's EXIF travels inside)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 40 20] /Contents 4 0 R "
+        b"/Resources << /XObject << /Im0 5 0 R >> >> >>",
+        b"<< /Length 27 >>\nstream\nq 40 0 0 20 0 0 cm /Im0 Do Q\nendstream",
+        b"<< /Type /XObject /Subtype /Image /Width 40 /Height 20 /ColorSpace /DeviceRGB "
+        b"/BitsPerComponent 8 /Filter /DCTDecode /Length %d >>\nstream\n" % len(jpeg)
+        + jpeg + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_a_photo_inside_a_pdf_loses_its_exif_and_stays_the_same_picture():
+    photo = _photo()
+    original = _pdf_with_photo(photo)
+    assert len(PdfReader(io.BytesIO(original)).pages) == 1 and SERIAL.encode() in original
+    response = _post(files=[SimpleUploadedFile("scan.pdf", original, "application/pdf")])
+    assert response.status_code == 302
+    stored = _stored(Attachment.objects.get())
+    assert OWNER.encode() not in stored and SERIAL.encode() not in stored
+    assert b"Exif" not in stored
+    image = PdfReader(io.BytesIO(stored)).pages[0].images[0]
+    assert image.image.size == (40, 20) and len(image.image.getexif()) == 0
+    # the coded picture is the original's, not re-encoded
+    assert photo[photo.index(b"\xff\xda"):] in stored
