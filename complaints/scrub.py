@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 MAX_PIXELS = 64_000_000
 JPEG_QUALITY = 90
 PNG_MODES = ("1", "L", "LA", "I;16", "RGB", "RGBA")
+IMAGE_FORMATS = {".jpg": ("JPEG", "MPO"), ".png": ("PNG",)}  # MPO: a JPEG with more pictures
 # per-object entries that carry authors, tools and their private data (PDF 2.0 §14.3, §14.5)
 PDF_PRIVATE_KEYS = ("/Metadata", "/PieceInfo")
 # JPEG markers of metadata segments: APP1 (EXIF, XMP) to APP13 (IPTC), APP15, and COM; APP0
@@ -39,7 +40,7 @@ def _clean_image(data: bytes, ext: str) -> bytes:
     from PIL import Image, ImageOps
 
     with Image.open(io.BytesIO(data)) as image:
-        if image.format not in ("JPEG", "MPO", "PNG"):
+        if image.format not in IMAGE_FORMATS[ext]:  # the signature and the decoder agree
             raise Unreadable(image.format)
         width, height = image.size
         if width * height > MAX_PIXELS:

@@ -190,3 +190,35 @@ def test_a_photo_inside_a_pdf_loses_its_exif_and_stays_the_same_picture():
     assert image.image.size == (40, 20) and len(image.image.getexif()) == 0
     # the coded picture is the original's, not re-encoded
     assert photo[photo.index(b"\xff\xda"):] in stored
+
+
+def _image(mode, fmt, **save):
+    image = Image.new(mode, (6, 4))
+    out = io.BytesIO()
+    image.save(out, fmt, **save)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("data,ext,mode", [
+    (_image("P", "PNG", transparency=0), ".png", "RGBA"),  # palette with a transparent colour
+    (_image("I;16", "PNG"), ".png", "I;16"),  # a 16-bit scan
+    (_image("LA", "PNG"), ".png", "LA"),
+    (_image("L", "JPEG"), ".jpg", "L"),
+    (_image("CMYK", "JPEG"), ".jpg", "RGB"),  # printed-document scans
+])
+def test_every_usual_kind_of_image_is_cleaned_and_keeps_its_size(data, ext, mode):
+    from complaints import scrub
+
+    image = Image.open(io.BytesIO(scrub.clean(data, ext)))
+    assert image.size == (6, 4) and image.mode == mode
+
+
+def test_an_image_of_too_many_pixels_is_refused_before_it_is_decoded(monkeypatch):
+    from complaints import scrub
+
+    assert scrub.clean(_image("RGB", "PNG"), ".png")  # 6 × 4 = 24 pixels
+    with pytest.raises(scrub.Unreadable):  # the decoder must find what the signature said
+        scrub.clean(_image("RGB", "PNG"), ".jpg")
+    monkeypatch.setattr(scrub, "MAX_PIXELS", 23)
+    with pytest.raises(scrub.Unreadable):
+        scrub.clean(_image("RGB", "PNG"), ".png")
