@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints import crypto, notifications, rules, selectors
+from complaints import crypto, notifications, rules, scrub, selectors
 from complaints.choices import Outcome, Status, TargetKind
 from complaints.models import Attachment, Complaint, FilerIdentity
 from zhongwei_carbon import display, events, roles, uploads, workdays
@@ -67,10 +67,12 @@ def _checked_files(files) -> list[tuple[bytes, str]]:
     if len(files) > MAX_ATTACHMENTS:
         raise ValidationError({"files": _("Attach at most %(n)d files.") % {"n": MAX_ATTACHMENTS}})
     checked = []
-    for upload in files:
+    for position, upload in enumerate(files, start=1):
         data = uploads.checked_bytes(upload, field="files", magic=uploads.EVIDENCE_MAGIC,
                                      message=_("Attach a PDF, PNG or JPEG file."))
-        checked.append((data, uploads.document_type(data[:16])[0]))
+        ext = uploads.document_type(data[:16])[0]
+        # what is stored (and hashed) is the file less its metadata: nothing in it names the filer
+        checked.append((scrub.cleaned_attachment(data, ext, position=position), ext))
     return checked
 
 

@@ -1,6 +1,8 @@
 """Public pages, no login: file a complaint, see the tracking number and secret once, track
 it; and the search of the published lists the form uses. Filing and tracking are throttled
-per address (``accounts.throttle``); every submission counts, valid or not."""
+per address (``accounts.throttle``, which stores a keyed hash of the address, never the
+address, and ``complaints.retention`` purges past the window); every submission counts,
+valid or not."""
 
 from __future__ import annotations
 
@@ -18,9 +20,9 @@ from accounts import throttle
 from complaints import selectors, services
 from complaints.choices import Status
 from complaints.forms import ComplaintForm, TrackForm
+from complaints.retention import FILE_FORM, TRACK_FORM
 from zhongwei_carbon import lookup, web
 
-FILE_FORM, TRACK_FORM = "complaint", "complaint_track"
 SESSION_KEY = "complaint_filed"
 T = "complaints/public/"
 
