@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 INFO, WARNING, DANGER = "info", "warning", "danger"
+LEVELS = [INFO, WARNING, DANGER]
 
 
 @dataclass(frozen=True)

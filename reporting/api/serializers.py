@@ -7,6 +7,7 @@ from registry.models import Facility
 from reporting import models as m
 from reporting.choices import RecheckDecision, ReportStatus, SourceKind
 from verifiers.models import Agency
+from zhongwei_carbon import advisories
 from zhongwei_carbon.api import ChoiceLabelField
 
 
@@ -234,7 +235,7 @@ class AssignSerializer(serializers.Serializer):
 
 class AdvisorySerializer(serializers.Serializer):
     code = serializers.CharField()
-    level = serializers.ChoiceField(choices=["info", "warning", "danger"])
+    level = serializers.ChoiceField(choices=advisories.LEVELS)
     short = serializers.CharField()
     message = serializers.CharField()
     url = serializers.CharField()

@@ -165,8 +165,8 @@ def verification_assign(request, pk):
     declared = Agency.objects.filter(pk__in=sel.declared_agency_ids(report))
     return render(
         request, T + "assign.html",
-        {"report": report, "form": form, "declared": declared,
-         "agencies": [(a, advised.get(a.pk, [])) for a in agencies],
+        {"report": report, "form": form, "declared": declared, "agencies": agencies,
+         "agency_rows": [(a, advised.get(a.pk, [])) for a in agencies],
          "warnings": [(a, x) for a in agencies for x in advised.get(a.pk, []) if x.warns]},
     )
 

@@ -115,3 +115,13 @@ def test_plan_weighted_without_grades_draws_by_version_one(plan, bureau_admin):
     svc.plan_update(actor=bureau_admin, plan=plan, weight_by_credit=True)
     draw = svc.plan_draw(actor=bureau_admin, plan=InspectionPlan.objects.get(pk=plan.pk), seed=7)
     assert draw.algorithm_version == rules.ALGORITHM_VERSION and "weights" not in draw.snapshot
+
+
+@pytest.mark.django_db
+def test_the_plan_form_offers_the_option_only_when_an_app_gives_weights(monkeypatch):
+    from oversight.forms import PlanForm
+    from zhongwei_carbon import draw_weights
+
+    assert "weight_by_credit" in PlanForm().fields  # credit registers its weights
+    monkeypatch.setattr(draw_weights, "_providers", [])
+    assert "weight_by_credit" not in PlanForm().fields
