@@ -542,6 +542,14 @@ RULES |= {
 # --- end oversight: the inspection checklist ---
 
 
+# --- credit: use of grades (the partner departments' export: bureau admin only; without a
+# final year the page says so, which the matrix sees as a 200) ---
+RULES |= {
+    "credit:partners_export": (NO_ARGS, ADMIN_ONLY),
+}
+# --- end credit: use of grades ---
+
+
 def portal_url_names() -> list[str]:
     names = []
 

@@ -115,6 +115,12 @@ class Perm:
     MANAGE_COMPLAINT = "complaints.manage_complaint"  # triage, assign, approve the reply
     HANDLE_COMPLAINT = "complaints.handle_complaint"  # only complaints assigned to the user
     VIEW_COMPLAINT_IDENTITY = "complaints.view_identity"
+    # --- credit: use of grades ---
+    # a subject's current grade on its page: the bureau, the enterprise itself and its county,
+    # the agency itself (scoped through the enterprise or agency)
+    VIEW_CREDIT_STANDING = "credit.view_standing"
+    EXPORT_CREDIT_PARTNERS = "credit.export_partners"  # the partner departments' workbook
+    # --- end credit: use of grades ---
 
 
 # The table: action -> roles allowed to perform it (within their scope).
@@ -205,6 +211,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Perm.MANAGE_COMPLAINT: frozenset({Role.BUREAU_ADMIN}),
     Perm.HANDLE_COMPLAINT: frozenset({Role.BUREAU_REVIEWER, Role.AREA_OFFICIAL}),
     Perm.VIEW_COMPLAINT_IDENTITY: frozenset({Role.BUREAU_ADMIN}),
+    # --- credit: use of grades ---
+    Perm.VIEW_CREDIT_STANDING: ALL_ROLES,
+    Perm.EXPORT_CREDIT_PARTNERS: frozenset({Role.BUREAU_ADMIN}),
+    # --- end credit: use of grades ---
 }
 
 # Actions whose scope is only the rows the user is assigned to (the model's ``assignee`` path

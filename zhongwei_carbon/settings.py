@@ -232,6 +232,9 @@ SPECTACULAR_SETTINGS = {
         "RecheckDecisionEnum": "reporting.choices.RecheckDecision",
         "ConclusionEnum": "reporting.choices.Conclusion",
         "CountyDecisionEnum": "reporting.api.serializers.CountyDecision",
+        # a report's status: the report and the assignment's answer (with its advisories)
+        "ReportStatusEnum": "reporting.choices.ReportStatus",
+        "AdvisoryLevelEnum": "zhongwei_carbon.advisories.LEVELS",
         # oversight API
         "InspectionPlanStatusEnum": "oversight.choices.PlanStatus",
         "InspectionStatusEnum": "oversight.choices.InspectionStatus",
