@@ -1,10 +1,13 @@
 from django.urls import path
 
-from credit.views import cards, rulesets, whatif
+from credit.views import cards, partners, rulesets, whatif
 
 app_name = "credit"
 
 urlpatterns = [
+    # --- credit: use of grades ---
+    path("partners/export/", partners.partners_export, name="partners_export"),
+    # --- end credit: use of grades ---
     # --- credit: rule sets and score cards ---
     path("rules/", rulesets.rule_set_list, name="rule_set_list"),
     path("rules/new/", rulesets.rule_set_create, name="rule_set_create"),

@@ -115,12 +115,20 @@ class Perm:
     MANAGE_COMPLAINT = "complaints.manage_complaint"  # triage, assign, approve the reply
     HANDLE_COMPLAINT = "complaints.handle_complaint"  # only complaints assigned to the user
     VIEW_COMPLAINT_IDENTITY = "complaints.view_identity"
+    # --- credit: use of grades ---
+    # a subject's current grade on its page: the bureau, the enterprise itself and its county,
+    # the agency itself (scoped through the enterprise or agency)
+    VIEW_CREDIT_STANDING = "credit.view_standing"
+    EXPORT_CREDIT_PARTNERS = "credit.export_partners"  # the partner departments' workbook
+    # --- end credit: use of grades ---
+    # --- credit: rule sets and score cards ---
     # credit evaluation: rule sets (the bureau reads, the admin drafts and publishes), the
     # year's live scores (bureau) and a subject's score card (each party its own)
     VIEW_CREDIT_RULES = "credit.view_rule_set"
     MANAGE_CREDIT_RULES = "credit.manage_rule_set"
     VIEW_CREDIT_SCORES = "credit.view_scores"
     VIEW_CREDIT_CARD = "credit.view_score_card"
+    # --- end credit: rule sets and score cards ---
 
 
 # The table: action -> roles allowed to perform it (within their scope).
@@ -211,11 +219,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Perm.MANAGE_COMPLAINT: frozenset({Role.BUREAU_ADMIN}),
     Perm.HANDLE_COMPLAINT: frozenset({Role.BUREAU_REVIEWER, Role.AREA_OFFICIAL}),
     Perm.VIEW_COMPLAINT_IDENTITY: frozenset({Role.BUREAU_ADMIN}),
+    # --- credit: use of grades ---
+    Perm.VIEW_CREDIT_STANDING: ALL_ROLES,
+    Perm.EXPORT_CREDIT_PARTNERS: frozenset({Role.BUREAU_ADMIN}),
+    # --- end credit: use of grades ---
+    # --- credit: rule sets and score cards ---
     Perm.VIEW_CREDIT_RULES: BUREAU,
     Perm.MANAGE_CREDIT_RULES: frozenset({Role.BUREAU_ADMIN}),
     Perm.VIEW_CREDIT_SCORES: BUREAU,
     # scoped by the subject: a county its area's enterprises, a party its own card
     Perm.VIEW_CREDIT_CARD: ALL_ROLES,
+    # --- end credit: rule sets and score cards ---
 }
 
 # Actions whose scope is only the rows the user is assigned to (the model's ``assignee`` path

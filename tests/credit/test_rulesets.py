@@ -138,9 +138,9 @@ def test_the_draft_is_edited_header_lines_and_caps_at_once(client_as, bureau_adm
 
 @pytest.mark.parametrize("change, message", [
     ({"h-green_from": "70"}, "绿牌高于蓝牌"),  # thresholds out of order
-    ({"cap-0-floor": "5"}, "最多扣分须为零或负数"),  # a cap of the wrong sign
-    ({"cap-0-ceiling": "-1"}, "最多加分须为零或正数"),
-    ({"line-1-kind": "__same_as_0__"}, "两条评分条目"),  # one line per kind and subject kind
+    ({"cap-0-floor": "5"}, "最高扣分须为零或负数"),  # a cap of the wrong sign
+    ({"cap-0-ceiling": "-1"}, "最高加分须为零或正数"),
+    ({"line-1-kind": "__same_as_0__"}, "两条规则条目"),  # one line per kind and subject kind
     ({"line-0-points": "abc"}, ""),
     ({"line-0-from_occurrence": "0"}, ""),
 ])
