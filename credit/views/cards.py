@@ -58,6 +58,17 @@ def _card_crumbs(request, year):
     return web.crumbs(*items)
 
 
+def _frozen_grade(kind, subject, year):
+    """The subject's provisional or final grade of the year, once the bureau froze it (the
+    card below stays live: it may differ when events changed after)."""
+    from credit.choices import GradingStatus
+    from credit.models import SubjectGrade
+
+    return (SubjectGrade.objects.filter(credit_year__year=year, **{kind: subject})
+            .exclude(credit_year__status=GradingStatus.OPEN).select_related("credit_year")
+            .first())
+
+
 @web.require(CARD)
 @require_GET
 def card_detail(request, kind, pk, year):
@@ -68,6 +79,7 @@ def card_detail(request, kind, pk, year):
     context = {"subject": subject, "kind": kind, "kind_label": SubjectKind(kind).label,
                "year": year, "rs": rule_set,
                "breadcrumbs": _card_crumbs(request, year)}
+    context["frozen"] = _frozen_grade(kind, subject, year)
     if rule_set is not None:
         key = SubjectKey(kind, subject.pk)
         card = cards_of_year(year, [key], rule_set=rule_set)[key]

@@ -240,3 +240,21 @@ def test_what_if_is_the_bureaus(client_as, request, persona):
     user = request.getfixturevalue(persona)
     url = reverse("credit:rule_set_what_if", args=[default_draft().pk])
     assert client_as(user).get(url).status_code == 403
+
+
+def test_a_frozen_grade_is_named_above_the_live_card(client_as, bureau_admin, enterprise_a):
+    from django.utils import timezone
+
+    from credit.models import CreditYear, SubjectGrade
+
+    rs = published(bureau_admin)
+    event(enterprise_a, K.REPORT_LATE)
+    year = CreditYear.objects.create(year=2025, rule_set=rs, status="provisional",
+                                     frozen_at=timezone.now(), objections_until=date(2026, 4, 1))
+    SubjectGrade.objects.create(credit_year=year, subject_kind=SubjectKind.ENTERPRISE,
+                                enterprise=enterprise_a, score=D("90"), grade=Grade.GREEN,
+                                notified_grade=Grade.GREEN)
+    response = client_as(bureau_admin).get(_card_url(enterprise_a))
+    assert response.context["frozen"].score == D("90")
+    assert response.context["card"].score == D("95")  # the live card, after a later event
+    assert "90.0" in response.content.decode()
