@@ -49,6 +49,10 @@ NAV_GROUPS = [
             (_("Inspection checklist"), "oversight:checklist", Perm.MANAGE_INSPECTION_PLAN),
             (_("Agency performance"), "oversight:performance", Perm.VIEW_AGENCY_PERFORMANCE),
             (_("Complaints and reports"), "complaints:complaint_list", Perm.VIEW_COMPLAINT),
+            # --- credit: rule sets and score cards ---
+            (_("Credit scores"), "credit:score_list", Perm.VIEW_CREDIT_SCORES),
+            (_("Credit rule sets"), "credit:rule_set_list", Perm.VIEW_CREDIT_RULES),
+            # --- end credit: rule sets and score cards ---
         ],
     ),
     (
