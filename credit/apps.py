@@ -5,3 +5,23 @@ from django.utils.translation import gettext_lazy as _
 class CreditConfig(AppConfig):
     name = "credit"
     verbose_name = _("Credit and disclosure")
+
+    def ready(self):
+        # --- credit: grading, objections, repair ---
+        from django.db.models import Q
+
+        from credit import models as m
+        from credit.choices import GradingStatus
+        from zhongwei_carbon import scoping
+
+        # A grade: the bureau every one, an area official those of his area's enterprises,
+        # a subject's users its own (agencies work city-wide: no area path).
+        subject = {"area": "enterprise__area", "enterprise": "enterprise", "agency": "agency"}
+        scoping.register(m.SubjectGrade, **subject)
+        scoping.register(m.CreditEvent, **subject)
+        scoping.register(m.CreditObjection, area="grade__enterprise__area",
+                         enterprise="grade__enterprise", agency="grade__agency")
+        scoping.register(m.RepairApplication, area="event__enterprise__area",
+                         enterprise="event__enterprise", agency="event__agency")
+        scoping.register(m.CreditYear, public=Q(status=GradingStatus.FINAL))
+        # --- end credit: grading, objections, repair ---

@@ -115,6 +115,15 @@ class Perm:
     MANAGE_COMPLAINT = "complaints.manage_complaint"  # triage, assign, approve the reply
     HANDLE_COMPLAINT = "complaints.handle_complaint"  # only complaints assigned to the user
     VIEW_COMPLAINT_IDENTITY = "complaints.view_identity"
+    # --- credit: grading, objections, repair ---
+    VIEW_CREDIT_GRADE = "credit.view_grade"  # the bureau all, an area its own, a subject its own
+    VIEW_CREDIT_WORK = "credit.view_work"  # the bureau's years, objections and repairs lists
+    MANAGE_CREDIT_YEAR = "credit.manage_year"  # open, freeze, publish a year
+    OBJECT_TO_CREDIT = "credit.object_to_grade"  # a subject's user, on its own provisional card
+    DECIDE_CREDIT_OBJECTION = "credit.decide_objection"
+    APPLY_CREDIT_REPAIR = "credit.apply_repair"  # a subject's user, on its own events
+    DECIDE_CREDIT_REPAIR = "credit.decide_repair"
+    # --- end credit: grading, objections, repair ---
 
 
 # The table: action -> roles allowed to perform it (within their scope).
@@ -205,6 +214,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Perm.MANAGE_COMPLAINT: frozenset({Role.BUREAU_ADMIN}),
     Perm.HANDLE_COMPLAINT: frozenset({Role.BUREAU_REVIEWER, Role.AREA_OFFICIAL}),
     Perm.VIEW_COMPLAINT_IDENTITY: frozenset({Role.BUREAU_ADMIN}),
+    # --- credit: grading, objections, repair ---
+    Perm.VIEW_CREDIT_GRADE: ALL_ROLES,
+    Perm.VIEW_CREDIT_WORK: BUREAU,
+    Perm.MANAGE_CREDIT_YEAR: frozenset({Role.BUREAU_ADMIN}),
+    Perm.OBJECT_TO_CREDIT: frozenset({Role.ENTERPRISE_USER, Role.AGENCY_STAFF}),
+    Perm.DECIDE_CREDIT_OBJECTION: frozenset({Role.BUREAU_ADMIN}),
+    Perm.APPLY_CREDIT_REPAIR: frozenset({Role.ENTERPRISE_USER, Role.AGENCY_STAFF}),
+    Perm.DECIDE_CREDIT_REPAIR: frozenset({Role.BUREAU_ADMIN}),
+    # --- end credit: grading, objections, repair ---
 }
 
 # Actions whose scope is only the rows the user is assigned to (the model's ``assignee`` path
