@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from credit.choices import EventKind, Grade, GradingStatus, ObjectionStatus
 from credit.models import CreditObjection, CreditYear, SubjectGrade
@@ -20,6 +21,13 @@ from zhongwei_carbon import workdays
 from zhongwei_carbon.models import Notification
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are matched in English (the portal's default language is Chinese)."""
+    with translation.override("en"):
+        yield
 
 
 def test_a_year_cannot_be_opened_without_a_published_rule_set(bureau_admin):
