@@ -21,6 +21,7 @@ from tests.test_url_matrix import (  # noqa: F401  (ctx is a fixture)
     AGENCY_PERFORMANCE,
     COMPLAINT_LIST,
     COMPLAINT_X,
+    CREDIT_GRADE_A,
     DENIED,
     DRAFT_LIST_VIEW,
     ENTERPRISE_A,
@@ -242,6 +243,21 @@ RULES |= {
     "api:complaint-detail": (_k(pk=_obj("complaint_x")), api(COMPLAINT_X)),
 }
 # --- end complaints API ---
+
+
+# --- credit API: grades (scoped like the pages) and objections (filed by the subject) ---
+RULES |= {
+    "api:credit-grade-list": (NO_ARGS, api(LOGGED_IN)),
+    "api:credit-grade-detail": (_k(pk=_obj("grade_a")), api(CREDIT_GRADE_A)),
+    "api:credit-objection-list": (NO_ARGS, api(LOGGED_IN)),
+    "api:credit-objection-detail": (_k(pk=_obj("objection_a")), api(CREDIT_GRADE_A)),
+}
+WRITE_RULES |= {
+    # an empty body: 400 for a subject's user, 403 for the other roles
+    "api:credit-objection-list": ("post", api_rule(DENIED, ent_a=BAD, ent_b=BAD,
+                                                   agency_a_staff=BAD, agency_b_staff=BAD)),
+}
+# --- end credit API ---
 
 
 def api_url_names() -> list[str]:

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from credit.choices import ObjectionStatus
@@ -60,10 +61,10 @@ def objection_list(request):
 def objection_columns() -> list[Column]:
     return [
         Column(_("Year"), lambda o: o.grade.credit_year.year, 8),
-        Column(_("Subject"), lambda o: o.grade.subject.name, 32),
+        Column(pgettext("credit subject", "Subject"), lambda o: o.grade.subject.name, 32),
         Column(_("Unified social credit code"), lambda o: o.grade.subject.uscc, 22),
         Column(_("Event"), lambda o: o.event.get_kind_display(), 28),
-        Column(_("What happened"), lambda o: o.event.summary, 36),
+        Column(pgettext("credit event", "What happened"), lambda o: o.event.summary, 36),
         Column(_("Date"), lambda o: o.event.occurred_on, 12),
         Column(_("Filed at"), lambda o: timezone.localtime(o.filed_at).strftime("%Y-%m-%d"), 12),
         Column(_("Reasons"), lambda o: o.reasons, 40),

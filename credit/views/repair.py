@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from credit.choices import RepairStatus
@@ -54,11 +55,11 @@ def repair_list(request):
 
 def repair_columns() -> list[Column]:
     return [
-        Column(_("Subject"), lambda r: r.event.subject.name, 32),
+        Column(pgettext("credit subject", "Subject"), lambda r: r.event.subject.name, 32),
         Column(_("Unified social credit code"), lambda r: r.event.subject.uscc, 22),
         Column(_("Event year"), lambda r: r.event.year, 10),
         Column(_("Event"), lambda r: r.event.get_kind_display(), 28),
-        Column(_("What happened"), lambda r: r.event.summary, 36),
+        Column(pgettext("credit event", "What happened"), lambda r: r.event.summary, 36),
         Column(_("Filed at"), lambda r: timezone.localtime(r.filed_at).strftime("%Y-%m-%d"), 12),
         Column(_("Correction made"), lambda r: r.reasons, 40),
         Column(_("Status"), lambda r: r.get_status_display(), 12),
