@@ -18,6 +18,7 @@ urlpatterns += [
     path("years/<int:year>/publish/", year_views.year_publish, name="year_publish"),
     path("years/<int:year>/grades/", year_views.year_grades, name="year_grades"),
     path("years/<int:year>/grades/export/", year_views.year_export, name="year_export"),
+    path("grades/", year_views.grade_index, name="grade_index"),
     path("years/grades/<int:pk>/", year_views.grade_detail, name="grade_detail"),
     path("my/", year_views.my_credit, name="my_credit"),
     path("objections/", objection_views.objection_list, name="objection_list"),

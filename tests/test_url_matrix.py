@@ -558,6 +558,7 @@ RULES |= {
     "credit:year_detail": (CREDIT_YEAR_ARGS, BUREAU),
     "credit:year_freeze": (CREDIT_YEAR_ARGS, ADMIN_ONLY),
     "credit:year_publish": (CREDIT_YEAR_ARGS, ADMIN_ONLY),
+    "credit:grade_index": (NO_ARGS, LOGGED_IN),
     "credit:year_grades": (CREDIT_YEAR_ARGS, LOGGED_IN),
     "credit:year_export": (CREDIT_YEAR_ARGS, LOGGED_IN),
     "credit:grade_detail": (_k(pk=_obj("grade_a")), CREDIT_GRADE_A),

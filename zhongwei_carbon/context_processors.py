@@ -52,6 +52,18 @@ NAV_GROUPS = [
         ],
     ),
     (
+        _("Credit"),
+        [
+            # --- credit: grading, objections, repair ---
+            (_("Credit evaluation"), "credit:year_list", Perm.VIEW_CREDIT_WORK),
+            (_("Credit grades"), "credit:grade_index", Perm.VIEW_CREDIT_GRADE),
+            (_("Credit objections"), "credit:objection_list", Perm.VIEW_CREDIT_WORK),
+            (_("Credit repairs"), "credit:repair_list", Perm.VIEW_CREDIT_WORK),
+            (_("My credit"), "credit:my_credit", Perm.OBJECT_TO_CREDIT),
+            # --- end credit: grading, objections, repair ---
+        ],
+    ),
+    (
         _("Administration"),
         [
             (_("Agencies"), "verifiers:agency_list", Perm.VIEW_AGENCY),

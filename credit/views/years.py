@@ -180,6 +180,18 @@ def _grades(request, credit_year):
 
 @web.require(VIEW)
 @require_GET
+def grade_index(request):
+    """The grades of the latest frozen year (the menu's entry for every role)."""
+    latest = (CreditYear.objects.exclude(status=GradingStatus.OPEN).order_by("-year")
+              .values_list("year", flat=True).first())
+    if latest is None:
+        return render(request, T + "grades.html", {
+            "y": None, "breadcrumbs": web.crumbs((_("Credit grades"), None))})
+    return redirect("credit:year_grades", year=latest)
+
+
+@web.require(VIEW)
+@require_GET
 def year_grades(request, year):
     credit_year = _year(year)
     return render(request, T + "grades.html", {

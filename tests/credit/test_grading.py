@@ -190,3 +190,16 @@ def test_the_subjects_own_page(enterprise_a, ent_a):
     card = client_for(ent_a).get(reverse("credit:grade_detail",
                                          args=[grades[enterprise_a].pk])).content.decode()
     assert reverse("credit:objection_new", args=[grades[enterprise_a].pk, ev.pk]) in card
+
+
+def test_the_menu_leads_each_role_to_the_latest_frozen_grades(enterprise_a, official_a,
+                                                              bureau_admin):
+    h.rule_set(2024)
+    empty = client_for(official_a).get(reverse("credit:grade_index"))
+    assert empty.status_code == 200
+    h.frozen_year(2025, subjects=[enterprise_a])
+    CreditYear.objects.create(year=2026, rule_set=CreditYear.objects.get().rule_set)  # open
+    response = client_for(official_a).get(reverse("credit:grade_index"))
+    assert response.url == reverse("credit:year_grades", args=[2025])
+    home = client_for(bureau_admin).get(reverse("credit:year_list")).content.decode()
+    assert reverse("credit:objection_list") in home and reverse("credit:repair_list") in home

@@ -49,3 +49,8 @@ def test_the_public_list_is_paginated():
     page = client_for(None).get(reverse("credit_public:year", args=[2025]))
     assert 'data-total="30"' in page.content.decode()
     assert CreditYear.objects.get().status == GradingStatus.FINAL
+
+
+def test_the_public_home_links_to_the_credit_grades():
+    body = client_for(None).get(reverse("public:home")).content.decode()
+    assert reverse("credit_public:index") in body
