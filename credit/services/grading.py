@@ -90,8 +90,9 @@ def freeze_check(*, actor, credit_year: CreditYear, today: date | None = None) -
         raise ValidationError(_("The provisional grades of %(year)s are already frozen.")
                               % {"year": credit_year.year})
     today = _today(today)
+    keys = scoring.subjects_of_year(credit_year.year)
     return {
-        "subjects": len(scoring.subjects_of_year(credit_year.year)),
+        "subjects": len(keys), "keys": keys,
         "objections_until": workdays.deadline(today, deadlines.OBJECTION_WINDOW_WORKING_DAYS),
     }
 
@@ -125,7 +126,7 @@ def freeze(*, actor, credit_year: CreditYear, today: date | None = None) -> int:
     credit_year = _lock(credit_year)
     summary = freeze_check(actor=actor, credit_year=credit_year, today=today)
     year = credit_year.year
-    keys = scoring.subjects_of_year(year)
+    keys = summary["keys"]
     cards = scoring.cards_of_year(year, keys, rule_set=credit_year.rule_set)
     grades = []
     for key in keys:

@@ -257,14 +257,18 @@ def my_credit(request):
                                                status=EventStatus.ACTIVE)
                     .order_by("-year", "-occurred_on"))
     repairable = [(e, repair_svc.repair_blocker(e, today)) for e in final_events]
+    window_open = latest is not None and objections.objection_blocker(latest, today) is None
     return render(request, T + "my.html", {
         "subject": subject, "grades": grades, "latest": latest, "today": today,
-        "window_open": latest is not None
-        and objections.objection_blocker(latest, today) is None,
+        "window_open": window_open,
+        # the provisional card's events, each with its objection button while the window is open
+        "g": latest, "card": sel.card_rows(latest.card) if window_open else None,
+        "objected": set(latest.objections.values_list("event_id", flat=True))
+        if window_open else set(),
         "objections": sel.objections_for(request.user).filter(
             sel.subject_filter(subject, "grade__")),
         "repairs": sel.repairs_for(request.user).filter(sel.subject_filter(subject, "event__")),
         "repairable": repairable,
-        "can_object": roles.has_perm(request.user, Perm.OBJECT_TO_CREDIT),
+        "can_object": window_open,
         "breadcrumbs": web.crumbs((_("My credit"), None)),
     })

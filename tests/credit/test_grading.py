@@ -187,9 +187,15 @@ def test_the_subjects_own_page(enterprise_a, ent_a):
     cy, grades = h.frozen_year(subjects=[enterprise_a])
     body = client_for(ent_a).get(reverse("credit:my_credit")).content.decode()
     assert reverse("credit:grade_detail", args=[grades[enterprise_a].pk]) in body
+    # the events of the provisional card, each with its objection button in the window
+    assert reverse("credit:objection_new", args=[grades[enterprise_a].pk, ev.pk]) in body
     card = client_for(ent_a).get(reverse("credit:grade_detail",
                                          args=[grades[enterprise_a].pk])).content.decode()
     assert reverse("credit:objection_new", args=[grades[enterprise_a].pk, ev.pk]) in card
+    cy.objections_until = date(2026, 1, 1)
+    cy.save()
+    body = client_for(ent_a).get(reverse("credit:my_credit")).content.decode()
+    assert reverse("credit:objection_new", args=[grades[enterprise_a].pk, ev.pk]) not in body
 
 
 def test_the_menu_leads_each_role_to_the_latest_frozen_grades(enterprise_a, official_a,
