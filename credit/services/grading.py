@@ -91,8 +91,11 @@ def freeze_check(*, actor, credit_year: CreditYear, today: date | None = None) -
                               % {"year": credit_year.year})
     today = _today(today)
     keys = scoring.subjects_of_year(credit_year.year)
+    # the set in force when the grades are frozen (one published since the year was opened,
+    # taking effect in or before it, replaces the one recorded at the opening)
+    rule_set = scoring.rule_set_in_force(credit_year.year) or credit_year.rule_set
     return {
-        "subjects": len(keys), "keys": keys,
+        "subjects": len(keys), "keys": keys, "rule_set": rule_set,
         "objections_until": workdays.deadline(today, deadlines.OBJECTION_WINDOW_WORKING_DAYS),
     }
 
@@ -127,6 +130,7 @@ def freeze(*, actor, credit_year: CreditYear, today: date | None = None) -> int:
     summary = freeze_check(actor=actor, credit_year=credit_year, today=today)
     year = credit_year.year
     keys = summary["keys"]
+    credit_year.rule_set = summary["rule_set"]
     cards = scoring.cards_of_year(year, keys, rule_set=credit_year.rule_set)
     grades = []
     for key in keys:
@@ -149,7 +153,7 @@ def freeze(*, actor, credit_year: CreditYear, today: date | None = None) -> int:
                             "objections until %(date)s.")
                   % {"year": year, "n": len(grades),
                      "date": credit_year.objections_until.isoformat()},
-                  data={"subjects": len(grades)})
+                  data={"subjects": len(grades), "rule_set": credit_year.rule_set.version})
     _notify_subjects(credit_year, cards, final=False)
     return len(grades)
 

@@ -101,7 +101,7 @@ def year_freeze(request, year):
             title=_("Freeze the provisional grades"),
             question=_("Freeze the provisional grades of %(year)s?") % {"year": credit_year.year},
             button=_("Freeze and notify"),
-            rows=[(_("Rule set"), str(credit_year.rule_set)),
+            rows=[(_("Rule set"), f"{summary['rule_set']} · {summary['rule_set'].document_number}"),
                   (_("Subjects graded"), summary["subjects"]),
                   (_("Objections until"), summary["objections_until"].isoformat())],
             warning=_("Every subject is notified of its provisional grade and may object to "

@@ -209,3 +209,14 @@ def test_the_menu_leads_each_role_to_the_latest_frozen_grades(enterprise_a, offi
     assert response.url == reverse("credit:year_grades", args=[2025])
     home = client_for(bureau_admin).get(reverse("credit:year_list")).content.decode()
     assert reverse("credit:objection_list") in home and reverse("credit:repair_list") in home
+
+
+def test_the_grades_are_frozen_with_the_set_in_force_at_freezing(bureau_admin, enterprise_a):
+    h.rule_set(2024)
+    h.event(enterprise_a)
+    cy = grading.open_year(actor=bureau_admin, year=2025)
+    newer = h.rule_set(2025, "2025-1")
+    grading.freeze(actor=bureau_admin, credit_year=cy, today=date(2026, 3, 2))
+    cy.refresh_from_db()
+    assert cy.rule_set == newer
+    assert SubjectGrade.objects.get().card["version"] == "2025-1"
