@@ -166,3 +166,23 @@ def test_the_api_files_an_objection_for_the_subject_only(world, ent_a, ent_b):
     grades = client_for(ent_b).get(reverse("api:credit-grade-list")).json()
     rows = grades.get("results", grades)
     assert [r["id"] for r in rows] == [world["grade_b"].pk]
+
+
+def test_an_agency_objects_to_its_own_card(agency_a, agency_a_staff, agency_b_staff,
+                                           bureau_admin):
+    h.rule_set(2024)
+    ev = h.event(agency_a, kind=EventKind.VIOLATION_ART23, summary="核查报告失实")
+    cy, grades = h.frozen_year(subjects=[agency_a], until=date(2026, 3, 16))
+    grade = grades[agency_a]
+    assert grade.grade == Grade.YELLOW
+    with pytest.raises(PermissionDenied):
+        svc.file_objection(actor=agency_b_staff, grade=grade, event=ev, reasons="x",
+                           today=TODAY)
+    objection = svc.file_objection(actor=agency_a_staff, grade=grade, event=ev,
+                                   reasons="已更正", today=TODAY)
+    svc.decide(actor=bureau_admin, objection=objection, decision=ObjectionStatus.UPHELD,
+               note="查实")
+    grade.refresh_from_db()
+    assert grade.grade == Grade.GREEN
+    assert Notification.objects.filter(recipient=agency_a_staff,
+                                       key=f"credit-objection-decided:{objection.pk}").exists()
