@@ -124,6 +124,12 @@ class Perm:
     APPLY_CREDIT_REPAIR = "credit.apply_repair"  # a subject's user, on its own events
     DECIDE_CREDIT_REPAIR = "credit.decide_repair"
     # --- end credit: grading, objections, repair ---
+    # --- credit: use of grades ---
+    # a subject's current grade on its page: the bureau, the enterprise itself and its county,
+    # the agency itself (scoped through the enterprise or agency)
+    VIEW_CREDIT_STANDING = "credit.view_standing"
+    EXPORT_CREDIT_PARTNERS = "credit.export_partners"  # the partner departments' workbook
+    # --- end credit: use of grades ---
 
 
 # The table: action -> roles allowed to perform it (within their scope).
@@ -223,6 +229,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Perm.APPLY_CREDIT_REPAIR: frozenset({Role.ENTERPRISE_USER, Role.AGENCY_STAFF}),
     Perm.DECIDE_CREDIT_REPAIR: frozenset({Role.BUREAU_ADMIN}),
     # --- end credit: grading, objections, repair ---
+    # --- credit: use of grades ---
+    Perm.VIEW_CREDIT_STANDING: ALL_ROLES,
+    Perm.EXPORT_CREDIT_PARTNERS: frozenset({Role.BUREAU_ADMIN}),
+    # --- end credit: use of grades ---
 }
 
 # Actions whose scope is only the rows the user is assigned to (the model's ``assignee`` path
