@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class CreditConfig(AppConfig):
     name = "credit"
     verbose_name = _("Credit and disclosure")
+
+    def ready(self):
+        # --- credit events ---
+        from credit import subscribers  # noqa: F401  (subscribes to the lower apps' events)
+        from credit.models import CreditEvent
+        from zhongwei_carbon import scoping
+
+        # An event: the bureau every one, a county / park official those of its area's
+        # enterprises, an enterprise or an agency its own (``credit.selectors.events`` keeps
+        # pending and refused manual events the bureau's); the public none.
+        scoping.register(CreditEvent, area="enterprise__area", enterprise="enterprise",
+                         agency="agency")
+        # --- end credit events ---

@@ -52,6 +52,12 @@ NAV_GROUPS = [
         ],
     ),
     (
+        _("Credit"),
+        [
+            (_("Credit events"), "credit:event_list", Perm.VIEW_CREDIT_EVENT),
+        ],
+    ),
+    (
         _("Administration"),
         [
             (_("Agencies"), "verifiers:agency_list", Perm.VIEW_AGENCY),

@@ -115,6 +115,11 @@ class Perm:
     MANAGE_COMPLAINT = "complaints.manage_complaint"  # triage, assign, approve the reply
     HANDLE_COMPLAINT = "complaints.handle_complaint"  # only complaints assigned to the user
     VIEW_COMPLAINT_IDENTITY = "complaints.view_identity"
+    # credit events (环境信用评价): the bureau every event, a county its area's enterprises',
+    # an enterprise or an agency its own (in force or voided); the bureau admin enters manual
+    # events and a second admin confirms them
+    VIEW_CREDIT_EVENT = "credit.view_event"
+    MANAGE_CREDIT_EVENT = "credit.manage_event"
 
 
 # The table: action -> roles allowed to perform it (within their scope).
@@ -205,6 +210,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Perm.MANAGE_COMPLAINT: frozenset({Role.BUREAU_ADMIN}),
     Perm.HANDLE_COMPLAINT: frozenset({Role.BUREAU_REVIEWER, Role.AREA_OFFICIAL}),
     Perm.VIEW_COMPLAINT_IDENTITY: frozenset({Role.BUREAU_ADMIN}),
+    # --- credit events ---
+    Perm.VIEW_CREDIT_EVENT: ALL_ROLES,
+    Perm.MANAGE_CREDIT_EVENT: frozenset({Role.BUREAU_ADMIN}),
+    # --- end credit events ---
 }
 
 # Actions whose scope is only the rows the user is assigned to (the model's ``assignee`` path

@@ -22,6 +22,7 @@ urlpatterns = [
     path("oversight/", include("oversight.urls")),
     path("public/disclosure/", include("reporting.public_urls")),
     path("complaints/", include("complaints.urls")),
+    path("credit/", include("credit.urls")),
     path("public/inspections/", include("oversight.public_urls")),
     path("public/complaints/", include("complaints.public_urls")),
     path("public/", include("registry.public_urls")),
