@@ -161,7 +161,9 @@ def on_rectification_overdue(*, rectification_id, **_kwargs):
 def return_recorded(audit_event_id: int):
     """One event per return of a report: by the county (the enterprise's report) or on the
     bureau's re-check (the agency's verification), keyed by the return's audit entry."""
-    audit = _model("zhongwei_carbon.Event").objects.filter(pk=audit_event_id).first()
+    from zhongwei_carbon.models import Event
+
+    audit = Event.objects.filter(pk=audit_event_id).first()
     if audit is None or audit.verb not in RETURN_VERBS:
         return
     report = _model("reporting.AnnualReport").objects.filter(pk=audit.target_id).first()
