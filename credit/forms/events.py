@@ -106,4 +106,7 @@ class RefuseForm(BootstrapMixin, forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    """Confirming has nothing to enter: the confirmation step shows the event."""
+    """Confirming has nothing to enter: the confirmation step shows the event (the hidden
+    field makes the post a bound form)."""
+
+    decision = forms.CharField(widget=forms.HiddenInput, initial="confirm")

@@ -155,7 +155,7 @@ def event_confirm(request, pk):
 
     return confirmed_step(
         request,
-        make_form=lambda data, files, initial: ConfirmForm(data, initial=initial),
+        make_form=lambda data, files, initial: ConfirmForm(data, initial=initial or None),
         check=lambda form: services.decide_check(actor=request.user, event=event),
         act=lambda form: services.manual_confirm(actor=request.user, event=event),
         confirmation=lambda form, summary: Confirmation(
