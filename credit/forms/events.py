@@ -24,7 +24,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class EventFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Enterprise or agency"))
     year = IntegerFilter(field_name="year", label=pgettext_lazy("credit filter", "Year"))
-    subject_kind = django_filters.ChoiceFilter(choices=SubjectKind.choices, label=_("Subject"),
+    subject_kind = django_filters.ChoiceFilter(choices=SubjectKind.choices, label=pgettext_lazy("credit event", "Subject"),
                                                empty_label=EMPTY_CHOICE)
     kind = django_filters.ChoiceFilter(choices=EventKind.choices, label=_("Event kind"),
                                        empty_label=EMPTY_CHOICE)
@@ -51,7 +51,7 @@ class ManualEventForm(BootstrapMixin, forms.Form):
     """A manual event: its subject (an enterprise found by the search, or an agency), year,
     kind, date, what happened and the evidence (text and/or a PDF, JPEG or PNG)."""
 
-    subject_kind = forms.ChoiceField(label=_("Subject"), choices=SubjectKind.choices,
+    subject_kind = forms.ChoiceField(label=pgettext_lazy("credit event", "Subject"), choices=SubjectKind.choices,
                                      initial=SubjectKind.ENTERPRISE, widget=forms.RadioSelect)
     enterprise = lookup.LookupField(
         Enterprise.objects.select_related("area"), key="uscc",
@@ -65,7 +65,7 @@ class ManualEventForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Event kind"), choices=EventKind.choices,
                              initial=EventKind.MANUAL_DEDUCTION)
     occurred_on = forms.DateField(label=_("Date"), widget=DATE)
-    summary = forms.CharField(label=_("What happened"), max_length=300)
+    summary = forms.CharField(label=pgettext_lazy("credit event", "What happened"), max_length=300)
     evidence = forms.CharField(label=_("Evidence"), required=False,
                                widget=forms.Textarea(attrs={"rows": 4}))
     evidence_file = forms.FileField(

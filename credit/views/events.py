@@ -58,13 +58,13 @@ def event_columns() -> list[Column]:
     return [
         Column(_("Date"), lambda e: e.occurred_on, 12),
         Column(pgettext("credit filter", "Year"), lambda e: e.year, 8),
-        Column(_("Subject"), lambda e: e.get_subject_kind_display(), 12),
+        Column(pgettext("credit event", "Subject"), lambda e: e.get_subject_kind_display(), 12),
         Column(_("Name"), lambda e: str(e.subject), 30),
         Column(_("Unified social credit code"), lambda e: e.subject.uscc or "", 22),
         Column(_("Area"), lambda e: str(e.enterprise.area) if e.enterprise_id else "", 12),
         Column(_("Event kind"), lambda e: e.get_kind_display(), 28),
         Column(_("Measure"), lambda e: e.measure, 10),
-        Column(_("What happened"), lambda e: e.summary, 50),
+        Column(pgettext("credit event", "What happened"), lambda e: e.summary, 50),
         Column(_("Origin"), lambda e: e.get_origin_display(), 14),
         Column(_("Status"), lambda e: e.get_status_display(), 16),
         Column(_("Recorded at"), lambda e: timezone.localtime(e.recorded_at).strftime(
@@ -125,11 +125,11 @@ def event_new(request):
 
 def _rows(event) -> list[tuple[str, object]]:
     return [
-        (_("Subject"), f"{event.subject} · {event.get_subject_kind_display()}"),
+        (pgettext("credit event", "Subject"), f"{event.subject} · {event.get_subject_kind_display()}"),
         (pgettext("credit filter", "Year"), event.year),
         (_("Event kind"), event.get_kind_display()),
         (_("Date"), event.occurred_on.isoformat()),
-        (_("What happened"), event.summary),
+        (pgettext("credit event", "What happened"), event.summary),
         (_("Evidence"), event.evidence or (_("file attached") if event.evidence_file else "")),
         (_("Entered by"), f"{display.person(event.recorded_by)} · "
          f"{timezone.localtime(event.recorded_at):%Y-%m-%d %H:%M}"),

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
+from django.utils import translation
 
 from credit.choices import EventKind, EventOrigin, EventStatus, SubjectKind
 from credit.models import CreditEvent
@@ -98,7 +99,7 @@ def test_manual_event_pending_until_another_admin_confirms(bureau_admin, second_
     # the other admin is told, not the one who entered it
     note = Notification.objects.get(key=f"credit_event_confirm:{event.pk}")
     assert note.recipient == second_admin
-    with pytest.raises(ValidationError, match="another administrator"):
+    with translation.override("en"), pytest.raises(ValidationError, match="another administrator"):
         services.manual_confirm(actor=bureau_admin, event=event)
     event.refresh_from_db()
     assert event.status == EventStatus.PENDING and event.confirmed_by is None
