@@ -95,12 +95,13 @@ def on_violation_decided(*, case_id, **_kwargs):
 # --- verifiers: suspension of an agency ------------------------------------------------------
 
 
-def suspension_recorded(*, agency_id: int, until, on, source=None):
+def suspension_recorded(*, agency_id: int, until, on, source=None, actor=None):
     """Record the suspension once per agency and last day; ``True`` when new."""
     agency = _model("verifiers.Agency").objects.get(pk=agency_id)
     return record(
         subject=agency, year=on.year, kind=EventKind.AGENCY_SUSPENDED, occurred_on=on,
         source=source or agency, key=f"agency_suspended:{agency.pk}:{until.isoformat()}",
+        actor=actor,
         summary=_("Suspended from verification until %(date)s") % {"date": until.isoformat()},
     )[1]
 
@@ -228,7 +229,7 @@ def on_report_final(*, report_id, **_kwargs):
 # --- allowances: Art. 24 shortfall not corrected ---------------------------------------------
 
 
-def art24_recorded(case_id: int, cut: int) -> bool:
+def art24_recorded(case_id: int, cut: int, actor=None) -> bool:
     """Record a case still short at its correction deadline once; ``True`` when new."""
     if not cut:
         return False
@@ -237,7 +238,7 @@ def art24_recorded(case_id: int, cut: int) -> bool:
     on = case.correction_deadline + timedelta(days=1)
     return record(
         subject=case.enterprise, year=case.cycle.year, kind=EventKind.ART24_NOT_CORRECTED,
-        occurred_on=on, source=case, measure=Decimal(cut), key=f"art24:{case.pk}",
+        occurred_on=on, source=case, measure=Decimal(cut), key=f"art24:{case.pk}", actor=actor,
         summary=_("%(t)s t still short at the correction deadline %(date)s")
         % {"t": f"{cut:,}", "date": case.correction_deadline.isoformat()},
     )[1]

@@ -245,7 +245,7 @@ def _art24(year, today, actor):
                 correction_deadline=case.correction_deadline, today=today,
             )
         if cut:
-            yield EventKind.ART24_NOT_CORRECTED, subscribers.art24_recorded(case.pk, cut)
+            yield EventKind.ART24_NOT_CORRECTED, subscribers.art24_recorded(case.pk, cut, actor)
 
 
 # --- agencies suspended ----------------------------------------------------------------------
@@ -269,4 +269,4 @@ def _suspensions(year, today, actor):
             continue
         until = date.fromisoformat(until)
         yield EventKind.AGENCY_SUSPENDED, subscribers.suspension_recorded(
-            agency_id=int(row.target_id), until=until, on=_local(row.occurred_at))
+            agency_id=int(row.target_id), until=until, on=_local(row.occurred_at), actor=actor)
