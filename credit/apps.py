@@ -9,8 +9,12 @@ class CreditConfig(AppConfig):
     def ready(self):
         # --- credit events ---
         from credit import subscribers  # noqa: F401  (subscribes to the lower apps' events)
+        from credit.links import agency_links, enterprise_links
         from credit.models import CreditEvent
-        from zhongwei_carbon import scoping
+        from zhongwei_carbon import links, scoping
+
+        links.register_enterprise_links(enterprise_links)
+        links.register_agency_links(agency_links)
 
         # An event: the bureau every one, a county / park official those of its area's
         # enterprises, an enterprise or an agency its own (``credit.selectors.events`` keeps

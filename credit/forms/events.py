@@ -32,10 +32,13 @@ class EventFilterSet(django_filters.FilterSet):
                                          empty_label=EMPTY_CHOICE)
     origin = django_filters.ChoiceFilter(choices=EventOrigin.choices, label=_("Origin"),
                                          empty_label=EMPTY_CHOICE)
+    # the links of an enterprise's or an agency's page (``credit.links``)
+    enterprise = IntegerFilter(field_name="enterprise_id", label=_("Enterprise"))
+    agency = IntegerFilter(field_name="agency_id", label=_("Agency"))
 
     class Meta:
         model = CreditEvent
-        fields = ["q", "year", "subject_kind", "kind", "status", "origin"]
+        fields = ["q", "year", "subject_kind", "kind", "status", "origin", "enterprise", "agency"]
 
     def search(self, queryset, name, value):
         value = (value or "").strip()[: lookup.MAX_QUERY]

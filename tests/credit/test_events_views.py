@@ -184,3 +184,26 @@ def test_refuse_through_the_page(world, second_admin):
 def test_the_list_tells_an_admin_what_awaits_him(world, second_admin, bureau_admin):
     assert client_for(second_admin).get(LIST).context["awaiting"] == 1
     assert client_for(bureau_admin).get(LIST).context["awaiting"] == 0  # his own
+
+
+def test_enterprise_and_agency_pages_link_their_events(world, ent_a, agency_a_staff, ent_b,
+                                                       enterprise_a, agency_a):
+    from zhongwei_carbon import links
+
+    url = f"{LIST}?enterprise={enterprise_a.pk}"
+    assert url in [link.url for link in links.for_enterprise(ent_a, enterprise_a)]
+    assert url not in [link.url for link in links.for_enterprise(ent_b, enterprise_a)]
+    assert f"{LIST}?agency={agency_a.pk}" in [
+        link.url for link in links.for_agency(agency_a_staff, agency_a)]
+    assert _listed(client_for(ent_a), enterprise=enterprise_a.pk) == {world["a"].pk}
+    assert _listed(client_for(ent_b), enterprise=enterprise_a.pk) == set()
+
+
+def test_the_list_reads_in_constant_queries(world, bureau_admin, enterprise_b,
+                                            django_assert_max_num_queries):
+    client = client_for(bureau_admin)
+    client.get(LIST)
+    for i in range(10):
+        _auto(enterprise_b, f"more:{i}")
+    with django_assert_max_num_queries(20):
+        assert client.get(LIST).status_code == 200
