@@ -16,13 +16,18 @@ from zhongwei_carbon.roles import Perm
 VIEW = Perm.VIEW_CREDIT_EVENT
 BUREAU_ONLY = (EventStatus.PENDING, EventStatus.REFUSED)
 
-# pages of source records without ``get_absolute_url``: model label -> URL name (pk)
+# the page of each kind of source record: model label -> (URL name or None for the model's
+# ``get_absolute_url``, the URL's argument, the action its page needs)
 SOURCE_PAGES = {
-    "reporting.AnnualReport": "reporting:report_detail",
-    "reporting.MonthlyLedger": "reporting:ledger_detail",
-    "allowances.PenaltyCase": "allowances:penalty_detail",
-    "verifiers.Agency": "verifiers:agency_detail",
-    "registry.Enterprise": "registry:enterprise_detail",
+    "reporting.AnnualReport": ("reporting:report_detail", "pk", Perm.VIEW_REPORT),
+    "reporting.MonthlyLedger": ("reporting:ledger_detail", "pk", Perm.VIEW_LEDGER),
+    "allowances.PenaltyCase": ("allowances:penalty_detail", "pk", Perm.VIEW_COMPLIANCE),
+    "allowances.ComplianceCycle": ("allowances:cycle_detail", "year", Perm.VIEW_CYCLE),
+    "verifiers.Agency": ("verifiers:agency_detail", "pk", Perm.VIEW_AGENCY),
+    "registry.Enterprise": ("registry:enterprise_detail", "pk", Perm.VIEW_ENTERPRISE),
+    "oversight.ViolationCase": (None, "pk", Perm.VIEW_VIOLATION),
+    "oversight.Inspection": (None, "pk", Perm.VIEW_INSPECTION),
+    "complaints.Complaint": (None, "pk", Perm.VIEW_COMPLAINT),
 }
 
 
@@ -60,18 +65,23 @@ def subject_url(event) -> str:
     return reverse("verifiers:agency_detail", args=[event.agency_id])
 
 
-def source_of(event) -> tuple[str, str]:
-    """The record an event comes from, by name, and its page ("" when it has none)."""
+def source_of(event, user) -> tuple[str, str]:
+    """The record an event comes from, by name, and its page when ``user`` may open it (""
+    otherwise: a link never leads to a 403 or a 404)."""
     if event.source_type_id is None or not event.source_id:
         return "", ""
     model = event.source_type.model_class()
     obj = model._default_manager.filter(pk=event.source_id).first() if model else None
     if obj is None:
         return "", ""
-    if hasattr(obj, "get_absolute_url"):
-        return str(obj), obj.get_absolute_url()
-    name = SOURCE_PAGES.get(obj._meta.label)
-    try:
-        return str(obj), reverse(name, args=[obj.pk]) if name else ""
-    except NoReverseMatch:
+    page = SOURCE_PAGES.get(obj._meta.label)
+    if page is None:
         return str(obj), ""
+    name, arg, action = page
+    if not roles.has_perm(user, action) or not scoping.can(user, action, obj):
+        return str(obj), ""
+    try:
+        url = reverse(name, args=[getattr(obj, arg)]) if name else obj.get_absolute_url()
+    except (NoReverseMatch, AttributeError):
+        url = ""
+    return str(obj), url

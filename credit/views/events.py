@@ -84,7 +84,7 @@ def event_export(request):
 def event_detail(request, pk):
     event = sel.get(request.user, pk)
     user = request.user
-    source_name, source_url = sel.source_of(event)
+    source_name, source_url = sel.source_of(event, user)
     pending = event.status == EventStatus.PENDING
     return render(request, T + "detail.html", {
         "e": event, "breadcrumbs": _crumbs(event),

@@ -207,3 +207,18 @@ def test_the_list_reads_in_constant_queries(world, bureau_admin, enterprise_b,
         _auto(enterprise_b, f"more:{i}")
     with django_assert_max_num_queries(20):
         assert client.get(LIST).status_code == 200
+
+
+def test_a_source_the_user_may_not_open_is_named_not_linked(enterprise_a, bureau_admin, ent_a):
+    from complaints.models import Complaint
+
+    complaint = Complaint.objects.create(
+        number="TS2026-00042", secret_hash="x", category="false_data", target_kind="enterprise",
+        enterprise=enterprise_a, area=enterprise_a.area, description="数据造假",
+        filed_at="2026-05-01T08:00:00Z", status="answered", outcome="substantiated")
+    event = _auto(enterprise_a, "c", kind=EventKind.COMPLAINT_SUBSTANTIATED, source=complaint)
+    url = reverse("credit:event_detail", args=[event.pk])
+    seen = client_for(ent_a).get(url).context  # enterprises have no door into complaints
+    assert (seen["source_name"], seen["source_url"]) == (str(complaint), "")
+    seen = client_for(bureau_admin).get(url).context
+    assert seen["source_url"] == complaint.get_absolute_url()
