@@ -107,17 +107,19 @@ class Membership(models.Model):
 
 
 class FormSubmission(models.Model):
-    """One submission of a public form (account application, password reset) from one
-    address: what ``accounts.throttle`` counts. Rows older than the window are deleted."""
+    """One submission of a public form (account application, password reset, a complaint
+    filed or tracked) from one address: what ``accounts.throttle`` counts. The address is
+    kept only as a keyed hash (HMAC with a key derived from SECRET_KEY), never as written, and
+    rows older than the window are deleted (on each submission, and by the purge)."""
 
     form = models.CharField(_("form"), max_length=32)
-    address = models.CharField(_("address"), max_length=45, blank=True)
+    address_hash = models.CharField(_("address (keyed hash)"), max_length=64)
     submitted_at = models.DateTimeField(_("submitted at"), db_index=True)
 
     class Meta:
         verbose_name = _("public form submission")
         verbose_name_plural = _("public form submissions")
-        indexes = [models.Index(fields=["form", "address", "submitted_at"])]
+        indexes = [models.Index(fields=["form", "address_hash", "submitted_at"])]
 
     def __str__(self):
-        return f"{self.form} {self.address} {self.submitted_at:%Y-%m-%d %H:%M}"
+        return f"{self.form} {self.submitted_at:%Y-%m-%d %H:%M}"

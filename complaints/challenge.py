@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 SALT = "complaints.challenge"
 MAX_AGE = 60 * 60  # seconds a question stays answerable
+SPENT_KEPT = 2 * MAX_AGE  # seconds a spent nonce is kept (past it no token can carry it)
 NUMBERS = "零一二三四五六七八九十"
 
 
@@ -43,7 +44,7 @@ def _spend(nonce: str) -> bool:
     from complaints.models import SpentChallenge
 
     now = timezone.now()
-    SpentChallenge.objects.filter(spent_at__lt=now - timedelta(seconds=2 * MAX_AGE)).delete()
+    SpentChallenge.objects.filter(spent_at__lt=now - timedelta(seconds=SPENT_KEPT)).delete()
     try:
         with transaction.atomic():
             SpentChallenge.objects.create(nonce=nonce, spent_at=now)

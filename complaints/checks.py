@@ -1,20 +1,28 @@
-"""``manage.py check --deploy``: production needs its own key for the filers' identities."""
+"""``manage.py check --deploy``: production needs its own key (or keys, while rotating) for
+the filers' identities; a key that is not a Fernet key is an error wherever it is set."""
 
-from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.checks import Error, Tags, register
+
+from complaints import crypto
 
 
 @register(Tags.security, deploy=True)
 def encryption_key(app_configs, **kwargs):
-    key = getattr(settings, "COMPLAINTS_ENCRYPTION_KEY", "")
-    if settings.DEBUG:
-        return []
-    try:
-        Fernet(key)
-    except (ValueError, TypeError):
+    keys = crypto.configured_keys()
+    if not keys:
+        if settings.DEBUG:
+            return []
         return [Error(
-            "COMPLAINTS_ENCRYPTION_KEY is missing or not a Fernet key: the complainants' "
+            "COMPLAINTS_ENCRYPTION_KEY is missing: the complainants' "
             "identities could not be stored (see .env.example).", id="complaints.E001",
+        )]
+    bad = crypto.malformed_positions(keys)
+    if bad:
+        positions = ", ".join(map(str, bad))
+        return [Error(
+            f"COMPLAINTS_ENCRYPTION_KEY: key number {positions} of {len(keys)} is not a Fernet "
+            "key (32 url-safe base64 bytes; several keys are separated by commas, the first "
+            "encrypts).", id="complaints.E002",
         )]
     return []

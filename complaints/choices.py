@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Category(models.TextChoices):
@@ -13,12 +14,13 @@ class Category(models.TextChoices):
 class TargetKind(models.TextChoices):
     ENTERPRISE = "enterprise", _("Key emitter")
     AGENCY = "agency", _("Verification agency")
+    OFFICIAL = "official", _("An official of a county or park")
     OTHER = "other", _("Other (as described)")
 
 
 class Status(models.TextChoices):
     RECEIVED = "received", _("Received")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("complaint", "Accepted")
     ASSIGNED = "assigned", _("Under investigation")
     REPLY_PENDING = "reply_pending", _("Reply awaiting approval")
     ANSWERED = "answered", _("Answered")

@@ -1,5 +1,6 @@
 """Demo complaints, one in each state: just received (anonymous, about a party in the
-filer's words), accepted and waiting to be assigned, under investigation by the Shapotou
+filer's words), accepted and waiting to be assigned (about an official of Haiyuan, whom the
+Haiyuan official may not handle), under investigation by the Shapotou
 official (with the filer's name, for the bureau's "show identity") with a duplicate merged
 into it, a Zhongning reply waiting for the bureau's approval, answered by the bureau
 reviewer and approved (partly substantiated), and one not accepted. Loaded by ``manage.py seed_demo`` after the oversight
@@ -11,6 +12,7 @@ from __future__ import annotations
 from accounts.models import User
 from complaints import selectors, services
 from complaints.models import Complaint
+from registry.models import Area
 
 
 def _user(username):
@@ -74,10 +76,13 @@ def seed(*, actor, stdout=None) -> None:
             reply="经查，反映的问题部分属实，已责令该机构整改并纳入年度机构评估。感谢您的监督。",
         )
         services.reply_approve(actor=actor, complaint=complaint)
+    # about an official of Haiyuan: waiting to be assigned, and the Haiyuan official is not
+    # offered as its handler (conflict of interest, complaints.rules.handler_conflict)
     accepted, _ = services.complaint_file(
-        category="other", target_text="沙坡头区某数据中心",
-        description="该数据中心扩建后用电量大增，是否应纳入重点排放单位名录？")
-    services.complaint_accept(actor=actor, complaint=accepted)  # waiting to be assigned
+        category="other", target_text="海原县某乡镇碳排放数据联络员",
+        official_area=Area.objects.filter(code="640522").first(),
+        description="该工作人员多次接到群众反映某企业燃煤台账造假，均未核实处理，疑似包庇。")
+    services.complaint_accept(actor=actor, complaint=accepted)
     rejected, _ = services.complaint_file(category="other", target_text="某小区物业",
                                           description="小区供暖温度不达标。")
     services.complaint_reject(actor=actor, complaint=rejected,

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints import challenge, rules
 from complaints.choices import Category, Outcome
 from oversight.forms import MultipleFileField
+from registry.models import Area
 from zhongwei_carbon import display, uploads
 from zhongwei_carbon.forms import BootstrapMixin
 from zhongwei_carbon.lookup import LookupInput
@@ -31,6 +32,12 @@ class ComplaintForm(BootstrapMixin, forms.Form):
         label=_("Or: about whom, in your words"), required=False, max_length=200,
         help_text=_("A name, address or official, if not in the lists."),
     )
+    official_area = forms.ModelChoiceField(
+        label=_("About an official of"), required=False, queryset=None,
+        empty_label=_("— not about an official —"),
+        help_text=_("If the complaint is about an official of a county or park, choose which "
+                    "one; describe the official above."),
+    )
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     description = forms.CharField(label=_("What happened"), max_length=5000,
                                   widget=forms.Textarea(attrs={"rows": 6}))
@@ -45,13 +52,15 @@ class ComplaintForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target_code"].widget.field = _TargetLookup()
+        self.fields["official_area"].queryset = Area.objects.all()
         # the human check: a fresh question on every display (rendered by the template), the
         # posted answer checked against the posted token
         self.question, self.token = challenge.new()
 
     def clean(self):
         data = super().clean()
-        if not data.get("target_code", "").strip() and not data.get("target_text", "").strip():
+        if not (data.get("target_code", "").strip() or data.get("target_text", "").strip()
+                or data.get("official_area")):
             self.add_error("target_text", _("Say whom the complaint is about."))
         if not challenge.passed(self.data.get("token", ""), self.data.get("answer", "")):
             self.challenge_error = _("The answer to the check is wrong or expired; answer the "
@@ -62,7 +71,7 @@ class ComplaintForm(BootstrapMixin, forms.Form):
     def service_kwargs(self) -> dict:
         d = self.cleaned_data
         return {k: d[k] for k in ("category", "description", "target_code", "target_text",
-                                  "files", "name", "contact")}
+                                  "files", "name", "contact", "official_area")}
 
 
 class TrackForm(BootstrapMixin, forms.Form):
@@ -79,6 +88,17 @@ class RejectForm(BootstrapMixin, forms.Form):
 class MergeForm(BootstrapMixin, forms.Form):
     into = forms.CharField(label=_("Tracking number of the complaint it duplicates"),
                            max_length=20)
+
+
+class OfficialForm(BootstrapMixin, forms.Form):
+    area = forms.ModelChoiceField(
+        label=_("County or park of the official complained about"), queryset=None,
+        help_text=_("Its officials will not be offered as handlers."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = Area.objects.all()
 
 
 class AssignForm(BootstrapMixin, forms.Form):

@@ -31,7 +31,7 @@ class Complaint(models.Model):
     target_text = models.CharField(_("about (as written)"), max_length=200, blank=True)
     area = models.ForeignKey(
         "registry.Area", verbose_name=_("area"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+", help_text=_("The area of the enterprise complained about."),
+        blank=True, related_name="+", help_text=_("The area of the enterprise or of the official complained about."),
     )
     description = models.TextField(_("description"))
     status = models.CharField(
@@ -90,6 +90,10 @@ class Complaint(models.Model):
                 condition=~models.Q(target_kind="agency") | models.Q(agency__isnull=False),
                 name="complaint_agency_named",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(target_kind="official") | models.Q(area__isnull=False),
+                name="complaint_official_area_named",
+            ),
         ]
 
     def __str__(self):
@@ -104,6 +108,8 @@ class Complaint(models.Model):
             return self.enterprise.name
         if self.agency_id:
             return self.agency.name
+        if self.target_kind == TargetKind.OFFICIAL and not self.target_text and self.area_id:
+            return _("An official of %(area)s") % {"area": self.area}
         return self.target_text
 
 

@@ -11,8 +11,11 @@ from registry.choices import ListStatus
 from registry.models import Enterprise, KeyEmitterListEntry
 from verifiers.choices import AgencyStatus
 from verifiers.models import Agency
-from zhongwei_carbon import scoping, web
+from zhongwei_carbon import events, roles, scoping, web
 from zhongwei_carbon.roles import Perm
+
+# the logged look at the filer's identity: an event only bureau admins see (the access log)
+IDENTITY_VIEWED = "complaint.identity_viewed"
 
 
 def base() -> QuerySet:
@@ -27,6 +30,15 @@ def complaints_for(user, action: str = Perm.VIEW_COMPLAINT) -> QuerySet:
 
 def get(user, pk: int, action: str = Perm.VIEW_COMPLAINT) -> Complaint:
     return web.get_scoped_or_404(base(), user, action, pk=pk)
+
+
+def events_for(user, complaint: Complaint) -> QuerySet:
+    """The complaint's activity as ``user`` may read it: the looks at the filer's identity
+    only for those who may look (a handler does not learn that, or when, the bureau did)."""
+    rows = events.for_object(complaint)
+    if not roles.has_perm(user, Perm.VIEW_COMPLAINT_IDENTITY):
+        rows = rows.exclude(verb=IDENTITY_VIEWED)
+    return rows
 
 
 def attachment_for(user, pk: int) -> Attachment:

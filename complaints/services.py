@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints import crypto, notifications, rules, selectors
+from complaints import crypto, notifications, rules, scrub, selectors
 from complaints.choices import Outcome, Status, TargetKind
 from complaints.models import Attachment, Complaint, FilerIdentity
 from zhongwei_carbon import display, events, roles, uploads, workdays
@@ -67,29 +67,36 @@ def _checked_files(files) -> list[tuple[bytes, str]]:
     if len(files) > MAX_ATTACHMENTS:
         raise ValidationError({"files": _("Attach at most %(n)d files.") % {"n": MAX_ATTACHMENTS}})
     checked = []
-    for upload in files:
+    for position, upload in enumerate(files, start=1):
         data = uploads.checked_bytes(upload, field="files", magic=uploads.EVIDENCE_MAGIC,
                                      message=_("Attach a PDF, PNG or JPEG file."))
-        checked.append((data, uploads.document_type(data[:16])[0]))
+        ext = uploads.document_type(data[:16])[0]
+        # what is stored (and hashed) is the file less its metadata: nothing in it names the filer
+        checked.append((scrub.cleaned_attachment(data, ext, position=position), ext))
     return checked
 
 
 @transaction.atomic
 def complaint_file(*, category: str, description: str, target_code: str = "",
-                   target_text: str = "", files=(), name: str = "", contact: str = ""):
+                   target_text: str = "", files=(), name: str = "", contact: str = "",
+                   official_area=None):
     """File a complaint (anyone, no login). Returns ``(complaint, secret)``: the secret is
-    shown to the filer once and only its hash is kept."""
-    if not (target_code or "").strip() and not (target_text or "").strip():
+    shown to the filer once and only its hash is kept. ``official_area``: the county or park
+    whose official the complaint is about (a party from the lists comes first)."""
+    if not (target_code or "").strip() and not (target_text or "").strip() and not official_area:
         raise ValidationError({"target_text": _("Say whom the complaint is about.")})
     checked = _checked_files(files)
     kind, enterprise, agency = _resolve_target(target_code)
+    area = enterprise.area if enterprise else None
+    if kind == TargetKind.OTHER and official_area is not None:
+        kind, area = TargetKind.OFFICIAL, official_area
     now = timezone.now()
     secret = secrets.token_urlsafe(12)
     complaint = Complaint(
         number=_next_number(timezone.localdate(now).year), secret_hash=make_password(secret),
         category=category, target_kind=kind, enterprise=enterprise, agency=agency,
         target_text=(target_text or target_code or "").strip()[:200],
-        area=enterprise.area if enterprise else None, description=description.strip(),
+        area=area, description=description.strip(),
         filed_at=now,
     )
     complaint.full_clean()
@@ -152,29 +159,101 @@ def complaint_reject(*, actor, complaint: Complaint, reason: str) -> Complaint:
     return complaint
 
 
+def merge_root(complaint: Complaint) -> Complaint | None:
+    """The complaint a merge into ``complaint`` goes to: itself, or the complaint it was
+    merged into followed to the end (``None`` for a chain running in a circle)."""
+    root_pk = rules.merge_root(complaint.pk, lambda pk: Complaint.objects.filter(pk=pk)
+                               .values_list("merged_into_id", flat=True).first())
+    if root_pk is None:
+        return None
+    return complaint if root_pk == complaint.pk else Complaint.objects.get(pk=root_pk)
+
+
 @transaction.atomic
 def complaint_merge(*, actor, complaint: Complaint, into: Complaint) -> Complaint:
-    """A duplicate: the filer of ``complaint`` follows ``into`` on the tracking page."""
+    """A duplicate: the filer of ``complaint`` follows ``into`` on the tracking page. A merge
+    into a complaint that was itself merged goes to where that one went (its root), and the
+    duplicates already merged into ``complaint`` follow it there: no chains."""
     _require(actor, Perm.MANAGE_COMPLAINT)
-    if into.pk == complaint.pk or into.status in (Status.MERGED, Status.REJECTED):
+    complaint = _lock(complaint)
+    root = merge_root(into)
+    if root is None or root.pk == complaint.pk:
+        raise ValidationError({"into": _("A complaint cannot be merged into itself or into a "
+                                         "complaint merged into it.")})
+    root = _lock(root)
+    if root.status == Status.REJECTED:
         raise ValidationError({"into": _("Choose another complaint that is still being handled "
                                          "or answered.")})
-    complaint = _lock(complaint)
     _move(complaint, Status.MERGED)
-    complaint.triaged_by, complaint.merged_into = actor, into
+    complaint.triaged_by, complaint.merged_into = actor, root
     complaint.save()
     events.record(actor=actor, verb="complaint.merged", target=complaint,
-                  message=_("Merged as a duplicate of %(number)s") % {"number": into.number})
+                  message=_("Merged as a duplicate of %(number)s") % {"number": root.number})
+    for duplicate in Complaint.objects.select_for_update(no_key=True).filter(
+            merged_into=complaint).exclude(pk=root.pk):
+        duplicate.merged_into = root
+        duplicate.save()
+        events.record(actor=actor, verb="complaint.merged", target=duplicate,
+                      message=_("Merged as a duplicate of %(number)s") % {"number": root.number})
     return complaint
 
 
-def handlers():
-    """Users a complaint may be assigned to: bureau reviewers and county / park officials."""
+@transaction.atomic
+def complaint_about_official(*, actor, complaint: Complaint, area) -> Complaint:
+    """The bureau reads that a complaint filed in the filer's words is about an official of
+    ``area`` (before it is assigned): that area's officials may then not handle it."""
+    _require(actor, Perm.MANAGE_COMPLAINT)
+    complaint = _lock(complaint)
+    if complaint.target_kind not in (TargetKind.OTHER, TargetKind.OFFICIAL):
+        raise ValidationError(_("The complaint is about an enterprise or an agency from the "
+                                "lists."))
+    if complaint.status not in (Status.RECEIVED, Status.ACCEPTED):
+        raise ValidationError(_("Only a complaint not yet assigned can be marked as about an "
+                                "official."))
+    if area is None:
+        raise ValidationError({"area": _("Choose the county or park.")})
+    complaint.target_kind, complaint.area = TargetKind.OFFICIAL, area
+    complaint.full_clean()
+    complaint.save()
+    events.record(actor=actor, verb="complaint.about_official", target=complaint,
+                  message=_("Marked as about an official of %(area)s") % {"area": area})
+    return complaint
+
+
+def handlers(complaint: Complaint | None = None):
+    """Users a complaint may be assigned to: bureau reviewers and county / park officials;
+    for a given complaint, without those it is about (``rules.handler_conflict``)."""
     from accounts.models import User
 
-    return User.objects.filter(
+    users = User.objects.filter(
         is_active=True, memberships__is_active=True, memberships__role__in=HANDLER_ROLES
     ).distinct().order_by("username")
+    if complaint is None:
+        return users
+    conflicted = [u.pk for u in users.prefetch_related("memberships")
+                  if handler_conflict(complaint, u)]
+    return users.exclude(pk__in=conflicted)
+
+
+def handler_conflict(complaint: Complaint, handler) -> str:
+    """Why ``handler`` may not handle ``complaint`` (a sentence), or ""."""
+    held = [m for m in handler.memberships.all() if m.is_active]
+    reason = rules.handler_conflict(
+        target_kind=complaint.target_kind, area_id=complaint.area_id,
+        enterprise_id=complaint.enterprise_id, agency_id=complaint.agency_id,
+        official_of=[m.area_id for m in held if m.role == Role.AREA_OFFICIAL],
+        enterprises=[m.enterprise_id for m in held if m.enterprise_id],
+        agencies=[m.agency_id for m in held if m.agency_id],
+    )
+    if reason == rules.CONFLICT_OWN_AREA:
+        return _("%(handler)s is an official of %(area)s and the complaint is about an official "
+                 "of %(area)s: choose a handler of another area or of the bureau.") % {
+            "handler": display.person(handler), "area": complaint.area}
+    if reason == rules.CONFLICT_MEMBER:
+        return _("%(handler)s belongs to %(party)s, the party complained about: choose "
+                 "another handler.") % {"handler": display.person(handler),
+                                         "party": complaint.target_name}
+    return ""
 
 
 @transaction.atomic
@@ -188,6 +267,9 @@ def complaint_assign(*, actor, complaint: Complaint, handler,
         raise ValidationError({"working_days": _("Between 1 and %(max)d working days.")
                                % {"max": rules.MAX_REPLY_WORKING_DAYS}})
     complaint = _lock(complaint)
+    conflict = handler_conflict(complaint, handler)
+    if conflict:
+        raise ValidationError({"handler": conflict})
     if complaint.status == Status.RECEIVED:
         raise ValidationError(_("Accept the complaint before assigning it."))
     if complaint.status == Status.REPLY_PENDING:  # the handler's draft is decided first
@@ -303,7 +385,7 @@ def identity_reveal(*, actor, complaint: Complaint) -> dict:
     """The filer's name and contact, for a bureau admin; the look is logged (who, when)."""
     _require(actor, Perm.VIEW_COMPLAINT_IDENTITY)
     identity = FilerIdentity.objects.filter(complaint=complaint).first()
-    events.record(actor=actor, verb="complaint.identity_viewed", target=complaint,
+    events.record(actor=actor, verb=selectors.IDENTITY_VIEWED, target=complaint,
                   message=_("The filer's identity was looked at"))
     if identity is None:
         return {"anonymous": True, "name": "", "contact": ""}

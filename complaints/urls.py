@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/accept/", v.complaint_accept, name="complaint_accept"),
     path("<int:pk>/reject/", v.complaint_reject, name="complaint_reject"),
     path("<int:pk>/merge/", v.complaint_merge, name="complaint_merge"),
+    path("<int:pk>/official/", v.complaint_official, name="complaint_official"),
     path("<int:pk>/assign/", v.complaint_assign, name="complaint_assign"),
     path("<int:pk>/notes/", v.complaint_findings, name="complaint_findings"),
     path("<int:pk>/reply/", v.reply_draft, name="reply_draft"),

@@ -7,6 +7,16 @@ class CreditConfig(AppConfig):
     verbose_name = _("Credit and disclosure")
 
     def ready(self):
+        # --- credit: use of grades ---
+        from credit import hooks
+        from zhongwei_carbon import advisories, draw_weights, sections
+
+        sections.register_enterprise_sections(hooks.enterprise_sections)
+        sections.register_agency_sections(hooks.agency_sections)
+        advisories.register_agency_advisories(hooks.agency_advisories)
+        draw_weights.register(hooks.draw_weighting)
+        # --- end credit: use of grades ---
+
         # --- credit events ---
         from credit import subscribers  # noqa: F401  (subscribes to the lower apps' events)
         from credit.links import agency_links, enterprise_links

@@ -1,8 +1,14 @@
 from django.urls import path
 
+from credit.views import partners
+
 app_name = "credit"
 
-urlpatterns = []
+urlpatterns = [
+    # --- credit: use of grades ---
+    path("partners/export/", partners.partners_export, name="partners_export"),
+    # --- end credit: use of grades ---
+]
 
 # --- credit events (credit/views/events.py) ---
 from credit.views import events as event_views  # noqa: E402

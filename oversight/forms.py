@@ -12,7 +12,7 @@ from oversight.choices import CheckResult, Conclusion, InspectionTrigger, Inspec
 from oversight.models import InspectionPlan, Inspector
 from registry.models import Area, Enterprise, Sector
 from verifiers.models import Agency
-from zhongwei_carbon import lookup, uploads
+from zhongwei_carbon import draw_weights, lookup, uploads
 from zhongwei_carbon.forms import BootstrapMixin
 from zhongwei_carbon.roles import Role
 
@@ -76,6 +76,7 @@ class PlanForm(BootstrapMixin, forms.ModelForm):
             "year", "title", "targets", "legal_basis", "start_date", "end_date", "listed_year",
             "enterprise_count", "enterprise_share", "agency_count", "agency_share",
             "inspectors_per_target", "exclude_own_area", "exclude_conflicts", "recent_months",
+            "weight_by_credit",
         ]
         widgets = {"start_date": DATE, "end_date": DATE}
         help_texts = {
@@ -89,6 +90,8 @@ class PlanForm(BootstrapMixin, forms.ModelForm):
         if self.instance.pk:
             for name in ("areas", "sectors", "inspectors"):
                 self.fields[name].initial = list(getattr(self.instance, name).all())
+        if not draw_weights.available():  # no app offers weights (credit not installed)
+            del self.fields["weight_by_credit"]
         self.style_fields()
 
 

@@ -29,6 +29,19 @@ Algorithm, version 1 (``ALGORITHM_VERSION``)::
        (the least loaded first), and the first ``inspectors_per_target`` are assigned;
        refused when fewer remain.
 
+Algorithm, version 2 (``WEIGHTED_ALGORITHM_VERSION``): a plan that weights its draw by credit
+(``InspectionPlan.weight_by_credit``: 双随机 with supervision differentiated by credit grade,
+DOMAIN.md "Environmental credit evaluation") stores each target's whole-number weight in the
+snapshot (``Snapshot.weights``, only those other than 1; the credit app supplies them through
+``zhongwei_carbon.draw_weights``). Version 2 is version 1 with step 2 drawing by weight::
+
+    for each of the n picks: total = Σ weights of the eligible targets not yet drawn (in
+    snapshot order); r = rng.randrange(total); the target whose cumulative weight first
+    exceeds r is drawn (draw order = pick order) and leaves the pool.
+
+Only integers and ``randrange`` are used, so a weighted draw re-runs exactly like version 1.
+A plan that does not weight, or a pool without any weight other than 1, is drawn by version 1.
+
 ``random.Random`` with a whole-number seed, ``sample`` and ``shuffle`` give the same sequence on
 every platform for a given Python version; ``tests/oversight/test_rules.py`` pins a draw (its
 targets and inspectors), so a change in the platform is caught before a published draw could
@@ -53,6 +66,7 @@ from oversight.choices import (
 )
 
 ALGORITHM_VERSION = 1
+WEIGHTED_ALGORITHM_VERSION = 2
 SEED_BITS = 63  # a seed fits a signed 64-bit database column
 
 ENTERPRISE, AGENCY = TargetKind.ENTERPRISE.value, TargetKind.AGENCY.value
@@ -158,6 +172,10 @@ class Snapshot:
     recent_months: int = 0
     last_inspected: tuple[tuple[str, int, date], ...] = ()  # (kind, target, latest date)
     reference_date: date | None = None
+    weights: tuple[tuple[str, int, int], ...] = ()  # (kind, target, weight ≠ 1): version 2
+
+    def weight_of(self) -> dict[tuple[str, int], int]:
+        return {(k, i): w for k, i, w in self.weights}
 
     def to_json(self) -> dict:
         def qty(q: Quantity):
@@ -176,6 +194,8 @@ class Snapshot:
             "recent_months": self.recent_months,
             "last_inspected": [[k, i, d.isoformat()] for k, i, d in self.last_inspected],
             "reference_date": self.reference_date.isoformat() if self.reference_date else None,
+            # only a weighted snapshot has the key: an unweighted one reads as before
+            **({"weights": sorted([list(w) for w in self.weights])} if self.weights else {}),
         }
 
     @classmethod
@@ -199,6 +219,7 @@ class Snapshot:
                 (k, i, date.fromisoformat(d)) for k, i, d in data["last_inspected"]
             ),
             reference_date=date.fromisoformat(ref) if ref else None,
+            weights=tuple((k, i, w) for k, i, w in data.get("weights", ())),
         )
 
 
@@ -260,10 +281,50 @@ def _pair_reasons(snapshot: Snapshot, inspector: PoolInspector, target: PoolTarg
     return reasons
 
 
+def _sample(rng: random.Random, eligible: list[PoolTarget], n: int, weights) -> list[PoolTarget]:
+    return rng.sample(eligible, n)
+
+
+def _weighted_sample(rng: random.Random, eligible: list[PoolTarget], n: int,
+                     weights: dict[tuple[str, int], int]) -> list[PoolTarget]:
+    """``n`` targets without replacement, each pick with probability weight / total weight of
+    those left (integers and ``randrange`` only: the same on every platform)."""
+    pool = list(eligible)
+    left = [weights.get((t.kind, t.id), 1) for t in pool]
+    if any(w < 1 for w in left):
+        raise ValueError("a weight is a whole number of at least 1")
+    picked = []
+    for _ in range(n):
+        r = rng.randrange(sum(left))
+        i = 0
+        while r >= left[i]:
+            r -= left[i]
+            i += 1
+        picked.append(pool.pop(i))
+        left.pop(i)
+    return picked
+
+
 def _draw_v1(snapshot: Snapshot, seed: int) -> DrawResult:
+    if snapshot.weights:
+        raise DrawRefused("weights_need_version_2")
+    return _draw(snapshot, seed, _sample)
+
+
+def _draw_v2(snapshot: Snapshot, seed: int) -> DrawResult:
+    return _draw(snapshot, seed, _weighted_sample)
+
+
+def algorithm_for(snapshot: Snapshot) -> int:
+    """The version a new draw of ``snapshot`` uses: weighted only when a weight is not 1."""
+    return WEIGHTED_ALGORITHM_VERSION if snapshot.weights else ALGORITHM_VERSION
+
+
+def _draw(snapshot: Snapshot, seed: int, pick) -> DrawResult:
     if not 0 <= seed < 2**SEED_BITS:
         raise ValueError("seed out of range")
     rng = random.Random(seed)
+    weights = snapshot.weight_of()
     recent = _recently_inspected(snapshot)
     exclusions: list[Exclusion] = []
     chosen: list[PoolTarget] = []
@@ -281,7 +342,7 @@ def _draw_v1(snapshot: Snapshot, seed: int) -> DrawResult:
         wanted = quantity_to_draw(quantity, len(pool))
         if wanted > len(eligible):
             raise DrawRefused("too_few_targets", kind=kind, wanted=wanted, eligible=len(eligible))
-        chosen.extend(rng.sample(eligible, wanted))
+        chosen.extend(pick(rng, eligible, wanted, weights))
 
     per_target = snapshot.inspectors_per_target
     load = {inspector.id: 0 for inspector in snapshot.inspectors}
@@ -309,7 +370,7 @@ def _draw_v1(snapshot: Snapshot, seed: int) -> DrawResult:
     return DrawResult(tuple(drawn), tuple(exclusions))
 
 
-ALGORITHMS: dict[int, Callable[[Snapshot, int], DrawResult]] = {1: _draw_v1}
+ALGORITHMS: dict[int, Callable[[Snapshot, int], DrawResult]] = {1: _draw_v1, 2: _draw_v2}
 
 
 def draw(snapshot: Snapshot, seed: int, version: int = ALGORITHM_VERSION) -> DrawResult:

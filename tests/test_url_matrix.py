@@ -510,6 +510,7 @@ RULES = {
     "complaints:complaint_reject": (_k(pk=_obj("complaint_x")), ADMIN_ONLY),
     "complaints:complaint_merge": (_k(pk=_obj("complaint_x")), ADMIN_ONLY),
     "complaints:complaint_assign": (_k(pk=_obj("complaint_x")), ADMIN_ONLY),
+    "complaints:complaint_official": (_k(pk=_obj("complaint_x")), ADMIN_ONLY),
     "complaints:reply_return": (_k(pk=_obj("complaint_x")), ADMIN_ONLY),
     "complaints:reply_approve": (_k(pk=_obj("complaint_x")), ADMIN_ONLY),
     "complaints:complaint_identity": (_k(pk=_obj("complaint_x")), ADMIN_ONLY),
@@ -559,6 +560,14 @@ RULES |= {
     "oversight:checklist_active": (_k(pk=_checklist_point), ADMIN_ONLY),
 }
 # --- end oversight: the inspection checklist ---
+
+
+# --- credit: use of grades (the partner departments' export: bureau admin only; without a
+# final year the page says so, which the matrix sees as a 200) ---
+RULES |= {
+    "credit:partners_export": (NO_ARGS, ADMIN_ONLY),
+}
+# --- end credit: use of grades ---
 
 
 def portal_url_names() -> list[str]:

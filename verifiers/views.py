@@ -89,6 +89,7 @@ def agency_create(request):
 def agency_detail(request, pk):
     agency = _agency(request, pk, Perm.VIEW_AGENCY)
     user = request.user
+    shown = sections.for_agency(user, agency)
     return render(
         request,
         "verifiers/agency_detail.html",
@@ -101,8 +102,10 @@ def agency_detail(request, pk):
             "links": links.for_agency(user, agency),
             "events": events.for_object(agency),
             "history": web.history_rows(agency),
-            # what higher apps show about the agency (oversight: its performance by year)
-            "sections": sections.for_agency(user, agency),
+            # what higher apps show about the agency (oversight: its performance by year;
+            # credit: its current grade under the title)
+            "sections": sections.placed(shown, sections.MAIN),
+            "top_sections": sections.placed(shown, sections.TOP),
         },
     )
 

@@ -115,6 +115,12 @@ class Perm:
     MANAGE_COMPLAINT = "complaints.manage_complaint"  # triage, assign, approve the reply
     HANDLE_COMPLAINT = "complaints.handle_complaint"  # only complaints assigned to the user
     VIEW_COMPLAINT_IDENTITY = "complaints.view_identity"
+    # --- credit: use of grades ---
+    # a subject's current grade on its page: the bureau, the enterprise itself and its county,
+    # the agency itself (scoped through the enterprise or agency)
+    VIEW_CREDIT_STANDING = "credit.view_standing"
+    EXPORT_CREDIT_PARTNERS = "credit.export_partners"  # the partner departments' workbook
+    # --- end credit: use of grades ---
     # credit events (环境信用评价): the bureau every event, a county its area's enterprises',
     # an enterprise or an agency its own (in force or voided); the bureau admin enters manual
     # events and a second admin confirms them
@@ -210,6 +216,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Perm.MANAGE_COMPLAINT: frozenset({Role.BUREAU_ADMIN}),
     Perm.HANDLE_COMPLAINT: frozenset({Role.BUREAU_REVIEWER, Role.AREA_OFFICIAL}),
     Perm.VIEW_COMPLAINT_IDENTITY: frozenset({Role.BUREAU_ADMIN}),
+    # --- credit: use of grades ---
+    Perm.VIEW_CREDIT_STANDING: ALL_ROLES,
+    Perm.EXPORT_CREDIT_PARTNERS: frozenset({Role.BUREAU_ADMIN}),
+    # --- end credit: use of grades ---
     # --- credit events ---
     Perm.VIEW_CREDIT_EVENT: ALL_ROLES,
     Perm.MANAGE_CREDIT_EVENT: frozenset({Role.BUREAU_ADMIN}),

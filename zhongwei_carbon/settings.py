@@ -141,14 +141,17 @@ AXES_DISABLE_ACCESS_LOG = True  # successful logins: User.last_login is enough
 # address is the one the outermost of them saw. 0: REMOTE_ADDR (no proxy). Behind the TLS
 # proxy of the README's production section: 1 (the default when DEBUG is off).
 TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0 if DEBUG else 1)
-# Public forms (account application, password reset): submissions per address per hour.
+# Public forms (account application, password reset, complaint filing and tracking):
+# submissions per address per hour; stored as a keyed hash of the address (accounts.throttle).
 PUBLIC_FORM_LIMIT = env.int("PUBLIC_FORM_LIMIT", default=10)
 PUBLIC_FORM_WINDOW = timedelta(hours=1)
 
 # Complaints (Art. 18): the filer's identity and contact are encrypted at rest with this
 # Fernet key (32 url-safe base64 bytes: python -c "from cryptography.fernet import Fernet;
 # print(Fernet.generate_key().decode())"). Required in production; with DEBUG a key derived
-# from SECRET_KEY stands in. Changing it makes the stored identities unreadable.
+# from SECRET_KEY stands in. Rotation: several keys separated by commas, the first encrypts and
+# all decrypt; `manage.py rotate_complaint_keys` re-encrypts with the first, then drop the rest.
+# Removing a key that still encrypts stored identities makes them unreadable.
 COMPLAINTS_ENCRYPTION_KEY = env("COMPLAINTS_ENCRYPTION_KEY", default="")
 
 LANGUAGE_CODE = "zh-hans"
@@ -229,6 +232,9 @@ SPECTACULAR_SETTINGS = {
         "RecheckDecisionEnum": "reporting.choices.RecheckDecision",
         "ConclusionEnum": "reporting.choices.Conclusion",
         "CountyDecisionEnum": "reporting.api.serializers.CountyDecision",
+        # a report's status: the report and the assignment's answer (with its advisories)
+        "ReportStatusEnum": "reporting.choices.ReportStatus",
+        "AdvisoryLevelEnum": "zhongwei_carbon.advisories.LEVELS",
         # oversight API
         "InspectionPlanStatusEnum": "oversight.choices.PlanStatus",
         "InspectionStatusEnum": "oversight.choices.InspectionStatus",
@@ -252,6 +258,11 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# Celery beat (the compose `beat` service): the complaint channel's throttle rows (a keyed hash
+# of an address and a time) are deleted every quarter hour once past PUBLIC_FORM_WINDOW.
+CELERY_BEAT_SCHEDULE = {
+    "complaints-purge-throttles": {"task": "complaints.purge_throttles", "schedule": 15 * 60},
+}
 
 # E-mail (password reset): printed to the console unless a backend is configured; the tests
 # use Django's locmem backend (mail.outbox).

@@ -1,13 +1,16 @@
-"""Helpers every HTML view uses: access checks, scoped lookups, pagination, history."""
+"""Helpers every HTML view uses: access checks, scoped lookups, pagination, history, and the
+two shapes of a step that calls a service (a form page, a button)."""
 
 from __future__ import annotations
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.shortcuts import redirect
 
 from zhongwei_carbon import display, roles, scoping
 
@@ -60,6 +63,34 @@ def apply_errors(form, exc, aliases: dict | None = None) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def form_step(request, target, *, form, act, page, success: str):
+    """A form page whose valid POST calls ``act(cleaned_data)`` (a service): done, the
+    ``success`` message and back to ``target`` (a model with a page, a URL or a view name);
+    refused, the service's ``ValidationError`` on the form and ``page(form)`` again. A GET or
+    an invalid form is ``page(form)``."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect(target)
+    return page(form)
+
+
+def post_step(request, target, act, success: str):
+    """A button that posts no form: ``act()`` (a service); its ``ValidationError`` becomes an
+    error message, else ``success``; back to ``target`` either way."""
+    try:
+        act()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
+    return redirect(target)
 
 
 def send_file(field, filename: str):

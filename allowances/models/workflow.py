@@ -20,6 +20,7 @@ from allowances.choices import (
 )
 from allowances.models.ledger import AllowanceAccount, ComplianceCycle
 from registry.models import Enterprise
+from zhongwei_carbon.models import ObjectionBase
 
 
 class Allocation(models.Model):
@@ -101,7 +102,7 @@ class Allocation(models.Model):
         )
 
 
-class AllocationObjection(models.Model):
+class AllocationObjection(ObjectionBase):
     """The enterprise objects to its notified allocation within the window (Measures Art. 16);
     the bureau decides within its own window (working days, ``allowances.rules``)."""
 
@@ -112,27 +113,16 @@ class AllocationObjection(models.Model):
         related_name="objections",
     )
     notice_number = models.PositiveSmallIntegerField(_("notice number"), default=0)
-    reasons = models.TextField(_("reasons"))
     file = models.FileField(_("supporting file"), upload_to="allocation-objections/%Y/", blank=True)
-    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    decision_due = models.DateField(_("decision due"))
     status = models.CharField(
         _("status"),
         max_length=10,
         choices=ObjectionStatus.choices,
         default=ObjectionStatus.PENDING,
     )
-    decision_note = models.TextField(_("decision note"), blank=True)
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(ObjectionBase.Meta):
         verbose_name = _("allocation objection")
         verbose_name_plural = _("allocation objections")
         ordering = ["-filed_at"]

@@ -9,27 +9,29 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from complaints import rules, selectors, services, statistics
-from complaints.choices import Category, Status
+from complaints.choices import Category, Status, TargetKind
 from complaints.filtersets import ComplaintFilterSet
 from complaints.forms import (
     AssignForm,
     FindingsForm,
     MergeForm,
+    OfficialForm,
     RejectForm,
     ReplyForm,
     ReturnForm,
 )
 from complaints.models import Complaint
-from zhongwei_carbon import display, events, roles, web
+from zhongwei_carbon import display, roles, web
 from zhongwei_carbon.confirm import Confirmation, confirmed_step
 from zhongwei_carbon.excel import Column, Sheet, xlsx_response, xlsx_sheets_response
 from zhongwei_carbon.roles import Perm
@@ -71,7 +73,7 @@ def complaint_columns() -> list[Column]:
                17),
         Column(_("Category"), lambda c: c.get_category_display(), 20),
         Column(_("About"), lambda c: c.get_target_kind_display(), 12),
-        Column(_("Party"), lambda c: c.target_name, 30),
+        Column(pgettext("complaint", "Party"), lambda c: c.target_name, 30),
         Column(_("Unified social credit code"),
                lambda c: (c.enterprise or c.agency).uscc if (c.enterprise or c.agency) else "", 22),
         Column(_("Area"), lambda c: str(c.area) if c.area else "", 12),
@@ -106,15 +108,19 @@ def complaint_detail(request, pk):
         "attachments": complaint.attachments.all(),
         "can_triage": can_manage and status == Status.RECEIVED,
         "can_merge": can_manage and status in (Status.RECEIVED, Status.ACCEPTED),
+        "can_mark_official": can_manage and status in (Status.RECEIVED, Status.ACCEPTED)
+        and complaint.target_kind in (TargetKind.OTHER, TargetKind.OFFICIAL),
         "can_assign": can_manage and status in (Status.ACCEPTED, Status.ASSIGNED),
         "can_approve": can_manage and status == Status.REPLY_PENDING
         and user.pk not in (complaint.handler_id, complaint.reply_drafted_by_id),
         "can_work": is_handler and status == Status.ASSIGNED,
         "can_see_identity": roles.has_perm(user, IDENTITY),
+        # the duplicates merged into it: the bureau's (a handler reaches none of them)
+        "duplicates": complaint.duplicates.order_by("filed_at") if can_manage else (),
         "inspection_url": _inspection_url(user, complaint),
         "overdue": rules.is_overdue(complaint.reply_due, timezone.localdate(),
                                     status == Status.ANSWERED),
-        "events": events.for_object(complaint), "history": web.history_rows(complaint),
+        "events": selectors.events_for(user, complaint), "history": web.history_rows(complaint),
     })
 
 
@@ -149,17 +155,8 @@ def _form_page(request, complaint, form, title, **extra):
 
 
 def _step(request, complaint, *, form, act, title, success, **extra):
-    if request.method == "POST" and form.is_valid():
-        try:
-            act(form.cleaned_data)
-        except ValidationError as exc:
-            web.apply_errors(form, exc)
-        except PermissionDenied:
-            raise
-        else:
-            messages.success(request, success)
-            return redirect(complaint)
-    return _form_page(request, complaint, form, title, **extra)
+    return web.form_step(request, complaint, form=form, act=act, success=success,
+                         page=lambda form: _form_page(request, complaint, form, title, **extra))
 
 
 def _managed(request, pk) -> Complaint:
@@ -170,22 +167,12 @@ def _handled(request, pk) -> Complaint:
     return selectors.get(request.user, pk, HANDLE)
 
 
-def _post_only(request, pk, act, success):
-    complaint = _managed(request, pk)
-    try:
-        act(complaint)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, success)
-    return redirect(complaint)
-
-
 @web.require(MANAGE)
 @require_POST
 def complaint_accept(request, pk):
-    return _post_only(request, pk, lambda c: services.complaint_accept(
-        actor=request.user, complaint=c), _("Complaint accepted."))
+    complaint = _managed(request, pk)
+    return web.post_step(request, complaint, lambda: services.complaint_accept(
+        actor=request.user, complaint=complaint), _("Complaint accepted."))
 
 
 class ApproveForm(forms.Form):
@@ -209,7 +196,7 @@ def reply_approve(request, pk):
             question=_("Publish this reply to the filer of %(number)s?")
             % {"number": complaint.number},
             button=_("Approve the reply"),
-            rows=[(_("Party"), complaint.target_name or "—"), (_("Outcome"),
+            rows=[(pgettext("complaint", "Party"), complaint.target_name or "—"), (_("Outcome"),
                    complaint.get_outcome_display()), (_("Reply to the filer"), complaint.reply),
                   (_("Reply drafted by"), display.person(complaint.reply_drafted_by))],
             warning=_("The filer reads the reply on the tracking page; it cannot be withdrawn. "
@@ -258,9 +245,22 @@ def complaint_merge(request, pk):
 
 @web.require(MANAGE)
 @require_http_methods(["GET", "POST"])
+def complaint_official(request, pk):
+    """A complaint in the filer's words found to be about an official of a county or park."""
+    complaint = _managed(request, pk)
+    form = OfficialForm(request.POST or None, initial={"area": complaint.area_id})
+    return _step(request, complaint, form=form, title=_("About an official"),
+                 success=_("Marked as about an official: that area's officials will not handle "
+                           "it."),
+                 act=lambda d: services.complaint_about_official(
+                     actor=request.user, complaint=complaint, area=d["area"]))
+
+
+@web.require(MANAGE)
+@require_http_methods(["GET", "POST"])
 def complaint_assign(request, pk):
     complaint = _managed(request, pk)
-    form = AssignForm(request.POST or None, handlers=services.handlers())
+    form = AssignForm(request.POST or None, handlers=services.handlers(complaint))
     return _step(request, complaint, form=form, title=_("Assign a handler"),
                  success=_("Complaint assigned."),
                  act=lambda d: services.complaint_assign(

@@ -1,6 +1,8 @@
 """Public pages, no login: file a complaint, see the tracking number and secret once, track
 it; and the search of the published lists the form uses. Filing and tracking are throttled
-per address (``accounts.throttle``); every submission counts, valid or not."""
+per address (``accounts.throttle``, which stores a keyed hash of the address, never the
+address, and ``complaints.retention`` purges past the window); every submission counts,
+valid or not."""
 
 from __future__ import annotations
 
@@ -18,9 +20,9 @@ from accounts import throttle
 from complaints import selectors, services
 from complaints.choices import Status
 from complaints.forms import ComplaintForm, TrackForm
+from complaints.retention import FILE_FORM, TRACK_FORM
 from zhongwei_carbon import lookup, web
 
-FILE_FORM, TRACK_FORM = "complaint", "complaint_track"
 SESSION_KEY = "complaint_filed"
 T = "complaints/public/"
 
@@ -61,14 +63,15 @@ def complaint_done(request):
 
 
 def _public_view(complaint):
-    """What the filer sees: the status (the reply once approved), following a merge."""
-    shown = complaint.merged_into if complaint.merged_into_id else complaint
+    """What the filer sees: the status (the reply once approved), following a merge to the
+    complaint it ended in (its public status, reply or reason only: nothing of its filer)."""
+    shown = services.merge_root(complaint) or complaint
     status = shown.status
     if status == Status.REPLY_PENDING:  # the draft is internal until approved
         status = Status.ASSIGNED
     return {
         "number": complaint.number, "filed_at": complaint.filed_at,
-        "merged_into": complaint.merged_into.number if complaint.merged_into_id else "",
+        "merged_into": shown.number if shown.pk != complaint.pk else "",
         "status": Status(status).label, "answered": shown.status == Status.ANSWERED,
         "reply": shown.reply if shown.status == Status.ANSWERED else "",
         "outcome": shown.get_outcome_display() if shown.status == Status.ANSWERED else "",

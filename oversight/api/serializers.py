@@ -32,7 +32,7 @@ class PlanSerializer(serializers.ModelSerializer):
             "id", "year", "title", "targets", "legal_basis", "start_date", "end_date",
             "listed_year", "enterprise_count", "enterprise_share", "agency_count",
             "agency_share", "inspectors_per_target", "exclude_own_area", "exclude_conflicts",
-            "recent_months", "status", "published_at",
+            "recent_months", "weight_by_credit", "status", "published_at",
         ]
         read_only_fields = fields
 

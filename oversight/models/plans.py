@@ -184,6 +184,14 @@ class InspectionPlan(models.Model):
         validators=[MaxValueValidator(rules.RECENT_MONTHS_MAX)],
         help_text=_("0: no target is skipped."),
     )
+    weight_by_credit = models.BooleanField(
+        _("weight the draw toward red and yellow credit grades"), default=False,
+        help_text=_(
+            "Differentiated supervision by credit: a subject graded red or yellow in its latest "
+            "published credit evaluation is more likely to be drawn. The weights and their basis "
+            "are kept with each draw, which stays reproducible from its seed."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT
     )

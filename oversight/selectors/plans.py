@@ -21,7 +21,7 @@ from registry.choices import EnterpriseStatus, ListStatus
 from registry.models import Enterprise, KeyEmitterListEntry
 from verifiers.choices import AgencyStatus
 from verifiers.models import Agency
-from zhongwei_carbon import scoping
+from zhongwei_carbon import draw_weights, scoping
 from zhongwei_carbon.roles import Perm
 
 
@@ -140,6 +140,12 @@ def snapshot(plan: InspectionPlan) -> rules.Snapshot:
         last = _last_inspected(rules.ENTERPRISE, [t.id for t in enterprises]) + _last_inspected(
             rules.AGENCY, [t.id for t in agencies]
         )
+    weights = ()
+    if plan.weight_by_credit:  # from the credit grades, through the core hook
+        weighting = draw_weights.for_targets(
+            [t.id for t in enterprises], [t.id for t in agencies], year=plan.year
+        )
+        weights = tuple(sorted((k, i, w) for (k, i), w in weighting.weights.items()))
     return rules.Snapshot(
         enterprises=enterprises,
         agencies=agencies,
@@ -155,6 +161,7 @@ def snapshot(plan: InspectionPlan) -> rules.Snapshot:
         recent_months=plan.recent_months,
         last_inspected=tuple(last),
         reference_date=plan.start_date,
+        weights=weights,
     )
 
 
@@ -175,6 +182,9 @@ def plan_inputs(plan: InspectionPlan) -> dict:
         "exclude_own_area": plan.exclude_own_area,
         "exclude_conflicts": plan.exclude_conflicts,
         "recent_months": plan.recent_months,
+        # the weighting in words, as it stood when drawn (the weights are in the snapshot)
+        **({"weighting": draw_weights.for_targets([], [], year=plan.year).basis}
+           if plan.weight_by_credit else {}),
     }
 
 

@@ -35,6 +35,7 @@ PLAN_FIELDS = (
     "year", "title", "targets", "legal_basis", "start_date", "end_date", "listed_year",
     "enterprise_count", "enterprise_share", "agency_count", "agency_share",
     "inspectors_per_target", "exclude_own_area", "exclude_conflicts", "recent_months",
+    "weight_by_credit",
 )
 MIN_YEAR, MAX_YEAR = 2020, 2100
 
@@ -171,14 +172,15 @@ def plan_draw(*, actor, plan: InspectionPlan, reason: str = "", seed: int | None
         raise ValidationError({"reason": _("State why the plan is drawn again.")})
     snapshot = selectors.snapshot(plan)
     seed = secrets.randbits(rules.SEED_BITS) if seed is None else seed
+    version = rules.algorithm_for(snapshot)  # weighted (2) only when a weight is not 1
     try:
-        result = rules.draw(snapshot, seed)
+        result = rules.draw(snapshot, seed, version)
     except rules.DrawRefused as exc:
         raise _refusal(exc) from None
     if not result.targets:
         raise ValidationError(_("The pool is empty: no target can be drawn. Check the filters."))
     draw = PlanDraw.objects.create(
-        plan=plan, number=previous + 1, seed=seed, algorithm_version=rules.ALGORITHM_VERSION,
+        plan=plan, number=previous + 1, seed=seed, algorithm_version=version,
         snapshot=snapshot.to_json(), inputs=selectors.plan_inputs(plan),
         exclusions=[e.to_json() for e in result.exclusions], reason=reason, drawn_by=actor,
     )

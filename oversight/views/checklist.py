@@ -103,13 +103,7 @@ def checklist_edit(request, pk):
 
 
 def _step(request, step, done: str):
-    try:
-        step()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, done)
-    return redirect("oversight:checklist")
+    return web.post_step(request, "oversight:checklist", step, done)
 
 
 @web.require(MANAGE)

@@ -159,16 +159,9 @@ def _step(request, pk, *, form_class, act, title, success, open_only=True):
     if open_only and case.status != CaseStatus.OPEN:
         messages.info(request, _("The case is decided and can no longer be changed."))
         return redirect(case)
-    form = form_class(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            act(case, form.cleaned_data)
-        except ValidationError as exc:
-            web.apply_errors(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect(case)
-    return _page(request, case, form, title)
+    return web.form_step(request, case, form=form_class(request.POST or None, request.FILES or None),
+                         act=lambda d: act(case, d), success=success,
+                         page=lambda form: _page(request, case, form, title))
 
 
 @web.require(MANAGE)
@@ -248,16 +241,9 @@ def violation_decide(request, pk):
 
 def _move(request, pk, act, title, success):
     case = _managed(request, pk)
-    form = StatusForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            act(actor=request.user, case=case, note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            web.apply_errors(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect(case)
-    return _page(request, case, form, title)
+    return web.form_step(request, case, form=StatusForm(request.POST or None), success=success,
+                         act=lambda d: act(actor=request.user, case=case, note=d["note"]),
+                         page=lambda form: _page(request, case, form, title))
 
 
 @web.require(MANAGE)

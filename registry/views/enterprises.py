@@ -14,7 +14,7 @@ from registry.forms import EmissionRecordForm, EnterpriseForm, FacilityForm
 from registry.models import EmissionRecord, Enterprise, Facility
 from registry.selectors import enterprises as sel
 from registry.services import enterprises as svc
-from zhongwei_carbon import links, roles, web
+from zhongwei_carbon import links, roles, sections, web
 from zhongwei_carbon.excel import Column, xlsx_response
 from zhongwei_carbon.roles import Perm
 
@@ -97,6 +97,8 @@ def enterprise_detail(request, pk):
         Enterprise.objects.select_related("area", "sector"), request.user, Perm.VIEW_ENTERPRISE, pk=pk
     )
     records = list(sel.records_of(enterprise, request.user))
+    # what higher apps show about the enterprise (credit: its current grade under the title)
+    shown = sections.for_enterprise(request.user, enterprise)
     return render(
         request,
         TEMPLATES + "detail.html",
@@ -109,6 +111,8 @@ def enterprise_detail(request, pk):
             "events": sel.enterprise_events(enterprise),
             "history": web.history_rows(enterprise),
             "links": links.for_enterprise(request.user, enterprise),
+            "top_sections": sections.placed(shown, sections.TOP),
+            "sections": sections.placed(shown, sections.MAIN),
             "can_change": roles.has_perm(request.user, Perm.CHANGE_ENTERPRISE),
             "can_change_records": roles.has_perm(request.user, Perm.CHANGE_EMISSION_RECORD),
         },

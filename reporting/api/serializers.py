@@ -1,11 +1,13 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from registry.models import Facility
 from reporting import models as m
 from reporting.choices import RecheckDecision, ReportStatus, SourceKind
 from verifiers.models import Agency
+from zhongwei_carbon import advisories
 from zhongwei_carbon.api import ChoiceLabelField
 
 
@@ -223,16 +225,50 @@ class CountyCheckSerializer(serializers.Serializer):
 class AssignSerializer(serializers.Serializer):
     agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all())
     due = serializers.DateField()
+    acknowledge_credit = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Needed (true) to assign an agency whose advisory requires an acknowledgement "
+                  "(graded red in the credit evaluation); refused with a 400 under this name "
+                  "otherwise.",
+    )
+
+
+class AdvisorySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    level = serializers.ChoiceField(choices=advisories.LEVELS)
+    short = serializers.CharField()
+    message = serializers.CharField()
+    url = serializers.CharField()
+    requires_ack = serializers.BooleanField()
+
+
+class AssignResultSerializer(ReportSerializer):
+    advisories = AdvisorySerializer(
+        many=True, read_only=True,
+        help_text="Warnings about the assigned agency (its credit grade), kept with the event.",
+    )
+
+    class Meta(ReportSerializer.Meta):
+        fields = [*ReportSerializer.Meta.fields, "advisories"]
+        read_only_fields = fields
 
 
 class AssignableAgencySerializer(serializers.ModelSerializer):
     qualification_until = serializers.DateField(read_only=True)
     open_assignments = serializers.IntegerField(read_only=True)
+    advisories = serializers.SerializerMethodField(
+        help_text="What the portal advises about the agency (its latest credit grade)."
+    )
 
     class Meta:
         model = Agency
-        fields = ["id", "name", "qualification_until", "open_assignments"]
+        fields = ["id", "name", "qualification_until", "open_assignments", "advisories"]
         read_only_fields = fields
+
+    @extend_schema_field(AdvisorySerializer(many=True))
+    def get_advisories(self, obj):
+        items = self.context.get("advised", {}).get(obj.pk, [])
+        return AdvisorySerializer(items, many=True).data
 
 
 class RecheckSerializer(serializers.Serializer):

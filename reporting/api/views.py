@@ -22,7 +22,7 @@ from reporting.filtersets import (
 )
 from reporting.selectors import verification as vsel
 from reporting.services import reports, verification
-from zhongwei_carbon import roles, scoping
+from zhongwei_carbon import advisories, roles, scoping
 from zhongwei_carbon.api import PLAIN_ARRAY, PageByIdsMixin, ScopedQuerysetMixin
 from zhongwei_carbon.roles import Perm
 
@@ -180,10 +180,13 @@ class ReportViewSet(
             call(reports.report_county_return, actor=request.user, report=report, reason=reason)
         return self._report_response(report)
 
-    @extend_schema(request=s.AssignSerializer, responses=s.ReportSerializer)
+    @extend_schema(request=s.AssignSerializer, responses=s.AssignResultSerializer)
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
-        """The bureau assigns a verification agency and a due date."""
+        """The bureau assigns a verification agency and a due date. The answer lists the
+        warnings about the agency (``advisories``: a yellow or red credit grade); an agency
+        graded red is refused (400, under ``acknowledge_credit``) unless ``acknowledge_credit``
+        is true."""
         report = self.get_object()
         data = self._input(s.AssignSerializer)
         call(
@@ -192,8 +195,15 @@ class ReportViewSet(
             report=report,
             agency=data["agency"],
             due=data["due"],
+            acknowledge_credit=data["acknowledge_credit"],
         )
-        return self._report_response(report)
+        report = m.AnnualReport.objects.select_related("enterprise", "current_version").get(
+            pk=report.pk
+        )
+        report.advisories = [
+            a for a in advisories.for_agency(request.user, data["agency"]) if a.warns
+        ]
+        return Response(s.AssignResultSerializer(report).data)
 
     @extend_schema(responses=s.AssignableAgencySerializer(many=True))
     @action(detail=True, methods=["get"], url_path="assignable-agencies", **PLAIN_ARRAY)
@@ -206,7 +216,10 @@ class ReportViewSet(
             raise PermissionDenied
         report = self.get_object()
         agencies = vsel.assignable_agencies(report)
-        return Response(s.AssignableAgencySerializer(agencies, many=True).data)
+        advised = advisories.for_agencies(request.user, agencies)
+        return Response(
+            s.AssignableAgencySerializer(agencies, many=True, context={"advised": advised}).data
+        )
 
     @extend_schema(request=s.RecheckSerializer, responses=s.ReportSerializer)
     @action(detail=True, methods=["post"])

@@ -24,12 +24,14 @@ class DeclarationForm(BootstrapMixin, forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
-def agency_choice_label(agency) -> str:
-    return _("%(agency)s (qualified until %(until)s; %(n)s open assignments)") % {
+def agency_choice_label(agency, advised=()) -> str:
+    label = _("%(agency)s (qualified until %(until)s; %(n)s open assignments)") % {
         "agency": agency.name,
         "until": agency.qualification_until.isoformat(),
         "n": agency.open_assignments,
     }
+    # what higher apps advise (the credit grade), in words beside the name
+    return " · ".join([str(label), *(str(a.short) for a in advised)])
 
 
 class AssignForm(BootstrapMixin, forms.Form):
@@ -41,12 +43,21 @@ class AssignForm(BootstrapMixin, forms.Form):
     due = forms.DateField(
         label=_("Verification due"), widget=forms.DateInput(attrs={"type": "date"})
     )
+    acknowledge_credit = forms.BooleanField(
+        label=_("I have read the credit warning and assign this agency anyway"), required=False,
+        help_text=_("Needed for an agency graded red (untrustworthy) in the credit evaluation."),
+    )
 
-    def __init__(self, *args, agencies, **kwargs):
+    def __init__(self, *args, agencies, advised=None, **kwargs):
+        """``advised``: ``{agency pk: advisories}`` (``zhongwei_carbon.advisories``). The
+        acknowledgement is offered only when an agency offered needs one."""
         super().__init__(*args, **kwargs)
+        advised = advised or {}
         self.fields["agency"].widget.choices = [("", "---------")] + [
-            (a.pk, agency_choice_label(a)) for a in agencies
+            (a.pk, agency_choice_label(a, advised.get(a.pk, ()))) for a in agencies
         ]
+        if not any(x.requires_ack for items in advised.values() for x in items):
+            del self.fields["acknowledge_credit"]
 
 
 class FindingForm(BootstrapMixin, forms.Form):

@@ -17,6 +17,7 @@ from reporting.choices import (
     SourceKind,
 )
 from reporting.models.reports import AnnualReport
+from zhongwei_carbon.models import ObjectionBase
 
 ZERO = Decimal("0")
 
@@ -173,33 +174,22 @@ class Recheck(models.Model):
         )
 
 
-class Objection(models.Model):
+class Objection(ObjectionBase):
     """The enterprise objects to the final result within the window (working days)."""
 
     report = models.ForeignKey(
         AnnualReport, verbose_name=_("report"), on_delete=models.PROTECT, related_name="objections"
     )
-    reasons = models.TextField(_("reasons"))
     file = models.FileField(_("supporting file"), upload_to="objections/%Y/", blank=True)
-    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    decision_due = models.DateField(_("decision due"))
     decision = models.CharField(
         _("decision"),
         max_length=10,
         choices=ObjectionDecision.choices,
         default=ObjectionDecision.PENDING,
     )
-    decision_note = models.TextField(_("decision note"), blank=True)
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(ObjectionBase.Meta):
         verbose_name = _("objection")
         verbose_name_plural = _("objections")
         ordering = ["-filed_at"]

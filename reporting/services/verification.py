@@ -44,7 +44,7 @@ from reporting.workflow import Action, transition_for
 from verifiers import rules as verifier_rules
 from verifiers import selectors as verifier_selectors
 from verifiers.choices import AgencyStatus
-from zhongwei_carbon import events, roles, workdays
+from zhongwei_carbon import advisories, events, roles, workdays
 from zhongwei_carbon.roles import Role
 from zhongwei_carbon.uploads import EVIDENCE_MAGIC, PDF_MAGIC
 from zhongwei_carbon.uploads import checked_bytes as _read
@@ -149,8 +149,12 @@ def ineligibility_reason(agency, sector, *, today: date | None = None) -> str | 
 
 
 @transaction.atomic
-def verification_assign(*, actor, report, agency, due: date):
-    """The bureau assigns an agency and a due date (refused on a conflict of interest)."""
+def verification_assign(*, actor, report, agency, due: date, acknowledge_credit: bool = False):
+    """The bureau assigns an agency and a due date (refused on a conflict of interest).
+
+    What higher apps advise about the agency (``zhongwei_carbon.advisories``: its credit grade)
+    is kept with the assignment's event; an advisory that needs an acknowledgement (a red
+    grade) refuses the assignment unless ``acknowledge_credit`` is set."""
     report = lock(report)
     _check(actor, report, Action.ASSIGN)
     if agency.status != AgencyStatus.ACTIVE:
@@ -178,17 +182,26 @@ def verification_assign(*, actor, report, agency, due: date):
         )
     if due is None or due < _today():
         raise ValidationError({"due": _("The due date must not be in the past.")})
+    advised = advisories.for_agency(actor, agency)
+    if advisories.needing_ack(advised) and not acknowledge_credit:
+        raise ValidationError({"acknowledge_credit": [
+            _("%(message)s (Tick the acknowledgement to assign it anyway.)") % {"message": a.message}
+            for a in advisories.needing_ack(advised)
+        ]})
     report.agency = agency
     report.verification_due = due
     report.assigned_at = timezone.now()
     report.assigned_by = actor
+    message = _("Verification assigned to %(agency)s, due %(due)s") % {
+        "agency": agency, "due": due.isoformat()}
+    data = {"agency": agency.pk, "due": due}
+    warned = [a for a in advised if a.warns]
+    if warned:  # the warning the bureau went past stays with the assignment
+        message += " · " + _("despite: %(warnings)s") % {
+            "warnings": "; ".join(a.short for a in warned)}
+        data |= {"advisories": [a.code for a in warned], "acknowledged": bool(acknowledge_credit)}
     return apply_transition(
-        actor=actor,
-        report=report,
-        action=Action.ASSIGN,
-        message=_("Verification assigned to %(agency)s, due %(due)s")
-        % {"agency": agency, "due": due.isoformat()},
-        data={"agency": agency.pk, "due": due},
+        actor=actor, report=report, action=Action.ASSIGN, message=message, data=data,
     )
 
 

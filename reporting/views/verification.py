@@ -19,7 +19,7 @@ from reporting.services import verification as svc
 from reporting.views.confirm import Confirmation, confirmed_step
 from reporting.workflow import Action, actions_from
 from verifiers.models import Agency
-from zhongwei_carbon import events, roles, scoping, web
+from zhongwei_carbon import advisories, events, roles, scoping, web
 from zhongwei_carbon.roles import Perm, Role
 
 T = "reporting/verification/"
@@ -151,7 +151,9 @@ def verification_assign(request, pk):
     if report.status != ReportStatus.COUNTY_PASSED:
         return _not_now(request, report)
     agencies = sel.assignable_agencies(report)
-    form = vf.AssignForm(request.POST or None, agencies=agencies)
+    # what higher apps advise about each agency (credit: its latest grade)
+    advised = advisories.for_agencies(request.user, agencies)
+    form = vf.AssignForm(request.POST or None, agencies=agencies, advised=advised)
     if request.method == "POST" and form.is_valid():
         try:
             svc.verification_assign(actor=request.user, report=report, **form.service_data())
@@ -163,7 +165,9 @@ def verification_assign(request, pk):
     declared = Agency.objects.filter(pk__in=sel.declared_agency_ids(report))
     return render(
         request, T + "assign.html",
-        {"report": report, "form": form, "declared": declared, "agencies": agencies},
+        {"report": report, "form": form, "declared": declared, "agencies": agencies,
+         "agency_rows": [(a, advised.get(a.pk, [])) for a in agencies],
+         "warnings": [(a, x) for a in agencies for x in advised.get(a.pk, []) if x.warns]},
     )
 
 

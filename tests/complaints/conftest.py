@@ -19,6 +19,20 @@ def answer(n=7):
             "answer": str(n)}
 
 
+def pdf_bytes(pages=1) -> bytes:
+    """A small readable PDF (attachments are parsed: a few bytes after %PDF- are refused)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(200, 200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()

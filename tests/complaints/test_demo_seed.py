@@ -32,5 +32,7 @@ def test_demo_seed(published, bureau_admin, area_a, area_b, agency_a, enterprise
     assert pending.enterprise == enterprise_b and pending.handler.username == "zhongning"
     answered = Complaint.objects.get(status="answered")
     assert answered.agency == agency_a and answered.approved_by == bureau_admin
+    accepted = Complaint.objects.get(status="accepted")
+    assert accepted.target_kind == "official" and accepted.area.code == "640522"
     demo_seed.seed(actor=bureau_admin)
     assert Complaint.objects.count() == len(Status.values)

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from complaints import services
 from complaints.models import Attachment, Complaint, FilerIdentity
-from tests.complaints.conftest import FILER_CONTACT, FILER_NAME, answer
+from tests.complaints.conftest import FILER_CONTACT, FILER_NAME, answer, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 NEW = "complaints_public:complaint_new"
@@ -105,7 +105,7 @@ def test_filing_is_throttled_per_address():
 
 
 def test_attachments_are_checked_by_signature_and_stored_under_generated_names():
-    pdf = SimpleUploadedFile("张三的举报.pdf", b"%PDF-1.4 evidence", "application/pdf")
+    pdf = SimpleUploadedFile("张三的举报.pdf", pdf_bytes(), "application/pdf")
     ok = _post(Client(), target_text="某厂", files=[pdf])
     assert ok.status_code == 302
     attachment = Attachment.objects.get()

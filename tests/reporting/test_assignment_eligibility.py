@@ -144,7 +144,8 @@ def test_api_lists_only_eligible_agencies(report, bureau_admin, bureau_reviewer,
     url = f"/api/v1/reports/{report.pk}/assignable-agencies/"
     rows = session_client(bureau_admin).get(url).json()
     until = agency_a.qualifications.get().valid_until.isoformat()
+    # advisories: what the portal advises about the agency (its credit grade; none here)
     assert rows == [{"id": agency_a.pk, "name": agency_a.name, "qualification_until": until,
-                     "open_assignments": 0}]
+                     "open_assignments": 0, "advisories": []}]
     assert expired.pk not in {r["id"] for r in rows} and uncovered.pk not in {r["id"] for r in rows}
     assert session_client(bureau_reviewer).get(url).status_code == 403
