@@ -21,6 +21,7 @@ from tests.test_url_matrix import (  # noqa: F401  (ctx is a fixture)
     AGENCY_PERFORMANCE,
     COMPLAINT_LIST,
     COMPLAINT_X,
+    CREDIT_EVENT_A,
     CREDIT_GRADE_A,
     DENIED,
     DRAFT_LIST_VIEW,
@@ -243,6 +244,13 @@ RULES |= {
     "api:complaint-detail": (_k(pk=_obj("complaint_x")), api(COMPLAINT_X)),
 }
 # --- end complaints API ---
+
+# --- credit events API: read-only, scoped like the pages ---
+RULES |= {
+    "api:credit-event-list": (NO_ARGS, api(LOGGED_IN)),
+    "api:credit-event-detail": (_k(pk=_obj("credit_event_manual")), api(CREDIT_EVENT_A)),
+}
+# --- end credit events API ---
 
 
 # --- credit API: grades (scoped like the pages) and objections (filed by the subject) ---

@@ -191,6 +191,14 @@ COMPLAINT_X_HANDLE = rule(DENIED, official_a=OK, bureau_reviewer=NOT_FOUND, offi
 # --- end complaints ---
 
 
+# --- credit events (credit_event_a: enterprise_a's, in force, with an evidence file;
+# credit_event_pending: enterprise_a's manual event awaiting a second admin) ---
+# every role has the list (scoped: its own rows); the public has none
+CREDIT_EVENT_A = rule(NOT_FOUND, bureau_admin=OK, bureau_reviewer=OK, official_a=OK, ent_a=OK,
+                      anonymous=LOGIN)
+# --- end credit events ---
+
+
 # --- allowances: allocation (allocation_a: enterprise_a's notified allocation) ---
 ALLOCATION_LIST = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=LOGIN)
 ALLOCATION_A = ENTERPRISE_A
@@ -510,6 +518,18 @@ RULES = {
     "complaints:reply_draft": (_k(pk=_obj("complaint_x")), COMPLAINT_X_HANDLE),
     # --- end complaints ---
 }
+
+# --- credit events ---
+RULES |= {
+    "credit:event_list": (NO_ARGS, LOGGED_IN),
+    "credit:event_export": (NO_ARGS, LOGGED_IN),
+    "credit:event_new": (NO_ARGS, ADMIN_ONLY),
+    "credit:event_detail": (_k(pk=_obj("credit_event_manual")), CREDIT_EVENT_A),
+    "credit:event_evidence": (_k(pk=_obj("credit_event_manual")), CREDIT_EVENT_A),
+    "credit:event_confirm": (_k(pk=_obj("credit_event_pending")), ADMIN_ONLY),
+    "credit:event_refuse": (_k(pk=_obj("credit_event_pending")), ADMIN_ONLY),
+}
+# --- end credit events ---
 
 # --- oversight: agency performance (the league: the bureau every agency, an agency its own
 # figures; county officials are refused: agencies work city-wide, see roles.py) ---
@@ -965,6 +985,24 @@ def _credit_grading_ctx(c):
             "repair_a": repair}
 
 
+def _credit_events_ctx(c):
+    """credit events (ORM): credit_event_manual, enterprise_a's manual event confirmed by the
+    reviewer, with its evidence file; credit_event_pending, awaiting a second admin."""
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+
+    from credit.models import CreditEvent
+
+    fields = dict(subject_kind="enterprise", enterprise=c["enterprise_a"], year=2025,
+                  kind="manual_deduction", occurred_on=date(2025, 8, 1), summary="拒绝检查",
+                  evidence="笔录", origin="manual", recorded_by=c["bureau_admin"])
+    event = CreditEvent(status="active", confirmed_by=c["bureau_reviewer"], **fields)
+    event.evidence_file.save("e.pdf", ContentFile(b"%PDF-evidence"), save=True)
+    pending = CreditEvent.objects.create(status="pending", **fields)
+    return {"credit_event_manual": event, "credit_event_pending": pending}
+
+
 @pytest.fixture
 def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     facility = f.FacilityFactory(enterprise=enterprise_a)
@@ -1040,6 +1078,8 @@ def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     c.update(_complaints_ctx(c))
     # --- credit: years, grades, objections, repairs ---
     c.update(_credit_grading_ctx(c))
+    # --- credit events ---
+    c.update(_credit_events_ctx(c))
     return c
 
 

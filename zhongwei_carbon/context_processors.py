@@ -61,6 +61,7 @@ NAV_GROUPS = [
             (_("Credit repairs"), "credit:repair_list", Perm.VIEW_CREDIT_WORK),
             (_("My credit"), "credit:my_credit", Perm.OBJECT_TO_CREDIT),
             # --- end credit: grading, objections, repair ---
+            (_("Credit events"), "credit:event_list", Perm.VIEW_CREDIT_EVENT),
         ],
     ),
     (

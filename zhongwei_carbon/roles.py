@@ -130,6 +130,11 @@ class Perm:
     VIEW_CREDIT_STANDING = "credit.view_standing"
     EXPORT_CREDIT_PARTNERS = "credit.export_partners"  # the partner departments' workbook
     # --- end credit: use of grades ---
+    # credit events (环境信用评价): the bureau every event, a county its area's enterprises',
+    # an enterprise or an agency its own (in force or voided); the bureau admin enters manual
+    # events and a second admin confirms them
+    VIEW_CREDIT_EVENT = "credit.view_event"
+    MANAGE_CREDIT_EVENT = "credit.manage_event"
 
 
 # The table: action -> roles allowed to perform it (within their scope).
@@ -233,6 +238,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Perm.VIEW_CREDIT_STANDING: ALL_ROLES,
     Perm.EXPORT_CREDIT_PARTNERS: frozenset({Role.BUREAU_ADMIN}),
     # --- end credit: use of grades ---
+    # --- credit events ---
+    Perm.VIEW_CREDIT_EVENT: ALL_ROLES,
+    Perm.MANAGE_CREDIT_EVENT: frozenset({Role.BUREAU_ADMIN}),
+    # --- end credit events ---
 }
 
 # Actions whose scope is only the rows the user is assigned to (the model's ``assignee`` path

@@ -8,5 +8,10 @@ from credit.api import views  # noqa: E402
 router.register("credit-grades", views.SubjectGradeViewSet, basename="credit-grade")
 router.register("credit-objections", views.CreditObjectionViewSet, basename="credit-objection")
 # --- end credit: grades and objections ---
+# --- credit events ---
+from credit.api.events import CreditEventViewSet  # noqa: E402
+
+router.register("credit-events", CreditEventViewSet, basename="credit-event")
+# --- end credit events ---
 
 urlpatterns = router.urls
