@@ -22,6 +22,8 @@ from tests.test_url_matrix import (  # noqa: F401  (ctx is a fixture)
     BUREAU,
     COMPLAINT_LIST,
     COMPLAINT_X,
+    CREDIT_EVENT_A,
+    CREDIT_GRADE_A,
     DENIED,
     DRAFT_LIST_VIEW,
     ENTERPRISE_A,
@@ -243,6 +245,28 @@ RULES |= {
     "api:complaint-detail": (_k(pk=_obj("complaint_x")), api(COMPLAINT_X)),
 }
 # --- end complaints API ---
+
+# --- credit events API: read-only, scoped like the pages ---
+RULES |= {
+    "api:credit-event-list": (NO_ARGS, api(LOGGED_IN)),
+    "api:credit-event-detail": (_k(pk=_obj("credit_event_manual")), api(CREDIT_EVENT_A)),
+}
+# --- end credit events API ---
+
+
+# --- credit API: grades (scoped like the pages) and objections (filed by the subject) ---
+RULES |= {
+    "api:credit-grade-list": (NO_ARGS, api(LOGGED_IN)),
+    "api:credit-grade-detail": (_k(pk=_obj("grade_a")), api(CREDIT_GRADE_A)),
+    "api:credit-objection-list": (NO_ARGS, api(LOGGED_IN)),
+    "api:credit-objection-detail": (_k(pk=_obj("objection_a")), api(CREDIT_GRADE_A)),
+}
+WRITE_RULES |= {
+    # an empty body: 400 for a subject's user, 403 for the other roles
+    "api:credit-objection-list": ("post", api_rule(DENIED, ent_a=BAD, ent_b=BAD,
+                                                   agency_a_staff=BAD, agency_b_staff=BAD)),
+}
+# --- end credit API ---
 
 
 # --- credit API: rule sets, read-only, the bureau's ---

@@ -191,6 +191,14 @@ COMPLAINT_X_HANDLE = rule(DENIED, official_a=OK, bureau_reviewer=NOT_FOUND, offi
 # --- end complaints ---
 
 
+# --- credit events (credit_event_a: enterprise_a's, in force, with an evidence file;
+# credit_event_pending: enterprise_a's manual event awaiting a second admin) ---
+# every role has the list (scoped: its own rows); the public has none
+CREDIT_EVENT_A = rule(NOT_FOUND, bureau_admin=OK, bureau_reviewer=OK, official_a=OK, ent_a=OK,
+                      anonymous=LOGIN)
+# --- end credit events ---
+
+
 # --- allowances: allocation (allocation_a: enterprise_a's notified allocation) ---
 ALLOCATION_LIST = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=LOGIN)
 ALLOCATION_A = ENTERPRISE_A
@@ -511,6 +519,18 @@ RULES = {
     # --- end complaints ---
 }
 
+# --- credit events ---
+RULES |= {
+    "credit:event_list": (NO_ARGS, LOGGED_IN),
+    "credit:event_export": (NO_ARGS, LOGGED_IN),
+    "credit:event_new": (NO_ARGS, ADMIN_ONLY),
+    "credit:event_detail": (_k(pk=_obj("credit_event_manual")), CREDIT_EVENT_A),
+    "credit:event_evidence": (_k(pk=_obj("credit_event_manual")), CREDIT_EVENT_A),
+    "credit:event_confirm": (_k(pk=_obj("credit_event_pending")), ADMIN_ONLY),
+    "credit:event_refuse": (_k(pk=_obj("credit_event_pending")), ADMIN_ONLY),
+}
+# --- end credit events ---
+
 # --- oversight: agency performance (the league: the bureau every agency, an agency its own
 # figures; county officials are refused: agencies work city-wide, see roles.py) ---
 AGENCY_PERFORMANCE = rule(
@@ -542,6 +562,45 @@ RULES |= {
 # --- end oversight: the inspection checklist ---
 
 
+# --- credit: years, grades, objections, repairs (grade_a: enterprise_a's provisional grade
+# 2025 with objection_a; repair_a: enterprise_a's application for an event of the final 2024) ---
+# grades are read by every role within its scope: agencies and other areas get 404
+CREDIT_GRADE_A = rule(NOT_FOUND, bureau_admin=OK, bureau_reviewer=OK, official_a=OK, ent_a=OK,
+                      anonymous=LOGIN)
+# the subject's own actions: enterprise users and agency staff; another subject 404
+CREDIT_OWN_A = rule(DENIED, ent_a=OK, ent_b=NOT_FOUND, agency_a_staff=NOT_FOUND,
+                    agency_b_staff=NOT_FOUND, anonymous=LOGIN)
+MY_CREDIT = rule(DENIED, ent_a=OK, ent_b=OK, agency_a_staff=OK, agency_b_staff=OK,
+                 anonymous=LOGIN)
+CREDIT_YEAR_ARGS = _k(year=_obj("credit_year_a", "year"))
+RULES |= {
+    "credit:year_list": (NO_ARGS, BUREAU),
+    "credit:year_open": (NO_ARGS, ADMIN_ONLY),
+    "credit:year_detail": (CREDIT_YEAR_ARGS, BUREAU),
+    "credit:year_freeze": (CREDIT_YEAR_ARGS, ADMIN_ONLY),
+    "credit:year_publish": (CREDIT_YEAR_ARGS, ADMIN_ONLY),
+    "credit:grade_index": (NO_ARGS, LOGGED_IN),
+    "credit:year_grades": (CREDIT_YEAR_ARGS, LOGGED_IN),
+    "credit:year_export": (CREDIT_YEAR_ARGS, LOGGED_IN),
+    "credit:grade_detail": (_k(pk=_obj("grade_a")), CREDIT_GRADE_A),
+    "credit:my_credit": (NO_ARGS, MY_CREDIT),
+    "credit:objection_list": (NO_ARGS, BUREAU),
+    "credit:objection_export": (NO_ARGS, BUREAU),
+    "credit:objection_detail": (_k(pk=_obj("objection_a")), CREDIT_GRADE_A),
+    "credit:objection_file": (_k(pk=_obj("objection_a")), CREDIT_GRADE_A),
+    "credit:objection_decide": (_k(pk=_obj("objection_a")), ADMIN_ONLY),
+    "credit:objection_new": (_k(grade_pk=_obj("grade_a"), event_pk=_obj("credit_event_a")),
+                             CREDIT_OWN_A),
+    "credit:repair_list": (NO_ARGS, BUREAU),
+    "credit:repair_export": (NO_ARGS, BUREAU),
+    "credit:repair_detail": (_k(pk=_obj("repair_a")), CREDIT_GRADE_A),
+    "credit:repair_file": (_k(pk=_obj("repair_a")), CREDIT_GRADE_A),
+    "credit:repair_decide": (_k(pk=_obj("repair_a")), ADMIN_ONLY),
+    "credit:repair_new": (_k(event_pk=_obj("credit_event_a24")), CREDIT_OWN_A),
+    "credit_public:index": (NO_ARGS, PUBLIC),
+    "credit_public:year": (_k(year=_obj("credit_year_final", "year")), PUBLIC),
+}
+# --- end credit: years, grades, objections, repairs ---
 # --- credit: use of grades (the partner departments' export: bureau admin only; without a
 # final year the page says so, which the matrix sees as a 200) ---
 RULES |= {
@@ -934,6 +993,51 @@ def _complaints_ctx(c):
     return {"complaint_x": complaint, "complaint_attachment_x": attachment}
 
 
+def _credit_grading_ctx(c):
+    """credit (ORM): 2024 final and 2025 provisional (window open) with enterprise_a's grade,
+    an objection to its 2025 event and a repair application for its 2024 event."""
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+
+    from credit.choices import GradingStatus
+    from credit.models import CreditObjection, RepairApplication
+    from tests.credit import helpers as credit_h
+
+    ent = c["enterprise_a"]
+    credit_h.rule_set(2024)
+    event_a24 = credit_h.event(ent, year=2024, summary="2024年报逾期")
+    final, _ = credit_h.frozen_year(2024, subjects=[ent], status=GradingStatus.FINAL)
+    event_a = credit_h.event(ent, year=2025)
+    year_a, grades = credit_h.frozen_year(2025, subjects=[ent], until=date(2099, 1, 1))
+    objection = CreditObjection(grade=grades[ent], event=event_a, reasons="有误",
+                                filed_by=c["ent_a"], decision_due=date(2099, 1, 15))
+    objection.file.save("o.pdf", ContentFile(b"%PDF-objection"), save=True)
+    repair = RepairApplication(event=event_a24, reasons="已整改", filed_by=c["ent_a"])
+    repair.file.save("r.pdf", ContentFile(b"%PDF-repair"), save=True)
+    return {"credit_year_a": year_a, "credit_year_final": final, "grade_a": grades[ent],
+            "credit_event_a": event_a, "credit_event_a24": event_a24, "objection_a": objection,
+            "repair_a": repair}
+
+
+def _credit_events_ctx(c):
+    """credit events (ORM): credit_event_manual, enterprise_a's manual event confirmed by the
+    reviewer, with its evidence file; credit_event_pending, awaiting a second admin."""
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+
+    from credit.models import CreditEvent
+
+    fields = dict(subject_kind="enterprise", enterprise=c["enterprise_a"], year=2025,
+                  kind="manual_deduction", occurred_on=date(2025, 8, 1), summary="拒绝检查",
+                  evidence="笔录", origin="manual", recorded_by=c["bureau_admin"])
+    event = CreditEvent(status="active", confirmed_by=c["bureau_reviewer"], **fields)
+    event.evidence_file.save("e.pdf", ContentFile(b"%PDF-evidence"), save=True)
+    pending = CreditEvent.objects.create(status="pending", **fields)
+    return {"credit_event_manual": event, "credit_event_pending": pending}
+
+
 @pytest.fixture
 def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     facility = f.FacilityFactory(enterprise=enterprise_a)
@@ -1007,6 +1111,10 @@ def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     c.update(_oversight_ctx(c))
     # --- complaints ---
     c.update(_complaints_ctx(c))
+    # --- credit: years, grades, objections, repairs ---
+    c.update(_credit_grading_ctx(c))
+    # --- credit events ---
+    c.update(_credit_events_ctx(c))
     return c
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
@@ -243,5 +244,9 @@ def agency_suspend(*, actor, agency: Agency, until, reason: str, source=None) ->
         % {"date": until.isoformat(), "reason": agency.suspension_reason},
         data={"until": until, "previous": old,
               "source": str(source) if source is not None else ""},
+    )
+    events.publish(
+        "agency.suspended", agency_id=agency.pk, until=until, on=timezone.localdate(),
+        source=(source._meta.label, source.pk) if source is not None else None,
     )
     return agency

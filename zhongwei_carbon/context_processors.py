@@ -49,6 +49,19 @@ NAV_GROUPS = [
             (_("Inspection checklist"), "oversight:checklist", Perm.MANAGE_INSPECTION_PLAN),
             (_("Agency performance"), "oversight:performance", Perm.VIEW_AGENCY_PERFORMANCE),
             (_("Complaints and reports"), "complaints:complaint_list", Perm.VIEW_COMPLAINT),
+        ],
+    ),
+    (
+        _("Credit"),
+        [
+            # --- credit: grading, objections, repair ---
+            (_("Credit evaluation"), "credit:year_list", Perm.VIEW_CREDIT_WORK),
+            (_("Credit grades"), "credit:grade_index", Perm.VIEW_CREDIT_GRADE),
+            (_("Credit objections"), "credit:objection_list", Perm.VIEW_CREDIT_WORK),
+            (_("Credit repairs"), "credit:repair_list", Perm.VIEW_CREDIT_WORK),
+            (_("My credit"), "credit:my_credit", Perm.OBJECT_TO_CREDIT),
+            # --- end credit: grading, objections, repair ---
+            (_("Credit events"), "credit:event_list", Perm.VIEW_CREDIT_EVENT),
             # --- credit: rule sets and score cards ---
             (_("Credit scores"), "credit:score_list", Perm.VIEW_CREDIT_SCORES),
             (_("Credit rule sets"), "credit:rule_set_list", Perm.VIEW_CREDIT_RULES),

@@ -115,12 +115,26 @@ class Perm:
     MANAGE_COMPLAINT = "complaints.manage_complaint"  # triage, assign, approve the reply
     HANDLE_COMPLAINT = "complaints.handle_complaint"  # only complaints assigned to the user
     VIEW_COMPLAINT_IDENTITY = "complaints.view_identity"
+    # --- credit: grading, objections, repair ---
+    VIEW_CREDIT_GRADE = "credit.view_grade"  # the bureau all, an area its own, a subject its own
+    VIEW_CREDIT_WORK = "credit.view_work"  # the bureau's years, objections and repairs lists
+    MANAGE_CREDIT_YEAR = "credit.manage_year"  # open, freeze, publish a year
+    OBJECT_TO_CREDIT = "credit.object_to_grade"  # a subject's user, on its own provisional card
+    DECIDE_CREDIT_OBJECTION = "credit.decide_objection"
+    APPLY_CREDIT_REPAIR = "credit.apply_repair"  # a subject's user, on its own events
+    DECIDE_CREDIT_REPAIR = "credit.decide_repair"
+    # --- end credit: grading, objections, repair ---
     # --- credit: use of grades ---
     # a subject's current grade on its page: the bureau, the enterprise itself and its county,
     # the agency itself (scoped through the enterprise or agency)
     VIEW_CREDIT_STANDING = "credit.view_standing"
     EXPORT_CREDIT_PARTNERS = "credit.export_partners"  # the partner departments' workbook
     # --- end credit: use of grades ---
+    # credit events (环境信用评价): the bureau every event, a county its area's enterprises',
+    # an enterprise or an agency its own (in force or voided); the bureau admin enters manual
+    # events and a second admin confirms them
+    VIEW_CREDIT_EVENT = "credit.view_event"
+    MANAGE_CREDIT_EVENT = "credit.manage_event"
     # --- credit: rule sets and score cards ---
     # credit evaluation: rule sets (the bureau reads, the admin drafts and publishes), the
     # year's live scores (bureau) and a subject's score card (each party its own)
@@ -219,10 +233,23 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Perm.MANAGE_COMPLAINT: frozenset({Role.BUREAU_ADMIN}),
     Perm.HANDLE_COMPLAINT: frozenset({Role.BUREAU_REVIEWER, Role.AREA_OFFICIAL}),
     Perm.VIEW_COMPLAINT_IDENTITY: frozenset({Role.BUREAU_ADMIN}),
+    # --- credit: grading, objections, repair ---
+    Perm.VIEW_CREDIT_GRADE: ALL_ROLES,
+    Perm.VIEW_CREDIT_WORK: BUREAU,
+    Perm.MANAGE_CREDIT_YEAR: frozenset({Role.BUREAU_ADMIN}),
+    Perm.OBJECT_TO_CREDIT: frozenset({Role.ENTERPRISE_USER, Role.AGENCY_STAFF}),
+    Perm.DECIDE_CREDIT_OBJECTION: frozenset({Role.BUREAU_ADMIN}),
+    Perm.APPLY_CREDIT_REPAIR: frozenset({Role.ENTERPRISE_USER, Role.AGENCY_STAFF}),
+    Perm.DECIDE_CREDIT_REPAIR: frozenset({Role.BUREAU_ADMIN}),
+    # --- end credit: grading, objections, repair ---
     # --- credit: use of grades ---
     Perm.VIEW_CREDIT_STANDING: ALL_ROLES,
     Perm.EXPORT_CREDIT_PARTNERS: frozenset({Role.BUREAU_ADMIN}),
     # --- end credit: use of grades ---
+    # --- credit events ---
+    Perm.VIEW_CREDIT_EVENT: ALL_ROLES,
+    Perm.MANAGE_CREDIT_EVENT: frozenset({Role.BUREAU_ADMIN}),
+    # --- end credit events ---
     # --- credit: rule sets and score cards ---
     Perm.VIEW_CREDIT_RULES: BUREAU,
     Perm.MANAGE_CREDIT_RULES: frozenset({Role.BUREAU_ADMIN}),

@@ -25,6 +25,7 @@ urlpatterns = [
     path("credit/", include("credit.urls")),
     path("public/inspections/", include("oversight.public_urls")),
     path("public/complaints/", include("complaints.public_urls")),
+    path("public/credit/", include("credit.public_urls")),
     path("public/", include("registry.public_urls")),
     path("api/v1/", include("zhongwei_carbon.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -418,6 +418,8 @@ def _settle(*, actor, case: PenaltyCase, today: date) -> None:
         data={"cut": cut, "surrendered_by_correction_deadline": by_deadline,
               "correction_deadline": case.correction_deadline},
     )
+    # the Art. 24 shortfall is known: corrected in full (cut 0) or not (credit subscribes)
+    events.publish("penalty.cut_fixed", case_id=case.pk, cut=cut)
 
 
 def record_cut(*, actor, case: PenaltyCase, cut: int, vintage: int, **data) -> PenaltyCase:

@@ -291,3 +291,14 @@ def attach_deadlines(reports, *, today: date | None = None) -> list:
     for report in reports:
         report.deadline = deadlines_for(report, years, today=today)
     return reports
+
+
+def figures_of(report_id: int) -> tuple[AnnualReport | None, Decimal | None, Decimal | None]:
+    """(report, reported, verified) of one report, for readers outside reporting (credit):
+    the current version's total and the final verified figure (tCO2e), ``None`` where not
+    known; ``(None, None, None)`` for no such report."""
+    report = (AnnualReport.objects.select_related("enterprise", "current_version")
+              .filter(pk=report_id).first())
+    if report is None:
+        return None, None, None
+    return report, report.reported_total, report.verified_total

@@ -44,7 +44,7 @@ def apply_transition(
     report.status = transition.target
     report.full_clean()
     report.save()
-    events.record(
+    audit = events.record(
         actor=actor,
         verb=f"report.{action}",
         target=report,
@@ -58,6 +58,7 @@ def apply_transition(
         report_id=report.pk,
         status=report.status,
         round=report.verification_round,
+        event_id=audit.pk,  # the step's audit entry: one per step, a key for subscribers
     )
     return report
 

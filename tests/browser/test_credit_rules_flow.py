@@ -9,7 +9,7 @@ from credit.choices import EventKind as K
 from credit.choices import RuleSetStatus
 from tests import factories as f
 from tests.browser.conftest import login, shot
-from tests.credit.helpers import default_draft, event
+from tests.credit.rule_helpers import default_draft, event
 from zhongwei_carbon.roles import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -17,7 +17,7 @@ from credit.choices import EventOrigin, Grade, SubjectKind
 from credit.models import CreditEvent
 from credit.services import rulesets as services
 from tests import factories as f
-from tests.credit.helpers import default_draft, event, published
+from tests.credit.rule_helpers import default_draft, event, published
 
 pytestmark = pytest.mark.django_db
 

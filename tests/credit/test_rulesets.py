@@ -12,7 +12,7 @@ from credit.choices import EventKind, RuleSetStatus, SubjectKind
 from credit.models import GroupCap, RuleLine, RuleSet
 from credit.services import rulesets as services
 from tests.conftest import client_for
-from tests.credit.helpers import default_draft, published
+from tests.credit.rule_helpers import default_draft, published
 from zhongwei_carbon import events
 
 pytestmark = pytest.mark.django_db
