@@ -250,6 +250,8 @@ SPECTACULAR_SETTINGS = {
         "ComplaintOutcomeEnum": "complaints.choices.Outcome",
         # credit API: rule sets
         "CreditRuleSetStatusEnum": "credit.choices.RuleSetStatus",
+        "CreditEventKindEnum": "credit.choices.EventKind",
+        "CreditGradeEnum": "credit.choices.Grade",
     },
 }
 

@@ -215,8 +215,8 @@ def test_the_grades_are_frozen_with_the_set_in_force_at_freezing(bureau_admin, e
     h.rule_set(2024)
     h.event(enterprise_a)
     cy = grading.open_year(actor=bureau_admin, year=2025)
-    newer = h.rule_set(2025, "2025-1")
+    newer = h.rule_set(2025, "2025-2")  # "2025-1" is the default draft of the migration
     grading.freeze(actor=bureau_admin, credit_year=cy, today=date(2026, 3, 2))
     cy.refresh_from_db()
     assert cy.rule_set == newer
-    assert SubjectGrade.objects.get().card["version"] == "2025-1"
+    assert SubjectGrade.objects.get().card["version"] == "2025-2"
