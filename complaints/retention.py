@@ -47,7 +47,7 @@ def identities_rotate_keys(*, batch_size: int = ROTATE_BATCH) -> dict[str, int]:
     last_pk = 0
     while True:
         batch = list(
-            FilerIdentity.objects.select_for_update().filter(pk__gt=last_pk)
+            FilerIdentity.objects.select_for_update(no_key=True).filter(pk__gt=last_pk)
             .order_by("pk")[:batch_size]
         )
         if not batch:
