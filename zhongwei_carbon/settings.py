@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -266,6 +267,10 @@ CELERY_TASK_ACKS_LATE = True
 # of an address and a time) are deleted every quarter hour once past PUBLIC_FORM_WINDOW.
 CELERY_BEAT_SCHEDULE = {
     "complaints-purge-throttles": {"task": "complaints.purge_throttles", "schedule": 15 * 60},
+    # credit events of deadlines passed (late or missing reports and ledgers, surrender
+    # results, Art. 24 not corrected); idempotent, so a missed or repeated run is harmless
+    "credit-sweep-deadlines": {"task": "credit.sweep_deadlines",
+                               "schedule": crontab(hour=2, minute=10)},
 }
 
 # E-mail (password reset): printed to the console unless a backend is configured; the tests
