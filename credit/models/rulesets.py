@@ -17,6 +17,29 @@ from credit.choices import EventKind, Group, RuleSetStatus, SubjectKind
 POINTS = {"max_digits": 6, "decimal_places": 1}
 
 
+def frozen_with_its_rule_set(name: str) -> pgtrigger.Trigger:
+    """A row of a published rule set (a line, a cap) can be neither added, changed nor
+    deleted."""
+    return pgtrigger.Trigger(
+        name=name,
+        operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+        when=pgtrigger.Before,
+        func=pgtrigger.Func(
+            """
+            IF EXISTS (
+                SELECT 1 FROM credit_ruleset AS s
+                WHERE s.status = 'published' AND s.id IN (
+                    COALESCE(NEW.rule_set_id, -1), COALESCE(OLD.rule_set_id, -1))
+            ) THEN
+                RAISE EXCEPTION 'credit rule set is published and frozen';
+            END IF;
+            IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+            RETURN NEW;
+            """
+        ),
+    )
+
+
 class RuleSet(models.Model):
     version = models.CharField(_("version"), max_length=20, unique=True)
     effective_year = models.PositiveSmallIntegerField(
@@ -111,26 +134,7 @@ class RuleLine(models.Model):
             models.UniqueConstraint(fields=["rule_set", "subject_kind", "kind"],
                                     name="credit_rule_line_once"),
         ]
-        triggers = [
-            pgtrigger.Trigger(
-                name="lines_of_published_set_frozen",
-                operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
-                when=pgtrigger.Before,
-                func=pgtrigger.Func(
-                    """
-                    IF EXISTS (
-                        SELECT 1 FROM credit_ruleset AS s
-                        WHERE s.status = 'published' AND s.id IN (
-                            COALESCE(NEW.rule_set_id, -1), COALESCE(OLD.rule_set_id, -1))
-                    ) THEN
-                        RAISE EXCEPTION 'credit rule set is published and frozen';
-                    END IF;
-                    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-                    RETURN NEW;
-                    """
-                ),
-            ),
-        ]
+        triggers = [frozen_with_its_rule_set("lines_of_published_set_frozen")]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.points}"
@@ -155,26 +159,7 @@ class GroupCap(models.Model):
             models.CheckConstraint(condition=Q(floor__lte=0, ceiling__gte=0),
                                    name="credit_group_cap_signs"),
         ]
-        triggers = [
-            pgtrigger.Trigger(
-                name="caps_of_published_set_frozen",
-                operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
-                when=pgtrigger.Before,
-                func=pgtrigger.Func(
-                    """
-                    IF EXISTS (
-                        SELECT 1 FROM credit_ruleset AS s
-                        WHERE s.status = 'published' AND s.id IN (
-                            COALESCE(NEW.rule_set_id, -1), COALESCE(OLD.rule_set_id, -1))
-                    ) THEN
-                        RAISE EXCEPTION 'credit rule set is published and frozen';
-                    END IF;
-                    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-                    RETURN NEW;
-                    """
-                ),
-            ),
-        ]
+        triggers = [frozen_with_its_rule_set("caps_of_published_set_frozen")]
 
     def __str__(self):
         return f"{self.get_group_display()}: {self.floor}…+{self.ceiling}"
