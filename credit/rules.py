@@ -175,3 +175,25 @@ def score(rules: Rules, facts: Iterable[Fact], *, year: int) -> Card:
         groups=tuple(groups), vetoes=tuple(vetoes), score=total,
         grade=grade_of(rules, total, vetoed=bool(vetoes)),
     )
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def card_from_dict(data: Mapping) -> Card:
+    """A card stored as JSON (``dataclasses.asdict`` through Django's JSON encoder: decimals
+    and dates as strings) back as the ``Card`` it was."""
+    def day(value):
+        return value if isinstance(value, date) else date.fromisoformat(value)
+
+    return Card(
+        year=data["year"], version=data["version"], base=_decimal(data["base"]),
+        lines=tuple(CardLine(**{**line, "points": _decimal(line["points"]),
+                                "occurred_on": day(line["occurred_on"])})
+                    for line in data["lines"]),
+        groups=tuple(GroupTotal(group=g["group"], raw=_decimal(g["raw"]),
+                                floor=_decimal(g["floor"]), ceiling=_decimal(g["ceiling"]),
+                                counted=_decimal(g["counted"])) for g in data["groups"]),
+        vetoes=tuple(data["vetoes"]), score=_decimal(data["score"]), grade=data["grade"],
+    )

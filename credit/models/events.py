@@ -95,13 +95,15 @@ class RepairApplication(models.Model):
     reasons = models.TextField(_("correction made"))
     file = models.FileField(_("evidence file"), upload_to="credit-repairs/%Y/", blank=True)
     filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("filed by"))
     status = models.CharField(_("status"), max_length=10, choices=RepairStatus.choices,
                               default=RepairStatus.PENDING)
     decision_note = models.TextField(_("decision note"), blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("decided by"),
     )
     effective_year = models.PositiveSmallIntegerField(_("no longer counts from year"), null=True,
                                                       blank=True)

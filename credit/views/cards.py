@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from credit import labels
+from credit import labels, rules
 from credit.choices import EventKind, Grade, Group, SubjectKind
 from credit.selectors import cards as selectors
 from credit.selectors.scoring import SubjectKey, cards_of_year, rule_set_in_force
@@ -59,8 +59,8 @@ def _card_crumbs(request, year):
 
 
 def _frozen_grade(kind, subject, year):
-    """The subject's provisional or final grade of the year, once the bureau froze it (the
-    card below stays live: it may differ when events changed after)."""
+    """The subject's provisional or final grade of the year, once the bureau froze it: the
+    card shown is then the one stored with it (``?live=1`` computes today's)."""
     from credit.choices import GradingStatus
     from credit.models import SubjectGrade
 
@@ -79,10 +79,14 @@ def card_detail(request, kind, pk, year):
     context = {"subject": subject, "kind": kind, "kind_label": SubjectKind(kind).label,
                "year": year, "rs": rule_set,
                "breadcrumbs": _card_crumbs(request, year)}
-    context["frozen"] = _frozen_grade(kind, subject, year)
+    frozen = context["frozen"] = _frozen_grade(kind, subject, year)
+    live = context["live"] = frozen is None or not frozen.card or bool(request.GET.get("live"))
+    if not live:
+        context["rs"] = rule_set = frozen.credit_year.rule_set
     if rule_set is not None:
         key = SubjectKey(kind, subject.pk)
-        card = cards_of_year(year, [key], rule_set=rule_set)[key]
+        card = (cards_of_year(year, [key], rule_set=rule_set)[key] if live
+                else rules.card_from_dict(frozen.card))
         found = selectors.events_of_card(card)
         lines = []
         for line in card.lines:

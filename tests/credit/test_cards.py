@@ -254,7 +254,25 @@ def test_a_frozen_grade_is_named_above_the_live_card(client_as, bureau_admin, en
     SubjectGrade.objects.create(credit_year=year, subject_kind=SubjectKind.ENTERPRISE,
                                 enterprise=enterprise_a, score=D("90"), grade=Grade.GREEN,
                                 notified_grade=Grade.GREEN)
-    response = client_as(bureau_admin).get(_card_url(enterprise_a))
+    response = client_as(bureau_admin).get(_card_url(enterprise_a) + "?live=1")
     assert response.context["frozen"].score == D("90")
     assert response.context["card"].score == D("95")  # the live card, after a later event
     assert "90.0" in response.content.decode()
+
+
+def test_a_frozen_years_card_is_the_stored_one_and_live_on_request(client_as, bureau_admin,
+                                                                    enterprise_a):
+    from credit.services import grading
+
+    published(bureau_admin)
+    event(enterprise_a, K.REPORT_LATE, day=1)
+    year = grading.open_year(actor=bureau_admin, year=2025)
+    grading.freeze(actor=bureau_admin, credit_year=year)
+    event(enterprise_a, K.REPORT_MISSING, day=2)  # arrives after the freeze
+    client = client_as(bureau_admin)
+    frozen = client.get(_card_url(enterprise_a)).context
+    live = client.get(_card_url(enterprise_a) + "?live=1").context
+    assert not frozen["live"] and live["live"]
+    assert [line.kind for line in frozen["card"].lines] == [K.REPORT_LATE]
+    assert [line.kind for line in live["card"].lines] == [K.REPORT_LATE, K.REPORT_MISSING]
+    assert frozen["card"].score == frozen["frozen"].score > live["card"].score

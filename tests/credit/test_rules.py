@@ -125,3 +125,16 @@ def test_a_kind_outside_the_rule_set_changes_no_score(facts, extra_kinds):
     after = rules.score(RULES, facts + extra, year=2025)
     assert (after.score, after.grade, after.groups) == (before.score, before.grade, before.groups)
     assert {line.outcome for line in after.lines if line.event_id >= 20_000} == {rules.NOT_PRICED}
+
+
+@settings(max_examples=100, deadline=None)
+@given(facts_strategy)
+def test_a_card_stored_as_json_reads_back_as_the_same_card(facts):
+    import dataclasses
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    card = rules.score(RULES, facts, year=2025)
+    stored = json.loads(json.dumps(dataclasses.asdict(card), cls=DjangoJSONEncoder))
+    assert rules.card_from_dict(stored) == card
