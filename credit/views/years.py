@@ -236,7 +236,9 @@ def grade_detail(request, pk):
         "g": grade, "card": sel.card_rows(grade.card), "objections": grade.objections.select_related("event"),
         "can_object": own and window, "objected": objected,
         "history": web.history_rows(grade),
-        "breadcrumbs": web.crumbs((str(grade.credit_year), None), (str(grade.subject), None)),
+        "breadcrumbs": web.crumbs(
+            (str(grade.credit_year), reverse("credit:year_grades", args=[grade.credit_year.year])),
+            (str(grade.subject), None)),
     })
 
 

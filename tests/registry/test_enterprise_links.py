@@ -14,7 +14,8 @@ from tests.conftest import client_for
 from tests.test_url_matrix import ctx  # noqa: F401  (builds a row of every kind)
 from zhongwei_carbon import links
 
-ALL = {"年度排放报告", "月度台账", "配额账户", "配额清缴", "履约", "处罚案件", "现场检查", "违法案件"}
+ALL = {"年度排放报告", "月度台账", "配额账户", "配额清缴", "履约", "处罚案件", "现场检查", "违法案件",
+       "信用事件"}
 
 
 def _links(html: str) -> dict[str, str]:
