@@ -34,8 +34,9 @@ def _year(request):
 
 
 def _vetoes(row) -> str:
-    return "、".join(KINDS.get(k, k) for k in (row.grade.card or {}).get("vetoes", ())) or (
-        KINDS.get(row.grade.veto_kind, row.grade.veto_kind))
+    # the labels are lazy: join their text, not the proxies
+    return "、".join(str(KINDS.get(k, k)) for k in (row.grade.card or {}).get("vetoes", ())) or (
+        str(KINDS.get(row.grade.veto_kind, row.grade.veto_kind)))
 
 
 def _deductions(row) -> str:
