@@ -118,3 +118,19 @@ def test_a_vetoed_grade_names_its_veto_in_chinese(bureau_admin, enterprise_a, ag
     with translation.override("zh-hans"):
         label = str(dict(EventKind.choices)[EventKind.ART24_NOT_CORRECTED])
     assert ents[1][7] == label and label.isascii() is False
+
+
+def test_sheet_titles_and_headers_are_the_credit_words_not_the_complaint_ones(
+        bureau_admin, enterprise_a, agency_a):
+    """"About" and "What happened" are also complaint words (投诉对象类型, 投诉举报内容):
+    the partner workbook must say 说明 and 事件经过, and name who exported it."""
+    _published(enterprise_a, agency_a, bureau_admin)
+    response = get(bureau_admin, "?year=2024")
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    assert book.sheetnames[0] == "说明"
+    events = [list(r) for r in book[book.sheetnames[3]].iter_rows(values_only=True)]
+    assert events[0][6] == "事件经过"
+    about = [list(r) for r in book["说明"].iter_rows(values_only=True)]
+    exported_by = next(r[1] for r in about if r[0] == "导出人")
+    assert exported_by == (bureau_admin.full_name or bureau_admin.username)
+    assert "投诉" not in " ".join(str(c) for r in about + events[:1] for c in r if c)
