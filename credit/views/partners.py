@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from credit.choices import EventKind, Grade
 from credit.selectors import partners as sel
 from credit.services.partners import partners_export_record
-from zhongwei_carbon import web
+from zhongwei_carbon import display, web
 from zhongwei_carbon.excel import Column, Sheet, xlsx_sheets_response
 from zhongwei_carbon.roles import Perm
 
@@ -34,8 +34,9 @@ def _year(request):
 
 
 def _vetoes(row) -> str:
-    return "、".join(KINDS.get(k, k) for k in (row.grade.card or {}).get("vetoes", ())) or (
-        KINDS.get(row.grade.veto_kind, row.grade.veto_kind))
+    # the labels are lazy: join their text, not the proxies
+    return "、".join(str(KINDS.get(k, k)) for k in (row.grade.card or {}).get("vetoes", ())) or (
+        str(KINDS.get(row.grade.veto_kind, row.grade.veto_kind)))
 
 
 def _deductions(row) -> str:
@@ -84,7 +85,7 @@ def partners_export(request):
         Column(_("Date"), lambda x: x[1].occurred_on, 12),
         Column(_("Event"), lambda x: KINDS.get(x[1].kind, x[1].kind), 28),
         Column(_("Points"), lambda x: x[1].points, 8),
-        Column(_("What happened"), lambda x: x[1].summary, 40),
+        Column(pgettext("credit event", "What happened"), lambda x: x[1].summary, 40),
         Column(_("Source"), lambda x: x[1].source, 30),
     ]
     about = [
@@ -95,14 +96,14 @@ def partners_export(request):
         (_("Rule set document number"), cy.rule_set.document_number),
         (_("Publication document number"), cy.document_number),
         (_("Published at"), cy.published_at),
-        (_("Exported by"), request.user.get_username()),
+        (_("Exported by"), display.person(request.user)),
     ]
     pair = [Column(_("Item"), lambda r: r[0], 24), Column(_("Content"), lambda r: r[1], 70)]
     return xlsx_sheets_response(
         filename=_("Credit grades %(year)s for the partner departments") % {"year": cy.year},
         ascii_name=f"credit-partners-{cy.year}",
         sheets=[
-            Sheet(_("About"), pair, about),
+            Sheet(pgettext("credit export", "About"), pair, about),
             Sheet(_("Enterprises"), ent_columns, ents),
             Sheet(_("Agencies"), agency_columns, agencies),
             Sheet(_("Events that cost points"), event_columns, deductions),

@@ -102,3 +102,35 @@ def test_without_year_the_latest_final_year_is_exported(bureau_admin, enterprise
     assert response.status_code == 200
     assert "2024" in response["Content-Disposition"]
     assert Event.objects.get(verb="credit.partners_exported").data["year"] == 2024
+
+
+def test_a_vetoed_grade_names_its_veto_in_chinese(bureau_admin, enterprise_a, agency_a):
+    """A red grade by a one-vote veto (as in the demo) once broke the download with a 500."""
+    cy = _published(enterprise_a, agency_a, bureau_admin)
+    vetoed = cy.grades.get(enterprise=enterprise_a)
+    vetoed.card = {**vetoed.card, "vetoes": [EventKind.ART24_NOT_CORRECTED]}
+    vetoed.veto_kind = EventKind.ART24_NOT_CORRECTED
+    vetoed.save()
+    response = get(bureau_admin, "?year=2024")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    ents = [list(r) for r in book[book.sheetnames[1]].iter_rows(values_only=True)]
+    with translation.override("zh-hans"):
+        label = str(dict(EventKind.choices)[EventKind.ART24_NOT_CORRECTED])
+    assert ents[1][7] == label and label.isascii() is False
+
+
+def test_sheet_titles_and_headers_are_the_credit_words_not_the_complaint_ones(
+        bureau_admin, enterprise_a, agency_a):
+    """"About" and "What happened" are also complaint words (投诉对象类型, 投诉举报内容):
+    the partner workbook must say 说明 and 事件经过, and name who exported it."""
+    _published(enterprise_a, agency_a, bureau_admin)
+    response = get(bureau_admin, "?year=2024")
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    assert book.sheetnames[0] == "说明"
+    events = [list(r) for r in book[book.sheetnames[3]].iter_rows(values_only=True)]
+    assert events[0][6] == "事件经过"
+    about = [list(r) for r in book["说明"].iter_rows(values_only=True)]
+    exported_by = next(r[1] for r in about if r[0] == "导出人")
+    assert exported_by == (bureau_admin.full_name or bureau_admin.username)
+    assert "投诉" not in " ".join(str(c) for r in about + events[:1] for c in r if c)

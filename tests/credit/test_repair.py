@@ -109,3 +109,23 @@ def test_repairs_in_the_browser(late, ent_a, ent_b, bureau_admin):
                                   {"decision": "approve", "note": ""})
     late.refresh_from_db()
     assert late.repaired_from_year is not None
+
+
+def test_my_credit_tells_same_kind_events_apart_by_date(late, ent_a, ent_b, enterprise_a):
+    """Monthly ledger events share one kind and often one summary: the list of events that
+    may be repaired shows each one's date under labelled columns, and the summary only
+    when it says more than the kind."""
+    with translation.override("zh-hans"):  # the page is read in Chinese
+        label = str(EventKind.REPORT_LATE.label)
+    second = h.event(enterprise_a, on=date(2025, 5, 1), summary=label)
+    body = client_for(ent_a).get(reverse("credit:my_credit")).content.decode()
+    repairs = body.split("信用修复", 1)[1]
+    assert "<th>日期</th>" in repairs and "<th>事件</th>" in repairs
+    assert "2025-04-01" in repairs and "2025-05-01" in repairs
+    assert f'<div class="small text-muted">{label}</div>' not in repairs
+    assert late.summary in repairs  # a summary that says more stays
+    objections = body.split(">异议<", 1)[1].split("信用修复", 1)[0]
+    assert "<th>决定期限</th>" in objections
+    # another enterprise's events are not on its page
+    other = client_for(ent_b).get(reverse("credit:my_credit")).content.decode()
+    assert "2025-05-01" not in other and second.summary not in other.split("信用修复")[-1]
