@@ -215,6 +215,8 @@ class DemoUser:
 
 USERS = [
     DemoUser("admin", "市生态环境局管理员", "bureau_admin"),
+    # a second administrator for the four-eyes steps (credit events, complaint replies, surrenders)
+    DemoUser("admin2", "市生态环境局复核管理员", "bureau_admin"),
     DemoUser("reviewer", "市生态环境局审核员", "bureau_reviewer"),
     DemoUser("shapotou", "沙坡头区经办人", "area_official", area=SHAPOTOU),
     DemoUser("zhongning", "中宁县经办人", "area_official", area=ZHONGNING),

@@ -129,12 +129,14 @@ class ObjectionBase(models.Model):
 
     reasons = models.TextField(_("reasons"))
     filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("filed by"))
     decision_due = models.DateField(_("decision due"))
     decision_note = models.TextField(_("decision note"), blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("decided by"),
     )
 
     class Meta:

@@ -96,7 +96,7 @@ class RepairApplication(models.Model):
     file = models.FileField(_("evidence file"), upload_to="credit-repairs/%Y/", blank=True)
     filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                 verbose_name=_("filed by"))
+                                 verbose_name=_("applicant"))
     status = models.CharField(_("status"), max_length=10, choices=RepairStatus.choices,
                               default=RepairStatus.PENDING)
     decision_note = models.TextField(_("decision note"), blank=True)

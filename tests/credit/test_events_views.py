@@ -222,3 +222,11 @@ def test_a_source_the_user_may_not_open_is_named_not_linked(enterprise_a, bureau
     assert (seen["source_name"], seen["source_url"]) == (str(complaint), "")
     seen = client_for(bureau_admin).get(url).context
     assert seen["source_url"] == complaint.get_absolute_url()
+
+
+def test_who_cannot_decide_a_pending_event_is_told_who_can(world, bureau_reviewer, bureau_admin):
+    pending = CreditEvent.objects.get(status=EventStatus.PENDING)
+    html = client_for(bureau_reviewer).get(
+        reverse("credit:event_detail", args=[pending.pk])).content.decode()
+    assert str(pending.recorded_by) in html and "event_confirm" not in html
+    assert reverse("credit:event_confirm", args=[pending.pk]) not in html

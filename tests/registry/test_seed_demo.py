@@ -21,7 +21,7 @@ from zhongwei_carbon.models import Event
 from zhongwei_carbon.uscc import is_valid
 
 PASSWORD = "Demo-2026!"
-LOGINS = ["admin", "reviewer", "shapotou", "zhongning", "haiyuan", "park", "ent1", "ent2",
+LOGINS = ["admin", "admin2", "reviewer", "shapotou", "zhongning", "haiyuan", "park", "ent1", "ent2",
           "agency1", "agency2"]
 
 
