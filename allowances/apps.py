@@ -16,6 +16,9 @@ class AllowancesConfig(AppConfig):
         from zhongwei_carbon import audit_check, links, scoping
 
         links.register_enterprise_links(enterprise_links)
+        from allowances import reminders
+
+        reminders.register()
         audit_check.register(
             chain="ledger",
             model=m.LedgerEntry,

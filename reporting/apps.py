@@ -14,6 +14,9 @@ class ReportingConfig(AppConfig):
         from zhongwei_carbon import links, scoping
 
         links.register_enterprise_links(enterprise_links)
+        from reporting import reminders
+
+        reminders.register()
 
         # Factor tables are reference data: everyone may read them.
         for model in (

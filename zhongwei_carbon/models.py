@@ -142,3 +142,35 @@ class ObjectionBase(models.Model):
     class Meta:
         abstract = True
         ordering = ["-filed_at"]
+
+
+class Reminder(models.Model):
+    """A deadline reminder sent to one user (issue 15): one per recipient, object, deadline
+    kind, deadline date and offset, so a second run or a retried task sends nothing twice
+    and a moved deadline starts over for its new date."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    kind = models.CharField(_("deadline kind"), max_length=40)
+    deadline = models.DateField(_("deadline"))
+    offset = models.SmallIntegerField(_("offset (days)"))
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "content_type", "object_id", "kind", "deadline", "offset"],
+                name="reminder_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.deadline} {self.offset:+d}"

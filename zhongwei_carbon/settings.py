@@ -271,6 +271,9 @@ CELERY_BEAT_SCHEDULE = {
     # results, Art. 24 not corrected); idempotent, so a missed or repeated run is harmless
     "credit-sweep-deadlines": {"task": "credit.sweep_deadlines",
                                "schedule": crontab(hour=2, minute=10)},
+    # deadline reminders (ledgers, annual reports, surrender) every morning; idempotent
+    "core-send-reminders": {"task": "core.send_reminders",
+                            "schedule": crontab(hour=7, minute=30)},
 }
 
 # E-mail (password reset): printed to the console unless a backend is configured; the tests

@@ -32,3 +32,12 @@ def email_notification(notification_id: int) -> bool:
         note.emailed_at = timezone.now()
         note.save(update_fields=["emailed_at"])
     return True
+
+
+@shared_task(name="core.send_reminders")
+def send_reminders() -> int:
+    """Send today's (Asia/Shanghai) deadline reminders; a second run sends nothing again.
+    The reminders are the system's: no user acts, so nothing is attributed."""
+    from zhongwei_carbon.reminders.service import send_reminders as run
+
+    return sum(run(today=timezone.localdate()).values())

@@ -1,0 +1,61 @@
+"""Deadline reminders (issue 15): a registry of deadline sources and the daily job.
+
+Higher apps register, from their AppConfig.ready, a source per deadline kind
+(``register(kind, label, source)``); ``source(today)`` yields ``Due`` items. The core job
+(``reminders.service.send_reminders``) works out which offset (``rules.py``) is due today
+and notifies each recipient once per item, deadline date and offset (``Reminder``).
+A source must read its items in a constant number of queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Due:
+    kind: str
+    object: object  # a model instance (the reminder's subject)
+    recipients: tuple  # users
+    deadline: date
+    title: str  # what is due, with names ("2025 年度排放报告（某某公司）")
+    todo: str  # what is left to do, one short sentence with names ("尚欠 144,120 吨")
+    url: str  # where it is done
+    done: bool = False
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str
+    fetch: Callable[[date], Iterable[Due]] = field(compare=False)
+
+
+_sources: dict[str, Source] = {}
+
+
+def register(kind: str, fetch: Callable[[date], Iterable[Due]]) -> Callable:
+    """Register ``fetch(today)`` as the source of deadline kind ``kind`` (once per kind)."""
+    _sources[kind] = Source(kind, fetch)
+    return fetch
+
+
+def sources() -> list[Source]:
+    return [_sources[k] for k in sorted(_sources)]
+
+
+def enterprise_users(enterprise_ids) -> dict[int, tuple]:
+    """Active enterprise users by enterprise id (one query): the people an enterprise's
+    reminders go to, never another enterprise's."""
+    from accounts.models import Membership
+    from zhongwei_carbon.roles import Role
+
+    found: dict[int, dict] = {}
+    qs = Membership.objects.filter(
+        is_active=True, user__is_active=True, role=Role.ENTERPRISE_USER,
+        enterprise_id__in=list(enterprise_ids),
+    ).select_related("user")
+    for m in qs:
+        found.setdefault(m.enterprise_id, {})[m.user_id] = m.user
+    return {pk: tuple(users.values()) for pk, users in found.items()}

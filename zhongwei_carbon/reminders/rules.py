@@ -1,0 +1,67 @@
+"""Reminder offsets (pure: no ORM): when, around a deadline, a reminder goes out.
+
+Offsets are data per deadline kind: negative before the deadline, 0 on the day, positive
+after it (overdue). ``working`` kinds count working days with the bureau's calendar
+(``workdays.Calendar``), the others calendar days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from zhongwei_carbon.workdays import Calendar
+
+
+@dataclass(frozen=True)
+class OffsetRule:
+    offsets: tuple[int, ...] = (-30, -7, -1, 0, 1)
+    working: bool = False
+
+
+DEFAULT = OffsetRule()
+
+# per deadline kind (the kind names are the sources'); a kind not named here takes DEFAULT
+RULES: dict[str, OffsetRule] = {
+    "ledger-upload": OffsetRule(offsets=(-7, -1, 0, 1), working=False),
+    "annual-report": OffsetRule(offsets=(-30, -7, -1, 0, 1), working=False),
+    "surrender": OffsetRule(offsets=(-30, -7, -1, 0, 1), working=False),
+}
+
+
+def rule_for(kind: str) -> OffsetRule:
+    return RULES.get(kind, DEFAULT)
+
+
+def shift(day: date, n: int, cal: Calendar | None) -> date:
+    """``day`` moved by ``n`` days: calendar days without ``cal``, else working days
+    (``n`` may be negative; moving zero days keeps ``day``)."""
+    if cal is None:
+        return day + timedelta(days=n)
+    step = 1 if n > 0 else -1
+    current, counted = day, 0
+    while counted < abs(n):
+        current += timedelta(days=step)
+        if cal.is_working_day(current):
+            counted += 1
+    return current
+
+
+def fire_date(deadline: date, offset: int, rule: OffsetRule, cal: Calendar) -> date:
+    return shift(deadline, offset, cal if rule.working else None)
+
+
+def offset_due(deadline: date, today: date, rule: OffsetRule, cal: Calendar) -> int | None:
+    """The offset whose reminder is due on ``today``, or ``None``.
+
+    An offset is due from its date until the next offset's date, so a reminder missed by a
+    skipped run goes out the next morning (and a deadline found late starts at the offset it
+    has reached); the last offset only on its own date.
+    """
+    offsets = sorted(rule.offsets)
+    dates = [fire_date(deadline, o, rule, cal) for o in offsets]
+    for i, (offset, start) in enumerate(zip(offsets, dates, strict=True)):
+        end = dates[i + 1] if i + 1 < len(dates) else start + timedelta(days=1)
+        if start <= today < end:
+            return offset
+    return None
