@@ -131,7 +131,8 @@ def test_surrender_says_the_tonnes_still_owed_to_listed_enterprises_only():
     counts = send_reminders(today=deadline - timedelta(days=1))
     assert counts["surrender"] == 1
     [note] = _notes(ua, "surrender")
-    assert "144,121" in note.body and "宁夏丙钢铁有限公司" in note.subject
+    assert note.body == "尚欠 144,121 吨" and "宁夏丙钢铁有限公司" in note.subject
+    assert "还有 1 天到期" in note.subject
     assert _notes(ub) == []
 
 
