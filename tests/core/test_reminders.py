@@ -165,3 +165,13 @@ def test_command_and_beat():
     assert entry["task"] == "core.send_reminders"
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({7}, {30})
     assert settings.CELERY_TIMEZONE == "Asia/Shanghai"
+
+
+def test_task_run_twice_reminds_once(two_listed, monkeypatch):
+    from zhongwei_carbon import tasks
+
+    a, ua, b, ub = two_listed
+    monkeypatch.setattr(tasks.timezone, "localdate", lambda: DUE)
+    assert tasks.send_reminders.apply().get() == 2  # a retried or duplicated run:
+    assert tasks.send_reminders.apply().get() == 0  # nothing again
+    assert [n.subject for n in _notes(ua)] == ["宁夏甲电力有限公司 2025 年度排放报告 今天到期（2026-03-31）"]
