@@ -17,10 +17,18 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
-from credit.choices import EventKind
+from credit.choices import EventKind, GradingStatus
 
 OBJECTION_WINDOW_WORKING_DAYS = 10  # 环发〔2013〕150号 Art. 19 + the bureau's notice
 OBJECTION_DECISION_WORKING_DAYS = 10  # ibid.
+
+
+
+def objection_window_open(status: str, until: date | None, today: date) -> bool:
+    """Objections are taken while a year's grades are provisional, up to and including the
+    last day of the window."""
+    return status == GradingStatus.PROVISIONAL and until is not None and today <= until
+
 
 REPAIR_WAIT_GENERAL_MONTHS = 3  # 国家发展改革委令2023年第58号 Art. 9: general breach
 REPAIR_WAIT_SERIOUS_MONTHS = 12  # ibid.: serious breach (a veto-class event)

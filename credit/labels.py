@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from credit import rules
+from credit.choices import Grade
 
 OUTCOMES = {
     rules.PRICED: _("Priced by the rule line"),
@@ -16,3 +17,8 @@ OUTCOMES = {
 
 def outcome(value: str) -> str:
     return str(OUTCOMES.get(value, value))
+
+
+# The Bootstrap colour of each grade's badge (shown with the grade's words, never alone).
+BADGE = {Grade.GREEN: "text-bg-success", Grade.BLUE: "text-bg-primary",
+         Grade.YELLOW: "text-bg-warning", Grade.RED: "text-bg-danger"}

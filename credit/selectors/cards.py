@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from credit import rules
-from credit.choices import SubjectKind
+from credit.choices import Grade, SubjectKind
 from credit.models import CreditEvent, RuleSet
 from credit.selectors.scoring import SubjectKey, cards_of_year, rule_set_in_force, subjects_of_year
 
@@ -64,7 +64,7 @@ def live_scores(year: int, *, rule_set: RuleSet | None = None) -> list[Row]:
     cards = cards_of_year(year, keys, rule_set=rule_set)
     names = subjects_named(keys)
     rows = [Row(names[k], cards[k]) for k in keys if k in names]
-    order = {g: i for i, g in enumerate(("red", "yellow", "blue", "green"))}
+    order = {g: i for i, g in enumerate(reversed(Grade.values))}  # worst first
     return sorted(rows, key=lambda r: (order[r.card.grade], r.card.score, r.subject.name))
 
 
@@ -123,7 +123,7 @@ def what_if(year: int, candidate: RuleSet) -> WhatIf:
             moves.append(Move(names[key], old, new))
     counted = Counter((m.from_grade, m.after.grade) for m in moves
                       if m.from_grade != m.after.grade)
-    order = {g: i for i, g in enumerate(("", "green", "blue", "yellow", "red"))}
+    order = {g: i for i, g in enumerate(["", *Grade.values])}  # none, then best first
     transitions = sorted(((a, b, n) for (a, b), n in counted.items()),
                          key=lambda t: (order[t[0]], order[t[1]]))
     moves.sort(key=lambda m: (m.from_grade == m.after.grade, order[m.from_grade],

@@ -7,7 +7,7 @@ from datetime import date
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from credit import rules
+from credit import deadlines, rules
 from credit.choices import (
     EventKind,
     Grade,
@@ -100,7 +100,7 @@ def pending_objections(credit_year: CreditYear):
 def days_left(credit_year: CreditYear, today: date) -> int | None:
     """Calendar days to the last day of the objection window (0 on that day); ``None``
     outside the window."""
-    if credit_year.status != GradingStatus.PROVISIONAL or credit_year.objections_until < today:
+    if not deadlines.objection_window_open(credit_year.status, credit_year.objections_until, today):
         return None
     return (credit_year.objections_until - today).days
 

@@ -17,17 +17,9 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 
 from credit.choices import Grade, GradingStatus, SubjectKind
+from credit.labels import BADGE
 from credit.models import SubjectGrade
 from credit.selectors.scoring import SubjectKey, key_of
-
-# Chinese names of the grades (环发〔2013〕150号), shown with the grade's words: never the colour
-# alone. Bootstrap colour of each badge.
-BADGE = {
-    Grade.GREEN: "text-bg-success",
-    Grade.BLUE: "text-bg-primary",
-    Grade.YELLOW: "text-bg-warning",
-    Grade.RED: "text-bg-danger",
-}
 
 
 def card_url(kind: str, pk: int, year: int) -> str:

@@ -35,7 +35,7 @@ def objection_blocker(grade: SubjectGrade, today: date) -> str | None:
     credit_year = grade.credit_year
     if credit_year.status != GradingStatus.PROVISIONAL:
         return _("Objections are taken only while the grades are provisional.")
-    if today > credit_year.objections_until:
+    if not deadlines.objection_window_open(credit_year.status, credit_year.objections_until, today):
         return _("The objection window closed on %(date)s.") % {
             "date": credit_year.objections_until.isoformat()}
     return None

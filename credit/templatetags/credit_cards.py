@@ -4,11 +4,10 @@ from django import template
 from django.utils.html import format_html
 
 from credit.choices import Grade, SubjectKind
+from credit.labels import BADGE
 
 register = template.Library()
 
-BADGE = {Grade.GREEN: "text-bg-success", Grade.BLUE: "text-bg-primary",
-         Grade.YELLOW: "text-bg-warning", Grade.RED: "text-bg-danger"}
 
 
 @register.simple_tag
