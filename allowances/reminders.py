@@ -49,5 +49,6 @@ def surrenders(today: date):
 
 def register() -> None:
     from zhongwei_carbon import reminders
+    from zhongwei_carbon.models import Topic
 
-    reminders.register("surrender", surrenders)
+    reminders.register("surrender", surrenders, Topic.SURRENDER)

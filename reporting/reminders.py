@@ -115,6 +115,7 @@ def annual_reports(today: date):
 
 def register() -> None:
     from zhongwei_carbon import reminders
+    from zhongwei_carbon.models import Topic
 
-    reminders.register("ledger-upload", ledger_uploads)
-    reminders.register("annual-report", annual_reports)
+    reminders.register("ledger-upload", ledger_uploads, Topic.LEDGER)
+    reminders.register("annual-report", annual_reports, Topic.REPORT)

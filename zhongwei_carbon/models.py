@@ -3,6 +3,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from zhongwei_carbon import audit_chain
@@ -71,11 +72,30 @@ class CalendarDay(models.Model):
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}"
 
 
+class Topic(models.TextChoices):
+    """What a notification is about: the inbox filter and the unit of a user's e-mail
+    preference (issue 15)."""
+
+    LEDGER = "ledger", pgettext_lazy("notice topic", "Monthly ledgers")
+    REPORT = "report", pgettext_lazy("notice topic", "Annual emission reports")
+    VERIFICATION = "verification", pgettext_lazy("notice topic", "Verification")
+    ALLOCATION = "allocation", pgettext_lazy("notice topic", "Allocation")
+    SURRENDER = "surrender", pgettext_lazy("notice topic", "Surrender")
+    OBJECTION = "objection", pgettext_lazy("notice topic", "Objections")
+    OVERSIGHT = "oversight", pgettext_lazy("notice topic", "Inspections and rectification")
+    COMPLAINT = "complaint", pgettext_lazy("notice topic", "Complaints")
+    CREDIT = "credit", pgettext_lazy("notice topic", "Credit rating")
+    AGENCY = "agency", pgettext_lazy("notice topic", "Verification agencies")
+    OTHER = "other", pgettext_lazy("notice topic", "Other notices")
+
+
 class Notification(models.Model):
     """A message to one user (portal inbox, and e-mail when the user has an address).
 
     ``key`` names the item and milestone ("report-final:42"): one notification per recipient
-    and key, so a task or subscriber that runs twice notifies once (DESIGN.md §4.10)."""
+    and key, so a task or subscriber that runs twice notifies once (DESIGN.md §4.10).
+    A *to-do* (``todo``) asks the recipient to act on ``subject_object``; it is resolved
+    (``resolved_at``) when that work is done, leaving the to-do view but not the history."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -90,6 +110,15 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices,
+                             default=Topic.OTHER)
+    todo = models.BooleanField(_("to do"), default=False)
+    resolved_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject_object = GenericForeignKey("content_type", "object_id")
 
     class Meta:
         verbose_name = _("notification")
@@ -98,6 +127,14 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key"),
         ]
+        indexes = [
+            models.Index(fields=["recipient", "todo", "resolved_at"], name="notification_open"),
+            models.Index(fields=["content_type", "object_id"], name="notification_subject"),
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.todo and self.resolved_at is None
 
     def __str__(self):
         return self.subject

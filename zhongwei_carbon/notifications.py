@@ -1,20 +1,29 @@
 """Notifications: the portal inbox plus an e-mail, sent once per recipient and key.
 
-``notify`` is called by subscribers of domain events (``events.subscribe``); the e-mail goes
-out through a Celery task queued after commit, which sends nothing twice.
+``notify`` is called by services and subscribers of domain events (``events.subscribe``);
+the e-mail goes out through a Celery task queued after commit, which sends nothing twice.
+
+A notice that asks its recipient to act is a *to-do* (``todo=True``) about an object
+(``obj``): the step that does the work calls ``resolve(obj, ...)`` and the to-do leaves the
+inbox's to-do view (it stays in the history). The bell counts the open to-dos.
 """
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils import timezone
 
-from zhongwei_carbon.models import Notification
+from zhongwei_carbon.models import Notification, Topic
 
 
-def notify(*, recipients, key: str, subject: str, body: str = "", link: str = "") -> list[Notification]:
-    """Create one notification per recipient for ``key`` (existing ones are left as they are)."""
-    from zhongwei_carbon.tasks import email_notification
-
+def notify(
+    *, recipients, key: str, subject: str, body: str = "", link: str = "",
+    topic: str = Topic.OTHER, todo: bool = False, obj=None,
+) -> list[Notification]:
+    """Create one notification per recipient for ``key`` (existing ones are left as they
+    are). ``todo`` marks it as work for the recipient on ``obj`` (resolved by ``resolve``)."""
+    ct = ContentType.objects.get_for_model(obj) if obj is not None else None
     created = []
     for user in recipients:
         if not user.is_active:
@@ -22,13 +31,50 @@ def notify(*, recipients, key: str, subject: str, body: str = "", link: str = ""
         note, new = Notification.objects.get_or_create(
             recipient=user,
             key=key,
-            defaults={"subject": str(subject)[:200], "body": str(body), "link": link},
+            defaults={
+                "subject": str(subject)[:200], "body": str(body), "link": link,
+                "topic": topic, "todo": todo, "content_type": ct,
+                "object_id": obj.pk if obj is not None else None,
+            },
         )
         if new:
             created.append(note)
-            if user.email:
-                transaction.on_commit(lambda pk=note.pk: email_notification.delay(pk))
+    queue_emails(created)
     return created
+
+
+def queue_emails(notes) -> None:
+    """Queue the e-mail of each new notification after commit (recipients with an address)."""
+    from zhongwei_carbon.tasks import email_notification
+
+    ids = [n.pk for n in notes if n.pk and n.recipient.email]
+    if ids:
+        transaction.on_commit(lambda: [email_notification.delay(pk) for pk in ids])
+
+
+def resolve(obj, *, key_prefix: str = "", recipients=None) -> int:
+    """Resolve the open to-dos about ``obj`` (those whose key starts with ``key_prefix``,
+    of ``recipients`` when given): the work they asked for is done. The count resolved."""
+    qs = Notification.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk,
+        todo=True, resolved_at__isnull=True,
+    )
+    if key_prefix:
+        qs = qs.filter(key__startswith=key_prefix)
+    if recipients is not None:
+        qs = qs.filter(recipient__in=list(recipients))
+    return qs.update(resolved_at=timezone.now())
+
+
+def open_todos(user):
+    return Notification.objects.filter(recipient=user, todo=True, resolved_at__isnull=True)
+
+
+def open_count(user) -> int:
+    """The bell's figure: the user's open to-dos."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return open_todos(user).count()
 
 
 def unread_count(user) -> int:
@@ -46,3 +92,10 @@ def members(*, roles=None, **scope) -> list:
     if roles is not None:
         qs = qs.filter(role__in=list(roles))
     return list({m.user_id: m.user for m in qs.select_related("user")}.values())
+
+
+def bureau_staff() -> list:
+    """Every active bureau user (administrators and reviewers)."""
+    from zhongwei_carbon.roles import BUREAU
+
+    return members(roles=BUREAU)

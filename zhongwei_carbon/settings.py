@@ -275,6 +275,9 @@ CELERY_BEAT_SCHEDULE = {
     "core-send-reminders": {"task": "core.send_reminders",
                             "schedule": crontab(hour=7, minute=30)},
 }
+# days after a deadline (counted like the kind's offsets) when an item still not done is
+# escalated to the area's officials and to the bureau (reminders.rules.OffsetRule)
+REMINDER_ESCALATION_DAYS = env.int("REMINDER_ESCALATION_DAYS", default=3)
 
 # E-mail (password reset): printed to the console unless a backend is configured; the tests
 # use Django's locmem backend (mail.outbox).

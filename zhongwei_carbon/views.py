@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.exceptions import NotFound
 
 from zhongwei_carbon import audit_check, roles, web
-from zhongwei_carbon.models import Notification
+from zhongwei_carbon.models import Notification, Topic
 from zhongwei_carbon.roles import Perm
 
 
@@ -60,8 +60,24 @@ def page_not_found(request, exception=None):
 @login_required
 def notification_list(request):
     """The user's own inbox (a notification belongs to its recipient only)."""
-    notes = Notification.objects.filter(recipient=request.user)
-    return render(request, "notifications.html", {"page_obj": web.paginate(request, notes)})
+    mine = Notification.objects.filter(recipient=request.user)
+    todo = mine.filter(todo=True, resolved_at__isnull=True)
+    show = request.GET.get("show", "")
+    if show not in ("todo", "unread", "all"):
+        show = "todo" if todo.exists() else "all"
+    notes = {"todo": todo, "unread": mine.filter(read_at__isnull=True), "all": mine}[show]
+    topic = request.GET.get("topic", "")
+    if topic in Topic.values:
+        notes = notes.filter(topic=topic)
+    tabs = [
+        ("todo", _("To do"), todo.count()),
+        ("unread", _("Unread"), mine.filter(read_at__isnull=True).count()),
+        ("all", _("All"), None),
+    ]
+    return render(request, "notifications.html", {
+        "page_obj": web.paginate(request, notes), "show": show, "tabs": tabs,
+        "topic": topic, "topics": Topic.choices,
+    })
 
 
 @login_required

@@ -24,20 +24,31 @@ class Due:
     todo: str  # what is left to do, one short sentence with names ("尚欠 144,120 吨")
     url: str  # where it is done
     done: bool = False
+    # escalation of an overdue item (rules.OffsetRule.escalate_after): to the officials of
+    # this area (the object's own ``area_id`` when not given) and to the bureau, once each;
+    # off for work the bureau itself owes
+    area_id: int | None = None
+    escalate: bool = True
+
+    @property
+    def area(self) -> int | None:
+        return self.area_id if self.area_id is not None else getattr(self.object, "area_id", None)
 
 
 @dataclass(frozen=True)
 class Source:
     kind: str
     fetch: Callable[[date], Iterable[Due]] = field(compare=False)
+    topic: str = "other"  # models.Topic: the inbox filter and the mail preference
 
 
 _sources: dict[str, Source] = {}
 
 
-def register(kind: str, fetch: Callable[[date], Iterable[Due]]) -> Callable:
-    """Register ``fetch(today)`` as the source of deadline kind ``kind`` (once per kind)."""
-    _sources[kind] = Source(kind, fetch)
+def register(kind: str, fetch: Callable[[date], Iterable[Due]], topic: str = "other") -> Callable:
+    """Register ``fetch(today)`` as the source of deadline kind ``kind`` (once per kind);
+    ``topic`` is a ``models.Topic`` value."""
+    _sources[kind] = Source(kind, fetch, str(topic))
     return fetch
 
 

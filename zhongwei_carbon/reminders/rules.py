@@ -17,6 +17,14 @@ from zhongwei_carbon.workdays import Calendar
 class OffsetRule:
     offsets: tuple[int, ...] = (-30, -7, -1, 0, 1)
     working: bool = False
+    # days after the deadline (counted like the offsets) when an item still not done goes
+    # to the area's officials and to the bureau; ``None``: the settings' default
+    # (REMINDER_ESCALATION_DAYS); 0 turns escalation off for the kind
+    escalate_after: int | None = None
+
+
+# the key offset of an escalation: one per recipient, item and deadline
+ESCALATION = 999
 
 
 DEFAULT = OffsetRule()
@@ -65,3 +73,13 @@ def offset_due(deadline: date, today: date, rule: OffsetRule, cal: Calendar) -> 
         if start <= today < end:
             return offset
     return None
+
+
+def escalation_due(deadline: date, today: date, rule: OffsetRule, cal: Calendar,
+                   default_days: int) -> bool:
+    """Whether an item not done by ``deadline`` is escalated on ``today``: from the
+    escalation date on (a skipped run catches up; the key sends it once)."""
+    days = default_days if rule.escalate_after is None else rule.escalate_after
+    if days <= 0:
+        return False
+    return today >= fire_date(deadline, days, rule, cal)

@@ -1,28 +1,34 @@
 """The daily reminder job: for each registered deadline source, the offset due today per
 item, one ``Reminder`` row per recipient (INSERT … ON CONFLICT DO NOTHING) and an inbox
-notification for each new row only. Queries are constant per deadline kind."""
+to-do for each new row only; an overdue item is escalated once to its area's officials and
+to the bureau. A reminder's to-do is resolved when its item is done (or leaves its source)
+and superseded by the item's next reminder. Queries are constant per deadline kind."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.utils import translation
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from zhongwei_carbon import reminders, workdays
+from zhongwei_carbon import notifications, reminders, workdays
 from zhongwei_carbon.models import Notification, Reminder
 from zhongwei_carbon.reminders import rules
 
 
-def subject(due, offset: int) -> str:
-    params = {"what": due.title, "date": due.deadline.isoformat(), "n": abs(offset)}
-    if offset < 0:
+def subject(due, offset: int, today: date) -> str:
+    days = (due.deadline - today).days
+    params = {"what": due.title, "date": due.deadline.isoformat(), "n": abs(days)}
+    if offset == rules.ESCALATION:
+        return _("Overdue, escalated: %(what)s (due %(date)s, %(n)s days ago)") % params
+    if days > 0:
         return _("%(what)s is due in %(n)s days (%(date)s)") % params
-    if offset == 0:
+    if days == 0:
         return _("%(what)s is due today (%(date)s)") % params
     return _("%(what)s is overdue (due %(date)s)") % params
 
@@ -44,48 +50,95 @@ def _insert_new(rows) -> set[tuple]:
         return {tuple(r) for r in cursor.fetchall()}
 
 
-def _send_kind(source, today: date, cal) -> int:
+class _Escalation:
+    """The people an overdue item goes to: its area's officials and the bureau (read once
+    per run)."""
+
+    def __init__(self):
+        self._loaded = False
+
+    def recipients(self, area_id) -> tuple:
+        if not self._loaded:
+            from accounts.models import Membership
+            from zhongwei_carbon.roles import BUREAU, Role
+
+            self.areas: dict[int, dict] = defaultdict(dict)
+            self.bureau: dict[int, object] = {}
+            qs = Membership.objects.filter(
+                is_active=True, user__is_active=True, role__in=[*BUREAU, Role.AREA_OFFICIAL]
+            ).select_related("user")
+            for m in qs:
+                if m.role == Role.AREA_OFFICIAL:
+                    self.areas[m.area_id][m.user_id] = m.user
+                else:
+                    self.bureau[m.user_id] = m.user
+            self._loaded = True
+        found = dict(self.areas.get(area_id, {})) if area_id is not None else {}
+        found.update(self.bureau)
+        return tuple(found.values())
+
+
+def _note_key(key) -> str:
+    return f"reminder:{key[3]}:{key[1]}:{key[2]}:{key[4].isoformat()}:{key[5]}"[:120]
+
+
+def _send_kind(source, today: date, cal, escalation: _Escalation) -> int:
     rule = rules.rule_for(source.kind)
-    pending = []  # (key tuple, due, recipient, offset)
+    pending = []  # (key tuple, due, recipient)
+    open_items: dict[int, set] = defaultdict(set)  # content type -> ids of items not done
     for due in source.fetch(today):
         if due.done:
             continue
-        offset = rules.offset_due(due.deadline, today, rule, cal)
-        if offset is None:
-            continue
         ct = ContentType.objects.get_for_model(due.object)  # cached after the first
-        for user in due.recipients:
-            if not user.is_active:
-                continue
-            key = (user.pk, ct.pk, due.object.pk, source.kind, due.deadline, offset)
-            pending.append((key, due, user))
+        open_items[ct.pk].add(due.object.pk)
+        offset = rules.offset_due(due.deadline, today, rule, cal)
+        targets = []
+        if offset is not None:
+            targets = [(user, offset) for user in due.recipients]
+        if due.escalate and rules.escalation_due(
+            due.deadline, today, rule, cal, settings.REMINDER_ESCALATION_DAYS
+        ):
+            owners = {u.pk for u in due.recipients}
+            targets += [(user, rules.ESCALATION) for user in escalation.recipients(due.area)
+                        if user.pk not in owners]
+        for user, off in targets:
+            if user.is_active:
+                key = (user.pk, ct.pk, due.object.pk, source.kind, due.deadline, off)
+                pending.append((key, due, user))
+    prefix = f"reminder:{source.kind}:"
+    now = timezone.now()
     with transaction.atomic():
         new = _insert_new([key for key, _due, _user in pending])
         notes = [
             Notification(
-                recipient=user,
-                key=f"reminder:{key[3]}:{key[1]}:{key[2]}:{key[4].isoformat()}:{key[5]}"[:120],
-                subject=subject(due, key[5])[:200],
-                body=due.todo,
-                link=due.url,
+                recipient=user, key=_note_key(key), subject=subject(due, key[5], today)[:200],
+                body=due.todo, link=due.url, topic=source.topic, todo=True,
+                content_type_id=key[1], object_id=key[2],
             )
             for key, due, user in pending
             if key in new
         ]
-        Notification.objects.bulk_create(notes, ignore_conflicts=True)
-        _queue_emails(notes)
+        # an upsert, so every note comes back with its id (for its e-mail)
+        Notification.objects.bulk_create(
+            notes, update_conflicts=True, unique_fields=["recipient", "key"],
+            update_fields=["subject"],
+        )
+        # an item done (or gone from its source) resolves its reminders; an item's new
+        # reminder supersedes the recipient's earlier ones
+        still_open = Q()
+        for ct_id, ids in open_items.items():
+            still_open |= Q(content_type_id=ct_id, object_id__in=ids)
+        earlier = Notification.objects.filter(key__startswith=prefix, resolved_at__isnull=True)
+        (earlier.exclude(still_open) if open_items else earlier).update(resolved_at=now)
+        if notes:
+            superseded = Q()
+            for note in notes:
+                superseded |= Q(recipient_id=note.recipient_id,
+                                content_type_id=note.content_type_id, object_id=note.object_id)
+            earlier.filter(superseded).exclude(key__in=[n.key for n in notes]).update(
+                resolved_at=now)
+        notifications.queue_emails(notes)
     return len(notes)
-
-
-def _queue_emails(notes) -> None:
-    from zhongwei_carbon.tasks import email_notification
-
-    keys = [n.key for n in notes if n.recipient.email]
-    if not keys:
-        return
-    ids = list(Notification.objects.filter(key__in=keys, emailed_at__isnull=True)
-               .values_list("pk", flat=True))
-    transaction.on_commit(lambda: [email_notification.delay(pk) for pk in ids])
 
 
 def send_reminders(*, today: date) -> Counter:
@@ -94,7 +147,8 @@ def send_reminders(*, today: date) -> Counter:
     counts: Counter = Counter()
     # the widest working-day offset is far inside this window
     cal = workdays.calendar(today - timedelta(days=120), today + timedelta(days=120))
+    escalation = _Escalation()
     with translation.override(settings.LANGUAGE_CODE):
         for source in reminders.sources():
-            counts[source.kind] = _send_kind(source, today, cal)
+            counts[source.kind] = _send_kind(source, today, cal, escalation)
     return counts
