@@ -9,6 +9,7 @@ class ReportingConfig(AppConfig):
 
     def ready(self):
         from reporting import models as m
+        from reporting import ledger_notifications  # noqa: F401  (ledger events)
         from reporting import notifications  # noqa: F401  (subscribes to report events)
         from reporting.links import enterprise_links
         from zhongwei_carbon import links, scoping

@@ -1,5 +1,7 @@
 """Deadline sources of reporting for the reminder job (issue 15): the monthly ledger upload
-and the annual report, owed by the enterprises on the year's published key-emitter list.
+and the annual report, owed by the enterprises on the year's published key-emitter list;
+``register`` also registers the checks (``reminders_checks``) and the verification and
+objection deadlines (``reminders_verification``).
 Registered from ``ReportingConfig.ready``; each reads its items in a constant number of
 queries. The day counts and dates are the reporting year's data (``ReportingYear``)."""
 
@@ -114,8 +116,16 @@ def annual_reports(today: date):
 
 
 def register() -> None:
+    from reporting import reminders_checks as checks
+    from reporting import reminders_verification as verification
     from zhongwei_carbon import reminders
     from zhongwei_carbon.models import Topic
 
     reminders.register("ledger-upload", ledger_uploads, Topic.LEDGER)
     reminders.register("annual-report", annual_reports, Topic.REPORT)
+    reminders.register("ledger-county-check", checks.ledger_county_checks, Topic.LEDGER)
+    reminders.register("ledger-close", checks.ledger_closes, Topic.LEDGER)
+    reminders.register("report-county-check", checks.report_county_checks, Topic.REPORT)
+    reminders.register("verification-due", verification.verification_dues, Topic.VERIFICATION)
+    reminders.register("report-objection-window", verification.objection_windows, Topic.OBJECTION)
+    reminders.register("objection-decision", verification.objection_decisions, Topic.OBJECTION)

@@ -8,7 +8,10 @@ class VerifiersConfig(AppConfig):
 
     def ready(self):
         from verifiers import models as m
+        from verifiers import reminders
         from zhongwei_carbon import scoping
+
+        reminders.register()
 
         scoping.register(m.Agency, agency="pk")
         scoping.register(m.AgencyQualification, agency="agency")

@@ -141,13 +141,15 @@ def _transition(*, actor, ledger, action: str, perm: str, message: str = "", dat
 def _finish(*, actor, ledger, action, before, message="", data=None):
     ledger.full_clean()
     ledger.save()
-    events.record(
+    audit = events.record(
         actor=actor,
         verb=f"ledger.{action}",
         target=ledger,
         message=message or str(lr.ACTION_LABELS[action]),
         data={"from": before, "to": ledger.status, **(data or {})},
     )
+    # who acts next hears of it (reporting/ledger_notifications.py), after commit
+    events.publish(f"ledger.{action}", ledger_id=ledger.pk, event_id=audit.pk)
     return ledger
 
 

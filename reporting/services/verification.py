@@ -247,6 +247,7 @@ def finding_send(*, actor, finding: Finding) -> Finding:
         actor=actor, verb="finding.sent", target=finding.report,
         message=_("Finding sent to the enterprise"), data={"finding": finding.pk},
     )
+    events.publish("finding.sent", finding_id=finding.pk)
     return finding
 
 
@@ -274,6 +275,7 @@ def finding_answer(*, actor, finding: Finding, response: str) -> Finding:
         actor=actor, verb="finding.answered", target=finding.report,
         message=_("Finding answered by the enterprise"), data={"finding": finding.pk},
     )
+    events.publish("finding.answered", finding_id=finding.pk)
     return finding
 
 

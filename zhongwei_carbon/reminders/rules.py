@@ -34,6 +34,16 @@ RULES: dict[str, OffsetRule] = {
     "ledger-upload": OffsetRule(offsets=(-7, -1, 0, 1), working=False),
     "annual-report": OffsetRule(offsets=(-30, -7, -1, 0, 1), working=False),
     "surrender": OffsetRule(offsets=(-30, -7, -1, 0, 1), working=False),
+    # reporting: the checks after a submission (days after the upload / month end)
+    "ledger-county-check": OffsetRule(offsets=(-1, 0, 1), working=False),
+    "ledger-close": OffsetRule(offsets=(-5, -1, 0, 1), working=False, escalate_after=0),
+    "report-county-check": OffsetRule(offsets=(-3, -1, 0, 1), working=False),
+    # verification and objections (Measures 2020 Art. 27: windows in working days)
+    "verification-due": OffsetRule(offsets=(-14, -7, -1, 0, 1), working=False),
+    "report-objection-window": OffsetRule(offsets=(-3, -1), working=True, escalate_after=0),
+    "objection-decision": OffsetRule(offsets=(-3, -1, 0, 1), working=True, escalate_after=0),
+    # verifiers: an agency's qualification running out
+    "qualification-expiry": OffsetRule(offsets=(-60, -30, -7), working=False, escalate_after=0),
 }
 
 
