@@ -8,9 +8,8 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Emission reporting")
 
     def ready(self):
+        from reporting import ledger_notifications, notifications  # noqa: F401  (subscribers)
         from reporting import models as m
-        from reporting import ledger_notifications  # noqa: F401  (ledger events)
-        from reporting import notifications  # noqa: F401  (subscribes to report events)
         from reporting.links import enterprise_links
         from zhongwei_carbon import links, scoping
 
