@@ -9,6 +9,8 @@ no answer-by date)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +18,9 @@ from django.utils.translation import gettext as _
 from zhongwei_carbon.reminders import Due, enterprise_users
 from zhongwei_carbon.reminders.people import agency_staff, holders
 from zhongwei_carbon.templatetags.portal import thousands
+
+# a closed window stays in the source this long, done, so that its reminders resolve
+CLOSED_LATELY = timedelta(days=30)
 
 
 def _report_title(report) -> str:
@@ -51,14 +56,16 @@ def verification_dues(today):
 
 
 def objection_windows(today):
-    """One item per final result whose objection window is still open: the enterprise may
-    object until the deadline (an option, so no escalation); done once it objected."""
+    """One item per final result whose objection window is open (or closed lately: done, so
+    its reminders resolve): the enterprise may object until the deadline (an option, so no
+    escalation); done once it objected or the window closed."""
     from reporting.choices import ReportStatus
     from reporting.models import AnnualReport, Objection
 
     objected = Objection.objects.filter(report=OuterRef("pk"), filed_at__gte=OuterRef("final_at"))
     reports = list(AnnualReport.objects.filter(
-        status=ReportStatus.FINAL, objection_deadline__gte=today, final_at__isnull=False,
+        status=ReportStatus.FINAL, objection_deadline__gte=today - CLOSED_LATELY,
+        final_at__isnull=False,
     ).annotate(objected=Exists(objected)).select_related("enterprise"))
     if not reports:
         return
@@ -74,7 +81,8 @@ def objection_windows(today):
             todo=_("You may object to the final figure of %(tonnes)s tCO2e until this day.")
             % {"tonnes": thousands(report.final_emissions)},
             url=reverse("reporting:objection_file", kwargs={"pk": report.pk}),
-            done=report.objected,
+            # objected, or the window closed: nothing left to remind of
+            done=report.objected or report.objection_deadline < today,
             escalate=False,
         )
 

@@ -1,7 +1,7 @@
 """Deadline source of verifiers for the reminder job (issue 15): an agency's qualification
 running out (``AgencyQualification.valid_until``), to the agency's staff and the bureau, at
 T−60, T−30 and T−7 calendar days (``reminders.rules``). Done once a renewal of the same kind
-takes over (starting by the next day and running longer). Registered from
+takes over (starting by the next day and running longer), or once it has expired. Registered from
 ``VerifiersConfig.ready``; constant queries."""
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from zhongwei_carbon.reminders import Due
 from zhongwei_carbon.reminders.people import agency_staff, holders
 
 AHEAD = timedelta(days=61)  # beyond the earliest offset (T−60)
+# an expired qualification stays in the source this long, done, so its reminders resolve
+EXPIRED_LATELY = timedelta(days=30)
 
 
 def qualification_expiries(today):
@@ -29,7 +31,7 @@ def qualification_expiries(today):
         valid_until__gt=OuterRef("valid_until"),
     ).exclude(pk=OuterRef("pk"))
     rows = list(AgencyQualification.objects.filter(
-        valid_until__gte=today, valid_until__lte=today + AHEAD,
+        valid_until__gte=today - EXPIRED_LATELY, valid_until__lte=today + AHEAD,
         agency__status=AgencyStatus.ACTIVE,
     ).annotate(renewed=Exists(renewed), agency_name=F("agency__name")).order_by("pk"))
     if not rows:
@@ -48,7 +50,8 @@ def qualification_expiries(today):
                 "agency": row.agency_name},
             todo=_("It expires on this day; record the renewed qualification before then."),
             url=reverse("verifiers:agency_detail", kwargs={"pk": row.agency_id}),
-            done=row.renewed,
+            # renewed, or expired: nothing left to remind of (it can no longer be assigned)
+            done=row.renewed or row.valid_until < today,
             escalate=False,
         )
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from reporting import reminders_checks as src
 from reporting.models import AnnualReport
 from reporting.services import ledgers as ledger_svc
+from reporting.services import reports as report_svc
 from tests import factories as f
 from tests.notified import open_todos
 from tests.reporting.reminder_helpers import at, remind, source_queries
@@ -145,13 +146,16 @@ def test_report_county_check_reaches_each_areas_officials_only(personas, enterpr
     assert note.link == reverse("reporting:report_county_check", args=[a.pk])
 
 
-def test_report_county_check_done_gets_none(personas, enterprise_a):
+def test_report_county_check_done_gets_none_and_the_check_resolves_it(
+    personas, enterprise_a, django_capture_on_commit_callbacks
+):
     a = _submitted_report(enterprise_a, personas["ent_a"])
     due = timezone.localdate() + timedelta(days=10)
     remind(personas, "report-county-check", due).assert_exactly("official_a", todo=True)
-    AnnualReport.objects.filter(pk=a.pk).update(status="county_passed")
+    with django_capture_on_commit_callbacks(execute=True):
+        report_svc.report_county_pass(actor=personas["official_a"], report=a)
+    assert open_todos(personas["official_a"], a) == []
     remind(personas, "report-county-check", due + timedelta(days=1)).assert_nobody()
-    assert open_todos(personas["official_a"], a) == []  # left the source: resolved
 
 
 def test_report_county_check_queries_constant(personas, enterprise_a, enterprise_b):

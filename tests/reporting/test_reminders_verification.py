@@ -7,11 +7,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from reporting import reminders_verification as src
 from reporting.models import AnnualReport, Objection
+from reporting.services import verification as svc
 from tests import factories as f
 from tests.notified import open_todos
 from tests.reporting.reminder_helpers import at, remind, source_queries
@@ -62,13 +63,22 @@ def test_verification_overdue_escalates_to_the_bureau_not_the_area(personas, ent
         "bureau_admin", "bureau_reviewer", todo=True)
 
 
-def test_verification_filed_gets_none(personas, enterprise_a):
+def test_verification_filed_gets_none_and_the_filing_resolves_it(
+    personas, enterprise_a, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
     a = _assigned(enterprise_a, personas["ent_a"], _agency(personas, "agency_a_staff"))
     remind(personas, "verification-due", DUE - timedelta(days=14)).assert_exactly(
         "agency_a_staff", todo=True)
-    AnnualReport.objects.filter(pk=a.pk).update(status="verified")
-    remind(personas, "verification-due", DUE - timedelta(days=7)).assert_nobody()
+    facility = a.current_version.lines.exclude(facility=None).first().facility
+    with django_capture_on_commit_callbacks(execute=True):
+        svc.verification_file(
+            actor=personas["agency_a_staff"], report=a, conclusion="confirmed", file=SimpleUploadedFile(
+                "v.pdf", b"%PDF-1.4\n% signed\n", content_type="application/pdf"),
+            figures=[{"facility": facility, "source_kind": "combustion", "verified": Decimal("20000.00")},
+                     {"facility": None, "source_kind": "electricity", "verified": Decimal("10573.36")}])
     assert open_todos(personas["agency_a_staff"], a) == []
+    remind(personas, "verification-due", DUE - timedelta(days=7)).assert_nobody()
 
 
 def test_verification_due_queries_constant(personas, enterprise_a, enterprise_b):
@@ -151,13 +161,17 @@ def test_objection_decision_reaches_the_deciding_bureau_only(
     remind(personas, "objection-decision", late).assert_nobody()
 
 
-def test_decided_objection_gets_none(personas, enterprise_a):
+def test_decided_objection_gets_none_and_the_decision_resolves_it(
+    personas, enterprise_a, django_capture_on_commit_callbacks
+):
     o = _objection(enterprise_a, personas["ent_a"])
     remind(personas, "objection-decision", date(2025, 11, 25))
-    Objection.objects.filter(pk=o.pk).update(decision="rejected", decided_at=timezone.now(),
-                                             decided_by=personas["bureau_admin"])
-    remind(personas, "objection-decision", date(2025, 11, 27)).assert_nobody()
+    assert len(open_todos(personas["bureau_admin"], o)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        svc.objection_decide(actor=personas["bureau_admin"], objection=o, decision="rejected",
+                             note="核查结论无误")
     assert open_todos(personas["bureau_admin"], o) == []
+    remind(personas, "objection-decision", date(2025, 11, 27)).assert_nobody()
 
 
 def test_objection_decision_queries_constant(personas, enterprise_a, enterprise_b):
