@@ -9,6 +9,9 @@ class ComplaintsConfig(AppConfig):
     def ready(self):
         from complaints import checks  # noqa: F401  (the deploy check of the key)
         from complaints import models as m
+        from complaints import reminders
+
+        reminders.register()
         from zhongwei_carbon import scoping
 
         # The bureau every complaint; a county or park official those handled in his area;
