@@ -7,9 +7,11 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints and reports")
 
     def ready(self):
-        from complaints import checks  # noqa: F401  (the deploy check of the key)
+        from complaints import (
+            checks,  # noqa: F401  (the deploy check of the key)
+            reminders,
+        )
         from complaints import models as m
-        from complaints import reminders
 
         reminders.register()
         from zhongwei_carbon import scoping

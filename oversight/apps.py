@@ -9,8 +9,10 @@ class OversightConfig(AppConfig):
 
     def ready(self):
         from oversight import models as m
-        from oversight import notifications  # noqa: F401  (subscribes to inspection events)
-        from oversight import reminders
+        from oversight import (
+            notifications,  # noqa: F401  (subscribes to inspection events)
+            reminders,
+        )
 
         reminders.register()
         from oversight.links import agency_links, enterprise_links

@@ -132,7 +132,8 @@ def rectification_reviewed(*, rectification_id, accepted, **_kwargs):
     rectification = Rectification.objects.select_related("inspection").get(pk=rectification_id)
     inspection = rectification.inspection
     # the review is done: every inspector's "review" to-do; an acceptance ends everything
-    resolve(rectification, key_prefix="" if accepted else f"rectification:{rectification.pk}:answered")
+    resolve(rectification,
+            key_prefix="" if accepted else f"rectification:{rectification.pk}:answered")
     count = rectification.answers.count()
     last = rectification.answers.order_by("-answered_at", "-pk").first()
     key = f"rectification:{rectification.pk}:reviewed:{count}"
