@@ -16,11 +16,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from zhongwei_carbon.reminders import Due
 
 AHEAD = timedelta(days=30)
+# answered (or otherwise closed) complaints due within BEHIND come as done
+BEHIND = timedelta(days=30)
 # escalation with no handling area (a bureau handler): the bureau alone (no area has pk 0)
 BUREAU_ONLY = 0
 
@@ -36,13 +39,16 @@ def complaint_replies(today: date):
     from complaints.choices import Status
     from complaints.models import Complaint
 
+    owed = (Status.ASSIGNED, Status.REPLY_PENDING)
     rows = list(Complaint.objects.filter(
-        status__in=(Status.ASSIGNED, Status.REPLY_PENDING), reply_due__isnull=False,
-        reply_due__lte=today + AHEAD,
+        Q(status__in=owed) | Q(reply_due__gte=today - BEHIND),
+        reply_due__isnull=False, reply_due__lte=today + AHEAD,
     ).select_related("handler").order_by("reply_due", "pk"))
     admins = _admins() if any(c.status == Status.REPLY_PENDING for c in rows) else ()
     for c in rows:
-        if c.status == Status.ASSIGNED:
+        if c.status not in owed:
+            recipients, todo = (), ""
+        elif c.status == Status.ASSIGNED:
             recipients = (c.handler,) if c.handler_id else ()
             todo = _("Investigate and submit the reply for approval.")
         else:
@@ -58,7 +64,7 @@ def complaint_replies(today: date):
                 "number": c.number, "category": c.get_category_display()},
             todo=todo,
             url=c.get_absolute_url(),
-            done=False,
+            done=c.status not in owed,
             area_id=c.assigned_area_id or BUREAU_ONLY,
             escalate=c.status == Status.ASSIGNED,  # the approvers are the bureau itself
         )

@@ -116,7 +116,10 @@ def inspection_concluded(*, inspection_id, conclusion, **_kwargs):
 def rectification_answered(*, rectification_id, **_kwargs):
     rectification = Rectification.objects.select_related("inspection").get(pk=rectification_id)
     inspection = rectification.inspection
-    resolve(rectification, recipients=_party(inspection))  # answered: the target's turn ends
+    # answered: the target's turn ends (its to-dos, and the reminders of the deadline
+    # escalated to the area and the bureau)
+    resolve(rectification, recipients=_party(inspection))
+    resolve(rectification, key_prefix="reminder:")
     count = rectification.answers.count()
     with translation.override(settings.LANGUAGE_CODE):
         notify(recipients=_inspectors(inspection),

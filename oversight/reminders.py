@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -26,8 +27,10 @@ from zhongwei_carbon.reminders import Due, enterprise_users
 
 # how far ahead a source looks (beyond the earliest offset of its kind, rules.RULES, in
 # working days with the longest holidays); open items past their deadline stay in the source
-# until done, so their escalation is never lost
+# until done, so their escalation is never lost; items done with a deadline within BEHIND
+# come as done (their reminders are resolved; the workflow step resolves them too)
 AHEAD = timedelta(days=30)
+BEHIND = timedelta(days=30)
 
 
 def agency_staff(agency_ids) -> dict[int, tuple]:
@@ -78,8 +81,9 @@ def rectifications(today: date):
     from oversight.choices import RectificationStatus
     from oversight.models import Rectification
 
+    pending = Q(status=RectificationStatus.PENDING)
     rows = list(Rectification.objects.filter(
-        status=RectificationStatus.PENDING, deadline__lte=today + AHEAD,
+        pending | Q(deadline__gte=today - BEHIND), deadline__lte=today + AHEAD,
     ).select_related("inspection").order_by("deadline", "pk"))
     users = target_users(r.inspection for r in rows)
     for r in rows:
@@ -93,7 +97,7 @@ def rectifications(today: date):
             todo=_("Answer with what was rectified and its evidence: %(requirements)s") % {
                 "requirements": r.requirements[:200]},
             url=reverse("oversight:rectification_answer", kwargs={"pk": inspection.pk}),
-            done=False,
+            done=r.status != RectificationStatus.PENDING,  # answered: the review's turn
             area_id=inspection.area_id,
         )
 
@@ -105,7 +109,8 @@ def inspections_overdue(today: date):
     from oversight.models import Inspection
 
     rows = list(Inspection.objects.filter(
-        status=InspectionStatus.OPEN, plan__isnull=False, plan__end_date__lte=today + AHEAD,
+        Q(status=InspectionStatus.OPEN) | Q(plan__end_date__gte=today - BEHIND),
+        plan__isnull=False, plan__end_date__lte=today + AHEAD,
     ).select_related("plan").order_by("plan__end_date", "pk"))
     users = inspectors_of(i.pk for i in rows)
     for inspection in rows:
@@ -118,7 +123,7 @@ def inspections_overdue(today: date):
                 "name": inspection.target_name, "plan": inspection.plan},
             todo=_("Record the visit and the checklist, then conclude the inspection."),
             url=reverse("oversight:inspection_detail", kwargs={"pk": inspection.pk}),
-            done=False,
+            done=inspection.status != InspectionStatus.OPEN,
             area_id=inspection.area_id,
         )
 

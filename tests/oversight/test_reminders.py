@@ -47,6 +47,17 @@ def test_overdue_rectification_escalates_to_its_area_and_the_bureau(world, perso
     got.assert_exactly("official_a", "bureau_admin", "bureau_reviewer", todo=True)  # not official_b
 
 
+def test_an_answer_resolves_the_escalated_reminders(world, personas, ordered,
+                                                    django_capture_on_commit_callbacks):
+    send_reminders(today=ordered.deadline + LATE)
+    assert open_todos(world["official_a"], ordered) and open_todos(world["bureau_admin"], ordered)
+    with django_capture_on_commit_callbacks(execute=True):
+        rect_services.rectification_answer(actor=world["ent_a"], rectification=ordered,
+                                           text="已补齐", files=[pdf()])
+    for name in ("ent_a", "official_a", "bureau_admin"):
+        assert not open_todos(world[name], ordered)
+
+
 def test_an_agency_rectification_reaches_its_staff_and_the_bureau(world, personas):
     rectification = _rectify(_open(world, agency=True), world["bureau_reviewer"])
     with notified(personas) as got:
