@@ -48,12 +48,12 @@ def queue_emails(notes) -> None:
     """Queue the e-mail of each new notification after commit: recipients with an address
     whose preference for the topic is immediate (``mail.route`` records each notice's mode;
     digest notices wait for the daily digest, ``none`` stay in the inbox only)."""
-    from zhongwei_carbon.mail import route
+    from zhongwei_carbon.mail import enqueue, route
     from zhongwei_carbon.tasks import email_notification
 
     ids = route(notes)
     if ids:
-        transaction.on_commit(lambda: [email_notification.delay(pk) for pk in ids])
+        transaction.on_commit(lambda: [enqueue(email_notification, pk) for pk in ids])
 
 
 def resolve(obj, *, key_prefix: str = "", recipients=None) -> int:
