@@ -296,6 +296,8 @@ EMAIL_USE_SSL = env.bool("DJANGO_EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
 # The portal's address as users reach it: the links in notification e-mails are absolute.
 PORTAL_URL = env("DJANGO_PORTAL_URL", default="http://127.0.0.1:8000")
+# the file backend's folder (DJANGO_EMAIL_BACKEND=django.core.mail.backends.filebased...)
+EMAIL_FILE_PATH = env("DJANGO_EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
 
 # Production hardening: on unless DEBUG; `manage.py check --deploy` stays silent.
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
