@@ -245,6 +245,9 @@ class MailDigest(models.Model):
             models.UniqueConstraint(fields=["recipient", "day"], name="mail_digest_once_a_day"),
         ]
 
+    def __str__(self):
+        return f"{self.recipient} {self.day:%Y-%m-%d} ({self.count})"
+
 
 class MailFailure(models.Model):
     """A dead letter: a mail (one notice, or a user's digest of a day) whose last retry

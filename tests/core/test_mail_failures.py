@@ -1,6 +1,7 @@
 """SMTP errors are retried with exponential backoff; a mail that fails for good becomes a
 dead letter on the bureau's 邮件发送失败 page, from where it is sent again (issue 15)."""
 
+import io
 import smtplib
 from datetime import date
 
@@ -8,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from accounts.models import MailPreference
 from zhongwei_carbon import mail as mail_service
@@ -160,9 +162,6 @@ def test_list_filters_export_and_retry_all_of_the_filtered_rows(
 
     export = client.get(reverse("mail_failures_export"), {"kind": "notification"})
     assert export.status_code == 200
-    from openpyxl import load_workbook
-    import io
-
     rows = list(load_workbook(io.BytesIO(b"".join(export.streaming_content))).active.values)
     assert len(rows) == 2 and "台账退回" in rows[1]
 
