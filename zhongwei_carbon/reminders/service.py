@@ -127,19 +127,35 @@ def _send_kind(source, today: date, cal, escalation: _Escalation) -> int:
         # to do); an item's new reminder supersedes the recipient's earlier ones
         earlier = Notification.objects.filter(key__startswith=prefix, resolved_at__isnull=True)
         if done_items:
-            done = Q()
-            for ct_id, ids in done_items.items():
-                done |= Q(content_type_id=ct_id, object_id__in=ids)
+            done = Q(*(Q(content_type_id=ct_id, object_id__in=ids)
+                       for ct_id, ids in done_items.items()), _connector=Q.OR)
             earlier.filter(done).update(resolved_at=now)
-        if notes:
-            superseded = Q()
-            for note in notes:
-                superseded |= Q(recipient_id=note.recipient_id,
-                                content_type_id=note.content_type_id, object_id=note.object_id)
-            earlier.filter(superseded).exclude(key__in=[n.key for n in notes]).update(
-                resolved_at=now)
+        _supersede(notes, prefix, now)
         notifications.queue_emails(notes)
     return len(notes)
+
+
+def _supersede(notes, prefix: str, now) -> None:
+    """Resolve each recipient's earlier open reminders of the items just reminded again (one
+    statement, however many)."""
+    if not notes:
+        return
+    table = Notification._meta.db_table
+    sql = (
+        f'UPDATE "{table}" AS n SET resolved_at = %s '
+        f"FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) AS v(r, ct, obj) "
+        f"WHERE n.recipient_id = v.r AND n.content_type_id = v.ct AND n.object_id = v.obj "
+        f"AND n.resolved_at IS NULL AND n.todo AND n.key LIKE %s AND NOT (n.id = ANY(%s::bigint[]))"
+    )
+    params = [
+        now,
+        [n.recipient_id for n in notes], [n.content_type_id for n in notes],
+        [n.object_id for n in notes],
+        prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",
+        [n.pk for n in notes],
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def send_reminders(*, today: date) -> Counter:
