@@ -34,6 +34,12 @@ RULES: dict[str, OffsetRule] = {
     "ledger-upload": OffsetRule(offsets=(-7, -1, 0, 1), working=False),
     "annual-report": OffsetRule(offsets=(-30, -7, -1, 0, 1), working=False),
     "surrender": OffsetRule(offsets=(-30, -7, -1, 0, 1), working=False),
+    # oversight: the rectification deadline is set in working days (1–90, by default 20)
+    "rectification": OffsetRule(offsets=(-5, -1, 0, 1), working=True),
+    # the end of a published plan's inspection period
+    "inspection-overdue": OffsetRule(offsets=(-14, -3, 0, 1), working=False),
+    # complaints: the reply is due in working days from the assignment (by default 15)
+    "complaint-reply": OffsetRule(offsets=(-3, -1, 0, 1), working=True),
 }
 
 
