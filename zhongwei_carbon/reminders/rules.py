@@ -34,6 +34,18 @@ RULES: dict[str, OffsetRule] = {
     "ledger-upload": OffsetRule(offsets=(-7, -1, 0, 1), working=False),
     "annual-report": OffsetRule(offsets=(-30, -7, -1, 0, 1), working=False),
     "surrender": OffsetRule(offsets=(-30, -7, -1, 0, 1), working=False),
+    # allowances: objecting is a right (no overdue, no escalation); the window is 7 working
+    # days from the notice, the bureau's decision 10 working days from the objection
+    "allocation-objection-window": OffsetRule(offsets=(-2, 0), working=True, escalate_after=0),
+    "allocation-objection-decision": OffsetRule(offsets=(-3, -1, 0, 1), working=True),
+    "cycle-milestone": OffsetRule(offsets=(-14, -7, -1, 0, 1), working=False),
+    # Art. 24: what is still short at the correction deadline is cut; once it has passed the
+    # enterprise can no longer correct, so no overdue offset (the escalation tells the bureau)
+    "penalty-correction": OffsetRule(offsets=(-14, -7, -1, 0), working=False),
+    # credit: the objection window is 10 working days from the provisional grades, the
+    # bureau's decision 10 working days from the objection (credit.deadlines)
+    "credit-objection-window": OffsetRule(offsets=(-3, 0), working=True, escalate_after=0),
+    "credit-objection-decision": OffsetRule(offsets=(-3, -1, 0, 1), working=True),
 }
 
 
