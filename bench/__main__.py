@@ -7,7 +7,7 @@ import sys
 
 BENCHES = (
     "ledger_import", "seed_demo", "adversarial_upload", "audit_chain", "list_draft", "exports",
-    "scale", "credit",
+    "scale", "credit", "reminders",
 )
 
 

@@ -35,9 +35,13 @@ def email_notification(notification_id: int) -> bool:
 
 
 @shared_task(name="core.send_reminders")
-def send_reminders() -> int:
-    """Send today's (Asia/Shanghai) deadline reminders; a second run sends nothing again.
-    The reminders are the system's: no user acts, so nothing is attributed."""
+def send_reminders(today: str | None = None) -> int:
+    """Send the deadline reminders of ``today`` (ISO date; by default today in Asia/Shanghai,
+    as the beat runs it); a second run sends nothing again. The reminders are the system's:
+    no user acts, so nothing is attributed."""
+    from datetime import date
+
     from zhongwei_carbon.reminders.service import send_reminders as run
 
-    return sum(run(today=timezone.localdate()).values())
+    day = date.fromisoformat(today) if today else timezone.localdate()
+    return sum(run(today=day).values())

@@ -1,7 +1,7 @@
 """The daily reminder job: for each registered deadline source, the offset due today per
 item, one ``Reminder`` row per recipient (INSERT … ON CONFLICT DO NOTHING) and an inbox
 to-do for each new row only; an overdue item is escalated once to its area's officials and
-to the bureau. A reminder's to-do is resolved when its item is done (or leaves its source)
+to the bureau. A reminder's to-do is resolved when its item is done
 and superseded by the item's next reminder. Queries are constant per deadline kind."""
 
 from __future__ import annotations
@@ -85,12 +85,12 @@ def _note_key(key) -> str:
 def _send_kind(source, today: date, cal, escalation: _Escalation) -> int:
     rule = rules.rule_for(source.kind)
     pending = []  # (key tuple, due, recipient)
-    open_items: dict[int, set] = defaultdict(set)  # content type -> ids of items not done
+    done_items: dict[int, set] = defaultdict(set)  # content type -> ids of items done
     for due in source.fetch(today):
-        if due.done:
-            continue
         ct = ContentType.objects.get_for_model(due.object)  # cached after the first
-        open_items[ct.pk].add(due.object.pk)
+        if due.done:
+            done_items[ct.pk].add(due.object.pk)
+            continue
         offset = rules.offset_due(due.deadline, today, rule, cal)
         targets = []
         if offset is not None:
@@ -123,22 +123,39 @@ def _send_kind(source, today: date, cal, escalation: _Escalation) -> int:
             notes, update_conflicts=True, unique_fields=["recipient", "key"],
             update_fields=["subject"],
         )
-        # an item done (or gone from its source) resolves its reminders; an item's new
-        # reminder supersedes the recipient's earlier ones
-        still_open = Q()
-        for ct_id, ids in open_items.items():
-            still_open |= Q(content_type_id=ct_id, object_id__in=ids)
+        # an item done resolves its reminders (one that only left the source's window stays
+        # to do); an item's new reminder supersedes the recipient's earlier ones
         earlier = Notification.objects.filter(key__startswith=prefix, resolved_at__isnull=True)
-        (earlier.exclude(still_open) if open_items else earlier).update(resolved_at=now)
-        if notes:
-            superseded = Q()
-            for note in notes:
-                superseded |= Q(recipient_id=note.recipient_id,
-                                content_type_id=note.content_type_id, object_id=note.object_id)
-            earlier.filter(superseded).exclude(key__in=[n.key for n in notes]).update(
-                resolved_at=now)
+        if done_items:
+            done = Q(*(Q(content_type_id=ct_id, object_id__in=ids)
+                       for ct_id, ids in done_items.items()), _connector=Q.OR)
+            earlier.filter(done).update(resolved_at=now)
+        _supersede(notes, prefix, now)
         notifications.queue_emails(notes)
     return len(notes)
+
+
+def _supersede(notes, prefix: str, now) -> None:
+    """Resolve each recipient's earlier open reminders of the items just reminded again (one
+    statement, however many)."""
+    if not notes:
+        return
+    table = Notification._meta.db_table
+    sql = (
+        f'UPDATE "{table}" AS n SET resolved_at = %s '
+        f"FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) AS v(r, ct, obj) "
+        f"WHERE n.recipient_id = v.r AND n.content_type_id = v.ct AND n.object_id = v.obj "
+        f"AND n.resolved_at IS NULL AND n.todo AND n.key LIKE %s AND NOT (n.id = ANY(%s::bigint[]))"
+    )
+    params = [
+        now,
+        [n.recipient_id for n in notes], [n.content_type_id for n in notes],
+        [n.object_id for n in notes],
+        prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",
+        [n.pk for n in notes],
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def send_reminders(*, today: date) -> Counter:

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 
 from accounts import services as account_services
@@ -64,6 +65,10 @@ class Command(BaseCommand):
             if not options["no_lists"]:
                 self._draft_list(actor=admin)
             self._seed_other_apps(actor=admin)
+        # this morning's deadline reminders, as the beat would send them (idempotent)
+        from zhongwei_carbon.reminders.service import send_reminders
+
+        send_reminders(today=timezone.localdate())
 
     def _seed_other_apps(self, *, actor) -> None:
         """Apps above the registry add their own demo data through a ``demo_seed`` module
