@@ -9,6 +9,7 @@ class RegistryConfig(AppConfig):
 
     def ready(self):
         from registry import models as m
+        from registry import notifications  # noqa: F401  (subscribes to registry events)
         from zhongwei_carbon import scoping
 
         scoping.register(m.Area, area="pk", enterprise="enterprise", public=Q())

@@ -5,7 +5,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhongwei_carbon import roles
-from zhongwei_carbon.notifications import open_count, unread_count
+from zhongwei_carbon import notifications
 from zhongwei_carbon.roles import Perm
 
 # (menu label, [(label, url name, action that must be allowed)])
@@ -110,6 +110,5 @@ def navigation(request):
     return {
         "nav_groups": groups,
         "user_memberships": roles.memberships(user),
-        "unread_notifications": unread_count(user),
-        "open_todos": open_count(user),
+        **{f"{k}_notifications": n for k, n in notifications.counts(user).items()},
     }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from zhongwei_carbon.models import Notification, Topic
@@ -70,17 +71,15 @@ def open_todos(user):
     return Notification.objects.filter(recipient=user, todo=True, resolved_at__isnull=True)
 
 
-def open_count(user) -> int:
-    """The bell's figure: the user's open to-dos."""
+def counts(user) -> dict:
+    """The page header's figures in one query: ``open`` (the bell: open to-dos) and
+    ``unread``."""
     if not getattr(user, "is_authenticated", False):
-        return 0
-    return open_todos(user).count()
-
-
-def unread_count(user) -> int:
-    if not getattr(user, "is_authenticated", False):
-        return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        return {"open": 0, "unread": 0}
+    return Notification.objects.filter(recipient=user).aggregate(
+        open=Count("pk", filter=Q(todo=True, resolved_at__isnull=True)),
+        unread=Count("pk", filter=Q(read_at__isnull=True)),
+    )
 
 
 def members(*, roles=None, **scope) -> list:

@@ -184,6 +184,7 @@ def key_list_draft(*, actor, year: int) -> KeyEmitterList:
                 **counts,
             },
         )
+        events.publish("key_list.drafted", key_list_id=key_list.pk)
     return key_list
 
 
@@ -222,4 +223,5 @@ def key_list_publish(*, actor, key_list: KeyEmitterList, document_number: str) -
             % {"year": locked.year, "number": document_number},
             data={"year": locked.year, "document_number": document_number, **counts},
         )
+        events.publish("key_list.published", key_list_id=locked.pk)
     return locked

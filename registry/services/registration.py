@@ -101,6 +101,7 @@ def registration_submit(
         % {"name": application.applicant_name, "enterprise": enterprise.name},
         data={"username": username, "enterprise": enterprise.pk, "wants_signatory": wants_signatory},
     )
+    events.publish("registration.submitted", application_id=application.pk)
     return application
 
 
@@ -158,6 +159,7 @@ def registration_approve(
         message=_("Application approved; account %(username)s created") % {"username": user.username},
         data={"user": user.pk, "signatory": signatory},
     )
+    events.publish("registration.decided", application_id=application.pk)
     return user
 
 
@@ -181,4 +183,5 @@ def registration_refuse(*, actor, application: RegistrationRequest, reason: str)
         message=_("Application refused: %(reason)s") % {"reason": reason},
         data={"reason": reason},
     )
+    events.publish("registration.decided", application_id=application.pk)
     return application
