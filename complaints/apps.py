@@ -7,8 +7,13 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints and reports")
 
     def ready(self):
-        from complaints import checks  # noqa: F401  (the deploy check of the key)
+        from complaints import (
+            checks,  # noqa: F401  (the deploy check of the key)
+            reminders,
+        )
         from complaints import models as m
+
+        reminders.register()
         from zhongwei_carbon import scoping
 
         # The bureau every complaint; a county or park official those handled in his area;

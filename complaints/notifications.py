@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhongwei_carbon.notifications import members, notify
+from zhongwei_carbon.models import Topic
+from zhongwei_carbon.notifications import members, notify, resolve
 from zhongwei_carbon.roles import Role
 
 logger = logging.getLogger(__name__)
@@ -58,36 +59,66 @@ def _admins():
     return members(roles=[Role.BUREAU_ADMIN])
 
 
+def _notify(complaint, recipients, key: str, subject: str, *, todo: bool, body: str = ""):
+    notify(recipients=recipients, key=f"complaint:{complaint.pk}:{key}", subject=subject,
+           body=body or complaint.get_category_display(), link=complaint.get_absolute_url(),
+           topic=Topic.COMPLAINT, todo=todo, obj=complaint)
+
+
 def filed(complaint):
-    notify(recipients=_admins(), key=f"complaint:{complaint.pk}:filed",
-           subject=_("New complaint %(number)s to triage") % {"number": complaint.number},
-           body=complaint.get_category_display(), link=complaint.get_absolute_url())
+    """The bureau administrators: a to-do (triage and assign), open until the complaint is
+    assigned, not accepted or merged."""
+    _notify(complaint, _admins(), "filed",
+            _("New complaint %(number)s to triage") % {"number": complaint.number}, todo=True)
 
 
-def assigned(complaint):
-    stamp = timezone.now().isoformat()
-    notify(recipients=[complaint.handler], key=f"complaint:{complaint.pk}:assigned:{stamp}",
-           subject=_("Complaint %(number)s assigned to you, reply due %(due)s")
-           % {"number": complaint.number, "due": complaint.reply_due.isoformat()},
-           body=complaint.get_category_display(), link=complaint.get_absolute_url())
+def triaged(complaint):
+    """Not accepted or merged: nothing is left to do about it."""
+    resolve(complaint)
+
+
+def assigned(complaint, previous_handler_id=None):
+    """The handler's to-do (investigate and reply); the triage to-dos and a previous
+    handler's to-dos are done."""
+    resolve(complaint)
+    if previous_handler_id and previous_handler_id != complaint.handler_id:
+        from accounts.models import User
+
+        _notify(complaint, User.objects.filter(pk=previous_handler_id),
+                f"reassigned:{_stamp()}",
+                _("Complaint %(number)s was assigned to another handler")
+                % {"number": complaint.number}, todo=False)
+    _notify(complaint, [complaint.handler], f"assigned:{_stamp()}",
+            _("Complaint %(number)s assigned to you, reply due %(due)s")
+            % {"number": complaint.number, "due": complaint.reply_due.isoformat()}, todo=True)
+
+
+def _approvers(complaint):
+    """Who may approve the reply: bureau administrators other than its author (four eyes)."""
+    authors = {complaint.handler_id, complaint.reply_drafted_by_id}
+    return [u for u in _admins() if u.pk not in authors]
 
 
 def reply_submitted(complaint):
-    stamp = timezone.now().isoformat()
-    notify(recipients=[u for u in _admins() if u.pk != complaint.handler_id],
-           key=f"complaint:{complaint.pk}:reply:{stamp}",
-           subject=_("Reply to complaint %(number)s awaits approval") % {"number": complaint.number},
-           link=complaint.get_absolute_url())
+    resolve(complaint, recipients=[complaint.handler])
+    _notify(complaint, _approvers(complaint), f"reply:{_stamp()}",
+            _("Reply to complaint %(number)s awaits approval") % {"number": complaint.number},
+            todo=True)
 
 
 def reply_returned(complaint):
-    stamp = timezone.now().isoformat()
-    notify(recipients=[complaint.handler], key=f"complaint:{complaint.pk}:returned:{stamp}",
-           subject=_("Reply to complaint %(number)s returned") % {"number": complaint.number},
-           body=complaint.return_note, link=complaint.get_absolute_url())
+    resolve(complaint, key_prefix=f"complaint:{complaint.pk}:reply:")
+    _notify(complaint, [complaint.handler], f"returned:{_stamp()}",
+            _("Reply to complaint %(number)s returned") % {"number": complaint.number},
+            todo=True, body=complaint.return_note)
 
 
 def reply_approved(complaint):
-    notify(recipients=[complaint.handler], key=f"complaint:{complaint.pk}:answered",
-           subject=_("Reply to complaint %(number)s approved") % {"number": complaint.number},
-           link=complaint.get_absolute_url())
+    resolve(complaint)  # the approvers' to-dos and any reminder left
+    _notify(complaint, [complaint.handler], "answered",
+            _("Reply to complaint %(number)s approved") % {"number": complaint.number},
+            todo=False)
+
+
+def _stamp() -> str:
+    return timezone.now().isoformat()

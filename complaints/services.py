@@ -156,6 +156,7 @@ def complaint_reject(*, actor, complaint: Complaint, reason: str) -> Complaint:
     complaint.save()
     events.record(actor=actor, verb="complaint.rejected", target=complaint,
                   message=_("Complaint not accepted: %(reason)s") % {"reason": reason.strip()})
+    notifications.triaged(complaint)
     return complaint
 
 
@@ -195,6 +196,7 @@ def complaint_merge(*, actor, complaint: Complaint, into: Complaint) -> Complain
         duplicate.save()
         events.record(actor=actor, verb="complaint.merged", target=duplicate,
                       message=_("Merged as a duplicate of %(number)s") % {"number": root.number})
+    notifications.triaged(complaint)
     return complaint
 
 
@@ -275,6 +277,7 @@ def complaint_assign(*, actor, complaint: Complaint, handler,
     if complaint.status == Status.REPLY_PENDING:  # the handler's draft is decided first
         raise ValidationError(_("A reply waits for approval: approve it or return it first."))
     _move(complaint, Status.ASSIGNED)
+    previous_handler_id = complaint.handler_id
     official = next((m for m in roles.memberships(handler) if m.role == Role.AREA_OFFICIAL), None)
     today = timezone.localdate()
     complaint.handler, complaint.assigned_area = handler, official.area if official else None
@@ -285,7 +288,7 @@ def complaint_assign(*, actor, complaint: Complaint, handler,
                   message=_("Assigned to %(handler)s, reply due %(due)s")
                   % {"handler": display.person(handler),
                      "due": complaint.reply_due.isoformat()})
-    notifications.assigned(complaint)
+    notifications.assigned(complaint, previous_handler_id)
     return complaint
 
 

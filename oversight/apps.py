@@ -9,7 +9,12 @@ class OversightConfig(AppConfig):
 
     def ready(self):
         from oversight import models as m
-        from oversight import notifications  # noqa: F401  (subscribes to inspection events)
+        from oversight import (
+            notifications,  # noqa: F401  (subscribes to inspection events)
+            reminders,
+        )
+
+        reminders.register()
         from oversight.links import agency_links, enterprise_links
         from zhongwei_carbon import links, scoping
 

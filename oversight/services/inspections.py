@@ -94,12 +94,14 @@ def inspection_open(*, actor, trigger: str, trigger_note: str, inspectors, enter
             "%(names)s declared a conflict of interest with this target."
         ) % {"names": "、".join(c.inspector.name for c in conflicted)}})
     target = enterprise or agency
-    return create_inspection(
+    inspection = create_inspection(
         actor=actor, kind=TargetKind.ENTERPRISE if enterprise else TargetKind.AGENCY,
         name=target.name, inspectors=inspectors, enterprise=enterprise, agency=agency,
         area=enterprise.area if enterprise else None, trigger=trigger,
         trigger_note=trigger_note.strip(),
     )
+    events.publish("inspection.opened", inspection_id=inspection.pk)
+    return inspection
 
 
 def _as_inspector(actor, inspection: Inspection) -> Inspection:

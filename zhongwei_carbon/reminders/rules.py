@@ -46,6 +46,12 @@ RULES: dict[str, OffsetRule] = {
     # bureau's decision 10 working days from the objection (credit.deadlines)
     "credit-objection-window": OffsetRule(offsets=(-3, 0), working=True, escalate_after=0),
     "credit-objection-decision": OffsetRule(offsets=(-3, -1, 0, 1), working=True),
+    # oversight: the rectification deadline is set in working days (1–90, by default 20)
+    "rectification": OffsetRule(offsets=(-5, -1, 0, 1), working=True),
+    # the end of a published plan's inspection period
+    "inspection-overdue": OffsetRule(offsets=(-14, -3, 0, 1), working=False),
+    # complaints: the reply is due in working days from the assignment (by default 15)
+    "complaint-reply": OffsetRule(offsets=(-3, -1, 0, 1), working=True),
 }
 
 
