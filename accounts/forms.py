@@ -166,3 +166,21 @@ class SetPasswordForm(_SavedByService, BootstrapMixin, auth_forms.SetPasswordFor
 
 class PasswordResetForm(BootstrapMixin, auth_forms.PasswordResetForm):
     """The e-mail address of the account; the page says the same whether one matches."""
+
+
+class MailPreferenceForm(forms.Form):
+    """One choice per notice topic: immediate mail, daily digest or none (the settings page
+    shows it as a table of topics × modes)."""
+
+    def __init__(self, *args, **kwargs):
+        from zhongwei_carbon.models import MailMode, Topic
+
+        super().__init__(*args, **kwargs)
+        for value, label in Topic.choices:
+            self.fields[value] = forms.ChoiceField(
+                label=label, choices=MailMode.choices, widget=forms.RadioSelect,
+            )
+
+    def rows(self):
+        """(label, bound field) per topic, for the table."""
+        return [(self.fields[name].label, self[name]) for name in self.fields]

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from zhongwei_carbon.models import MailMode, Topic
 from zhongwei_carbon.roles import ROLE_SCOPE, Role, ScopeKind
 
 
@@ -123,3 +124,26 @@ class FormSubmission(models.Model):
 
     def __str__(self):
         return f"{self.form} {self.submitted_at:%Y-%m-%d %H:%M}"
+
+
+class MailPreference(models.Model):
+    """How a user wants the e-mail of one topic's notices: immediately (the default, also
+    when no row exists), in the daily digest, or not at all (the inbox keeps them)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+        related_name="mail_preferences",
+    )
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
+    mode = models.CharField(_("e-mail mode"), max_length=10, choices=MailMode.choices,
+                            default=MailMode.IMMEDIATE)
+
+    class Meta:
+        verbose_name = _("notification setting")
+        verbose_name_plural = _("notification settings")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "topic"], name="mail_preference_per_topic"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_topic_display()}: {self.get_mode_display()}"

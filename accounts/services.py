@@ -300,3 +300,32 @@ def lockout_release(*, actor, kind: str, key: str) -> int:
         data={"kind": kind, "key": key, "failures": failures},
     )
     return failures
+
+
+# --- notification e-mail settings (issue 15) ---
+
+
+def mail_preferences(user) -> dict[str, str]:
+    """{topic: mode} of every topic for ``user``: the stored choice, else immediate."""
+    from accounts.models import MailPreference
+    from zhongwei_carbon.models import MailMode, Topic
+
+    stored = dict(MailPreference.objects.filter(user=user).values_list("topic", "mode"))
+    return {topic: stored.get(topic, MailMode.IMMEDIATE) for topic in Topic.values}
+
+
+def mail_preferences_set(*, user, modes: dict[str, str]) -> None:
+    """Store the user's own e-mail mode per topic (``modes``: topic → mode; topics left out
+    keep theirs). Notices already created keep the mode they were created with."""
+    from accounts.models import MailPreference
+    from zhongwei_carbon.models import MailMode, Topic
+
+    bad = {t: m for t, m in modes.items() if t not in Topic.values or m not in MailMode.values}
+    if bad:
+        raise ValidationError(_("Unknown topic or e-mail mode: %(items)s")
+                              % {"items": ", ".join(sorted(bad))})
+    with transaction.atomic():
+        MailPreference.objects.bulk_create(
+            [MailPreference(user=user, topic=t, mode=m) for t, m in modes.items()],
+            update_conflicts=True, unique_fields=["user", "topic"], update_fields=["mode"],
+        )

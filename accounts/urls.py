@@ -64,3 +64,10 @@ urlpatterns += [
         name="lockout_unlock",
     ),
 ]
+
+# --- the user's own notification settings (accounts/preference_views.py) ---
+from accounts import preference_views  # noqa: E402
+
+urlpatterns += [
+    path("notification-settings/", preference_views.mail_preferences, name="mail_preferences"),
+]

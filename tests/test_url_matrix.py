@@ -13,11 +13,12 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.hashers import make_password
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from registry.models import KeyEmitterList, KeyEmitterListEntry, RegistrationRequest
 from tests import factories as f
 from tests.conftest import PERSONAS, client_for
-from zhongwei_carbon.models import Notification
+from zhongwei_carbon.models import MailFailure, Notification
 
 OK, DENIED, NOT_FOUND, LOGIN = "ok", 403, 404, "login"
 
@@ -222,6 +223,13 @@ RULES = {
     "notifications": (NO_ARGS, LOGGED_IN),
     "notifications_read_all": (NO_ARGS, LOGGED_IN),
     "audit_trail": (NO_ARGS, ADMIN_ONLY),  # the hash-chain check of the audit tables
+    # --- e-mail: the user's own settings; the bureau's failed e-mails (dead letters) ---
+    "accounts:mail_preferences": (NO_ARGS, LOGGED_IN),
+    "mail_failures": (NO_ARGS, BUREAU),
+    "mail_failures_export": (NO_ARGS, BUREAU),
+    "mail_failures_retry_all": (NO_ARGS, BUREAU),
+    "mail_failure_retry": (_k(pk=_obj("mail_failure_x")), BUREAU),
+    # --- end e-mail ---
     "notification_open": (
         _k(pk=lambda c: c["notification_a"].pk),
         rule(NOT_FOUND, ent_a=OK, anonymous=LOGIN),
@@ -1081,6 +1089,12 @@ def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
         "membership_a": personas["ent_a"].memberships.get(),
         "notification_a": Notification.objects.create(
             recipient=personas["ent_a"], key="matrix", subject="matrix"
+        ),
+        # --- e-mail: a dead letter of ent_a's notice ---
+        "mail_failure_x": MailFailure.objects.create(
+            kind="notification", recipient=personas["ent_a"], address="ent_a@example.com",
+            subject="matrix", error="SMTPServerDisconnected", attempts=6,
+            failed_at=timezone.now(),
         ),
         # --- reporting: factor tables ---
         **_factors_ctx(),

@@ -78,6 +78,7 @@ NAV_GROUPS = [
             (_("Factors"), "reporting:factor_index", Perm.MANAGE_FACTORS),
             (_("Holiday calendar"), "reporting:calendar_index", Perm.MANAGE_CALENDAR),
             (_("Audit trail check"), "audit_trail", Perm.VERIFY_AUDIT_TRAIL),
+            (_("Failed e-mails"), "mail_failures", Perm.VIEW_MAIL_FAILURES),
         ],
     ),
 ]

@@ -89,6 +89,15 @@ class Topic(models.TextChoices):
     OTHER = "other", pgettext_lazy("notice topic", "Other notices")
 
 
+class MailMode(models.TextChoices):
+    """How a user gets the e-mail of a topic's notices (``accounts.MailPreference``); the
+    inbox holds every notice whatever the mode."""
+
+    IMMEDIATE = "immediate", pgettext_lazy("mail mode", "Immediately")
+    DIGEST = "digest", pgettext_lazy("mail mode", "Daily digest")
+    NONE = "none", pgettext_lazy("mail mode", "No e-mail")
+
+
 class Notification(models.Model):
     """A message to one user (portal inbox, and e-mail when the user has an address).
 
@@ -112,6 +121,10 @@ class Notification(models.Model):
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices,
                              default=Topic.OTHER)
+    # decided when the notice is created (``mail.route``): immediate, digest or none; blank
+    # for a recipient without an e-mail address
+    mail_mode = models.CharField(_("e-mail mode"), max_length=10, choices=MailMode.choices,
+                                 blank=True)
     todo = models.BooleanField(_("to do"), default=False)
     resolved_at = models.DateTimeField(_("done at"), null=True, blank=True)
     content_type = models.ForeignKey(
@@ -211,3 +224,71 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.deadline} {self.offset:+d}"
+
+
+class MailDigest(models.Model):
+    """The daily digest mail a user got on a day: at most one per user and day, so the
+    digest job run twice (or retried) sends nothing twice."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
+        related_name="+",
+    )
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("notices"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("e-mail digest")
+        verbose_name_plural = _("e-mail digests")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "day"], name="mail_digest_once_a_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient} {self.day:%Y-%m-%d} ({self.count})"
+
+
+class MailFailure(models.Model):
+    """A dead letter: a mail (one notice, or a user's digest of a day) whose last retry
+    failed. The notices stay un-mailed; the bureau retries it from its page, and a later
+    successful run removes the row."""
+
+    class Kind(models.TextChoices):
+        NOTIFICATION = "notification", pgettext_lazy("mail kind", "Notice")
+        DIGEST = "digest", pgettext_lazy("mail kind", "Daily digest")
+
+    kind = models.CharField(pgettext_lazy("mail", "kind"), max_length=12, choices=Kind.choices)
+    notification = models.ForeignKey(
+        Notification, verbose_name=_("notification"), on_delete=models.CASCADE, null=True,
+        blank=True, related_name="+",
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
+        related_name="+",
+    )
+    day = models.DateField(_("digest day"), null=True, blank=True)
+    address = models.CharField(_("e-mail address"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=200)
+    error = models.TextField(_("error"))
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    failed_at = models.DateTimeField(_("failed at"))
+    requeued_at = models.DateTimeField(_("queued again at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("failed e-mail")
+        verbose_name_plural = _("failed e-mails")
+        ordering = ["-failed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification"], condition=models.Q(notification__isnull=False),
+                name="mail_failure_one_per_notice",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "day"], condition=models.Q(kind="digest"),
+                name="mail_failure_one_digest_a_day",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.address}: {self.subject}"

@@ -1,7 +1,8 @@
 """Notifications: the portal inbox plus an e-mail, sent once per recipient and key.
 
 ``notify`` is called by services and subscribers of domain events (``events.subscribe``);
-the e-mail goes out through a Celery task queued after commit, which sends nothing twice.
+the e-mail goes out through a Celery task queued after commit, which sends nothing twice, as
+each recipient chose for the topic (immediately, in the daily digest or not at all: ``mail``).
 
 A notice that asks its recipient to act is a *to-do* (``todo=True``) about an object
 (``obj``): the step that does the work calls ``resolve(obj, ...)`` and the to-do leaves the
@@ -45,12 +46,15 @@ def notify(
 
 
 def queue_emails(notes) -> None:
-    """Queue the e-mail of each new notification after commit (recipients with an address)."""
+    """Queue the e-mail of each new notification after commit: recipients with an address
+    whose preference for the topic is immediate (``mail.route`` records each notice's mode;
+    digest notices wait for the daily digest, ``none`` stay in the inbox only)."""
+    from zhongwei_carbon.mail import enqueue, route
     from zhongwei_carbon.tasks import email_notification
 
-    ids = [n.pk for n in notes if n.pk and n.recipient.email]
+    ids = route(notes)
     if ids:
-        transaction.on_commit(lambda: [email_notification.delay(pk) for pk in ids])
+        transaction.on_commit(lambda: [enqueue(email_notification, pk) for pk in ids])
 
 
 def resolve(obj, *, key_prefix: str = "", recipients=None) -> int:

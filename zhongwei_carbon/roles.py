@@ -63,6 +63,8 @@ class Perm:
     MANAGE_CALENDAR = "core.manage_calendar"
     VIEW_CALENDAR = "core.view_calendar"
     VERIFY_AUDIT_TRAIL = "core.verify_audit_trail"  # run the hash-chain check of the audit tables
+    VIEW_MAIL_FAILURES = "core.view_mail_failures"  # the dead letters of notification e-mails
+    RETRY_MAIL = "core.retry_mail"  # queue a failed e-mail again
     # reporting: factor tables
     VIEW_FACTORS = "reporting.view_factors"
     MANAGE_FACTORS = "reporting.manage_factors"
@@ -173,6 +175,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Perm.MANAGE_CALENDAR: frozenset({Role.BUREAU_ADMIN}),
     Perm.VIEW_CALENDAR: ALL_ROLES,
     Perm.VERIFY_AUDIT_TRAIL: frozenset({Role.BUREAU_ADMIN}),
+    Perm.VIEW_MAIL_FAILURES: BUREAU,
+    Perm.RETRY_MAIL: BUREAU,
     Perm.VIEW_FACTORS: ALL_ROLES,
     Perm.MANAGE_FACTORS: frozenset({Role.BUREAU_ADMIN}),
     Perm.VIEW_LEDGER: frozenset(

@@ -274,12 +274,14 @@ CELERY_BEAT_SCHEDULE = {
     # deadline reminders (ledgers, annual reports, surrender) every morning; idempotent
     "core-send-reminders": {"task": "core.send_reminders",
                             "schedule": crontab(hour=7, minute=30)},
+    # the daily e-mail digest (users who chose it for a topic); at most one mail a day each
+    "core-send-digests": {"task": "core.send_digests", "schedule": crontab(hour=18, minute=0)},
 }
 # days after a deadline (counted like the kind's offsets) when an item still not done is
 # escalated to the area's officials and to the bureau (reminders.rules.OffsetRule)
 REMINDER_ESCALATION_DAYS = env.int("REMINDER_ESCALATION_DAYS", default=3)
 
-# E-mail (password reset): printed to the console unless a backend is configured; the tests
+# E-mail (password reset, notifications): printed to the console unless a backend is configured; the tests
 # use Django's locmem backend (mail.outbox).
 EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
@@ -292,6 +294,8 @@ EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env.bool("DJANGO_EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
+# The portal's address as users reach it: the links in notification e-mails are absolute.
+PORTAL_URL = env("DJANGO_PORTAL_URL", default="http://127.0.0.1:8000")
 # the file backend's folder (DJANGO_EMAIL_BACKEND=django.core.mail.backends.filebased...)
 EMAIL_FILE_PATH = env("DJANGO_EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
 

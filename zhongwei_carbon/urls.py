@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView
 
-from zhongwei_carbon import api_docs, views
+from zhongwei_carbon import api_docs, mail_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +13,12 @@ urlpatterns = [
     path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
     path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
     path("audit-trail/", views.audit_trail, name="audit_trail"),
+    path("mail-failures/", mail_views.mail_failures, name="mail_failures"),
+    path("mail-failures/export/", mail_views.mail_failures_export, name="mail_failures_export"),
+    path("mail-failures/retry/", mail_views.mail_failures_retry_all,
+         name="mail_failures_retry_all"),
+    path("mail-failures/<int:pk>/retry/", mail_views.mail_failure_retry,
+         name="mail_failure_retry"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("registry/", include("registry.urls")),
