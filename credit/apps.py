@@ -33,6 +33,9 @@ class CreditConfig(AppConfig):
         scoping.register(m.RepairApplication, area="event__enterprise__area",
                          enterprise="event__enterprise", agency="event__agency")
         scoping.register(m.CreditYear, public=Q(status=GradingStatus.FINAL))
+        from credit import reminders
+
+        reminders.register()  # the deadline sources of the reminder job (issue 15)
         # --- end credit: grading, objections, repair ---
         # --- credit events ---
         from credit import subscribers  # noqa: F401  (subscribes to the lower apps' events)

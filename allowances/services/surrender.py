@@ -144,6 +144,7 @@ def surrender_request(*, actor, account, cycle, cea=(), ccer=()) -> SurrenderReq
            "ccer": tonnes_text(request_tonnes(request)[1])},
         data={"cea": cea_rows, "ccer": ccer_rows},
     )
+    events.publish("surrender.requested", request_id=request.pk)
     return request
 
 
@@ -179,10 +180,13 @@ def _locked(request, *, allowed: tuple[str, ...]) -> SurrenderRequest:
 
 
 def _save(request, actor, verb, message, fields):
+    """Save the step, record it on the request and publish it (``surrender.<status>``: the
+    notices of ``allowances.notifications``)."""
     request.full_clean()
     request.save(update_fields=fields)
     events.record(actor=actor, verb=verb, target=request, message=message,
                   data={"status": request.status})
+    events.publish(f"surrender.{request.status}", request_id=request.pk)
     return request
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from credit.choices import EventKind, EventOrigin, EventStatus, SubjectKind
 from credit.models import CreditEvent
 from zhongwei_carbon import events, notifications, roles, uploads
+from zhongwei_carbon.models import Topic
 from zhongwei_carbon.roles import Perm, Role
 
 MANAGE = Perm.MANAGE_CREDIT_EVENT
@@ -131,6 +132,7 @@ def manual_enter(*, actor, subject, year: int, kind: str, occurred_on: date, sum
     others = [u for u in notifications.members(roles=[Role.BUREAU_ADMIN]) if u.pk != actor.pk]
     notifications.notify(
         recipients=others, key=f"credit_event_confirm:{event.pk}",
+        topic=Topic.CREDIT, todo=True, obj=event,
         subject=_("Credit event to confirm: %(subject)s, %(kind)s")
         % {"subject": event.subject, "kind": event.get_kind_display()},
         body=_("%(who)s entered a credit event of %(year)s; it counts once another "
@@ -172,8 +174,10 @@ def manual_confirm(*, actor, event) -> CreditEvent:
     event.save()
     events.record(actor=actor, verb="credit.event_confirmed", target=event,
                   message=_("Confirmed by a second administrator: the event is in force"))
+    notifications.resolve(event, key_prefix="credit_event_confirm:")
     notifications.notify(
         recipients=[event.recorded_by], key=f"credit_event_decided:{event.pk}",
+        topic=Topic.CREDIT, obj=event,
         subject=_("Credit event confirmed: %(subject)s, %(kind)s")
         % {"subject": event.subject, "kind": event.get_kind_display()},
         link=reverse("credit:event_detail", args=[event.pk]),
@@ -196,8 +200,10 @@ def manual_refuse(*, actor, event, reason: str) -> CreditEvent:
     events.record(actor=actor, verb="credit.event_refused", target=event,
                   message=_("Refused by a second administrator: %(reason)s") % {"reason": reason},
                   data={"reason": reason})
+    notifications.resolve(event, key_prefix="credit_event_confirm:")
     notifications.notify(
         recipients=[event.recorded_by], key=f"credit_event_decided:{event.pk}",
+        topic=Topic.CREDIT, obj=event,
         subject=_("Credit event refused: %(subject)s, %(kind)s")
         % {"subject": event.subject, "kind": event.get_kind_display()},
         body=reason, link=reverse("credit:event_detail", args=[event.pk]),

@@ -22,6 +22,7 @@ from credit.choices import GradingStatus, ObjectionStatus, SubjectKind
 from credit.models import CreditObjection, CreditYear, SubjectGrade
 from credit.selectors import scoring
 from zhongwei_carbon import events, notifications, roles, workdays
+from zhongwei_carbon.models import Topic
 from zhongwei_carbon.roles import Perm, Role
 
 
@@ -154,41 +155,38 @@ def freeze(*, actor, credit_year: CreditYear, today: date | None = None) -> int:
                   % {"year": year, "n": len(grades),
                      "date": credit_year.objections_until.isoformat()},
                   data={"subjects": len(grades), "rule_set": credit_year.rule_set.version})
-    _notify_subjects(credit_year, cards, final=False)
+    _notify_subjects(credit_year, credit_year.grades.all(), final=False)
     return len(grades)
 
 
-def _notify_subjects(credit_year, cards: dict, *, final: bool) -> None:
-    users = subject_users(list(cards))
-    link = reverse("credit:my_credit")
-    for key, card in cards.items():
-        recipients = users.get(key, [])
+def _notify_subjects(credit_year, grades, *, final: bool) -> None:
+    """Each subject's users hear of its grade (they wait for it: a notice, not a to-do),
+    with a link to the grade's score card."""
+    grades = list(grades)
+    users = subject_users([scoring.key_of(g) for g in grades])
+    for grade in grades:
+        recipients = users.get(scoring.key_of(grade), [])
         if not recipients:
             continue
-        grade_label = str(dict(SubjectGrade._meta.get_field("grade").choices)[card.grade])
+        grade_label = str(dict(SubjectGrade._meta.get_field("grade").choices)[grade.grade])
         if final:
             subject = _("Final credit grade %(year)s: %(grade)s") % {
                 "year": credit_year.year, "grade": grade_label}
             body = _("The bureau published the final credit grades of %(year)s "
                      "(document %(doc)s). Your grade: %(grade)s, score %(score)s.") % {
                 "year": credit_year.year, "doc": credit_year.document_number,
-                "grade": grade_label, "score": card.score}
+                "grade": grade_label, "score": grade.score}
         else:
             subject = _("Provisional credit grade %(year)s: %(grade)s") % {
                 "year": credit_year.year, "grade": grade_label}
             body = _("Your provisional credit grade of %(year)s is %(grade)s (score %(score)s). "
                      "You may object to any of its events until %(date)s.") % {
-                "year": credit_year.year, "grade": grade_label, "score": card.score,
+                "year": credit_year.year, "grade": grade_label, "score": grade.score,
                 "date": credit_year.objections_until.isoformat()}
         kind = "final" if final else "provisional"
         notifications.notify(recipients=recipients, key=f"credit-{kind}:{credit_year.year}",
-                             subject=subject, body=body, link=link)
-
-
-@dataclasses.dataclass(frozen=True)
-class _Stored:
-    grade: str
-    score: object
+                             subject=subject, body=body, topic=Topic.CREDIT, obj=grade,
+                             link=reverse("credit:grade_detail", kwargs={"pk": grade.pk}))
 
 
 # --- publish ------------------------------------------------------------------------------
@@ -240,10 +238,7 @@ def publish(*, actor, credit_year: CreditYear, document_number: str,
     events.record(actor=actor, verb="credit.year_published", target=credit_year,
                   message=_("Final grades of %(year)s published (%(doc)s).")
                   % {"year": credit_year.year, "doc": credit_year.document_number})
-    cards = {}
-    for grade in credit_year.grades.all():
-        cards[scoring.key_of(grade)] = _Stored(grade.grade, grade.score)
-    _notify_subjects(credit_year, cards, final=True)
+    _notify_subjects(credit_year, credit_year.grades.all(), final=True)
     return credit_year
 
 

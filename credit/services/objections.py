@@ -19,7 +19,8 @@ from credit.models import CreditEvent, CreditObjection, SubjectGrade
 from credit.selectors import scoring
 from credit.services import grading
 from zhongwei_carbon import events, notifications, roles, scoping, uploads, workdays
-from zhongwei_carbon.roles import Perm, Role
+from zhongwei_carbon.models import Topic
+from zhongwei_carbon.roles import Perm
 
 
 def _today(today: date | None) -> date:
@@ -82,8 +83,8 @@ def file_objection(*, actor, grade: SubjectGrade, event: CreditEvent, reasons: s
                   message=_("Objection to “%(event)s” filed; decision due %(date)s.")
                   % {"event": event.summary, "date": due.isoformat()})
     notifications.notify(
-        recipients=notifications.members(roles=[Role.BUREAU_ADMIN]),
-        key=f"credit-objection:{objection.pk}",
+        recipients=notifications.members(roles=roles.roles_for(Perm.DECIDE_CREDIT_OBJECTION)),
+        key=f"credit-objection:{objection.pk}", topic=Topic.OBJECTION, todo=True, obj=objection,
         subject=_("Credit objection from %(subject)s") % {"subject": grade.subject},
         body=_("%(subject)s objects to “%(event)s” of its provisional grade %(year)s; "
                "decision due %(date)s.") % {"subject": grade.subject, "event": event.summary,
@@ -133,9 +134,11 @@ def decide(*, actor, objection: CreditObjection, decision: str, note: str) -> Cr
                             "%(after)s (%(ascore)s).")
                   % {"decision": objection.get_status_display(), "before": before[0],
                      "bscore": before[1], "after": after[0], "ascore": after[1]})
+    notifications.resolve(objection)  # the bureau's to-dos (and its reminders) are done
     users = grading.subject_users([scoring.key_of(grade)]).get(scoring.key_of(grade), [])
     notifications.notify(
         recipients=users, key=f"credit-objection-decided:{objection.pk}",
+        topic=Topic.CREDIT, obj=objection,
         subject=_("Your credit objection: %(decision)s") % {
             "decision": objection.get_status_display()},
         body=_("Event “%(event)s”: %(decision)s. %(note)s Your provisional grade %(year)s is "

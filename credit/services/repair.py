@@ -19,7 +19,8 @@ from credit.models import CreditEvent, CreditYear, RepairApplication
 from credit.selectors import scoring
 from credit.services import grading
 from zhongwei_carbon import events, notifications, roles, scoping, uploads
-from zhongwei_carbon.roles import Perm, Role
+from zhongwei_carbon.models import Topic
+from zhongwei_carbon.roles import Perm
 
 
 def _today(today: date | None) -> date:
@@ -74,8 +75,8 @@ def apply(*, actor, event: CreditEvent, reasons: str, file=None,
     events.record(actor=actor, verb="credit.repair_filed", target=application,
                   message=_("Repair of “%(event)s” applied for.") % {"event": event.summary})
     notifications.notify(
-        recipients=notifications.members(roles=[Role.BUREAU_ADMIN]),
-        key=f"credit-repair:{application.pk}",
+        recipients=notifications.members(roles=roles.roles_for(Perm.DECIDE_CREDIT_REPAIR)),
+        key=f"credit-repair:{application.pk}", topic=Topic.CREDIT, todo=True, obj=application,
         subject=_("Credit repair application from %(subject)s") % {"subject": event.subject},
         body=_("%(subject)s applies for the repair of “%(event)s” (%(year)s).") % {
             "subject": event.subject, "event": event.summary, "year": event.year},
@@ -119,10 +120,11 @@ def decide(*, actor, application: RepairApplication, approve: bool, note: str = 
     application.save()
     events.record(actor=actor, verb="credit.repair_decided", target=application,
                   message=_("Repair %(status)s.") % {"status": application.get_status_display()})
+    notifications.resolve(application)  # the bureau's to-dos are done
     key = scoring.key_of(event)
     notifications.notify(
         recipients=grading.subject_users([key]).get(key, []),
-        key=f"credit-repair-decided:{application.pk}",
+        key=f"credit-repair-decided:{application.pk}", topic=Topic.CREDIT, obj=application,
         subject=_("Your credit repair application: %(status)s") % {
             "status": application.get_status_display()},
         body=(_("“%(event)s” no longer counts from %(year)s.") % {

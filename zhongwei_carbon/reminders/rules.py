@@ -44,6 +44,18 @@ RULES: dict[str, OffsetRule] = {
     "objection-decision": OffsetRule(offsets=(-3, -1, 0, 1), working=True, escalate_after=0),
     # verifiers: an agency's qualification running out
     "qualification-expiry": OffsetRule(offsets=(-60, -30, -7), working=False, escalate_after=0),
+    # allowances: objecting is a right (no overdue, no escalation); the window is 7 working
+    # days from the notice, the bureau's decision 10 working days from the objection
+    "allocation-objection-window": OffsetRule(offsets=(-2, 0), working=True, escalate_after=0),
+    "allocation-objection-decision": OffsetRule(offsets=(-3, -1, 0, 1), working=True),
+    "cycle-milestone": OffsetRule(offsets=(-14, -7, -1, 0, 1), working=False),
+    # Art. 24: what is still short at the correction deadline is cut; once it has passed the
+    # enterprise can no longer correct, so no overdue offset (the escalation tells the bureau)
+    "penalty-correction": OffsetRule(offsets=(-14, -7, -1, 0), working=False),
+    # credit: the objection window is 10 working days from the provisional grades, the
+    # bureau's decision 10 working days from the objection (credit.deadlines)
+    "credit-objection-window": OffsetRule(offsets=(-3, 0), working=True, escalate_after=0),
+    "credit-objection-decision": OffsetRule(offsets=(-3, -1, 0, 1), working=True),
     # oversight: the rectification deadline is set in working days (1–90, by default 20)
     "rectification": OffsetRule(offsets=(-5, -1, 0, 1), working=True),
     # the end of a published plan's inspection period
