@@ -31,7 +31,13 @@ def _build(n: int, start: int) -> None:
     from accounts.models import Membership, User
     from registry.choices import FacilityStatus, FacilityType
     from registry.models import (
-        Area, EmissionRecord, Enterprise, Facility, KeyEmitterList, KeyEmitterListEntry, Sector,
+        Area,
+        EmissionRecord,
+        Enterprise,
+        Facility,
+        KeyEmitterList,
+        KeyEmitterListEntry,
+        Sector,
     )
     from zhongwei_carbon.roles import Role
     from zhongwei_carbon.uscc import make as make_uscc

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from zhongwei_carbon.reminders import Due, enterprise_users
+from zhongwei_carbon.reminders.people import agency_staff
 
 # how far ahead a source looks (beyond the earliest offset of its kind, rules.RULES, in
 # working days with the longest holidays); open items past their deadline stay in the source
@@ -31,21 +32,6 @@ from zhongwei_carbon.reminders import Due, enterprise_users
 # come as done (their reminders are resolved; the workflow step resolves them too)
 AHEAD = timedelta(days=30)
 BEHIND = timedelta(days=30)
-
-
-def agency_staff(agency_ids) -> dict[int, tuple]:
-    """Active staff of each agency by agency id (one query)."""
-    from accounts.models import Membership
-    from zhongwei_carbon.roles import Role
-
-    found: dict[int, dict] = {}
-    qs = Membership.objects.filter(
-        is_active=True, user__is_active=True, role=Role.AGENCY_STAFF,
-        agency_id__in=list(agency_ids),
-    ).select_related("user")
-    for m in qs:
-        found.setdefault(m.agency_id, {})[m.user_id] = m.user
-    return {pk: tuple(users.values()) for pk, users in found.items()}
 
 
 def inspectors_of(inspection_ids) -> dict[int, tuple]:

@@ -4,8 +4,7 @@ so that the bar fits a 1366-px office screen even for a bureau administrator."""
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from zhongwei_carbon import roles
-from zhongwei_carbon import notifications
+from zhongwei_carbon import notifications, roles
 from zhongwei_carbon.roles import Perm
 
 # (menu label, [(label, url name, action that must be allowed)])

@@ -145,12 +145,12 @@ class Notification(models.Model):
             models.Index(fields=["content_type", "object_id"], name="notification_subject"),
         ]
 
+    def __str__(self):
+        return self.subject
+
     @property
     def is_open(self) -> bool:
         return self.todo and self.resolved_at is None
-
-    def __str__(self):
-        return self.subject
 
 
 class AuditChainHead(models.Model):

@@ -59,14 +59,7 @@ def sources() -> list[Source]:
 def enterprise_users(enterprise_ids) -> dict[int, tuple]:
     """Active enterprise users by enterprise id (one query): the people an enterprise's
     reminders go to, never another enterprise's."""
-    from accounts.models import Membership
+    from zhongwei_carbon.reminders.people import by_scope
     from zhongwei_carbon.roles import Role
 
-    found: dict[int, dict] = {}
-    qs = Membership.objects.filter(
-        is_active=True, user__is_active=True, role=Role.ENTERPRISE_USER,
-        enterprise_id__in=list(enterprise_ids),
-    ).select_related("user")
-    for m in qs:
-        found.setdefault(m.enterprise_id, {})[m.user_id] = m.user
-    return {pk: tuple(users.values()) for pk, users in found.items()}
+    return by_scope("enterprise_id", enterprise_ids, [Role.ENTERPRISE_USER])
