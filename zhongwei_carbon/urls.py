@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from zhongwei_carbon import api_docs, mail_views, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("dashboards.urls")),  # home: each role's dashboard
     path("healthz/", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("notifications/", views.notification_list, name="notifications"),

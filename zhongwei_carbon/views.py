@@ -9,25 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import NotFound
 
-from zhongwei_carbon import audit_check, roles, web
+from zhongwei_carbon import audit_check, web
 from zhongwei_carbon.models import Notification, Topic
 from zhongwei_carbon.roles import Perm
-
-
-@login_required
-def home(request):
-    """The user's dashboard: each role lands on the page it works from."""
-    user = request.user
-    if roles.is_bureau(user) or roles.has_role(user, roles.Role.AREA_OFFICIAL):
-        return redirect("registry:enterprise_list")
-    memberships = roles.memberships(user)
-    enterprise = next((m.enterprise for m in memberships if m.enterprise_id), None)
-    if enterprise is not None:
-        return redirect("registry:enterprise_detail", pk=enterprise.pk)
-    agency = next((m.agency for m in memberships if m.agency_id), None)
-    if agency is not None:
-        return redirect("verifiers:agency_detail", pk=agency.pk)
-    return render(request, "home_no_role.html")
 
 
 def healthz(request):

@@ -1,0 +1,86 @@
+"""The one shape every dashboard panel has: a title and the scope its figures cover, its
+figures (each with the filtered list behind it: the drill-down), an optional table with the
+link of each row, an optional chart (JSON read by static/js/dashboard-charts.js), and its
+Excel export through ``zhongwei_carbon.excel`` (the table's columns; the figures when it has
+no table)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhongwei_carbon.excel import Column, xlsx_response
+
+
+@dataclass
+class Figure:
+    label: str
+    value: object  # int, Decimal, str; None: not known (shown blank, never 0)
+    url: str = ""  # the filtered list behind the figure
+    unit: str = ""  # "%", "t", a word: shown after the value
+    key: str = ""  # for tests and styling: data-figure="<key>"
+
+
+@dataclass
+class Panel:
+    key: str  # unique on a dashboard: the export URL's ``panel``
+    title: str
+    scope: str  # 全市, the area's, the enterprise's or the agency's name
+    figures: list[Figure] = field(default_factory=list)
+    columns: list[Column] = field(default_factory=list)
+    rows: list = field(default_factory=list)  # what the table shows
+    row_url: Callable[[object], str] | None = None
+    more_url: str = ""  # the whole list the table is the top of
+    more_label: str = ""
+    chart: dict | None = None  # {"kind": "bar", "categories": [...], "series": [{name, data}]}
+    empty: str = ""  # said when the table has no row
+    export_rows: Iterable | None = None  # what the export writes, when more than ``rows``
+
+    @property
+    def heading(self) -> str:
+        return _("%(scope)s · %(title)s") % {"scope": self.scope, "title": self.title}
+
+    @property
+    def table(self) -> list[tuple[list, str]]:
+        """Each row's cells (the export's values) and its link."""
+        return [([_shown(c.value(r)) for c in self.columns],
+                 self.row_url(r) if self.row_url else "") for r in self.rows]
+
+    @property
+    def export_url(self) -> str:
+        return reverse("dashboard_export", kwargs={"panel": self.key})
+
+    def export(self):
+        """The panel as a workbook: its table (``export_rows`` if set), else its figures."""
+        if self.columns:
+            columns = self.columns
+            rows = self.rows if self.export_rows is None else self.export_rows
+        else:
+            columns = [Column(_("Figure"), lambda f: f.label, 30),
+                       Column(_("Value"), lambda f: f.value, 18),
+                       Column(_("Unit"), lambda f: f.unit, 10)]
+            rows = self.figures
+        return xlsx_response(filename=self.heading, sheet_title=self.title[:31],
+                             columns=columns, rows=rows)
+
+
+def _shown(value):
+    """A cell as the page shows it: times in Beijing time to the minute, dates as ISO days."""
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def percent(rate) -> str | None:
+    """A rate (a fraction, ``rules.ComplianceRate``) in percent with 2 places, as text so no
+    float is involved; ``None`` where nothing is due."""
+    from decimal import Decimal
+
+    return None if rate is None else str((rate * 100).quantize(Decimal("0.01")))

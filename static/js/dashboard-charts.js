@@ -1,0 +1,42 @@
+/* Dashboards: a bar chart per panel that has one. The data come from the json_script block
+   "dashboard-charts" ({panel key: {categories, series: [{name, data}], unit, max}}), so no
+   inline script is needed under the CSP; ECharts is the vendored static/vendor/echarts-*.js
+   loaded before this file. Every bar carries its value as a label and the series differ by
+   pattern as well as colour (decal), so the chart reads without colour. */
+(function () {
+  "use strict";
+  var dataEl = document.getElementById("dashboard-charts");
+  if (!dataEl || !window.echarts) { return; }
+  var charts = JSON.parse(dataEl.textContent);
+  var colours = ["#1f5f4a", "#d08c2c", "#3b6fb6", "#8a3b5c"];
+  var num = function (v) { return v === null || v === undefined ? null : Number(v); };
+  document.querySelectorAll("[data-dashboard-chart]").forEach(function (el) {
+    var spec = charts[el.dataset.dashboardChart];
+    if (!spec) { return; }
+    var unit = spec.unit ? " " + spec.unit : "";
+    var many = spec.categories.length > 4;
+    var chart = echarts.init(el, null, {renderer: "canvas"});
+    chart.setOption({
+      aria: {enabled: true, decal: {show: true}},
+      // richText: drawn on the canvas (the HTML tooltip carries style= attributes, refused by
+      // the policy's style-src 'self')
+      tooltip: {trigger: "axis", renderMode: "richText",
+                valueFormatter: function (v) { return v === null ? "—" : v + unit; }},
+      legend: spec.series.length > 1 ? {bottom: 0} : {show: false},
+      grid: {left: 8, right: 24, top: 16, bottom: spec.series.length > 1 ? 32 : 8, containLabel: true},
+      // categories down the side: long names (statuses, counties) stay readable at 390 px
+      yAxis: {type: "category", inverse: true, data: spec.categories,
+              axisLabel: {width: many ? 110 : 140, overflow: "truncate"}},
+      xAxis: {type: "value", min: 0, max: spec.max || null,
+              axisLabel: {formatter: "{value}" + (spec.unit === "%" ? " %" : "")}},
+      series: spec.series.map(function (s, i) {
+        return {name: s.name, type: "bar", data: s.data.map(num),
+                itemStyle: {color: colours[i % colours.length]},
+                label: {show: true, position: "right", fontSize: 11,
+                        formatter: function (p) { return p.value === null ? "—" : p.value + (spec.unit === "%" ? " %" : ""); }}};
+      })
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+    window.addEventListener("beforeprint", function () { chart.resize(); });
+  });
+})();
