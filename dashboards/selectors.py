@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from allowances.selectors import compliance as csel
 from credit.selectors import standing as credit_standing
@@ -73,7 +74,7 @@ def todo_panel(user, scope: str) -> Panel:
     return Panel(
         key="todo", title=_("To do"), scope=scope,
         figures=[Figure(_("Open to-dos"), count, inbox, key="open")],
-        columns=[Column(_("Subject"), lambda n: n.subject, 60),
+        columns=[Column(pgettext("notification", "Subject"), lambda n: n.subject, 60),
                  Column(_("Time"), lambda n: n.created_at, 18)],
         rows=rows, row_url=lambda n: reverse("notification_open", kwargs={"pk": n.pk}),
         more_url=inbox, more_label=_("All to-dos"), empty=_("Nothing to do."),
@@ -113,7 +114,7 @@ def compliance_panels(user, scope: str, cycle, today) -> list[Panel]:
             Figure(_("Compliance rate by tonnes"), percent(city.by_tonnes), page, "%",
                    "rate_tonnes"),
             Figure(_("Enterprises surrendered in full"), city.complied_count, page,
-                   _("of %(n)s") % {"n": city.due_count}, "complied"),
+                   _("of %(n)s enterprises") % {"n": city.due_count}, "complied"),
             Figure(_("Shortfall total"), city.due_tonnes - city.surrendered_tonnes,
                    by_remaining, "t", "shortfall"),
             Figure(_("Days to the surrender deadline"), days, page, _("days"), "days"),
@@ -200,7 +201,7 @@ def obligation_panel(user, enterprise, today) -> Panel | None:
                "remaining"),
         Figure(_("Shortfall (remaining less what is held)"), t.shortfall if known else None,
                page, "t", "shortfall"),
-        Figure(_("CCER cap (5 % of the obligation)"), t.cap if known else None, page, "t",
+        Figure(_("CCER cap"), t.cap if known else None, page, "t",
                "ccer_cap"),
         Figure(_("CCER headroom"), t.headroom if known else None, page, "t", "headroom"),
         Figure(_("Days to the surrender deadline"),
@@ -232,7 +233,7 @@ def emissions_panel(enterprise) -> Panel:
         columns=[Column(_("Year"), lambda r: r.year, 8),
                  Column(_("Emissions (tCO2e)"), lambda r: r.emissions_tco2e, 18),
                  Column(_("Energy (tce)"), lambda r: r.energy_tce, 14),
-                 Column(_("Source"), lambda r: r.get_source_display(), 14)],
+                 Column(pgettext("figure source", "Source"), lambda r: r.get_source_display(), 14)],
         rows=records, row_url=lambda r: page, more_url=page, more_label=_("Enterprise page"),
         chart={"kind": "bar", "unit": "tCO2e", "categories": [str(y) for y in years],
                "series": [{"name": _("Emissions (tCO2e)"),
@@ -278,7 +279,7 @@ def assignments_panel(user, agency) -> Panel:
     )
     queue = reverse("reporting:verification_queue")
     return Panel(
-        key="assignments", title=_("Assignments"), scope=agency.name,
+        key="assignments", title=pgettext("dashboard panel", "Assignments"), scope=agency.name,
         figures=[
             Figure(_("Open assignments"), counts["open"], queue, key="open"),
             Figure(_("Returned after re-check"), counts["returned"],
