@@ -40,6 +40,7 @@ class Panel:
     chart: dict | None = None  # {"kind": "bar", "categories": [...], "series": [{name, data}]}
     empty: str = ""  # said when the table has no row
     export_rows: Iterable | None = None  # what the export writes, when more than ``rows``
+    wide: bool = False  # the whole width of a large screen (a table of many columns)
 
     @property
     def heading(self) -> str:

@@ -128,7 +128,7 @@ def compliance_panels(user, scope: str, cycle, today) -> list[Panel]:
                            "data": [percent(r.by_count) for _n, r in rates.by_area]},
                           {"name": _("By tonnes"),
                            "data": [percent(r.by_tonnes) for _n, r in rates.by_area]}]},
-        empty=_("No enterprises with an obligation in this cycle."),
+        empty=_("No enterprises with an obligation in this cycle."), wide=True,
     )
     top = [r for r in csel.compliance_rows(user, cycle, ordering="-remaining",
                                            deadline=deadline, today=today)[:TOP]
@@ -175,7 +175,7 @@ def official_panels(user, scope: str, today) -> list[Panel]:
     cycle = csel.cycle_from(None)
     if cycle is None:
         return []
-    return [*compliance_panels(user, scope, cycle, today), pipeline_panel(user, scope, cycle.year)]
+    return [pipeline_panel(user, scope, cycle.year), *compliance_panels(user, scope, cycle, today)]
 
 
 # --- enterprise -----------------------------------------------------------------------------

@@ -15,6 +15,9 @@
     if (!spec) { return; }
     var unit = spec.unit ? " " + spec.unit : "";
     var many = spec.categories.length > 4;
+    // a bar's room, not a fixed box: one county is a short chart, nine statuses a taller one
+    var rows = spec.categories.length * Math.max(1, spec.series.length);
+    el.style.height = Math.max(140, 48 + rows * 22 + (spec.series.length > 1 ? 28 : 0)) + "px";
     var chart = echarts.init(el, null, {renderer: "canvas"});
     chart.setOption({
       aria: {enabled: true, decal: {show: true}},
@@ -27,7 +30,7 @@
       // categories down the side: long names (statuses, counties) stay readable at 390 px
       yAxis: {type: "category", inverse: true, data: spec.categories,
               axisLabel: {width: many ? 110 : 140, overflow: "truncate"}},
-      xAxis: {type: "value", min: 0, max: spec.max || null,
+      xAxis: {type: "value", min: 0, max: spec.max || null, minInterval: spec.unit === "%" ? 0 : 1,
               axisLabel: {formatter: "{value}" + (spec.unit === "%" ? " %" : "")}},
       series: spec.series.map(function (s, i) {
         return {name: s.name, type: "bar", data: s.data.map(num),
