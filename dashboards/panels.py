@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhongwei_carbon.excel import Column, xlsx_response
+from zhongwei_carbon.templatetags.portal import thousands
 
 
 @dataclass
@@ -71,7 +73,12 @@ class Panel:
 
 
 def _shown(value):
-    """A cell as the page shows it: times in Beijing time to the minute, dates as ISO days."""
+    """A cell as the page shows it: figures with thousands separators (text as it is: a year
+    is text), times in Beijing time to the minute, dates as ISO days, ``None`` blank."""
+    if value is None:
+        return None
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return thousands(value)
     if isinstance(value, datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
@@ -82,6 +89,4 @@ def _shown(value):
 def percent(rate) -> str | None:
     """A rate (a fraction, ``rules.ComplianceRate``) in percent with 2 places, as text so no
     float is involved; ``None`` where nothing is due."""
-    from decimal import Decimal
-
     return None if rate is None else str((rate * 100).quantize(Decimal("0.01")))

@@ -230,7 +230,7 @@ def emissions_panel(enterprise) -> Panel:
     page = reverse("registry:enterprise_detail", kwargs={"pk": enterprise.pk})
     return Panel(
         key="emissions", title=_("Emissions by year"), scope=enterprise.name,
-        columns=[Column(_("Year"), lambda r: r.year, 8),
+        columns=[Column(_("Year"), lambda r: str(r.year), 8),
                  Column(_("Emissions (tCO2e)"), lambda r: r.emissions_tco2e, 18),
                  Column(_("Energy (tce)"), lambda r: r.energy_tce, 14),
                  Column(pgettext("figure source", "Source"), lambda r: r.get_source_display(), 14)],

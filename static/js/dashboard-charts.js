@@ -10,6 +10,11 @@
   var charts = JSON.parse(dataEl.textContent);
   var colours = ["#1f5f4a", "#d08c2c", "#3b6fb6", "#8a3b5c"];
   var num = function (v) { return v === null || v === undefined ? null : Number(v); };
+  // a bar's value as the tables show it: thousands separators, a percent sign for rates
+  var shown = function (v, unit) {
+    if (v === null || v === undefined) { return "—"; }
+    return Number(v).toLocaleString(document.documentElement.lang || "zh-CN") + (unit === "%" ? " %" : "");
+  };
   document.querySelectorAll("[data-dashboard-chart]").forEach(function (el) {
     var spec = charts[el.dataset.dashboardChart];
     if (!spec) { return; }
@@ -24,19 +29,21 @@
       // richText: drawn on the canvas (the HTML tooltip carries style= attributes, refused by
       // the policy's style-src 'self')
       tooltip: {trigger: "axis", renderMode: "richText",
-                valueFormatter: function (v) { return v === null ? "—" : v + unit; }},
+                valueFormatter: function (v) { return shown(v, "") + unit; }},
       legend: spec.series.length > 1 ? {bottom: 0} : {show: false},
-      grid: {left: 8, right: 24, top: 16, bottom: spec.series.length > 1 ? 32 : 8, containLabel: true},
+      grid: {left: 8, right: 80, top: 16, bottom: spec.series.length > 1 ? 32 : 8, containLabel: true},
       // categories down the side: long names (statuses, counties) stay readable at 390 px
       yAxis: {type: "category", inverse: true, data: spec.categories,
               axisLabel: {width: many ? 110 : 140, overflow: "truncate"}},
       xAxis: {type: "value", min: 0, max: spec.max || null, minInterval: spec.unit === "%" ? 0 : 1,
-              axisLabel: {formatter: "{value}" + (spec.unit === "%" ? " %" : "")}},
+              // on a phone the value axis is left out: each bar carries its value
+              axisLabel: {show: el.clientWidth > 480,
+                          formatter: function (v) { return shown(v, spec.unit); }}},
       series: spec.series.map(function (s, i) {
         return {name: s.name, type: "bar", data: s.data.map(num),
                 itemStyle: {color: colours[i % colours.length]},
                 label: {show: true, position: "right", fontSize: 11,
-                        formatter: function (p) { return p.value === null ? "—" : p.value + (spec.unit === "%" ? " %" : ""); }}};
+                        formatter: function (p) { return shown(p.value, spec.unit); }}};
       })
     });
     window.addEventListener("resize", function () { chart.resize(); });

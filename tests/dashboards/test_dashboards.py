@@ -178,6 +178,7 @@ def test_enterprise_obligation_equals_the_surrender_totals(world, ent_a, enterpr
                                     totals.remaining, totals.cap, totals.headroom)
     emissions = panels(response)["emissions"]
     assert [(r.year, r.emissions_tco2e) for r in emissions.rows] == [(2024, Decimal("99.10"))]
+    assert ">2024</a>" in text(response)  # a year, not a figure (no "2,024")
     assert "沙坡头热电" not in text(response)
 
 
