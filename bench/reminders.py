@@ -3,8 +3,8 @@ with constant queries per deadline kind), on a throw-away database.
 
 Builds 5,000 listed enterprises (one user each, two operating facilities, a verified 2025
 figure), the 2025 reporting year and the 2025 compliance cycle, and a morning on which the
-annual report (T−7), the March ledgers (T−1) and the surrender (T−30) are all due: about
-15,000 reminders. Times the first run, a second run of the same day (nothing new), and the
+annual report (T−7), the February ledgers (T−1), the county's check of the January ledgers
+(T−1, 10,000 ledgers, to the area officials) and the surrender (T−30) are all due. Times the first run, a second run of the same day (nothing new), and the
 same morning at 500 enterprises, and prints the queries per deadline kind at both sizes.
 """
 
@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -23,6 +24,7 @@ from bench import in_scratch_database
 SIZES = (500, 5_000)
 DAY = date(2026, 3, 24)  # report due 03-31 (T−7); March ledgers are due 04-20; see below
 TARGET_SECONDS = 30.0
+SUBMITTED_AT = datetime(2026, 3, 20, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def _build(n: int, start: int) -> None:
@@ -61,6 +63,13 @@ def _build(n: int, start: int) -> None:
         EmissionRecord(enterprise=e, year=2025, emissions_tco2e=Decimal("30000.5"),
                        energy_tce=Decimal("12000"), source="verified")
         for e in enterprises)
+    # January's ledgers uploaded on 03-20, waiting for the county's check (due 03-25: T−1)
+    from reporting.models import MonthlyLedger
+
+    MonthlyLedger.objects.bulk_create(
+        MonthlyLedger(enterprise=f.enterprise, facility=f, year=2026, month=1,
+                      status="submitted", submitted_at=SUBMITTED_AT)
+        for f in Facility.objects.filter(enterprise__in=enterprises))
     clerk, _ = User.objects.get_or_create(username="bench_clerk")
     for year in (2025, 2026):  # the report's year and the ledgers' year
         key_list, _ = KeyEmitterList.objects.get_or_create(
@@ -74,6 +83,16 @@ def _build(n: int, start: int) -> None:
                                     enterprise_name=e.name, uscc=e.uscc, area_id=e.area_id,
                                     sector_id=e.sector_id)
                 for e in enterprises)
+
+
+def _officials() -> None:
+    from accounts.models import Membership, User
+    from registry.models import Area
+    from zhongwei_carbon.roles import Role
+
+    for area in Area.objects.all():
+        user = User.objects.create(username=f"official{area.pk}", full_name=f"{area.name}经办人")
+        Membership.objects.create(user=user, role=Role.AREA_OFFICIAL, area=area)
 
 
 def _year() -> None:
@@ -124,6 +143,7 @@ def _measure() -> None:
     tasks.email_notification.delay = queued.append
     settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
     _year()
+    _officials()
     built = 0
     for size in SIZES:
         _build(size - built, built)

@@ -19,13 +19,11 @@ from datetime import date, timedelta
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from zhongwei_carbon.reminders import Due
+from zhongwei_carbon.reminders import NO_AREA, Due
 
 AHEAD = timedelta(days=30)
 # answered (or otherwise closed) complaints due within BEHIND come as done
 BEHIND = timedelta(days=30)
-# escalation with no handling area (a bureau handler): the bureau alone (no area has pk 0)
-BUREAU_ONLY = 0
 
 
 def _admins() -> tuple:
@@ -65,7 +63,7 @@ def complaint_replies(today: date):
             todo=todo,
             url=c.get_absolute_url(),
             done=c.status not in owed,
-            area_id=c.assigned_area_id or BUREAU_ONLY,
+            area_id=c.assigned_area_id or NO_AREA,  # a bureau handler: the bureau alone
             escalate=c.status == Status.ASSIGNED,  # the approvers are the bureau itself
         )
 

@@ -13,6 +13,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+# ``Due.area_id`` of an item whose escalation goes to the bureau only (no area's officials)
+NO_AREA = 0
+
 
 @dataclass(frozen=True)
 class Due:
@@ -25,8 +28,8 @@ class Due:
     url: str  # where it is done
     done: bool = False
     # escalation of an overdue item (rules.OffsetRule.escalate_after): to the officials of
-    # this area (the object's own ``area_id`` when not given) and to the bureau, once each;
-    # off for work the bureau itself owes
+    # this area (the object's own ``area_id`` when not given; ``NO_AREA``: the bureau only)
+    # and to the bureau, once each; off for work the bureau itself owes
     area_id: int | None = None
     escalate: bool = True
 
