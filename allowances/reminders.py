@@ -21,17 +21,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from zhongwei_carbon.reminders import Due, enterprise_users
+from zhongwei_carbon.reminders import LOOK_BEHIND, Due, enterprise_users
 
 AHEAD = timedelta(days=45)
-BEHIND = timedelta(days=10)
 # the bureau's steps of a cycle that a reminder follows (the surrender deadline is the
 # enterprises', the verification and the lists are reporting's and registry's work)
 BUREAU_MILESTONES = ("pre_allocation", "final_allocation", "issuance")
 
 
 def _window(today: date) -> tuple[date, date]:
-    return today - BEHIND, today + AHEAD
+    return today - LOOK_BEHIND, today + AHEAD
 
 
 def _allocation_managers() -> tuple:
@@ -70,6 +69,7 @@ def surrenders(today: date):
                 todo=_("Still owed: %(tonnes)s t") % {"tonnes": f"{left or 0:,}"},
                 url=url,
                 done=not left,  # unknown obligation (nothing verified) or met: nothing due
+                part=str(cycle.year),
             )
 
 
@@ -188,12 +188,13 @@ def penalty_corrections(today: date):
 
     start, end = _window(today)
     rows = list(
-        psel.cases().filter(correction_deadline__gte=start, correction_deadline__lte=end,
-                            next_year_cut__isnull=True).order_by("pk")
+        psel.cases().filter(correction_deadline__gte=start, correction_deadline__lte=end)
+        .order_by("pk")
     )
     users = enterprise_users({c.enterprise_id for c in rows})
     for case in rows:
-        short = psel.figures(case, today).still_short_now
+        short = (0 if case.next_year_cut is not None  # the cut is fixed: nothing to correct
+                 else psel.figures(case, today).still_short_now)
         yield Due(
             kind="penalty-correction",
             object=case,

@@ -101,6 +101,7 @@ def _approvers(complaint):
 
 def reply_submitted(complaint):
     resolve(complaint, recipients=[complaint.handler])
+    resolve(complaint, key_prefix="reminder:")  # the late reply's escalations: it is in
     _notify(complaint, _approvers(complaint), f"reply:{_stamp()}",
             _("Reply to complaint %(number)s awaits approval") % {"number": complaint.number},
             todo=True)
@@ -108,6 +109,8 @@ def reply_submitted(complaint):
 
 def reply_returned(complaint):
     resolve(complaint, key_prefix=f"complaint:{complaint.pk}:reply:")
+    # the approvers' reminders too: the reply is back with the handler
+    resolve(complaint, key_prefix="reminder:", recipients=_admins())
     _notify(complaint, [complaint.handler], f"returned:{_stamp()}",
             _("Reply to complaint %(number)s returned") % {"number": complaint.number},
             todo=True, body=complaint.return_note)

@@ -17,10 +17,9 @@ from datetime import date, timedelta
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from zhongwei_carbon.reminders import Due
+from zhongwei_carbon.reminders import LOOK_BEHIND, Due
 
 AHEAD = timedelta(days=45)
-BEHIND = timedelta(days=10)
 
 
 def objection_windows(today: date):
@@ -36,7 +35,7 @@ def objection_windows(today: date):
     grades = list(
         SubjectGrade.objects.filter(
             credit_year__status=GradingStatus.PROVISIONAL,
-            credit_year__objections_until__gte=today - BEHIND,
+            credit_year__objections_until__gte=today - LOOK_BEHIND,
             credit_year__objections_until__lte=today + AHEAD,
         ).select_related("credit_year", "enterprise", "agency").order_by("pk")
     )
@@ -78,7 +77,7 @@ def objection_decisions(today: date):
     from zhongwei_carbon.roles import Perm, roles_for
 
     rows = list(
-        CreditObjection.objects.filter(decision_due__gte=today - BEHIND,
+        CreditObjection.objects.filter(decision_due__gte=today - LOOK_BEHIND,
                                        decision_due__lte=today + AHEAD)
         .select_related("grade__credit_year", "grade__enterprise", "grade__agency", "event")
         .order_by("pk")

@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from zhongwei_carbon.reminders import Due, enterprise_users
+from zhongwei_carbon.reminders import NO_AREA, Due, enterprise_users
 from zhongwei_carbon.reminders.people import agency_staff
 
 # how far ahead a source looks (beyond the earliest offset of its kind, rules.RULES, in
@@ -110,7 +110,7 @@ def inspections_overdue(today: date):
             todo=_("Record the visit and the checklist, then conclude the inspection."),
             url=reverse("oversight:inspection_detail", kwargs={"pk": inspection.pk}),
             done=inspection.status != InspectionStatus.OPEN,
-            area_id=inspection.area_id,
+            area_id=NO_AREA,  # the inspectors answer to the bureau, not to the county
         )
 
 

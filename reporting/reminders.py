@@ -13,11 +13,10 @@ from datetime import date, timedelta
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from zhongwei_carbon.reminders import Due, enterprise_users
+from zhongwei_carbon.reminders import LOOK_BEHIND, Due, enterprise_users
 
 # how far ahead a source looks: beyond the earliest offset of its kind (rules.RULES)
 AHEAD = timedelta(days=45)
-BEHIND = timedelta(days=10)
 
 
 def _listed(years) -> dict[int, set[int]]:
@@ -46,7 +45,7 @@ def ledger_uploads(today: date):
                              row.ledger_close_days)
         for month in range(1, 13):
             due = lr.deadlines(year, month, days).upload_due
-            if today - BEHIND <= due <= today + AHEAD and lr.month_end(year, month) < today:
+            if today - LOOK_BEHIND <= due <= today + AHEAD and lr.month_end(year, month) < today:
                 months.append((year, month, due))
     if not months:
         return
@@ -75,6 +74,7 @@ def ledger_uploads(today: date):
                 todo=_("Not yet submitted: %(facilities)s") % {"facilities": "、".join(owed)},
                 url=url,
                 done=not owed,
+                part=f"{year}-{month:02d}",
             )
 
 
@@ -86,7 +86,7 @@ def annual_reports(today: date):
     from reporting.selectors.reports import with_submissions
 
     rows = list(ReportingYear.objects.filter(
-        report_due__gte=today - BEHIND, report_due__lte=today + AHEAD))
+        report_due__gte=today - LOOK_BEHIND, report_due__lte=today + AHEAD))
     if not rows:
         return
     listed = _listed([row.year for row in rows])
@@ -112,6 +112,7 @@ def annual_reports(today: date):
                       else _("The report is not yet started.")),
                 url=url,
                 done=report is not None and report.first_submitted_at is not None,
+                part=str(row.year),
             )
 
 

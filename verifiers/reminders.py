@@ -23,7 +23,7 @@ EXPIRED_LATELY = timedelta(days=30)
 def qualification_expiries(today):
     from verifiers.choices import AgencyStatus
     from verifiers.models import AgencyQualification
-    from zhongwei_carbon.roles import BUREAU
+    from zhongwei_carbon.roles import Perm, roles_for
 
     renewed = AgencyQualification.objects.filter(
         agency=OuterRef("agency"), kind=OuterRef("kind"),
@@ -37,7 +37,7 @@ def qualification_expiries(today):
     if not rows:
         return
     staff = agency_staff(row.agency_id for row in rows)
-    bureau = holders(BUREAU)
+    bureau = holders(roles_for(Perm.MANAGE_AGENCY))  # who records the renewal
     for row in rows:
         recipients = {u.pk: u for u in (*staff.get(row.agency_id, ()), *bureau)}
         yield Due(

@@ -178,7 +178,7 @@ def send_digest(user_id: int, day: date) -> int:
         # the day's row first: a concurrent run waits on it, then finds it taken
         if user is not None and user.email:
             digest, new = MailDigest.objects.get_or_create(recipient=user, day=day)
-            notes = list(pending_digest(user_id).select_for_update(of=("self",))) if new else []
+            notes = list(pending_digest(user_id).select_for_update(no_key=True, of=("self",))) if new else []
             if notes:
                 with override(settings.LANGUAGE_CODE):
                     subject, body = digest_text(notes)
@@ -234,7 +234,7 @@ def record_failure(*, notification_id: int | None = None, user_id: int | None = 
             ) % {"count": count}}
     text = f"{type(error).__name__}: {error}"[:2000]
     with transaction.atomic():
-        failure, new = MailFailure.objects.select_for_update().get_or_create(
+        failure, new = MailFailure.objects.select_for_update(no_key=True).get_or_create(
             **lookup, defaults={**values, "error": text, "attempts": attempts, "failed_at": now},
         )
         if not new:

@@ -184,7 +184,7 @@ def _notify_subjects(credit_year, grades, *, final: bool) -> None:
                 "year": credit_year.year, "grade": grade_label, "score": grade.score,
                 "date": credit_year.objections_until.isoformat()}
         kind = "final" if final else "provisional"
-        notifications.notify(recipients=recipients, key=f"credit-{kind}:{credit_year.year}",
+        notifications.notify(recipients=recipients, key=f"credit-{kind}:{credit_year.year}:{grade.pk}",
                              subject=subject, body=body, topic=Topic.CREDIT, obj=grade,
                              link=reverse("credit:grade_detail", kwargs={"pk": grade.pk}))
 

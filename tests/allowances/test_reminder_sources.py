@@ -208,7 +208,7 @@ def test_the_correction_deadline_reminds_the_short_enterprise_only(
     # past the deadline, still short: escalated once to the area's official and the bureau
     with notified(personas) as got:
         send_reminders(today=CORRECT_BY + timedelta(days=3))
-    got.assert_exactly("official_a", "bureau_admin", "bureau_reviewer", todo=True)
+    got.assert_exactly("official_a", "bureau_admin", "bureau_reviewer", todo=False)
     PenaltyCase.objects.filter(pk=case.pk).update(obligation=0)  # nothing short any more
     send_reminders(today=CORRECT_BY + timedelta(days=4))
     assert not Notification.objects.filter(todo=True, resolved_at__isnull=True).exists()

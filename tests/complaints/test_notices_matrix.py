@@ -137,3 +137,21 @@ def test_approved_tells_the_handler_and_resolves_everything(personas, investigat
         services.reply_approve(actor=bureau_admin, complaint=complaint)
     got.assert_exactly("official_a", todo=False)
     assert not open_todos(bureau_admin, complaint) and not open_todos(official_a, complaint)
+
+
+def test_returned_reply_resolves_the_approvers_reminders(personas, investigating, bureau_admin,
+                                                         official_a):
+    """Found in review: an approver's "reply awaits approval" reminder stayed open while the
+    reply was back with the handler; a submitted reply closes the late reply's reminders."""
+    from datetime import timedelta
+
+    from zhongwei_carbon.reminders.service import send_reminders
+
+    send_reminders(today=investigating.reply_due)  # due today: the handler is reminded
+    assert any(n.key.startswith("reminder:") for n in open_todos(official_a, investigating))
+    complaint = _submit(investigating, official_a)
+    assert not any(n.key.startswith("reminder:") for n in open_todos(official_a, complaint))
+    send_reminders(today=complaint.reply_due + timedelta(days=1))  # the approval is late
+    assert any(n.key.startswith("reminder:") for n in open_todos(bureau_admin, complaint))
+    services.reply_return(actor=bureau_admin, complaint=complaint, note="补充处理结果")
+    assert not any(n.key.startswith("reminder:") for n in open_todos(bureau_admin, complaint))

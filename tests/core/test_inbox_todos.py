@@ -37,7 +37,8 @@ def test_overdue_report_escalates_once_to_its_area_and_the_bureau(report_owed):
     with notified(personas) as got:
         send_reminders(today=DUE + timedelta(days=3))
         send_reminders(today=DUE + timedelta(days=4))  # once each, a later run adds nothing
-    notes = got.assert_exactly("official_a", "bureau_admin", "bureau_reviewer", todo=True)
+    # a notice to the supervisors: the to-do stays the enterprise's
+    notes = got.assert_exactly("official_a", "bureau_admin", "bureau_reviewer", todo=False)
     assert all("逾期督办" in n.subject and "已逾期 3 天" in n.subject for n in notes)
     assert all(n.link == reverse("reporting:report_start") for n in notes)
 
@@ -118,3 +119,37 @@ def test_another_users_notice_is_not_shown_or_opened(personas, enterprise_a):
     client = client_for(personas["ent_b"])
     assert "甲的待办" not in client.get(reverse("notifications"), {"show": "all"}).content.decode()
     assert client.get(reverse("notification_open", args=[note.pk])).status_code == 404
+
+
+def test_a_report_submitted_late_resolves_its_reminders(report_owed, enterprise_a):
+    """Found in review: an item done after its reminders left the look-behind window kept
+    its to-do open for good."""
+    ent_a = report_owed["ent_a"]
+    send_reminders(today=DUE + timedelta(days=1))
+    send_reminders(today=DUE + timedelta(days=3))  # escalated
+    assert len(open_todos(ent_a)) == 1
+    f.verification_report_passed(enterprise_a, ent_a, year=2025)  # 20 days late
+    send_reminders(today=DUE + timedelta(days=20))
+    assert open_todos(ent_a) == []
+
+
+def test_one_month_done_leaves_another_months_reminder_open(personas, enterprise_a):
+    """Found in review: ledger months of one enterprise are one object; the February ledger
+    done must not resolve January's open reminder, nor February's reminder supersede it."""
+    ent_a = personas["ent_a"]
+    f.ledger_reporting_year(2026, upload=20)
+    f.listed(2026, enterprise_a)
+    facility = f.FacilityFactory(enterprise=enterprise_a, name="1号锅炉")
+    send_reminders(today=date(2026, 2, 21))  # January overdue (+1)
+    [january] = open_todos(ent_a)
+    assert "2026年01月" in january.subject
+    send_reminders(today=date(2026, 3, 13))  # February T−7
+    f.ledger_make(facility, year=2026, month=2, status="submitted")
+    send_reminders(today=date(2026, 3, 19))  # February done
+    assert [n.pk for n in open_todos(ent_a)] == [january.pk]
+
+
+def test_escalation_stops_after_its_catch_up_window(report_owed):
+    with notified(report_owed) as got:
+        send_reminders(today=DUE + timedelta(days=30))  # first run long after the deadline
+    got.assert_nobody()

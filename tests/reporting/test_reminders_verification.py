@@ -60,7 +60,7 @@ def test_verification_overdue_escalates_to_the_bureau_not_the_area(personas, ent
     _assigned(enterprise_a, personas["ent_a"], _agency(personas, "agency_a_staff"))
     late = DUE + timedelta(days=settings.REMINDER_ESCALATION_DAYS)
     remind(personas, "verification-due", late).assert_exactly(
-        "bureau_admin", "bureau_reviewer", todo=True)
+        "bureau_admin", "bureau_reviewer", todo=False)
 
 
 def test_verification_filed_gets_none_and_the_filing_resolves_it(

@@ -11,7 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+
+# how far back a source keeps yielding items whose deadline has passed: an item not done
+# stays to do (no new reminder once its offsets are past), and one done late comes as done so
+# that its to-dos are resolved
+LOOK_BEHIND = timedelta(days=400)
 
 # ``Due.area_id`` of an item whose escalation goes to the bureau only (no area's officials)
 NO_AREA = 0
@@ -32,6 +37,9 @@ class Due:
     # and to the bureau, once each; off for work the bureau itself owes
     area_id: int | None = None
     escalate: bool = True
+    # which of the object's items this is, when one object has several (an enterprise's
+    # ledger of a month, its report of a year): "2026-01", "2025"
+    part: str = ""
 
     @property
     def area(self) -> int | None:

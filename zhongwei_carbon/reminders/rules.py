@@ -25,6 +25,9 @@ class OffsetRule:
 
 # the key offset of an escalation: one per recipient, item and deadline
 ESCALATION = 999
+# an escalation missed by skipped runs still goes out within this many days of its date;
+# an item overdue for longer (found late, or long forgotten) is not escalated any more
+ESCALATION_CATCH_UP = timedelta(days=10)
 
 
 DEFAULT = OffsetRule()
@@ -106,8 +109,10 @@ def offset_due(deadline: date, today: date, rule: OffsetRule, cal: Calendar) -> 
 def escalation_due(deadline: date, today: date, rule: OffsetRule, cal: Calendar,
                    default_days: int) -> bool:
     """Whether an item not done by ``deadline`` is escalated on ``today``: from the
-    escalation date on (a skipped run catches up; the key sends it once)."""
+    escalation date for ``ESCALATION_CATCH_UP`` (a skipped run catches up; the key sends it
+    once)."""
     days = default_days if rule.escalate_after is None else rule.escalate_after
     if days <= 0:
         return False
-    return today >= fire_date(deadline, days, rule, cal)
+    start = fire_date(deadline, days, rule, cal)
+    return start <= today < start + ESCALATION_CATCH_UP

@@ -1,7 +1,7 @@
 """The daily reminder job: for each registered deadline source, the offset due today per
 item, one ``Reminder`` row per recipient (INSERT … ON CONFLICT DO NOTHING) and an inbox
 to-do for each new row only; an overdue item is escalated once to its area's officials and
-to the bureau. A reminder's to-do is resolved when its item is done
+to the bureau (a notice: the to-do stays the responsible person's). A reminder's to-do is resolved when its item is done
 and superseded by the item's next reminder. Queries are constant per deadline kind."""
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -78,18 +77,25 @@ class _Escalation:
         return tuple(found.values())
 
 
-def _note_key(key) -> str:
-    return f"reminder:{key[3]}:{key[1]}:{key[2]}:{key[4].isoformat()}:{key[5]}"[:120]
+def _item(kind: str, ct_id: int, due) -> str:
+    """The key prefix of one item's reminders (its object and part): what a done item
+    resolves and a new reminder supersedes."""
+    return f"reminder:{kind}:{ct_id}:{due.object.pk}:{due.part}:"
+
+
+def _item_of(key: str) -> str:
+    return ":".join(key.split(":")[:5]) + ":"
 
 
 def _send_kind(source, today: date, cal, escalation: _Escalation) -> int:
     rule = rules.rule_for(source.kind)
-    pending = []  # (key tuple, due, recipient)
-    done_items: dict[int, set] = defaultdict(set)  # content type -> ids of items done
+    pending = []  # (reminder key tuple, item prefix, due, recipient)
+    done_items: set[str] = set()
     for due in source.fetch(today):
         ct = ContentType.objects.get_for_model(due.object)  # cached after the first
+        item = _item(source.kind, ct.pk, due)
         if due.done:
-            done_items[ct.pk].add(due.object.pk)
+            done_items.add(item)
             continue
         offset = rules.offset_due(due.deadline, today, rule, cal)
         targets = []
@@ -104,18 +110,22 @@ def _send_kind(source, today: date, cal, escalation: _Escalation) -> int:
         for user, off in targets:
             if user.is_active:
                 key = (user.pk, ct.pk, due.object.pk, source.kind, due.deadline, off)
-                pending.append((key, due, user))
-    prefix = f"reminder:{source.kind}:"
-    now = timezone.now()
+                pending.append((key, item, due, user))
     with transaction.atomic():
-        new = _insert_new([key for key, _due, _user in pending])
+        # the kind's open reminders, read before today's are added
+        earlier = list(Notification.objects.filter(
+            key__startswith=f"reminder:{source.kind}:", todo=True, resolved_at__isnull=True,
+        ).values_list("pk", "recipient_id", "key"))
+        new = _insert_new([key for key, _item, _due, _user in pending])
         notes = [
             Notification(
-                recipient=user, key=_note_key(key), subject=subject(due, key[5], today)[:200],
-                body=due.todo, link=due.url, topic=source.topic, todo=True,
+                recipient=user, key=f"{item}{key[4].isoformat()}:{key[5]}"[:120],
+                subject=subject(due, key[5], today)[:200], body=due.todo, link=due.url,
+                # an escalation tells the supervisors; the to-do stays the responsible person's
+                topic=source.topic, todo=key[5] != rules.ESCALATION,
                 content_type_id=key[1], object_id=key[2],
             )
-            for key, due, user in pending
+            for key, item, due, user in pending
             if key in new
         ]
         # an upsert, so every note comes back with its id (for its e-mail)
@@ -123,39 +133,18 @@ def _send_kind(source, today: date, cal, escalation: _Escalation) -> int:
             notes, update_conflicts=True, unique_fields=["recipient", "key"],
             update_fields=["subject"],
         )
-        # an item done resolves its reminders (one that only left the source's window stays
-        # to do); an item's new reminder supersedes the recipient's earlier ones
-        earlier = Notification.objects.filter(key__startswith=prefix, resolved_at__isnull=True)
-        if done_items:
-            done = Q(*(Q(content_type_id=ct_id, object_id__in=ids)
-                       for ct_id, ids in done_items.items()), _connector=Q.OR)
-            earlier.filter(done).update(resolved_at=now)
-        _supersede(notes, prefix, now)
+        # an item done resolves its reminders; an item's new reminder supersedes the
+        # recipient's earlier ones of the same item. An item only gone from its source
+        # stays to do.
+        reminded = {(n.recipient_id, _item_of(n.key)) for n in notes}
+        new_keys = {(n.recipient_id, n.key) for n in notes}
+        stale = [pk for pk, recipient, key in earlier
+                 if _item_of(key) in done_items
+                 or ((recipient, _item_of(key)) in reminded and (recipient, key) not in new_keys)]
+        if stale:
+            Notification.objects.filter(pk__in=stale).update(resolved_at=timezone.now())
         notifications.queue_emails(notes)
     return len(notes)
-
-
-def _supersede(notes, prefix: str, now) -> None:
-    """Resolve each recipient's earlier open reminders of the items just reminded again (one
-    statement, however many)."""
-    if not notes:
-        return
-    table = Notification._meta.db_table
-    sql = (
-        f'UPDATE "{table}" AS n SET resolved_at = %s '
-        f"FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) AS v(r, ct, obj) "
-        f"WHERE n.recipient_id = v.r AND n.content_type_id = v.ct AND n.object_id = v.obj "
-        f"AND n.resolved_at IS NULL AND n.todo AND n.key LIKE %s AND NOT (n.id = ANY(%s::bigint[]))"
-    )
-    params = [
-        now,
-        [n.recipient_id for n in notes], [n.content_type_id for n in notes],
-        [n.object_id for n in notes],
-        prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",
-        [n.pk for n in notes],
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 def send_reminders(*, today: date) -> Counter:
