@@ -234,6 +234,27 @@ def test_bureau_dashboard_queries_do_not_grow_with_enterprises(world, bureau_adm
     assert count() == few == 12
 
 
+@pytest.mark.parametrize("persona", ["official_a", "ent_a", "agency_a_staff"])
+def test_other_dashboards_queries_do_not_grow_with_enterprises(world, personas, persona,
+                                                               bureau_admin, area_a, agency_a):
+    client = client_for(personas[persona])
+    # one assignment already: the queue's prefetch runs from the first row on
+    AnnualReport.objects.filter(enterprise__name="沙坡头发电有限公司").update(
+        status=ReportStatus.ASSIGNED, agency=agency_a, verification_due=date(2099, 1, 1))
+    client.get("/")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/").status_code == 200
+        return len(queries)
+
+    few = count()
+    _grow(12, area_a, world["cycle"], bureau_admin, bureau_admin)
+    AnnualReport.objects.filter(enterprise__name__startswith="增量企业").update(
+        status=ReportStatus.ASSIGNED, agency=agency_a, verification_due=date(2099, 1, 1))
+    assert count() == few
+
+
 # --- exports -----------------------------------------------------------------------------------
 
 
