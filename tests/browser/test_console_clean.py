@@ -144,7 +144,11 @@ def county_official_pages(walk):
 def enterprise_pages(walk):
     page = walk.page
     walk.as_user("ent1")
-    assert "/registry/enterprises/" in page.url  # the enterprise's home is its page
+    # the enterprise lands on its dashboard, charts drawn under the CSP
+    assert page.url.rstrip("/") == page.base.rstrip("/")
+    walk.chart("#panel-emissions")
+    enterprise = Enterprise.objects.get(name="宁夏中卫热电有限公司")
+    walk.go(f"/registry/enterprises/{enterprise.pk}/")
     walk.chart("#emission-chart")
     assert walk.menu()
     # the surrender form recomputes its totals as the user types (htmx)

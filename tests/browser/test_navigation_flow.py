@@ -65,8 +65,9 @@ def test_enterprise_opens_its_notification_and_follows_the_links(page, data):
     page.wait_for_load_state("networkidle")
     page.locator("nav ol.breadcrumb a", has_text="首页").click()
     page.wait_for_load_state("networkidle")
-    # an enterprise user's home is its enterprise page
-    assert page.url.endswith(reverse("registry:enterprise_detail", args=[data["enterprise"].pk]))
+    # an enterprise user's home is its dashboard, titled with its name
+    assert page.url.endswith(reverse("home"))
+    assert "沙坡头发电有限公司" in page.locator("h1").first.inner_text()
 
 
 def test_county_official_opens_a_submitted_report_on_its_check_page(page, data):
