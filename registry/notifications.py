@@ -16,8 +16,9 @@ from registry.choices import ListChange
 from registry.models import KeyEmitterList, RegistrationRequest
 from zhongwei_carbon.events import subscribe
 from zhongwei_carbon.models import Topic
-from zhongwei_carbon.notifications import members, notify, resolve
+from zhongwei_carbon.notifications import members, notify, notify_batch, resolve
 from zhongwei_carbon.reminders import enterprise_users
+from zhongwei_carbon.reminders.people import area_officials
 from zhongwei_carbon.roles import Role
 
 
@@ -79,20 +80,23 @@ def key_list_published(*, key_list_id, **_kwargs):
     by_area = defaultdict(list)
     link = reverse("registry:list_detail", args=[key_list.year])
     params = {"year": key_list.year, "number": key_list.document_number}
+    officials = area_officials(area_id for _e, _n, _c, area_id in entries)
+    messages = []
     with translation.override(settings.LANGUAGE_CODE):
         for enterprise_id, name, change, area_id in entries:
             by_area[area_id].append(name)
             subject = (_("%(enterprise)s is on the key-emitter list %(year)s (%(number)s)")
                        if change == ListChange.ADDED else
                        _("%(enterprise)s has left the key-emitter list %(year)s (%(number)s)"))
-            notify(recipients=users.get(enterprise_id, ()),
-                   key=f"key-list:{key_list.pk}:{enterprise_id}",
-                   subject=subject % {**params, "enterprise": name}, link=link,
-                   topic=Topic.OTHER)
+            messages.append(dict(recipients=users.get(enterprise_id, ()),
+                                 key=f"key-list:{key_list.pk}:{enterprise_id}",
+                                 subject=subject % {**params, "enterprise": name}, link=link,
+                                 topic=Topic.OTHER))
         for area_id, names in by_area.items():
-            notify(recipients=members(roles=[Role.AREA_OFFICIAL], area_id=area_id),
-                   key=f"key-list:{key_list.pk}:area",
-                   subject=_("Key-emitter list %(year)s published (%(number)s)") % params,
-                   body=_("Entering or leaving in your area: %(names)s") % {
-                       "names": "、".join(names)},
-                   link=link, topic=Topic.OTHER)
+            messages.append(dict(
+                recipients=officials.get(area_id, ()), key=f"key-list:{key_list.pk}:area",
+                subject=_("Key-emitter list %(year)s published (%(number)s)") % params,
+                body=_("Entering or leaving in your area: %(names)s") % {
+                    "names": "、".join(names)},
+                link=link, topic=Topic.OTHER))
+    notify_batch(messages)  # a few queries, however many enterprises enter or leave

@@ -25,22 +25,36 @@ def notify(
 ) -> list[Notification]:
     """Create one notification per recipient for ``key`` (existing ones are left as they
     are). ``todo`` marks it as work for the recipient on ``obj`` (resolved by ``resolve``)."""
-    ct = ContentType.objects.get_for_model(obj) if obj is not None else None
-    created = []
-    for user in recipients:
-        if not user.is_active:
-            continue
-        note, new = Notification.objects.get_or_create(
-            recipient=user,
-            key=key,
-            defaults={
-                "subject": str(subject)[:200], "body": str(body), "link": link,
-                "topic": topic, "todo": todo, "content_type": ct,
-                "object_id": obj.pk if obj is not None else None,
-            },
-        )
-        if new:
-            created.append(note)
+    return notify_batch([dict(recipients=recipients, key=key, subject=subject, body=body,
+                              link=link, topic=topic, todo=todo, obj=obj)])
+
+
+def notify_batch(messages) -> list[Notification]:
+    """``notify`` for several messages (each a dict of its arguments) in a constant number of
+    queries however many messages and recipients: the new notifications."""
+    candidates: dict[tuple, Notification] = {}
+    for m in messages:
+        obj = m.get("obj")
+        ct = ContentType.objects.get_for_model(obj) if obj is not None else None
+        for user in m["recipients"]:
+            if not user.is_active or (user.pk, m["key"]) in candidates:
+                continue
+            candidates[(user.pk, m["key"])] = Notification(
+                recipient=user, key=m["key"], subject=str(m["subject"])[:200],
+                body=str(m.get("body", "")), link=m.get("link", ""),
+                topic=m.get("topic", Topic.OTHER), todo=m.get("todo", False),
+                content_type=ct, object_id=obj.pk if obj is not None else None,
+            )
+    if not candidates:
+        return []
+    existing = set(Notification.objects.filter(
+        recipient_id__in={pk for pk, _key in candidates}, key__in={k for _pk, k in candidates},
+    ).values_list("recipient_id", "key"))
+    created = [n for pair, n in candidates.items() if pair not in existing]
+    # an upsert that changes nothing, so that each row comes back with its id (for its
+    # e-mail) even when a concurrent step wrote it first
+    Notification.objects.bulk_create(created, update_conflicts=True,
+                                     unique_fields=["recipient", "key"], update_fields=["key"])
     queue_emails(created)
     return created
 

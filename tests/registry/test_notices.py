@@ -66,3 +66,28 @@ def test_list_draft_then_publish(personas, enterprise_a, enterprise_b,
     notes = got.assert_exactly("ent_a", "official_a", todo=False)
     assert all("卫环发〔2026〕1号" in n.subject for n in notes)
     assert open_todos(personas["bureau_admin"]) == []
+
+
+def test_publication_notices_take_the_same_queries_for_one_or_many_enterprises(personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from registry.notifications import key_list_published
+
+    def publish(year, n):
+        es = []
+        for i in range(n):
+            e = f.EnterpriseFactory(name=f"企业{year}-{i}")
+            f.make_member(f"u{year}_{i}", f.Role.ENTERPRISE_USER, enterprise=e)
+            f.EmissionRecordFactory(enterprise=e, year=year - 1, emissions_tco2e=Decimal("30000"))
+            es.append(e)
+        key_list = lists.key_list_draft(actor=personas["bureau_admin"], year=year)
+        from registry.models import KeyEmitterList
+
+        KeyEmitterList.objects.filter(pk=key_list.pk).update(status="published",
+                                                              document_number="文号")
+        with CaptureQueriesContext(connection) as ctx:
+            key_list_published(key_list_id=key_list.pk)
+        return len(ctx.captured_queries)
+
+    assert publish(2026, 1) == publish(2027, 4)
