@@ -1,0 +1,39 @@
+"""What every panel builder shares: the dashboard's context (who, what it covers, today, the
+current compliance cycle), the drill-down URL helper and the number of table rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from allowances.selectors import compliance as csel
+
+BUREAU, AREA, ENTERPRISE, AGENCY = "bureau", "area", "enterprise", "agency"
+TOP = 10  # rows of a panel's table (the list behind it has the rest)
+
+
+def url(name: str, *, kwargs=None, **query) -> str:
+    """``name``'s URL with the non-empty ``query`` (the filtered list behind a figure)."""
+    base = reverse(name, kwargs=kwargs)
+    query = {k: v for k, v in query.items() if v not in (None, "")}
+    return f"{base}?{urlencode(query)}" if query else base
+
+
+@dataclass
+class Context:
+    """One rendering of one user's dashboard; each panel builder takes it."""
+
+    user: object
+    kind: str  # BUREAU, AREA, ENTERPRISE or AGENCY
+    subject: object  # the enterprise or agency (None for the bureau and officials)
+    scope: str  # what the figures cover: 全市, the area's, the enterprise's or agency's name
+    today: date
+
+    @cached_property
+    def cycle(self):
+        """The current compliance cycle (the compliance page's default), or None."""
+        return csel.cycle_from(None)
