@@ -7,6 +7,9 @@ agency_a_staff / agency_b_staff staff of agency_a / agency_b
 anonymous                       not logged in
 """
 
+import os
+from pathlib import Path
+
 import pytest
 
 from tests import factories as f
@@ -23,6 +26,36 @@ PERSONAS = [
     "agency_a_staff",
     "agency_b_staff",
 ]
+
+
+# Parallel runs (pytest-xdist, pyproject's addopts: `-n auto --dist loadfile`): each worker has
+# its own test database (pytest-django adds _gw0, _gw1) and takes whole files, so a file's
+# module-scoped seed is built once. `-n 0` runs serially; PYTEST_XDIST_AUTO_NUM_WORKERS sets
+# the number of workers.
+MAX_WORKERS = 4
+
+
+def _test_files(config) -> int:
+    """How many test files the command line names (a directory: the files under it)."""
+    count = 0
+    for arg in config.args or config.getini("testpaths") or ["."]:
+        path = Path(config.invocation_params.dir, arg.split("::")[0])
+        if path.is_dir():
+            count += sum(1 for _ in path.rglob("test_*.py"))
+        else:
+            count += 1
+    return count
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto`: one worker per core, at most MAX_WORKERS, and never more than the files to
+    share out (whole files go to a worker); 0, no worker process at all, for a single file."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return int(os.environ["PYTEST_XDIST_AUTO_NUM_WORKERS"])
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    workers = min(cores or 1, MAX_WORKERS, _test_files(config))
+    return workers if workers > 1 else 0
 
 
 @pytest.fixture
@@ -134,10 +167,34 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+def load_reference_data() -> None:
+    """What the data migrations put in every database (areas, sectors, emission factors,
+    the checklist, penalty ranges, the default credit rules), back after a flush."""
+    from django.apps import apps
+
+    from credit import reference as credit_reference
+    from credit.models import GroupCap, RuleLine, RuleSet
+    from oversight import reference as oversight_reference
+    from oversight.models import ChecklistItem, PenaltyRange
+    from registry import reference
+    from registry.models import Area, Sector
+    from reporting import reference as reporting_reference
+
+    reference.load(Area, Sector)
+    reporting_reference.load(apps)
+    oversight_reference.load(ChecklistItem)
+    oversight_reference.load_penalty_ranges(PenaltyRange)
+    credit_reference.load(RuleSet, RuleLine, GroupCap)
+
+
+FLUSHES = pytest.StashKey[bool]()
+
+
 @pytest.fixture(autouse=True)
 def _reference_data(request):
-    """A transactional test flushes every table, including the areas and sectors that a data
-    migration created; any database test that runs after one gets them back here."""
+    """A transactional test flushes every table, including what the data migrations created;
+    it starts with them here, and they are back for the tests after it (see
+    pytest_runtest_teardown)."""
     marker = request.node.get_closest_marker("django_db")
     if marker is None and not {"db", "transactional_db"} & set(request.fixturenames):
         return
@@ -145,18 +202,23 @@ def _reference_data(request):
         marker is not None and marker.kwargs.get("transaction")
     )
     request.getfixturevalue("transactional_db" if transactional else "db")
-    from registry import reference
+    request.node.stash[FLUSHES] = bool(transactional)
     from registry.models import Area
 
     if not Area.objects.exists():
-        from django.apps import apps
+        load_reference_data()
 
-        from oversight import reference as oversight_reference
-        from oversight.models import ChecklistItem, PenaltyRange
-        from registry.models import Sector
-        from reporting import reference as reporting_reference
 
-        reference.load(Area, Sector)
-        reporting_reference.load(apps)
-        oversight_reference.load(ChecklistItem)
-        oversight_reference.load_penalty_ranges(PenaltyRange)
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush, put the reference data back (committed), so that a
+    later test or module-scoped seed finds the database as migrated. A serial run orders the
+    transactional tests last (pytest-django); a parallel worker takes whole files, each with
+    its transactional tests at its end, and more files after them."""
+    result = yield
+    if item.stash.get(FLUSHES, False):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            load_reference_data()
+    return result

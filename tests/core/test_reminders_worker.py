@@ -1,10 +1,13 @@
 """Deadline reminders through a real Celery worker and beat against Redis (issue 15).
 
 Beat runs the job every second on today's date: each recipient gets the one reminder due
-today, once, however many runs. Then a scripted year goes through the worker day by day,
-each day queued twice (a duplicated or retried delivery) on two worker processes; halfway an
-enterprise submits its report. Every reminder of the year arrives exactly once (inbox and
-e-mail), the submitted report's later ones never. Skips without Redis, except under CI.
+today, once, however many runs. Then the scripted report's season (six weeks before its
+deadline to two weeks after: every offset and the escalation, with quiet days on either side)
+goes through the worker day by day, each day queued twice (a duplicated or retried delivery)
+on two worker processes; halfway an enterprise submits its report. Every reminder of the
+season arrives exactly once (inbox and e-mail), the submitted report's later ones never.
+(Which offset falls on which day, for every kind, is the in-process tests' job.) Skips
+without Redis, except under CI.
 """
 
 from __future__ import annotations
@@ -91,7 +94,7 @@ def _owing(name, area, username, email, year):
     return e, user
 
 
-def test_beat_and_worker_send_a_scripted_year_exactly_once(redis_url, tmp_path):  # noqa: F811
+def test_beat_and_worker_send_a_scripted_season_exactly_once(redis_url, tmp_path):  # noqa: F811
     from celery import Celery
 
     from reporting.models import ReportingYear
@@ -134,7 +137,7 @@ def test_beat_and_worker_send_a_scripted_year_exactly_once(redis_url, tmp_path):
         assert Reminder.objects.filter(recipient__username="beat_user").count() == 1
         assert _mails(mail_dir) == ["beat@example.com"]
 
-        # 2. the scripted year, each day queued twice
+        # 2. the scripted season, each day queued twice
         def run(days):
             results = [client.send_task("core.send_reminders", kwargs={"today": d.isoformat()},
                                         queue=queue) for d in days for _twice in (1, 2)]
@@ -142,7 +145,7 @@ def test_beat_and_worker_send_a_scripted_year_exactly_once(redis_url, tmp_path):
                 r.get(timeout=120)
                 r.forget()
 
-        days = [date(YEAR + 1, 1, 1) + timedelta(days=n) for n in range(365)]
+        days = [DUE + timedelta(days=n) for n in range(-42, 15)]  # T−42 … T+14
         run([d for d in days if d < SUBMITTED_ON])
         f.verification_report_passed(b, ub, year=YEAR)  # B submits
         run([d for d in days if d >= SUBMITTED_ON])
@@ -170,7 +173,7 @@ def test_beat_and_worker_send_a_scripted_year_exactly_once(redis_url, tmp_path):
         ["beat@example.com"] + ["a@example.com"] * 5 + ["b@example.com"] * 2
         + ["bureau@example.com", "official_a@example.com"]
     ), logs
-    # the to-do list after the year: A's last reminder open (the escalations are notices),
+    # the to-do list after the season: A's last reminder open (the escalations are notices),
     # B's resolved
     open_ = set(Notification.objects.filter(key__contains=f":{DUE.isoformat()}:", todo=True,
                                             resolved_at__isnull=True)

@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 
 from accounts.models import Membership, User
@@ -37,9 +38,19 @@ def counts() -> dict:
     return {m.__name__: m.objects.count() for m in models}
 
 
+@pytest.fixture(scope="module")
+def _seeded_once(django_db_setup, django_db_blocker):
+    """Seed once for the module (it takes seconds) inside a transaction rolled back at the
+    end; each test runs in a savepoint within it, so what one test changes (a password, a
+    second run) is gone for the next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield seed()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def seeded(db):
-    return seed()
+def seeded(_seeded_once, db):
+    return _seeded_once
 
 
 def record(name: str, year: int) -> EmissionRecord:
