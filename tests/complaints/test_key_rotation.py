@@ -68,7 +68,8 @@ def test_a_row_no_key_reads_stops_the_rotation_with_nothing_changed():
         assert crypto.decrypt(FilerIdentity.objects.get(complaint=first).name_encrypted) == "张三"
 
 
-@pytest.mark.parametrize("value", [f"{NEW},not-a-key", "short", f"{NEW},,{OLD[:-4]}"])
+@pytest.mark.parametrize("value", [f"{NEW},not-a-key", "short", f"{NEW},,{OLD[:-4]}"],
+                         ids=["second-not-a-key", "short", "empty-and-truncated"])
 @override_settings(DEBUG=False)
 def test_a_malformed_key_is_a_deploy_error_and_refuses_to_encrypt(value):
     with override_settings(COMPLAINTS_ENCRYPTION_KEY=value):
