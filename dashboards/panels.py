@@ -37,9 +37,13 @@ class Panel:
     columns: list[Column] = field(default_factory=list)
     rows: list = field(default_factory=list)  # what the table shows
     row_url: Callable[[object], str] | None = None
+    # a figure cell's own list (the row and the column's index): a table of figures where
+    # each number drills down, not only the row's name
+    cell_url: Callable[[object, int], str] | None = None
     more_url: str = ""  # the whole list the table is the top of
     more_label: str = ""
-    chart: dict | None = None  # {"kind": "bar", "categories": [...], "series": [{name, data}]}
+    # {"kind": "bar", "categories": [...], "series": [{name, data}], "stack": bool}
+    chart: dict | None = None
     empty: str = ""  # said when the table has no row
     export_rows: Iterable | None = None  # what the export writes, when more than ``rows``
     wide: bool = False  # the whole width of a large screen (a table of many columns)
@@ -49,9 +53,11 @@ class Panel:
         return _("%(scope)s · %(title)s") % {"scope": self.scope, "title": self.title}
 
     @property
-    def table(self) -> list[tuple[list, str]]:
-        """Each row's cells (the export's values) and its link."""
-        return [([_shown(c.value(r)) for c in self.columns],
+    def table(self) -> list[tuple[list[tuple[object, str]], str]]:
+        """Each row's cells (the export's value, and the cell's own link from ``cell_url``:
+        "" where none) and the row's link (on its first cell)."""
+        return [([(_shown(c.value(r)), self.cell_url(r, i) if self.cell_url and i else "")
+                  for i, c in enumerate(self.columns)],
                  self.row_url(r) if self.row_url else "") for r in self.rows]
 
     @property

@@ -325,10 +325,12 @@ def _scope(user):
 
 
 def compliance_rows(user, cycle, *, status: str | None = None, ordering: str | None = None,
-                    enterprise: int | None = None, deadline=_READ, today=None) -> Rows:
+                    enterprise: int | None = None, sector: int | None = None, deadline=_READ,
+                    today=None) -> Rows:
     """The compliance table of ``cycle`` for ``user``: every enterprise the user may see on
     the published key-emitter list of the cycle's year; ``status`` (one of
-    ``rules.COMPLIANCE_STATUSES``, anything else: all), one ``enterprise`` (a pk), sorted by
+    ``rules.COMPLIANCE_STATUSES``, anything else: all), one ``enterprise`` or ``sector`` (a
+    pk: a row of the rates by sector drills down to it), sorted by
     ``ordering`` (``COMPLIANCE_SORT``), else by area and name."""
     today = today or timezone.localdate()
     if deadline is _READ:
@@ -343,6 +345,8 @@ def compliance_rows(user, cycle, *, status: str | None = None, ordering: str | N
         qs = qs.filter(status_rank=compliance_sql.RANK[status])
     if enterprise is not None:
         qs = qs.filter(pk=enterprise)
+    if sector is not None:
+        qs = qs.filter(sector_id=sector)
     qs = COMPLIANCE_SORT.order(qs, ordering, then=(*DEFAULT_ORDER, "pk"))
     if key is None:
         qs = qs.order_by(*DEFAULT_ORDER, "pk")
@@ -355,6 +359,7 @@ class Summary:
     city: rules.ComplianceRate
     by_area: list[tuple[str, rules.ComplianceRate]] = field(default_factory=list)
     by_sector: list[tuple[str, rules.ComplianceRate]] = field(default_factory=list)
+    sector_ids: dict[str, int] = field(default_factory=dict)  # a sector's name: its pk
 
 
 def summary(user, cycle) -> Summary:
@@ -370,7 +375,8 @@ def summary(user, cycle) -> Summary:
         city = compliance_sql.add(city, rate)
         for totals_, name in ((by_area, str(areas[area_id])), (by_sector, str(sectors[sector_id]))):
             totals_[name] = compliance_sql.add(totals_.get(name, empty), rate)
-    return Summary(city, sorted(by_area.items()), sorted(by_sector.items()))
+    return Summary(city, sorted(by_area.items()), sorted(by_sector.items()),
+                   {str(s): pk for pk, s in sectors.items()})
 
 
 @dataclass

@@ -35,7 +35,7 @@ from zhongwei_carbon.models import Topic
 
 pytestmark = pytest.mark.django_db
 
-OFFICIAL = ["todo", "pipeline", "compliance", "shortfalls"]
+OFFICIAL = ["todo", "pipeline", "ledgers", "compliance", "shortfalls", "sectors", "emissions"]
 PANELS = {
     "bureau_admin": OFFICIAL, "bureau_reviewer": OFFICIAL,
     "official_a": OFFICIAL, "official_b": OFFICIAL,
@@ -304,7 +304,7 @@ def test_pipeline_export_counts(world, official_a):
 def test_a_panel_not_on_the_users_dashboard_is_404(world, personas):
     for persona, key in (("ent_a", "compliance"), ("ent_a", "assignments"),
                          ("agency_a_staff", "obligation"), ("official_a", "obligation"),
-                         ("bureau_admin", "emissions"), ("bureau_admin", "nope")):
+                         ("bureau_admin", "obligation"), ("bureau_admin", "nope")):
         assert export(client_for(personas[persona]), key).status_code == 404, (persona, key)
     response = export(client_for(None), "todo")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
