@@ -53,12 +53,18 @@ class Panel:
         return _("%(scope)s · %(title)s") % {"scope": self.scope, "title": self.title}
 
     @property
-    def table(self) -> list[tuple[list[tuple[object, str]], str]]:
-        """Each row's cells (the export's value, and the cell's own link from ``cell_url``:
-        "" where none) and the row's link (on its first cell)."""
-        return [([(_shown(c.value(r)), self.cell_url(r, i) if self.cell_url and i else "")
-                  for i, c in enumerate(self.columns)],
+    def table(self) -> list[tuple[list, str]]:
+        """Each row's cells (the export's values) and its link."""
+        return [([_shown(c.value(r)) for c in self.columns],
                  self.row_url(r) if self.row_url else "") for r in self.rows]
+
+    @property
+    def linked_table(self) -> list[tuple[list[tuple[object, str]], str]]:
+        """``table`` as the page shows it: each cell with its own link (``cell_url``; ""
+        where none), and the row's link (on its first cell)."""
+        return [([(value, self.cell_url(r, i) if self.cell_url and i else "")
+                  for i, value in enumerate(cells)], link)
+                for r, (cells, link) in zip(self.rows, self.table, strict=True)]
 
     @property
     def export_url(self) -> str:

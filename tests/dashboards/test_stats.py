@@ -152,7 +152,7 @@ def test_sector_rates_equal_the_compliance_page_filtered(world, personas, person
     panel = panels(response)["sectors"]
     page = client.get(COMPLIANCE, {"cycle": 2024}).context
     assert panel.rows == page["data"].by_sector
-    for (name, rate), (_cells, link) in zip(panel.rows, panel.table, strict=True):
+    for (name, rate), (_cells, link) in zip(panel.rows, panel.linked_table, strict=True):
         assert link.startswith(f"{COMPLIANCE}?cycle=2024&sector=")
         rows = list(client.get(link).context["data"].rows)
         assert {str(r.enterprise.sector) for r in rows} == {name}
@@ -220,7 +220,7 @@ def test_emissions_equal_the_enterprise_list(trend, personas, persona):
     assert figure(panel, "latest") == total
     for year, year_total, _by_sector in panel.rows:
         assert year_total == _listed_sum(client, year)[1], year
-    for (_y, _t, by_sector), (cells, _link) in zip(panel.rows, panel.table, strict=True):
+    for (_y, _t, by_sector), (cells, _link) in zip(panel.rows, panel.linked_table, strict=True):
         for (_value, link), tonnes in zip(cells[2:], by_sector, strict=True):
             sector = re.search(r"sector=(\d+)", link).group(1)
             assert (tonnes or 0) == _listed_sum(client, _y, sector=sector)[1]
