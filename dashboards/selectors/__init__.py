@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from allowances.selectors import compliance as csel
 from dashboards.panels import Panel
-from dashboards.selectors import agency, credit, enterprise, official, todo, work
+from dashboards.selectors import agency, credit, enterprise, official, tasks, todo, work
 from dashboards.selectors.base import AGENCY, AREA, BUREAU, ENTERPRISE, Context
 from zhongwei_carbon import roles
 from zhongwei_carbon.roles import Role
@@ -27,9 +27,10 @@ OFFICIAL: list[Builder] = [todo.todo_panel, work.work_panel, official.pipeline_p
 PANELS: dict[str, list[Builder]] = {
     BUREAU: OFFICIAL,
     AREA: OFFICIAL,
-    ENTERPRISE: [todo.todo_panel, enterprise.obligation_panel, credit.credit_panel,
-                 enterprise.emissions_panel],
-    AGENCY: [todo.todo_panel, agency.assignments_panel, credit.credit_panel],
+    ENTERPRISE: [todo.todo_panel, tasks.tasks_panel, enterprise.obligation_panel,
+                 credit.credit_panel, enterprise.emissions_panel, enterprise.facilities_panel],
+    AGENCY: [todo.todo_panel, agency.assignments_panel, agency.performance_panel,
+             agency.inspections_panel, credit.credit_panel],
 }
 
 

@@ -39,10 +39,10 @@ OFFICIAL = ["todo", "work", "pipeline", "compliance", "shortfalls"]
 PANELS = {
     "bureau_admin": OFFICIAL, "bureau_reviewer": OFFICIAL,
     "official_a": OFFICIAL, "official_b": OFFICIAL,
-    "ent_a": ["todo", "obligation", "credit", "emissions"],
-    "ent_b": ["todo", "obligation", "credit", "emissions"],
-    "agency_a_staff": ["todo", "assignments", "credit"],
-    "agency_b_staff": ["todo", "assignments", "credit"],
+    "ent_a": ["todo", "tasks", "obligation", "credit", "emissions", "facilities"],
+    "ent_b": ["todo", "tasks", "obligation", "credit", "emissions", "facilities"],
+    "agency_a_staff": ["todo", "assignments", "performance", "inspections", "credit"],
+    "agency_b_staff": ["todo", "assignments", "performance", "inspections", "credit"],
 }
 
 
