@@ -27,20 +27,22 @@ def _cycle(request) -> ComplianceCycle:
 
 def _filters(request) -> dict:
     """What the table, its pages and the export list: ``?status=``, one enterprise (opened
-    from the enterprise's page), one ``?sector=``, the ``?ordering=`` column (COMPLIANCE_SORT; an unknown key
+    from the enterprise's page), one ``?sector=`` or ``?area=``, the ``?ordering=`` column (COMPLIANCE_SORT; an unknown key
     keeps the default order). The database filters, sorts and pages."""
     return {
         "status": request.GET.get("status"),
         "enterprise": web.enterprise_param(request),
-        "sector": _sector(request),
+        "sector": _pk(request, "sector"),
+        "area": _pk(request, "area"),
         "ordering": request.GET.get(sorting.PARAM),
     }
 
 
-def _sector(request) -> int | None:
-    """``?sector=`` (a pk: a row of the rates by sector, on the dashboard too, opens it)."""
-    value = request.GET.get("sector", "")
-    return int(value) if value.isdigit() else None
+def _pk(request, name: str) -> int | None:
+    """``?sector=`` or ``?area=`` (a pk: a row of the rates by sector or county / park, on
+    the dashboard too, opens it); anything else: no filter."""
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 @web.require(Perm.VIEW_COMPLIANCE)
@@ -56,7 +58,9 @@ def compliance(request):
         "status": status if status in sel.STATUS_LABELS else "",
         "statuses": list(sel.STATUS_LABELS.items()),
         "sectors": Sector.objects.all(),
-        "sector": _sector(request),
+        "sector": _pk(request, "sector"),
+        "areas": sel.areas_of(request.user),
+        "area": _pk(request, "area"),
         "scope": sel.scope_label(request.user),
         "days_left": sel.days_left(data.deadline),
         "chart": sel.chart_data(data),

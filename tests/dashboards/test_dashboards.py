@@ -148,6 +148,40 @@ def test_compliance_figures_equal_the_compliance_page(world, personas, persona):
     assert [(r.enterprise.pk, r.remaining) for r in shortfalls.rows] == top[:10]
 
 
+@pytest.mark.parametrize("persona", ["bureau_admin", "official_a"])
+def test_each_county_row_opens_the_compliance_page_of_that_county(world, personas, persona):
+    client = client_for(personas[persona])
+    panel = panels(client.get("/"))["compliance"]
+    assert panel.rows
+    for (name, rate), (_cells, link) in zip(panel.rows, panel.table, strict=True):
+        assert link.startswith(reverse("allowances:compliance") + "?cycle=2024&area=")
+        rows = list(client.get(link).context["data"].rows)
+        assert {str(r.enterprise.area) for r in rows} == {name}
+        due = [r for r in rows if r.obligation]
+        assert rate.due_count == len(due)
+        assert rate.complied_count == sum(r.remaining == 0 for r in due)
+        assert rate.due_tonnes - rate.surrendered_tonnes == sum(r.remaining for r in due)
+
+
+def test_compliance_page_filters_by_county(world, bureau_admin, official_b, area_a, area_b):
+    page = reverse("allowances:compliance")
+    client = client_for(bureau_admin)
+    response = client.get(page, {"cycle": 2024, "area": area_a.pk})
+    assert sorted(r.enterprise.name for r in response.context["page_obj"]) == [
+        "沙坡头发电有限公司", "沙坡头热电"]
+    assert 'name="area"' in text(response)  # the bureau picks among the counties
+    # the rates above the table still cover every row in scope, not the filter
+    assert response.context["data"].city.due_count == 3
+    export = client.get(reverse("allowances:compliance_export"), {"cycle": 2024, "area": area_a.pk})
+    assert sorted(r[1] for r in sheet(export)[1:]) == ["沙坡头发电有限公司", "沙坡头热电"]
+    for junk in ("x", "-1", "9" * 30):  # not a pk: no filter
+        assert len(client.get(page, {"cycle": 2024, "area": junk}).context["page_obj"]) == 3
+    # another county's pk shows an official nothing of it; one area: no area picker
+    response = client_for(official_b).get(page, {"cycle": 2024, "area": area_a.pk})
+    assert list(response.context["page_obj"]) == []
+    assert 'name="area"' not in text(response)
+
+
 def test_bureau_figures_by_hand(world, bureau_admin):
     panel = panels(client_for(bureau_admin).get("/"))["compliance"]
     # due 100 + 200 + 300; surrendered 100 + 50; one of three in full
