@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from complaints import selectors
 from complaints.choices import Category, Status, TargetKind
 from complaints.models import Complaint
 from registry.models import Area
@@ -20,10 +21,18 @@ class ComplaintFilterSet(django_filters.FilterSet):
                                               empty_label=EMPTY_CHOICE)
     area = django_filters.ModelChoiceFilter(queryset=Area.objects.all(), label=_("Area"),
                                             empty_label=EMPTY_CHOICE)
+    mine = django_filters.BooleanFilter(method="filter_mine", label=_("Only those I handle"))
 
     class Meta:
         model = Complaint
-        fields = ["q", "status", "category", "target_kind", "area"]
+        fields = ["q", "status", "category", "target_kind", "area", "mine"]
+
+    def filter_mine(self, queryset, name, value):
+        """The complaints assigned to the user as handler."""
+        user = getattr(self.request, "user", None)
+        if not value or user is None:
+            return queryset
+        return queryset.filter(selectors.assigned_to(user))
 
     def search(self, queryset, name, value):
         value = value.strip()

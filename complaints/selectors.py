@@ -4,7 +4,7 @@ him; enterprises and agencies nothing. Nothing here reads the filer's identity."
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from complaints.models import Attachment, Complaint
 from registry.choices import ListStatus
@@ -26,6 +26,11 @@ def base() -> QuerySet:
 
 def complaints_for(user, action: str = Perm.VIEW_COMPLAINT) -> QuerySet:
     return scoping.for_user(base(), user, action).order_by("-filed_at", "-pk")
+
+
+def assigned_to(user) -> Q:
+    """Complaints whose handler is ``user`` (the list's "only mine")."""
+    return Q(handler=user.pk)
 
 
 def get(user, pk: int, action: str = Perm.VIEW_COMPLAINT) -> Complaint:

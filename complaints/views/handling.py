@@ -61,7 +61,7 @@ def complaint_list(request):
         "filterset": filterset, "page_obj": web.paginate(request, filterset.qs),
         "statuses": Status.choices, "categories": Category.choices,
         "areas": filterset.filters["area"].queryset, "today": timezone.localdate(),
-        "breadcrumbs": _crumbs(),
+        "can_handle": roles.has_perm(request.user, HANDLE), "breadcrumbs": _crumbs(),
     })
 
 

@@ -15,20 +15,23 @@ from django.utils import timezone
 
 from allowances.selectors import compliance as csel
 from dashboards.panels import Panel
-from dashboards.selectors import agency, credit, enterprise, official, todo
+from dashboards.selectors import agency, credit, enterprise, official, stats, tasks, todo, work
 from dashboards.selectors.base import AGENCY, AREA, BUREAU, ENTERPRISE, Context
 from zhongwei_carbon import roles
 from zhongwei_carbon.roles import Role
 
 Builder = Callable[[Context], "Panel | Iterable[Panel] | None"]
 
-OFFICIAL: list[Builder] = [todo.todo_panel, official.pipeline_panel, official.compliance_panels]
+OFFICIAL: list[Builder] = [todo.todo_panel, work.work_panel, official.pipeline_panel,
+                           stats.ledgers_panel, official.compliance_panels, stats.sectors_panel,
+                           stats.emissions_panel]
 PANELS: dict[str, list[Builder]] = {
     BUREAU: OFFICIAL,
     AREA: OFFICIAL,
-    ENTERPRISE: [todo.todo_panel, enterprise.obligation_panel, credit.credit_panel,
-                 enterprise.emissions_panel],
-    AGENCY: [todo.todo_panel, agency.assignments_panel, credit.credit_panel],
+    ENTERPRISE: [todo.todo_panel, tasks.tasks_panel, enterprise.obligation_panel,
+                 credit.credit_panel, enterprise.emissions_panel, enterprise.facilities_panel],
+    AGENCY: [todo.todo_panel, agency.assignments_panel, agency.performance_panel,
+             agency.inspections_panel, credit.credit_panel],
 }
 
 
