@@ -47,7 +47,7 @@ def _test_files(config) -> int:
     return count
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
 def pytest_xdist_auto_num_workers(config):
     """`-n auto`: one worker per core, at most MAX_WORKERS, and never more than the files to
     share out (whole files go to a worker); 0, no worker process at all, for a single file."""
@@ -56,6 +56,30 @@ def pytest_xdist_auto_num_workers(config):
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     workers = min(cores or 1, MAX_WORKERS, _test_files(config))
     return workers if workers > 1 else 0
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadfile` that runs every collected item. Schemathesis gives all the cases of
+    one test function (tests/core/test_api_fuzz.py) the same node id, and xdist's file
+    scheduling keys items by node id: it would run one case of each function and drop the
+    rest without a word. Here the repeats get a distinct key (same file, so same worker)."""
+    if config.getoption("dist") != "loadfile":
+        return None
+    from collections import Counter
+
+    from xdist.scheduler import LoadFileScheduling
+
+    class EveryItemLoadFileScheduling(LoadFileScheduling):
+        def add_node_collection(self, node, collection):
+            seen = Counter()
+            keys = []
+            for nodeid in collection:
+                keys.append(f"{nodeid}#{seen[nodeid]}" if seen[nodeid] else nodeid)
+                seen[nodeid] += 1
+            super().add_node_collection(node, keys)
+
+    return EveryItemLoadFileScheduling(config, log)
 
 
 @pytest.fixture
