@@ -15,14 +15,24 @@ from django.utils import timezone
 
 from allowances.selectors import compliance as csel
 from dashboards.panels import Panel
-from dashboards.selectors import agency, credit, enterprise, official, todo
+from dashboards.selectors import (
+    agency,
+    complaint,
+    credit,
+    enterprise,
+    official,
+    oversight_credit,
+    todo,
+)
 from dashboards.selectors.base import AGENCY, AREA, BUREAU, ENTERPRISE, Context
 from zhongwei_carbon import roles
 from zhongwei_carbon.roles import Role
 
 Builder = Callable[[Context], "Panel | Iterable[Panel] | None"]
 
-OFFICIAL: list[Builder] = [todo.todo_panel, official.pipeline_panel, official.compliance_panels]
+OFFICIAL: list[Builder] = [todo.todo_panel, official.pipeline_panel, official.compliance_panels,
+                           oversight_credit.agencies_panel,
+                           oversight_credit.credit_grades_panel, complaint.complaints_panel]
 PANELS: dict[str, list[Builder]] = {
     BUREAU: OFFICIAL,
     AREA: OFFICIAL,
