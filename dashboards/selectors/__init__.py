@@ -22,6 +22,7 @@ from dashboards.selectors import (
     enterprise,
     official,
     oversight_credit,
+    tasks,
     todo,
 )
 from dashboards.selectors.base import AGENCY, AREA, BUREAU, ENTERPRISE, Context
@@ -36,9 +37,10 @@ OFFICIAL: list[Builder] = [todo.todo_panel, official.pipeline_panel, official.co
 PANELS: dict[str, list[Builder]] = {
     BUREAU: OFFICIAL,
     AREA: OFFICIAL,
-    ENTERPRISE: [todo.todo_panel, enterprise.obligation_panel, credit.credit_panel,
-                 enterprise.emissions_panel],
-    AGENCY: [todo.todo_panel, agency.assignments_panel, credit.credit_panel],
+    ENTERPRISE: [todo.todo_panel, tasks.tasks_panel, enterprise.obligation_panel,
+                 credit.credit_panel, enterprise.emissions_panel, enterprise.facilities_panel],
+    AGENCY: [todo.todo_panel, agency.assignments_panel, agency.performance_panel,
+             agency.inspections_panel, credit.credit_panel],
 }
 
 

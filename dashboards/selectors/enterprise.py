@@ -1,8 +1,9 @@
-"""Enterprise: the current cycle's obligation against the account's holdings, and the
-enterprise's emissions by year."""
+"""Enterprise: the current cycle's obligation against the account's holdings, the
+enterprise's emissions by year and by facility."""
 
 from __future__ import annotations
 
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -12,6 +13,8 @@ from dashboards.panels import Figure, Panel
 from dashboards.selectors.base import Context, url
 from registry.choices import RecordSource
 from registry.models import EmissionRecord
+from reporting.models import ReportLine
+from reporting.selectors import reports as rsel
 from zhongwei_carbon.excel import Column
 
 
@@ -75,4 +78,46 @@ def emissions_panel(ctx: Context) -> Panel:
                            "data": [str(best[y].emissions_tco2e) for y in years]}]}
         if years else None,
         empty=_("No annual figures yet."),
+    )
+
+
+FACILITY_YEARS = 3  # the latest years with facility-level figures the panel shows
+
+
+def facilities_panel(ctx: Context) -> Panel:
+    """The enterprise's emissions by facility in its annual reports of the latest
+    ``FACILITY_YEARS`` years with report lines: each report's current version summed per
+    facility, as the report page groups its lines (``selectors.reports.grouped_lines``; lines
+    of no facility under 「Whole enterprise」). Two queries."""
+    user, enterprise = ctx.user, ctx.subject
+    reports = rsel.reports_for(user, enterprise=enterprise.pk).order_by()
+    years = list(ReportLine.objects.filter(version__in=reports.values("current_version"))
+                 .order_by("-version__report__year").values_list("version__report__year", flat=True)
+                 .distinct()[:FACILITY_YEARS])
+    sums = list(
+        ReportLine.objects.filter(version__in=reports.values("current_version"),
+                                  version__report__year__in=years)
+        .values("version__report_id", "version__report__year", "facility_id", "facility__name")
+        .annotate(emissions=Sum("emissions"))
+        .order_by("-version__report__year", "facility__name", "facility_id")
+    ) if years else []
+    whole = _("Whole enterprise")
+    rows = [{"report": s["version__report_id"], "year": s["version__report__year"],
+             "facility": s["facility__name"] or whole, "emissions": s["emissions"]} for s in sums]
+    names = sorted({r["facility"] for r in rows}, key=lambda n: (n == whole, n))
+    by_key = {(r["year"], r["facility"]): r["emissions"] for r in rows}
+    reports_url = url("reporting:report_list")
+    return Panel(
+        key="facilities", title=_("Emissions by facility"), scope=enterprise.name,
+        columns=[Column(_("Year"), lambda r: str(r["year"]), 8),
+                 Column(_("Facility"), lambda r: r["facility"], 30),
+                 Column(_("Emissions (tCO2e)"), lambda r: r["emissions"], 18)],
+        rows=rows,
+        row_url=lambda r: reverse("reporting:report_detail", kwargs={"pk": r["report"]}),
+        more_url=reports_url, more_label=_("Report list"),
+        chart={"kind": "bar", "unit": "tCO2e", "categories": names,
+               "series": [{"name": str(y), "data": [str(by_key[(y, n)]) if (y, n) in by_key
+                                                    else None for n in names]}
+                          for y in years]} if rows else None,
+        empty=_("No emission report lines yet."),
     )

@@ -85,6 +85,13 @@ class AnnualReport(models.Model):
         )
 
     @property
+    def round_due(self) -> int:
+        """The verification round the agency works on while the report waits for it (assigned
+        or returned after re-check): one after the rounds filed (``verification_round``), as
+        the agency's to-do names it."""
+        return self.verification_round + 1
+
+    @property
     def reported_total(self):
         """The enterprise's figure: the current version's total (tCO2e), or ``None``."""
         version = self.current_version

@@ -41,10 +41,10 @@ AREA = [*OFFICIAL, "credit_grades", "complaints"]  # the agency league is the bu
 PANELS = {
     "bureau_admin": BUREAU, "bureau_reviewer": BUREAU,
     "official_a": AREA, "official_b": AREA,
-    "ent_a": ["todo", "obligation", "credit", "emissions"],
-    "ent_b": ["todo", "obligation", "credit", "emissions"],
-    "agency_a_staff": ["todo", "assignments", "credit"],
-    "agency_b_staff": ["todo", "assignments", "credit"],
+    "ent_a": ["todo", "tasks", "obligation", "credit", "emissions", "facilities"],
+    "ent_b": ["todo", "tasks", "obligation", "credit", "emissions", "facilities"],
+    "agency_a_staff": ["todo", "assignments", "performance", "inspections", "credit"],
+    "agency_b_staff": ["todo", "assignments", "performance", "inspections", "credit"],
 }
 
 
