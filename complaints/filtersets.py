@@ -26,10 +26,12 @@ class ComplaintFilterSet(django_filters.FilterSet):
     outcome = django_filters.ChoiceFilter(choices=selectors.OUTCOME_CHOICES,
                                           method="filter_outcome", label=_("Outcome"),
                                           empty_label=EMPTY_CHOICE)
+    mine = django_filters.BooleanFilter(method="filter_mine", label=_("Only those I handle"))
 
     class Meta:
         model = Complaint
-        fields = ["q", "status", "category", "target_kind", "area", "month", "since", "outcome"]
+        fields = ["q", "status", "category", "target_kind", "area", "month", "since", "outcome",
+                  "mine"]
 
     def filter_month(self, queryset, name, value):
         month = selectors.parse_month(value)
@@ -42,6 +44,13 @@ class ComplaintFilterSet(django_filters.FilterSet):
     def filter_outcome(self, queryset, name, value):
         q = selectors.with_outcome(value)
         return queryset.filter(q) if q is not None else queryset
+
+    def filter_mine(self, queryset, name, value):
+        """The complaints assigned to the user as handler."""
+        user = getattr(self.request, "user", None)
+        if not value or user is None:
+            return queryset
+        return queryset.filter(selectors.assigned_to(user))
 
     def search(self, queryset, name, value):
         value = value.strip()

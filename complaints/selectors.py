@@ -91,6 +91,11 @@ def last_months(today: date, n: int = 12) -> list[tuple[int, int]]:
     return months[::-1]
 
 
+def assigned_to(user) -> Q:
+    """Complaints whose handler is ``user`` (the list's "only mine")."""
+    return Q(handler=user.pk)
+
+
 def get(user, pk: int, action: str = Perm.VIEW_COMPLAINT) -> Complaint:
     return web.get_scoped_or_404(base(), user, action, pk=pk)
 

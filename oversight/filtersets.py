@@ -2,6 +2,7 @@
 
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from oversight.choices import (
@@ -15,6 +16,7 @@ from oversight.choices import (
     ViolationArticle,
 )
 from oversight.models import Inspection, InspectionPlan, Inspector, ViolationCase
+from oversight.selectors import inspections as inspection_selectors
 from registry.models import Area
 from zhongwei_carbon.forms import EMPTY_CHOICE, IntegerFilter
 
@@ -66,11 +68,12 @@ class InspectionFilterSet(django_filters.FilterSet):
     enterprise = IntegerFilter(field_name="enterprise", label=_("Enterprise"))
     agency = IntegerFilter(field_name="agency", label=_("Agency"))
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("Only mine"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
 
     class Meta:
         model = Inspection
         fields = ["q", "plan", "year", "target_kind", "area", "trigger", "status", "conclusion",
-                  "enterprise", "agency", "mine"]
+                  "enterprise", "agency", "mine", "overdue"]
 
     def search(self, queryset, name, value):
         return _search(queryset, ["target_name", "enterprise__uscc", "agency__uscc"], value)
@@ -79,11 +82,13 @@ class InspectionFilterSet(django_filters.FilterSet):
         """The inspections the user is drawn for."""
         if not value or self.request is None:
             return queryset
-        return queryset.filter(
-            pk__in=Inspection.objects.filter(
-                inspectors__inspector__user=self.request.user
-            ).values("pk")
-        )
+        return queryset.filter(inspection_selectors.drawn_for(self.request.user))
+
+    def filter_overdue(self, queryset, name, value):
+        """Open after their plan's inspection period ended."""
+        if not value:
+            return queryset
+        return queryset.filter(inspection_selectors.overdue(timezone.localdate()))
 
 
 class InspectorFilterSet(django_filters.FilterSet):

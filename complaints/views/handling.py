@@ -60,7 +60,8 @@ def complaint_list(request):
     return render(request, T + "list.html", {
         "filterset": filterset, "page_obj": web.paginate(request, filterset.qs),
         "statuses": Status.choices, "categories": Category.choices,
-        "outcomes": selectors.OUTCOME_CHOICES, "areas": filterset.filters["area"].queryset, "today": timezone.localdate(),
+        "outcomes": selectors.OUTCOME_CHOICES, "areas": filterset.filters["area"].queryset,
+        "today": timezone.localdate(), "can_handle": roles.has_perm(request.user, HANDLE),
         "breadcrumbs": _crumbs(),
     })
 

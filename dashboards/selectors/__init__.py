@@ -24,6 +24,7 @@ from dashboards.selectors import (
     oversight_credit,
     tasks,
     todo,
+    work,
 )
 from dashboards.selectors.base import AGENCY, AREA, BUREAU, ENTERPRISE, Context
 from zhongwei_carbon import roles
@@ -31,8 +32,8 @@ from zhongwei_carbon.roles import Role
 
 Builder = Callable[[Context], "Panel | Iterable[Panel] | None"]
 
-OFFICIAL: list[Builder] = [todo.todo_panel, official.pipeline_panel, official.compliance_panels,
-                           oversight_credit.agencies_panel,
+OFFICIAL: list[Builder] = [todo.todo_panel, work.work_panel, official.pipeline_panel,
+                           official.compliance_panels, oversight_credit.agencies_panel,
                            oversight_credit.credit_grades_panel, complaint.complaints_panel]
 PANELS: dict[str, list[Builder]] = {
     BUREAU: OFFICIAL,

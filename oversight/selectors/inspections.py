@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from oversight import rules
-from oversight.choices import RectificationStatus
+from oversight.choices import InspectionStatus, RectificationStatus
 from oversight.models import (
     Evidence,
     Finding,
@@ -33,6 +33,17 @@ def base() -> QuerySet:
 
 def inspections_for(user, action: str = Perm.VIEW_INSPECTION) -> QuerySet:
     return scoping.for_user(base(), user, action).order_by("-created_at", "-pk")
+
+
+def drawn_for(user) -> Q:
+    """Inspections ``user`` is drawn for (a subquery: never a row twice)."""
+    return Q(pk__in=Inspection.objects.filter(inspectors__inspector__user=user.pk).values("pk"))
+
+
+def overdue(today) -> Q:
+    """Open inspections of a plan whose inspection period ended before ``today`` (the
+    inspectors were to inspect and conclude by its last day)."""
+    return Q(status=InspectionStatus.OPEN, plan__end_date__lt=today)
 
 
 def get(user, pk: int, action: str = Perm.VIEW_INSPECTION) -> Inspection:

@@ -17,8 +17,9 @@ from registry.registration_forms import (
     RegistrationFilterForm,
     RegistrationForm,
 )
+from registry.selectors.registrations import applications_for
 from registry.services import registration as services
-from zhongwei_carbon import events, scoping, web
+from zhongwei_carbon import events, web
 from zhongwei_carbon.roles import Perm
 
 ACTION = Perm.DECIDE_REGISTRATION
@@ -67,20 +68,12 @@ def register_done(request):
 
 @web.require(ACTION)
 def registration_list(request):
-    qs = scoping.for_user(
-        RegistrationRequest.objects.select_related("enterprise", "enterprise__area", "decided_by"),
-        request.user,
-        ACTION,
-    )
     filter_form = RegistrationFilterForm(request.GET or None)
-    if filter_form.is_valid() and filter_form.cleaned_data["status"]:
-        qs = qs.filter(status=filter_form.cleaned_data["status"])
-    page_obj = web.paginate(request, qs)
+    status = filter_form.cleaned_data["status"] if filter_form.is_valid() else ""
+    page_obj = web.paginate(request, applications_for(request.user, status=status))
     for application in page_obj:
         application.reference = services.reference_number(application)
-    pending = scoping.for_user(
-        RegistrationRequest.objects.filter(status=RegistrationStatus.PENDING), request.user, ACTION
-    ).count()
+    pending = applications_for(request.user, status=RegistrationStatus.PENDING).count()
     return render(
         request,
         "registry/registration/list.html",
