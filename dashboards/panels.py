@@ -37,9 +37,13 @@ class Panel:
     columns: list[Column] = field(default_factory=list)
     rows: list = field(default_factory=list)  # what the table shows
     row_url: Callable[[object], str] | None = None
+    # a figure cell's own list (the row and the column's index): a table of figures where
+    # each number drills down, not only the row's name
+    cell_url: Callable[[object, int], str] | None = None
     more_url: str = ""  # the whole list the table is the top of
     more_label: str = ""
-    chart: dict | None = None  # {"kind": "bar", "categories": [...], "series": [{name, data}]}
+    # {"kind": "bar", "categories": [...], "series": [{name, data}], "stack": bool}
+    chart: dict | None = None
     empty: str = ""  # said when the table has no row
     export_rows: Iterable | None = None  # what the export writes, when more than ``rows``
     wide: bool = False  # the whole width of a large screen (a table of many columns)
@@ -53,6 +57,14 @@ class Panel:
         """Each row's cells (the export's values) and its link."""
         return [([_shown(c.value(r)) for c in self.columns],
                  self.row_url(r) if self.row_url else "") for r in self.rows]
+
+    @property
+    def linked_table(self) -> list[tuple[list[tuple[object, str]], str]]:
+        """``table`` as the page shows it: each cell with its own link (``cell_url``; ""
+        where none), and the row's link (on its first cell)."""
+        return [([(value, self.cell_url(r, i) if self.cell_url and i else "")
+                  for i, value in enumerate(cells)], link)
+                for r, (cells, link) in zip(self.rows, self.table, strict=True)]
 
     @property
     def export_url(self) -> str:

@@ -10,13 +10,11 @@ from registry.models import (
     EmissionRecord,
     Enterprise,
     Facility,
-    KeyEmitterList,
     KeyEmitterListEntry,
     Sector,
 )
-from zhongwei_carbon import scoping
+from registry.selectors import lists
 from zhongwei_carbon.forms import EMPTY_CHOICE, IntegerFilter
-from zhongwei_carbon.roles import Perm
 from zhongwei_carbon.sorting import SortFilter, SortKeys
 
 # The columns the enterprise list sorts by (page, export and API: ``?ordering=-latest_emissions``).
@@ -58,12 +56,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     def filter_listed_in(self, queryset, name, value):
         """Enterprises on the list of that year, among the lists the user may see (a draft is
         the bureau's: for anyone else it lists nobody)."""
-        user = getattr(self.request, "user", None)
-        lists = scoping.for_user(KeyEmitterList.objects.all(), user, Perm.VIEW_KEY_EMITTER_LIST)
-        listed = KeyEmitterListEntry.objects.filter(
-            key_list__in=lists.filter(year=value)
-        ).listed()
-        return queryset.filter(pk__in=listed.values("enterprise_id"))
+        return lists.listed_in(queryset, getattr(self.request, "user", None), value)
 
 
 class FacilityFilterSet(django_filters.FilterSet):

@@ -325,10 +325,12 @@ def _scope(user):
 
 
 def compliance_rows(user, cycle, *, status: str | None = None, ordering: str | None = None,
-                    enterprise: int | None = None, deadline=_READ, today=None) -> Rows:
+                    enterprise: int | None = None, sector: int | None = None,
+                    area: int | None = None, deadline=_READ, today=None) -> Rows:
     """The compliance table of ``cycle`` for ``user``: every enterprise the user may see on
     the published key-emitter list of the cycle's year; ``status`` (one of
-    ``rules.COMPLIANCE_STATUSES``, anything else: all), one ``enterprise`` (a pk), sorted by
+    ``rules.COMPLIANCE_STATUSES``, anything else: all), one ``enterprise``, ``sector`` or
+    ``area`` (a pk: a row of the rates by sector or county / park drills down to it), sorted by
     ``ordering`` (``COMPLIANCE_SORT``), else by area and name."""
     today = today or timezone.localdate()
     if deadline is _READ:
@@ -343,6 +345,10 @@ def compliance_rows(user, cycle, *, status: str | None = None, ordering: str | N
         qs = qs.filter(status_rank=compliance_sql.RANK[status])
     if enterprise is not None:
         qs = qs.filter(pk=enterprise)
+    if sector is not None:
+        qs = qs.filter(sector_id=sector)
+    if area is not None:
+        qs = qs.filter(area_id=area)
     qs = COMPLIANCE_SORT.order(qs, ordering, then=(*DEFAULT_ORDER, "pk"))
     if key is None:
         qs = qs.order_by(*DEFAULT_ORDER, "pk")
@@ -355,6 +361,8 @@ class Summary:
     city: rules.ComplianceRate
     by_area: list[tuple[str, rules.ComplianceRate]] = field(default_factory=list)
     by_sector: list[tuple[str, rules.ComplianceRate]] = field(default_factory=list)
+    sector_ids: dict[str, int] = field(default_factory=dict)  # a sector's name: its pk
+    area_ids: dict[str, int] = field(default_factory=dict)  # a county's / park's name: its pk
 
 
 def summary(user, cycle) -> Summary:
@@ -370,7 +378,15 @@ def summary(user, cycle) -> Summary:
         city = compliance_sql.add(city, rate)
         for totals_, name in ((by_area, str(areas[area_id])), (by_sector, str(sectors[sector_id]))):
             totals_[name] = compliance_sql.add(totals_.get(name, empty), rate)
-    return Summary(city, sorted(by_area.items()), sorted(by_sector.items()))
+    return Summary(city, sorted(by_area.items()), sorted(by_sector.items()),
+                   {str(s): pk for pk, s in sectors.items()},
+                   {str(a): pk for pk, a in areas.items()})
+
+
+def areas_of(user):
+    """The counties / parks of the user's compliance table (the page's area filter)."""
+    return Area.objects.filter(pk__in=_scope(user).values("area_id")).order_by("sort_order",
+                                                                               "code")
 
 
 @dataclass

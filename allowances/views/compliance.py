@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from allowances.models import ComplianceCycle
 from allowances.selectors import compliance as sel
+from registry.models import Sector
 from zhongwei_carbon import sorting, web
 from zhongwei_carbon.excel import Column, xlsx_response
 from zhongwei_carbon.roles import Perm
@@ -26,13 +27,22 @@ def _cycle(request) -> ComplianceCycle:
 
 def _filters(request) -> dict:
     """What the table, its pages and the export list: ``?status=``, one enterprise (opened
-    from the enterprise's page), the ``?ordering=`` column (COMPLIANCE_SORT; an unknown key
+    from the enterprise's page), one ``?sector=`` or ``?area=``, the ``?ordering=`` column (COMPLIANCE_SORT; an unknown key
     keeps the default order). The database filters, sorts and pages."""
     return {
         "status": request.GET.get("status"),
         "enterprise": web.enterprise_param(request),
+        "sector": _pk(request, "sector"),
+        "area": _pk(request, "area"),
         "ordering": request.GET.get(sorting.PARAM),
     }
+
+
+def _pk(request, name: str) -> int | None:
+    """``?sector=`` or ``?area=`` (a pk: a row of the rates by sector or county / park, on
+    the dashboard too, opens it); anything else: no filter."""
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 @web.require(Perm.VIEW_COMPLIANCE)
@@ -47,6 +57,10 @@ def compliance(request):
         "page_obj": web.paginate(request, data.rows),
         "status": status if status in sel.STATUS_LABELS else "",
         "statuses": list(sel.STATUS_LABELS.items()),
+        "sectors": Sector.objects.all(),
+        "sector": _pk(request, "sector"),
+        "areas": sel.areas_of(request.user),
+        "area": _pk(request, "area"),
         "scope": sel.scope_label(request.user),
         "days_left": sel.days_left(data.deadline),
         "chart": sel.chart_data(data),

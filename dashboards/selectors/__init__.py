@@ -22,6 +22,7 @@ from dashboards.selectors import (
     enterprise,
     official,
     oversight_credit,
+    stats,
     tasks,
     todo,
     work,
@@ -33,7 +34,8 @@ from zhongwei_carbon.roles import Role
 Builder = Callable[[Context], "Panel | Iterable[Panel] | None"]
 
 OFFICIAL: list[Builder] = [todo.todo_panel, work.work_panel, official.pipeline_panel,
-                           official.compliance_panels, oversight_credit.agencies_panel,
+                           stats.ledgers_panel, official.compliance_panels, stats.sectors_panel,
+                           stats.emissions_panel, oversight_credit.agencies_panel,
                            oversight_credit.credit_grades_panel, complaint.complaints_panel]
 PANELS: dict[str, list[Builder]] = {
     BUREAU: OFFICIAL,

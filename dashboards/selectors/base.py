@@ -37,3 +37,10 @@ class Context:
     def cycle(self):
         """The current compliance cycle (the compliance page's default), or None."""
         return csel.cycle_from(None)
+
+    @cached_property
+    def summary(self):
+        """The current cycle's compliance rates (``selectors.compliance.summary``: the
+        compliance page's) for the user, read once for the panels that show them; None
+        without a cycle."""
+        return None if self.cycle is None else csel.summary(self.user, self.cycle)

@@ -15,21 +15,11 @@ from reporting.selectors import reports as rsel
 from zhongwei_carbon.excel import Column
 
 
-def compliance_panels(ctx: Context) -> list[Panel]:
-    """The cycle's compliance rates (``selectors.compliance.summary``: the compliance page's)
-    by county / park, and the largest amounts still to surrender
-    (``compliance_rows`` sorted by what remains)."""
-    user, scope, cycle, today = ctx.user, ctx.scope, ctx.cycle, ctx.today
-    if cycle is None:
-        return []
-    deadline = csel.deadline_of(cycle)
-    rates = csel.summary(user, cycle)
-    city = rates.city
-    page = url("allowances:compliance", cycle=cycle.year)
-    by_remaining = url("allowances:compliance", cycle=cycle.year, ordering="-remaining")
-    days = csel.days_left(deadline, today)
-    rate_columns = [
-        Column(_("County / park"), lambda g: g[0], 20),
+def rate_columns(group: str) -> list[Column]:
+    """The columns of a table of compliance rates by ``group`` (county / park, sector): rows
+    ``(name, rules.ComplianceRate)`` as ``selectors.compliance.summary`` gives them."""
+    return [
+        Column(group, lambda g: g[0], 20),
         Column(_("Enterprises with an obligation"), lambda g: g[1].due_count),
         Column(_("Surrendered in full"), lambda g: g[1].complied_count),
         Column(_("Rate by number of enterprises (%)"), lambda g: percent(g[1].by_count)),
@@ -38,6 +28,31 @@ def compliance_panels(ctx: Context) -> list[Panel]:
         Column(_("Rate by tonnes (%)"), lambda g: percent(g[1].by_tonnes)),
         Column(_("Shortfall (t)"), lambda g: g[1].due_tonnes - g[1].surrendered_tonnes),
     ]
+
+
+def rate_chart(groups) -> dict:
+    """The bar chart of rates by count and by tonnes of each group (percent)."""
+    return {"kind": "bar", "unit": "%", "max": 100,
+            "categories": [name for name, _r in groups],
+            "series": [{"name": _("By number of enterprises"),
+                        "data": [percent(r.by_count) for _n, r in groups]},
+                       {"name": _("By tonnes"),
+                        "data": [percent(r.by_tonnes) for _n, r in groups]}]}
+
+
+def compliance_panels(ctx: Context) -> list[Panel]:
+    """The cycle's compliance rates (``selectors.compliance.summary``: the compliance page's)
+    by county / park, and the largest amounts still to surrender
+    (``compliance_rows`` sorted by what remains)."""
+    user, scope, cycle, today = ctx.user, ctx.scope, ctx.cycle, ctx.today
+    if cycle is None:
+        return []
+    deadline = csel.deadline_of(cycle)
+    rates = ctx.summary
+    city = rates.city
+    page = url("allowances:compliance", cycle=cycle.year)
+    by_remaining = url("allowances:compliance", cycle=cycle.year, ordering="-remaining")
+    days = csel.days_left(deadline, today)
     compliance = Panel(
         key="compliance",
         title=_("Compliance %(year)s") % {"year": cycle.year}, scope=scope,
@@ -52,15 +67,11 @@ def compliance_panels(ctx: Context) -> list[Panel]:
                    by_remaining, "t", "shortfall"),
             Figure(_("Days to the surrender deadline"), days, page, _("days"), "days"),
         ],
-        columns=rate_columns, rows=rates.by_area,
-        row_url=lambda g: url("allowances:compliance", cycle=cycle.year, ordering="area"),
+        columns=rate_columns(_("County / park")), rows=rates.by_area,
+        row_url=lambda g: url("allowances:compliance", cycle=cycle.year,
+                              area=rates.area_ids.get(g[0])),
         more_url=page, more_label=_("Compliance page"),
-        chart={"kind": "bar", "unit": "%", "max": 100,
-               "categories": [name for name, _r in rates.by_area],
-               "series": [{"name": _("By number of enterprises"),
-                           "data": [percent(r.by_count) for _n, r in rates.by_area]},
-                          {"name": _("By tonnes"),
-                           "data": [percent(r.by_tonnes) for _n, r in rates.by_area]}]},
+        chart=rate_chart(rates.by_area),
         empty=_("No enterprises with an obligation in this cycle."), wide=True,
     )
     top = [r for r in csel.compliance_rows(user, cycle, ordering="-remaining",

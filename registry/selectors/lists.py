@@ -24,6 +24,22 @@ def lists_for(user) -> QuerySet:
     return _with_counts(qs).order_by("-year")
 
 
+def latest_published_year(user) -> int | None:
+    """The year of the newest published list ``user`` may see (its key emitters: the
+    dashboards' emissions trend), or ``None``."""
+    qs = scoping.for_user(KeyEmitterList.objects.all(), user, Perm.VIEW_KEY_EMITTER_LIST)
+    return (qs.filter(status=ListStatus.PUBLISHED).order_by("-year")
+            .values_list("year", flat=True).first())
+
+
+def listed_in(enterprises: QuerySet, user, year: int) -> QuerySet:
+    """``enterprises`` on the list of ``year``, among the lists ``user`` may see (a draft is
+    the bureau's: for anyone else it lists nobody): the enterprise list's ``?listed_in=``."""
+    lists = scoping.for_user(KeyEmitterList.objects.all(), user, Perm.VIEW_KEY_EMITTER_LIST)
+    listed = KeyEmitterListEntry.objects.filter(key_list__in=lists.filter(year=year)).listed()
+    return enterprises.filter(pk__in=listed.values("enterprise_id"))
+
+
 def published_lists() -> QuerySet:
     """Lists the public may see, newest first, with counts."""
     return _with_counts(scoping.public(KeyEmitterList.objects.all())).order_by("-year")

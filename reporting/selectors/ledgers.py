@@ -14,6 +14,7 @@ from django.utils import timezone
 from registry.models import Enterprise, Facility
 from reporting import ledger_rules as lr
 from reporting.models import MonthlyLedger, ReportingYear
+from reporting.selectors import ledger_timeliness as lt
 from zhongwei_carbon import scoping
 from zhongwei_carbon.roles import Perm
 
@@ -84,8 +85,13 @@ def ledgers_for(user, action: str = Perm.VIEW_LEDGER):
     return scoping.for_user(MonthlyLedger.objects.all(), user, action)
 
 
-def grid_facilities(user, *, year: int, area=None, sector=None, status: str = "", enterprise=None):
-    """Facilities in the user's scope (for viewing ledgers), filtered, in grid order."""
+def grid_facilities(user, *, year: int, area=None, sector=None, status: str = "", enterprise=None,
+                    month: int | None = None, tier: str = "", timeliness: str = "",
+                    today: date | None = None):
+    """Facilities in the user's scope (for viewing ledgers), filtered, in grid order.
+    ``month`` narrows ``status`` to that month, and with ``tier`` and ``timeliness`` keeps the
+    facilities whose month is on time, late or missing at that tier (``ledger_timeliness``:
+    the dashboard's figures)."""
     qs = scoping.for_user(
         Facility.objects.select_related("enterprise", "enterprise__area", "enterprise__sector"),
         user,
@@ -97,14 +103,22 @@ def grid_facilities(user, *, year: int, area=None, sector=None, status: str = ""
         qs = qs.filter(enterprise__sector=sector)
     if enterprise:
         qs = qs.filter(enterprise=enterprise)
-    if status == lr.MISSING:
+    months = {"month": month} if month else {}
+    if status == lr.MISSING and month:
+        qs = qs.exclude(pk__in=MonthlyLedger.objects.filter(year=year, month=month)
+                        .values("facility_id"))
+    elif status == lr.MISSING:
         qs = qs.annotate(
             n_months=Count("monthly_ledgers", filter=Q(monthly_ledgers__year=year))
         ).filter(n_months__lt=12)
     elif status:
         qs = qs.filter(
-            pk__in=MonthlyLedger.objects.filter(year=year, status=status).values("facility_id")
+            pk__in=MonthlyLedger.objects.filter(year=year, status=status, **months)
+            .values("facility_id")
         )
+    if month and tier and timeliness:
+        qs = lt.filter_facilities(qs, year=year, month=month, tier=tier, state=timeliness,
+                                  today=today or timezone.localdate(), days=ledger_days(year))
     return qs.order_by("enterprise__area__code", "enterprise__name", "name", "pk")  # pk: pages never overlap
 
 

@@ -26,6 +26,7 @@ from reporting.forms.ledgers import (
     line_initial,
 )
 from reporting.models import MonthlyLedger
+from reporting.selectors import ledger_timeliness as lt
 from reporting.selectors import ledgers as sel
 from reporting.services import ledger_import as imp
 from reporting.services import ledgers as svc
@@ -68,7 +69,19 @@ def _filters(request) -> dict:
         "sector": _int_or_none(request.GET.get("sector")),
         "status": status if status in valid else "",
         "enterprise": web.enterprise_param(request),
+        **_timeliness(request),
     }
+
+
+def _timeliness(request) -> dict:
+    """``?month=``, and with it ``?tier=`` and ``?timeliness=`` (on time, late, missing at
+    that tier: ``ledger_timeliness``); anything out of range is left out."""
+    month = _int_or_none(request.GET.get("month"))
+    if month not in sel.MONTHS:
+        return {"month": None, "tier": "", "timeliness": ""}
+    tier, state = request.GET.get("tier", ""), request.GET.get("timeliness", "")
+    return {"month": month, "tier": tier if tier in lt.TIERS else "",
+            "timeliness": state if state in lt.STATES else ""}
 
 
 def _ledger(request, pk, action=Perm.VIEW_LEDGER):
@@ -116,6 +129,8 @@ def ledger_index(request):
             "areas": scoping.for_user(Area.objects.order_by("code"), request.user, Perm.VIEW_AREA),
             "sectors": Sector.objects.all(),
             "statuses": list(STATUS_LABELS.items()),
+            "tiers": list(lt.TIER_LABELS.items()),
+            "timeliness": list(lt.STATE_LABELS.items()),
             "status_labels": STATUS_LABELS,
             "days_set": sel.ledger_days(year) is not None,
             "is_enterprise": is_enterprise,

@@ -1,8 +1,9 @@
 /* Dashboards: a bar chart per panel that has one. The data come from the json_script block
-   "dashboard-charts" ({panel key: {categories, series: [{name, data}], unit, max}}), so no
+   "dashboard-charts" ({panel key: {categories, series: [{name, data}], unit, max, stack}}), so no
    inline script is needed under the CSP; ECharts is the vendored static/vendor/echarts-*.js
    loaded before this file. Every bar carries its value as a label and the series differ by
-   pattern as well as colour (decal), so the chart reads without colour. */
+   pattern as well as colour (decal), so the chart reads without colour. With "stack": true
+   the series of a category make one bar (parts labelled inside, an empty part unlabelled). */
 (function () {
   "use strict";
   var dataEl = document.getElementById("dashboard-charts");
@@ -21,7 +22,7 @@
     var unit = spec.unit ? " " + spec.unit : "";
     var many = spec.categories.length > 4;
     // a bar's room, not a fixed box: one county is a short chart, nine statuses a taller one
-    var rows = spec.categories.length * Math.max(1, spec.series.length);
+    var rows = spec.categories.length * (spec.stack ? 1 : Math.max(1, spec.series.length));
     el.style.height = Math.max(140, 48 + rows * 22 + (spec.series.length > 1 ? 28 : 0)) + "px";
     var chart = echarts.init(el, null, {renderer: "canvas"});
     chart.setOption({
@@ -41,9 +42,15 @@
                           formatter: function (v) { return shown(v, spec.unit); }}},
       series: spec.series.map(function (s, i) {
         return {name: s.name, type: "bar", data: s.data.map(num),
+                stack: spec.stack ? "total" : undefined,
                 itemStyle: {color: colours[i % colours.length]},
-                label: {show: true, position: "right", fontSize: 11,
-                        formatter: function (p) { return shown(p.value, spec.unit); }}};
+                label: {show: true, position: spec.stack ? "inside" : "right", fontSize: 11,
+                        color: spec.stack ? "#fff" : undefined,
+                        textBorderColor: spec.stack ? "#000" : undefined,
+                        textBorderWidth: spec.stack ? 2 : 0,
+                        formatter: function (p) {
+                          return spec.stack && !p.value ? "" : shown(p.value, spec.unit);
+                        }}};
       })
     });
     window.addEventListener("resize", function () { chart.resize(); });

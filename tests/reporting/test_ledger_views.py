@@ -83,6 +83,55 @@ def test_grid_filters(client_as, bureau_admin, grid, params, expected):
     assert set(_grid(client_as(bureau_admin).get(INDEX, params))) == expected
 
 
+def _bj(*args):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime(*args, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.mark.parametrize(
+    "params,expected",
+    [
+        # January: 1号机组 uploaded 20 Feb 23:30 in Beijing (the due day: on time), checked
+        # and closed in time; 2号窑 returned (not uploaded: missing)
+        ({"month": 1, "tier": "upload", "timeliness": "on_time"}, {"1号机组"}),
+        ({"month": 1, "tier": "upload", "timeliness": "missing"}, {"2号窑"}),
+        ({"month": 1, "tier": "county", "timeliness": "on_time"}, {"1号机组"}),
+        ({"month": 1, "tier": "close", "timeliness": "on_time"}, {"1号机组"}),
+        ({"month": 1, "tier": "close", "timeliness": "missing"}, {"2号窑"}),
+        # February: 1号机组 uploaded 21 Mar 00:30 in Beijing (20 Mar in UTC): a day late,
+        # never checked; nobody closed
+        ({"month": 2, "tier": "upload", "timeliness": "late"}, {"1号机组"}),
+        ({"month": 2, "tier": "upload", "timeliness": "on_time"}, set()),
+        ({"month": 2, "tier": "county", "timeliness": "missing"}, {"1号机组"}),
+        ({"month": 2, "tier": "county", "timeliness": "late"}, set()),
+        ({"month": 2, "tier": "close", "timeliness": "missing"}, {"1号机组", "2号窑"}),
+        # the month narrows the status filter
+        ({"month": 1, "status": "returned"}, {"2号窑"}),
+        ({"month": 2, "status": "returned"}, set()),
+        ({"month": 2, "status": "missing"}, {"2号窑"}),
+        # out of range: left out
+        ({"month": 2, "tier": "nope", "timeliness": "late"}, {"1号机组", "2号窑"}),
+        ({"month": 13, "tier": "upload", "timeliness": "late"}, {"1号机组", "2号窑"}),
+        ({"tier": "upload", "timeliness": "late"}, {"1号机组", "2号窑"}),
+    ],
+)
+def test_grid_filters_by_month_tier_and_timeliness(client_as, bureau_admin, grid, params,
+                                                   expected):
+    MonthlyLedger.objects.filter(pk=grid["a1"].pk).update(
+        submitted_at=_bj(2025, 2, 20, 23, 30), county_checked_at=_bj(2025, 2, 24, 9),
+        closed_at=_bj(2025, 3, 12, 9))
+    MonthlyLedger.objects.filter(pk=grid["a2"].pk).update(submitted_at=_bj(2025, 3, 21, 0, 30))
+    response = client_as(bureau_admin).get(INDEX, dict(params, year=2025))
+    assert set(_grid(response)) == expected
+
+
+def test_grid_timeliness_is_scoped(client_as, official_b, grid):
+    params = {"year": 2025, "month": 2, "tier": "close", "timeliness": "missing"}
+    assert set(_grid(client_as(official_b).get(INDEX, params))) == {"2号窑"}
+
+
 def test_grid_late_flags_and_gaps_for_the_enterprise(client_as, ent_a, grid):
     response = client_as(ent_a).get(INDEX + "?year=2025")
     (row,) = response.context["rows"]
