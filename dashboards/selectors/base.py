@@ -44,3 +44,23 @@ class Context:
         compliance page's) for the user, read once for the panels that show them; None
         without a cycle."""
         return None if self.cycle is None else csel.summary(self.user, self.cycle)
+
+    @cached_property
+    def account(self):
+        """The enterprise user's allowance account (``account_of_user``), or None."""
+        return csel.account_of_user(self.user)
+
+    @cached_property
+    def totals(self):
+        """The account's figures for the current cycle (``selectors.compliance.totals``: the
+        surrender page's), read once for the panels that show them; None without a cycle or
+        an account."""
+        if self.cycle is None or self.account is None:
+            return None
+        return csel.totals(self.account, self.cycle)
+
+    @cached_property
+    def deadline(self):
+        """The current cycle's surrender deadline (``deadline_of``), or None."""
+        return None if self.cycle is None else csel.deadline_of(self.cycle)
+

@@ -22,11 +22,10 @@ def obligation_panel(ctx: Context) -> Panel | None:
     """The current cycle's obligation against the account's holdings, what was surrendered,
     the shortfall and the CCER headroom (5 %: ``allowances.rules.ccer_cap``), as the
     surrender page reads them (``selectors.compliance.totals``)."""
-    user, enterprise, today, cycle = ctx.user, ctx.subject, ctx.today, ctx.cycle
-    account = csel.account_of_user(user)
-    if cycle is None or account is None:
+    enterprise, today, cycle = ctx.subject, ctx.today, ctx.cycle
+    account, t = ctx.account, ctx.totals
+    if t is None:
         return None
-    t = csel.totals(account, cycle)
     page = (url("allowances:account_detail", kwargs={"pk": account.pk}, cycle=cycle.year)
             if account.pk else url("allowances:compliance", cycle=cycle.year))
     known = t.known
@@ -42,7 +41,7 @@ def obligation_panel(ctx: Context) -> Panel | None:
                "ccer_cap"),
         Figure(_("CCER headroom"), t.headroom if known else None, page, "t", "headroom"),
         Figure(_("Days to the surrender deadline"),
-               csel.days_left(csel.deadline_of(cycle), today), page, _("days"), "days"),
+               csel.days_left(ctx.deadline, today), page, _("days"), "days"),
     ]
     bars = [f for f in figures if f.key in ("obligation", "held", "surrendered", "shortfall")]
     return Panel(

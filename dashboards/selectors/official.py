@@ -47,7 +47,7 @@ def compliance_panels(ctx: Context) -> list[Panel]:
     user, scope, cycle, today = ctx.user, ctx.scope, ctx.cycle, ctx.today
     if cycle is None:
         return []
-    deadline = csel.deadline_of(cycle)
+    deadline = ctx.deadline
     rates = ctx.summary
     city = rates.city
     page = url("allowances:compliance", cycle=cycle.year)

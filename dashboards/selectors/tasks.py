@@ -20,7 +20,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from allowances.selectors import compliance as csel
 from credit.choices import ObjectionStatus
 from credit.selectors import grading as credit_sel
 from dashboards.panels import Figure, Panel
@@ -140,16 +139,12 @@ def credit_objection_tasks(ctx: Context) -> list[Task]:
 def surrender_task(ctx: Context) -> Task | None:
     """What remains to surrender for the current cycle (the surrender page's totals) and the
     days to its deadline; none while the obligation is not known."""
-    cycle, today = ctx.cycle, ctx.today
-    account = csel.account_of_user(ctx.user)
-    if cycle is None or account is None:
-        return None
-    t = csel.totals(account, cycle)
-    if not t.known:
+    cycle, today, t = ctx.cycle, ctx.today, ctx.totals
+    if t is None or not t.known:
         return None
     return _task(pgettext("task", "Surrender"), _("Cycle %(year)s") % {"year": cycle.year},
                  _("Remaining: %(tonnes)s t") % {"tonnes": f"{t.remaining:,}"},
-                 csel.deadline_of(cycle), today,
+                 ctx.deadline, today,
                  url("allowances:surrender_new", cycle=cycle.year), done=not t.remaining)
 
 
