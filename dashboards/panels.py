@@ -6,10 +6,12 @@ no table)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 
 from django.urls import reverse
 from django.utils import timezone
@@ -52,7 +54,7 @@ class Panel:
     def heading(self) -> str:
         return _("%(scope)s · %(title)s") % {"scope": self.scope, "title": self.title}
 
-    @property
+    @cached_property
     def table(self) -> list[tuple[list, str]]:
         """Each row's cells (the export's values) and its link."""
         return [([_shown(c.value(r)) for c in self.columns],
@@ -65,6 +67,26 @@ class Panel:
         return [([(value, self.cell_url(r, i) if self.cell_url and i else "")
                   for i, value in enumerate(cells)], link)
                 for r, (cells, link) in zip(self.rows, self.table, strict=True)]
+
+    @property
+    def numeric(self) -> list[bool]:
+        """Per column: every shown cell is a figure, a rate, a date or a time (or blank), so
+        the column and its header align right; text (names, statuses) stays left."""
+        table = self.table
+        return [all(v is None or _FIGURE.match(str(v)) for cells, _l in table
+                    for v in cells[i:i + 1]) and bool(table)
+                for i in range(len(self.columns))]
+
+    @property
+    def headers(self) -> list[tuple[str, bool]]:
+        return list(zip([c.header for c in self.columns], self.numeric, strict=True))
+
+    @property
+    def shown_table(self) -> list[tuple[list[tuple[object, str, bool]], str]]:
+        """``linked_table`` with each cell's alignment (``numeric``): what the page draws."""
+        numeric = self.numeric
+        return [([(v, href, numeric[i]) for i, (v, href) in enumerate(cells)], link)
+                for cells, link in self.linked_table]
 
     @property
     def export_url(self) -> str:
@@ -82,6 +104,10 @@ class Panel:
             rows = self.figures
         return xlsx_response(filename=self.heading, sheet_title=self.title[:31],
                              columns=columns, rows=rows)
+
+
+# a shown cell that is a figure: 1,234 / -5.00 / 33.33 / 12 % / 2026-01-31 / 2026-01-31 08:00
+_FIGURE = re.compile(r"^[-+]?[\d,]+(\.\d+)?( ?%)?$|^\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?$")
 
 
 def _shown(value):
