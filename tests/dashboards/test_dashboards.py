@@ -233,6 +233,32 @@ def test_agency_sees_its_open_assignments_only(world, agency_a, agency_a_staff, 
     assert panels(other)["assignments"].rows == [] and enterprise_a.name not in text(other)
 
 
+def test_assignment_figures_equal_the_queue_they_open(world, agency_a, agency_a_staff,
+                                                      enterprise_a, enterprise_b):
+    """The queue also lists the agency's verified reports (waiting for the bureau's re-check):
+    each figure opens the queue narrowed to what it counts, never the whole queue."""
+    c = world["c"]
+    due = {enterprise_a: date(2000, 1, 3), enterprise_b: date(2099, 1, 3), c: date(2000, 1, 3)}
+    status = {enterprise_a: ReportStatus.ASSIGNED, enterprise_b: ReportStatus.RECHECK_RETURNED,
+              c: ReportStatus.VERIFIED}
+    for ent in (enterprise_a, enterprise_b, c):
+        AnnualReport.objects.filter(enterprise=ent).update(
+            status=status[ent], agency=agency_a, verification_due=due[ent])
+    client = client_for(agency_a_staff)
+    panel = panels(client.get("/"))["assignments"]
+    assert (figure(panel, "open"), figure(panel, "overdue")) == (2, 1)
+    for key in ("open", "overdue", "returned"):
+        fig = next(f for f in panel.figures if f.key == key)
+        page = client.get(fig.url).context["page_obj"]
+        assert page.paginator.count == fig.value, key
+    overdue = next(f for f in panel.figures if f.key == "overdue")
+    assert [r.report.enterprise for r in client.get(overdue.url).context["page_obj"]] == [
+        enterprise_a]
+    # the unfiltered queue has the verified report too; junk in ?show= filters nothing
+    assert client.get(reverse("reporting:verification_queue"),
+                      {"show": "junk"}).context["page_obj"].paginator.count == 3
+
+
 def test_todo_is_the_users_own_newest_first(world, official_a, official_b):
     for n in range(12):
         notifications.notify(recipients=[official_a], key=f"t{n}", subject=f"待办事项{n:02d}",
