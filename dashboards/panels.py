@@ -16,6 +16,7 @@ from functools import cached_property
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from zhongwei_carbon.excel import Column, xlsx_response
 from zhongwei_carbon.templatetags.portal import thousands
@@ -26,7 +27,7 @@ class Figure:
     label: str
     value: object  # int, Decimal, str; None: not known (shown blank, never 0)
     url: str = ""  # the filtered list behind the figure
-    unit: str = ""  # "%", "t", a word: shown after the value
+    unit: str = ""  # "%", tonnes() (吨), a word: shown after the value
     key: str = ""  # for tests and styling: data-figure="<key>"
 
 
@@ -122,6 +123,11 @@ def _shown(value):
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def tonnes() -> str:
+    """The unit of allowance figures, in the user's language (吨, as the lists' headers)."""
+    return pgettext("unit", "t")
 
 
 def percent(rate) -> str | None:

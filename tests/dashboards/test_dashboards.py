@@ -220,6 +220,15 @@ def test_enterprise_obligation_equals_the_surrender_totals(world, ent_a, enterpr
     assert "沙坡头热电" not in text(response)
 
 
+def test_tonnes_are_said_in_chinese(world, ent_a, bureau_admin):
+    """Allowance figures carry the unit the lists' headers use (吨), never a bare "t"."""
+    obligation = panels(client_for(ent_a).get("/"))["obligation"]
+    assert {f.unit for f in obligation.figures if f.key != "days"} == {"吨"}
+    assert obligation.chart["unit"] == "吨"
+    compliance = panels(client_for(bureau_admin).get("/"))["compliance"]
+    assert next(f for f in compliance.figures if f.key == "shortfall").unit == "吨"
+
+
 def test_agency_sees_its_open_assignments_only(world, agency_a, agency_a_staff, agency_b_staff,
                                                enterprise_a):
     report = AnnualReport.objects.get(enterprise=enterprise_a)
