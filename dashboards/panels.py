@@ -61,7 +61,7 @@ class Panel:
         return [([_shown(c.value(r)) for c in self.columns],
                  self.row_url(r) if self.row_url else "") for r in self.rows]
 
-    @property
+    @cached_property
     def linked_table(self) -> list[tuple[list[tuple[object, str]], str]]:
         """``table`` as the page shows it: each cell with its own link (``cell_url``; ""
         where none), and the row's link (on its first cell)."""
@@ -69,7 +69,7 @@ class Panel:
                   for i, value in enumerate(cells)], link)
                 for r, (cells, link) in zip(self.rows, self.table, strict=True)]
 
-    @property
+    @cached_property
     def numeric(self) -> list[bool]:
         """Per column: every shown cell is a figure, a rate, a date or a time (or blank), so
         the column and its header align right; text (names, statuses) stays left."""
@@ -78,11 +78,11 @@ class Panel:
                     for v in cells[i:i + 1]) and bool(table)
                 for i in range(len(self.columns))]
 
-    @property
+    @cached_property
     def headers(self) -> list[tuple[str, bool]]:
         return list(zip([c.header for c in self.columns], self.numeric, strict=True))
 
-    @property
+    @cached_property
     def shown_table(self) -> list[tuple[list[tuple[object, str, bool]], str]]:
         """``linked_table`` with each cell's alignment (``numeric``): what the page draws."""
         numeric = self.numeric

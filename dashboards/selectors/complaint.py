@@ -5,6 +5,8 @@ official those handled in its area or assigned to him). Counts only: nothing of 
 from __future__ import annotations
 
 from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints import selectors as complaint_sel
@@ -28,19 +30,22 @@ def complaints_panel(ctx: Context) -> Panel | None:
     since = complaint_sel.month_key(*months[0])
     outcomes = complaint_sel.OUTCOME_CHOICES
     qs = complaint_sel.complaints_for(user).filter(complaint_sel.filed_since(*months[0]))
-    aggregates = {"total": Count("pk")}
-    for value, _label in outcomes:
-        aggregates[f"o_{value}"] = Count("pk", filter=complaint_sel.with_outcome(value))
-    for i, month in enumerate(months):
-        in_month = complaint_sel.filed_in_month(*month)
-        aggregates[f"m{i}"] = Count("pk", filter=in_month)
-        for value, _label in outcomes:
-            aggregates[f"m{i}_{value}"] = Count(
-                "pk", filter=in_month & complaint_sel.with_outcome(value))
-    counts = qs.order_by().aggregate(**aggregates)
-    rows = [(complaint_sel.month_key(*month), counts[f"m{i}"],
-             *[counts[f"m{i}_{value}"] for value, _label in outcomes])
-            for i, month in enumerate(months)]
+    # one GROUP BY of the Beijing month (``filed_in_month``'s boundaries), an outcome a count
+    per_outcome = {f"o_{value}": Count("pk", filter=complaint_sel.with_outcome(value))
+                   for value, _label in outcomes}
+    found = {
+        complaint_sel.month_key(row["month"].year, row["month"].month): row
+        for row in qs.order_by()
+        .annotate(month=TruncMonth("filed_at", tzinfo=timezone.get_current_timezone()))
+        .values("month").annotate(total=Count("pk"), **per_outcome)
+    }
+    keys = [complaint_sel.month_key(*month) for month in months]
+    rows = [(key, found.get(key, {}).get("total", 0),
+             *[found.get(key, {}).get(f"o_{value}", 0) for value, _label in outcomes])
+            for key in keys]
+    counts = {"total": sum(r[1] for r in rows),
+              **{f"o_{value}": sum(r[2 + i] for r in rows)
+                 for i, (value, _label) in enumerate(outcomes)}}
     return Panel(
         key="complaints", title=_("Complaints of the last 12 months"), scope=ctx.scope,
         figures=[Figure(_("Complaints filed"), counts["total"], url(LIST, since=since),
