@@ -41,7 +41,8 @@ PANELS: dict[str, list[Builder]] = {
     BUREAU: OFFICIAL,
     AREA: OFFICIAL,
     ENTERPRISE: [todo.todo_panel, tasks.tasks_panel, enterprise.obligation_panel,
-                 credit.credit_panel, enterprise.emissions_panel, enterprise.facilities_panel],
+                 credit.credit_panel, enterprise.emissions_panel, enterprise.facilities_panel,
+                 todo.notices_panel],
     AGENCY: [todo.todo_panel, agency.assignments_panel, agency.performance_panel,
              agency.inspections_panel, credit.credit_panel],
 }

@@ -43,8 +43,8 @@ AREA = [*OFFICIAL, "credit_grades", "complaints"]  # the agency league is the bu
 PANELS = {
     "bureau_admin": BUREAU, "bureau_reviewer": BUREAU,
     "official_a": AREA, "official_b": AREA,
-    "ent_a": ["todo", "tasks", "obligation", "credit", "emissions", "facilities"],
-    "ent_b": ["todo", "tasks", "obligation", "credit", "emissions", "facilities"],
+    "ent_a": ["todo", "tasks", "obligation", "credit", "emissions", "facilities", "notices"],
+    "ent_b": ["todo", "tasks", "obligation", "credit", "emissions", "facilities", "notices"],
     "agency_a_staff": ["todo", "assignments", "performance", "inspections", "credit"],
     "agency_b_staff": ["todo", "assignments", "performance", "inspections", "credit"],
 }
@@ -279,6 +279,26 @@ def test_todo_is_the_users_own_newest_first(world, official_a, official_b):
     assert [n.subject for n in panel.rows] == [f"待办事项{n:02d}" for n in range(11, 1, -1)]
     html = text(response)
     assert "别区的待办" not in html and 'href="/notifications/?show=todo"' in html
+
+
+def test_notices_are_the_enterprises_unread_as_the_inbox_counts_them(world, ent_a, ent_b):
+    for n in range(11):
+        notifications.notify(recipients=[ent_a], key=f"n{n}", subject=f"通知事项{n:02d}",
+                             todo=n % 2 == 0)
+    notifications.notify(recipients=[ent_b], key="b", subject="别家企业的通知")
+    read = notifications.notify(recipients=[ent_a], key="r", subject="已读的通知")
+    read[0].__class__.objects.filter(pk=read[0].pk).update(read_at=read[0].created_at)
+    client = client_for(ent_a)
+    response = client.get("/")
+    panel = panels(response)["notices"]
+    inbox = client.get(reverse("notifications"), {"show": "unread"})
+    assert figure(panel, "unread") == inbox.context["page_obj"].paginator.count == 11
+    assert [n.subject for n in panel.rows] == [f"通知事项{n:02d}" for n in range(10, 0, -1)]
+    html = text(response)
+    assert "别家企业的通知" not in html and "已读的通知" not in html
+    assert 'href="/notifications/?show=unread"' in html
+    rows = sheet(export(client, "notices"))
+    assert len(rows) == 1 + 11 and rows[1][0] == "通知事项10"
 
 
 # --- constant queries --------------------------------------------------------------------------
