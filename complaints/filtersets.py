@@ -21,11 +21,29 @@ class ComplaintFilterSet(django_filters.FilterSet):
                                               empty_label=EMPTY_CHOICE)
     area = django_filters.ModelChoiceFilter(queryset=Area.objects.all(), label=_("Area"),
                                             empty_label=EMPTY_CHOICE)
+    month = django_filters.CharFilter(method="filter_month", label=_("Filed in (YYYY-MM)"))
+    since = django_filters.CharFilter(method="filter_since", label=_("Filed from (YYYY-MM)"))
+    outcome = django_filters.ChoiceFilter(choices=selectors.OUTCOME_CHOICES,
+                                          method="filter_outcome", label=_("Outcome"),
+                                          empty_label=EMPTY_CHOICE)
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("Only those I handle"))
 
     class Meta:
         model = Complaint
-        fields = ["q", "status", "category", "target_kind", "area", "mine"]
+        fields = ["q", "status", "category", "target_kind", "area", "month", "since", "outcome",
+                  "mine"]
+
+    def filter_month(self, queryset, name, value):
+        month = selectors.parse_month(value)
+        return queryset.filter(selectors.filed_in_month(*month)) if month else queryset
+
+    def filter_since(self, queryset, name, value):
+        month = selectors.parse_month(value)
+        return queryset.filter(selectors.filed_since(*month)) if month else queryset
+
+    def filter_outcome(self, queryset, name, value):
+        q = selectors.with_outcome(value)
+        return queryset.filter(q) if q is not None else queryset
 
     def filter_mine(self, queryset, name, value):
         """The complaints assigned to the user as handler."""

@@ -6,14 +6,17 @@ no table)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from zhongwei_carbon.excel import Column, xlsx_response
 from zhongwei_carbon.templatetags.portal import thousands
@@ -24,7 +27,7 @@ class Figure:
     label: str
     value: object  # int, Decimal, str; None: not known (shown blank, never 0)
     url: str = ""  # the filtered list behind the figure
-    unit: str = ""  # "%", "t", a word: shown after the value
+    unit: str = ""  # "%", tonnes() (吨), a word: shown after the value
     key: str = ""  # for tests and styling: data-figure="<key>"
 
 
@@ -52,19 +55,39 @@ class Panel:
     def heading(self) -> str:
         return _("%(scope)s · %(title)s") % {"scope": self.scope, "title": self.title}
 
-    @property
+    @cached_property
     def table(self) -> list[tuple[list, str]]:
         """Each row's cells (the export's values) and its link."""
         return [([_shown(c.value(r)) for c in self.columns],
                  self.row_url(r) if self.row_url else "") for r in self.rows]
 
-    @property
+    @cached_property
     def linked_table(self) -> list[tuple[list[tuple[object, str]], str]]:
         """``table`` as the page shows it: each cell with its own link (``cell_url``; ""
         where none), and the row's link (on its first cell)."""
         return [([(value, self.cell_url(r, i) if self.cell_url and i else "")
                   for i, value in enumerate(cells)], link)
                 for r, (cells, link) in zip(self.rows, self.table, strict=True)]
+
+    @cached_property
+    def numeric(self) -> list[bool]:
+        """Per column: every shown cell is a figure, a rate, a date or a time (or blank), so
+        the column and its header align right; text (names, statuses) stays left."""
+        table = self.table
+        return [all(v is None or _FIGURE.match(str(v)) for cells, _l in table
+                    for v in cells[i:i + 1]) and bool(table)
+                for i in range(len(self.columns))]
+
+    @cached_property
+    def headers(self) -> list[tuple[str, bool]]:
+        return list(zip([c.header for c in self.columns], self.numeric, strict=True))
+
+    @cached_property
+    def shown_table(self) -> list[tuple[list[tuple[object, str, bool]], str]]:
+        """``linked_table`` with each cell's alignment (``numeric``): what the page draws."""
+        numeric = self.numeric
+        return [([(v, href, numeric[i]) for i, (v, href) in enumerate(cells)], link)
+                for cells, link in self.linked_table]
 
     @property
     def export_url(self) -> str:
@@ -84,6 +107,10 @@ class Panel:
                              columns=columns, rows=rows)
 
 
+# a shown cell that is a figure: 1,234 / -5.00 / 33.33 / 12 % / 2026-01-31 / 2026-01-31 08:00
+_FIGURE = re.compile(r"^[-+]?[\d,]+(\.\d+)?( ?%)?$|^\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?$")
+
+
 def _shown(value):
     """A cell as the page shows it: figures with thousands separators (text as it is: a year
     is text), times in Beijing time to the minute, dates as ISO days, ``None`` blank."""
@@ -96,6 +123,11 @@ def _shown(value):
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def tonnes() -> str:
+    """The unit of allowance figures, in the user's language (吨, as the lists' headers)."""
+    return pgettext("unit", "t")
 
 
 def percent(rate) -> str | None:

@@ -89,6 +89,11 @@ def open_todos(user):
     return Notification.objects.filter(recipient=user, todo=True, resolved_at__isnull=True)
 
 
+def unread(user):
+    """The user's notifications not yet read (the inbox's unread tab)."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True)
+
+
 def counts(user) -> dict:
     """The page header's figures in one query: ``open`` (the bell: open to-dos) and
     ``unread``."""

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import NotFound
 
-from zhongwei_carbon import audit_check, web
+from zhongwei_carbon import audit_check, notifications, web
 from zhongwei_carbon.models import Notification, Topic
 from zhongwei_carbon.roles import Perm
 
@@ -49,13 +49,13 @@ def notification_list(request):
     show = request.GET.get("show", "")
     if show not in ("todo", "unread", "all"):
         show = "todo" if todo.exists() else "all"
-    notes = {"todo": todo, "unread": mine.filter(read_at__isnull=True), "all": mine}[show]
+    notes = {"todo": todo, "unread": notifications.unread(request.user), "all": mine}[show]
     topic = request.GET.get("topic", "")
     if topic in Topic.values:
         notes = notes.filter(topic=topic)
     tabs = [
         ("todo", _("To do"), todo.count()),
-        ("unread", _("Unread"), mine.filter(read_at__isnull=True).count()),
+        ("unread", _("Unread"), notifications.unread(request.user).count()),
         ("all", _("All"), None),
     ]
     return render(request, "notifications.html", {

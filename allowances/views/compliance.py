@@ -40,9 +40,8 @@ def _filters(request) -> dict:
 
 def _pk(request, name: str) -> int | None:
     """``?sector=`` or ``?area=`` (a pk: a row of the rates by sector or county / park, on
-    the dashboard too, opens it); anything else: no filter."""
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    the dashboard too, opens it); anything else (``²``, a sign, 19 digits): no filter."""
+    return web.whole_number(request.GET.get(name))
 
 
 @web.require(Perm.VIEW_COMPLIANCE)

@@ -60,8 +60,9 @@ def complaint_list(request):
     return render(request, T + "list.html", {
         "filterset": filterset, "page_obj": web.paginate(request, filterset.qs),
         "statuses": Status.choices, "categories": Category.choices,
-        "areas": filterset.filters["area"].queryset, "today": timezone.localdate(),
-        "can_handle": roles.has_perm(request.user, HANDLE), "breadcrumbs": _crumbs(),
+        "outcomes": selectors.OUTCOME_CHOICES, "areas": filterset.filters["area"].queryset,
+        "today": timezone.localdate(), "can_handle": roles.has_perm(request.user, HANDLE),
+        "breadcrumbs": _crumbs(),
     })
 
 

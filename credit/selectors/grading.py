@@ -41,6 +41,25 @@ def grades_for(user, action: str = Perm.VIEW_CREDIT_GRADE):
     return scoping.for_user(qs, user, action)
 
 
+def latest_graded_year() -> CreditYear | None:
+    """The latest credit year whose grades are frozen (provisional or final): the year the
+    grade list opens on (one query)."""
+    return (CreditYear.objects.exclude(status=GradingStatus.OPEN).order_by("-year").first())
+
+
+def grade_list(user, credit_year: CreditYear, *, grade: str | None = None,
+               kind: str | None = None, q: str = ""):
+    """The grade list of ``credit_year`` as ``user`` sees it (``grades_for``), filtered by
+    ``grade`` and subject ``kind`` (unknown values ignored) and searched by ``q``; best grade
+    first. The page, its export and the dashboard read it."""
+    qs = grades_for(user).filter(credit_year=credit_year)
+    if grade in Grade.values:
+        qs = qs.filter(grade=grade)
+    if kind in SubjectKind.values:
+        qs = qs.filter(subject_kind=kind)
+    return search(qs, q).order_by(GRADE_ORDER, "-score", "pk")
+
+
 def grade(user, pk: int, action: str = Perm.VIEW_CREDIT_GRADE) -> SubjectGrade:
     return web.get_scoped_or_404(grades_for(user, action), user, action, pk=pk)
 

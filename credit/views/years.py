@@ -170,24 +170,19 @@ def year_publish(request, year):
 
 
 def _grades(request, credit_year):
-    qs = sel.grades_for(request.user).filter(credit_year=credit_year)
-    if (grade := request.GET.get("grade")) in Grade.values:
-        qs = qs.filter(grade=grade)
-    if (kind := request.GET.get("kind")) in SubjectKind.values:
-        qs = qs.filter(subject_kind=kind)
-    return sel.search(qs, request.GET.get("q", "")).order_by(sel.GRADE_ORDER, "-score", "pk")
+    return sel.grade_list(request.user, credit_year, grade=request.GET.get("grade"),
+                          kind=request.GET.get("kind"), q=request.GET.get("q", ""))
 
 
 @web.require(VIEW)
 @require_GET
 def grade_index(request):
     """The grades of the latest frozen year (the menu's entry for every role)."""
-    latest = (CreditYear.objects.exclude(status=GradingStatus.OPEN).order_by("-year")
-              .values_list("year", flat=True).first())
+    latest = sel.latest_graded_year()
     if latest is None:
         return render(request, T + "grades.html", {
             "y": None, "breadcrumbs": web.crumbs((_("Credit grades"), None))})
-    return redirect("credit:year_grades", year=latest)
+    return redirect("credit:year_grades", year=latest.year)
 
 
 @web.require(VIEW)

@@ -15,7 +15,18 @@ from django.utils import timezone
 
 from allowances.selectors import compliance as csel
 from dashboards.panels import Panel
-from dashboards.selectors import agency, credit, enterprise, official, stats, tasks, todo, work
+from dashboards.selectors import (
+    agency,
+    complaint,
+    credit,
+    enterprise,
+    official,
+    oversight_credit,
+    stats,
+    tasks,
+    todo,
+    work,
+)
 from dashboards.selectors.base import AGENCY, AREA, BUREAU, ENTERPRISE, Context
 from zhongwei_carbon import roles
 from zhongwei_carbon.roles import Role
@@ -24,12 +35,14 @@ Builder = Callable[[Context], "Panel | Iterable[Panel] | None"]
 
 OFFICIAL: list[Builder] = [todo.todo_panel, work.work_panel, official.pipeline_panel,
                            stats.ledgers_panel, official.compliance_panels, stats.sectors_panel,
-                           stats.emissions_panel]
+                           stats.emissions_panel, oversight_credit.agencies_panel,
+                           oversight_credit.credit_grades_panel, complaint.complaints_panel]
 PANELS: dict[str, list[Builder]] = {
     BUREAU: OFFICIAL,
     AREA: OFFICIAL,
     ENTERPRISE: [todo.todo_panel, tasks.tasks_panel, enterprise.obligation_panel,
-                 credit.credit_panel, enterprise.emissions_panel, enterprise.facilities_panel],
+                 credit.credit_panel, enterprise.emissions_panel, enterprise.facilities_panel,
+                 todo.notices_panel],
     AGENCY: [todo.todo_panel, agency.assignments_panel, agency.performance_panel,
              agency.inspections_panel, credit.credit_panel],
 }

@@ -23,8 +23,8 @@ def assignments_panel(ctx: Context) -> Panel:
     """Reports assigned to the agency and still waiting for its verification report (the
     verification queue's), due first; those returned to it after re-check."""
     user, agency = ctx.user, ctx.subject
-    qs = vsel.queue_for(user).filter(status__in=vsel.OPEN_ASSIGNMENT_STATUSES)
     today = ctx.today
+    qs = vsel.queue_for(user, show=vsel.SHOW_OPEN)
     counts = qs.aggregate(
         open=Count("pk"),
         returned=Count("pk", filter=Q(status=ReportStatus.RECHECK_RETURNED)),
@@ -34,11 +34,13 @@ def assignments_panel(ctx: Context) -> Panel:
     return Panel(
         key="assignments", title=pgettext("dashboard panel", "Assignments"), scope=agency.name,
         figures=[
-            Figure(_("Open assignments"), counts["open"], queue, key="open"),
+            Figure(_("Open assignments"), counts["open"],
+                   url("reporting:verification_queue", show=vsel.SHOW_OPEN), key="open"),
             Figure(_("Returned after re-check"), counts["returned"],
                    url("reporting:verification_queue", status=ReportStatus.RECHECK_RETURNED),
                    key="returned"),
-            Figure(_("Overdue"), counts["overdue"], queue, key="overdue"),
+            Figure(_("Overdue"), counts["overdue"],
+                   url("reporting:verification_queue", show=vsel.SHOW_OVERDUE), key="overdue"),
         ],
         columns=[Column(_("Enterprise"), lambda r: r.enterprise.name, 36),
                  Column(_("Year"), lambda r: str(r.year), 8),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from allowances.selectors import compliance as csel
-from dashboards.panels import Figure, Panel
+from dashboards.panels import Figure, Panel, tonnes
 from dashboards.selectors.base import Context, url
 from registry.choices import RecordSource
 from registry.models import EmissionRecord
@@ -30,16 +30,16 @@ def obligation_panel(ctx: Context) -> Panel | None:
             if account.pk else url("allowances:compliance", cycle=cycle.year))
     known = t.known
     figures = [
-        Figure(_("Obligation"), t.obligation, page, "t", "obligation"),
-        Figure(_("Allowances held"), t.held, page, "t", "held"),
-        Figure(_("Surrendered"), t.done, page, "t", "surrendered"),
-        Figure(_("Remaining to surrender"), t.remaining if known else None, page, "t",
+        Figure(_("Obligation"), t.obligation, page, tonnes(), "obligation"),
+        Figure(_("Allowances held"), t.held, page, tonnes(), "held"),
+        Figure(_("Surrendered"), t.done, page, tonnes(), "surrendered"),
+        Figure(_("Remaining to surrender"), t.remaining if known else None, page, tonnes(),
                "remaining"),
         Figure(_("Shortfall (remaining less what is held)"), t.shortfall if known else None,
-               page, "t", "shortfall"),
-        Figure(_("CCER cap"), t.cap if known else None, page, "t",
+               page, tonnes(), "shortfall"),
+        Figure(_("CCER cap"), t.cap if known else None, page, tonnes(),
                "ccer_cap"),
-        Figure(_("CCER headroom"), t.headroom if known else None, page, "t", "headroom"),
+        Figure(_("CCER headroom"), t.headroom if known else None, page, tonnes(), "headroom"),
         Figure(_("Days to the surrender deadline"),
                csel.days_left(ctx.deadline, today), page, _("days"), "days"),
     ]
@@ -47,7 +47,7 @@ def obligation_panel(ctx: Context) -> Panel | None:
     return Panel(
         key="obligation", title=_("Obligation %(year)s") % {"year": cycle.year},
         scope=enterprise.name, figures=figures,
-        chart={"kind": "bar", "unit": "t", "categories": [f.label for f in bars],
+        chart={"kind": "bar", "unit": tonnes(), "categories": [f.label for f in bars],
                "series": [{"name": _("Tonnes"), "data": [f.value for f in bars]}]},
     )
 

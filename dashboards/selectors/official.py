@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from allowances.selectors import compliance as csel
-from dashboards.panels import Figure, Panel, percent
+from dashboards.panels import Figure, Panel, percent, tonnes
 from dashboards.selectors.base import TOP, Context, url
 from reporting.choices import ReportStatus
 from reporting.selectors import reports as rsel
@@ -64,7 +64,7 @@ def compliance_panels(ctx: Context) -> list[Panel]:
             Figure(_("Enterprises surrendered in full"), city.complied_count, page,
                    _("of %(n)s enterprises") % {"n": city.due_count}, "complied"),
             Figure(_("Shortfall total"), city.due_tonnes - city.surrendered_tonnes,
-                   by_remaining, "t", "shortfall"),
+                   by_remaining, tonnes(), "shortfall"),
             Figure(_("Days to the surrender deadline"), days, page, _("days"), "days"),
         ],
         columns=rate_columns(_("County / park")), rows=rates.by_area,

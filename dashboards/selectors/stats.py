@@ -37,16 +37,29 @@ def _tier_state(tier: str, state: str) -> str:
                                          "state": lt.STATE_LABELS[state]}
 
 
+def _ledger_year(today) -> tuple[int, object]:
+    """The year the panel shows and its day counts: this year once a month of it is due for
+    upload; before that (January, early February) last year, whose December is the month
+    due, so the panel is never empty at the turn of the year."""
+    days = gsel.ledger_days(today.year)
+    if days is not None and today <= lr.deadlines(today.year, 1, days).upload_due:
+        previous = gsel.ledger_days(today.year - 1)
+        if previous is not None:
+            return today.year - 1, previous
+    return today.year, days
+
+
 def ledgers_panel(ctx: Context) -> Panel:
-    """The monthly ledgers of the current year, month by month up to this one: at each tier
+    """The monthly ledgers of the current year (``_ledger_year``), month by month up to this
+    one: at each tier
     (upload, county check, city close) the facilities on time, late and missing
     (``reporting.selectors.ledger_timeliness`` over the ledger grid's facilities); each number
     opens the grid filtered by month, tier and timeliness."""
     user, today = ctx.user, ctx.today
-    year = today.year
-    days = gsel.ledger_days(year)
+    year, days = _ledger_year(today)
     facilities = gsel.grid_facilities(user, year=year)
-    rows = lt.month_counts(facilities, year=year, months=range(1, today.month + 1),
+    last = today.month if year == today.year else 12
+    rows = lt.month_counts(facilities, year=year, months=range(1, last + 1),
                            today=today, days=days) if days is not None else []
 
     def grid(month, tier, state) -> str:

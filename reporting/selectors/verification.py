@@ -51,6 +51,9 @@ QUEUE_STATUSES = (
 AGENCY_QUEUE_STATUSES = (ReportStatus.ASSIGNED, ReportStatus.RECHECK_RETURNED, ReportStatus.VERIFIED)
 # An agency's open assignments (its workload): reports waiting for its verification report.
 OPEN_ASSIGNMENT_STATUSES = (ReportStatus.ASSIGNED, ReportStatus.RECHECK_RETURNED)
+# The queue's ``?show=``: the open assignments, or those of them past their verification due
+# date (the agency dashboard's figures link here).
+SHOW_OPEN, SHOW_OVERDUE = "open", "overdue"
 
 
 @dataclass
@@ -76,15 +79,21 @@ def queue_statuses(user) -> tuple:
     return QUEUE_STATUSES if roles.is_bureau(user) else AGENCY_QUEUE_STATUSES
 
 
-def queue_for(user, *, status: str = "") -> QuerySet:
+def queue_for(user, *, status: str = "", show: str = "", today: date | None = None) -> QuerySet:
     """Reports waiting for the bureau (assign, re-check, objection) or, for agency staff,
     those assigned to their agency, oldest due first (a queryset: paginate it, then turn
-    the page into rows with ``queue_rows``)."""
+    the page into rows with ``queue_rows``). ``show``: only the open assignments
+    (``SHOW_OPEN``) or those past their verification due date (``SHOW_OVERDUE``, Beijing
+    ``today``, as ``queue_rows`` flags them); anything else: all."""
     qs = scoping.for_user(AnnualReport.objects.all(), user, Perm.VIEW_VERIFICATION_QUEUE)
     statuses = queue_statuses(user)
     qs = qs.filter(status__in=statuses)
     if status in statuses:
         qs = qs.filter(status=status)
+    if show in (SHOW_OPEN, SHOW_OVERDUE):
+        qs = qs.filter(status__in=OPEN_ASSIGNMENT_STATUSES)
+    if show == SHOW_OVERDUE:
+        qs = qs.filter(verification_due__lt=today or timezone.localdate())
     qs = with_submissions(qs)  # for the report's late flag (selectors.reports.attach_deadlines)
     return qs.select_related("enterprise__area", "agency", "current_version").prefetch_related(
         "objections"

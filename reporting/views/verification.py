@@ -60,7 +60,8 @@ def _form_page(request, report, form, *, title, action_url, multipart=False):
 def verification_queue(request):
     status = request.GET.get("status", "")
     statuses = sel.queue_statuses(request.user)
-    page_obj = web.paginate(request, sel.queue_for(request.user, status=status))
+    show = request.GET.get("show", "")
+    page_obj = web.paginate(request, sel.queue_for(request.user, status=status, show=show))
     page_obj.object_list = sel.queue_rows(report_sel.attach_deadlines(page_obj.object_list))
     return render(
         request,
@@ -69,6 +70,9 @@ def verification_queue(request):
             "page_obj": page_obj,
             "statuses": [(s, ReportStatus(s).label) for s in statuses],
             "status": status,
+            "show": show if show in (sel.SHOW_OPEN, sel.SHOW_OVERDUE) else "",
+            "shows": [(sel.SHOW_OPEN, pgettext("verification queue", "Open assignments")),
+                      (sel.SHOW_OVERDUE, pgettext("verification queue", "Overdue assignments"))],
             "is_bureau": roles.is_bureau(request.user),
         },
     )

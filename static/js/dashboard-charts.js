@@ -9,7 +9,8 @@
   var dataEl = document.getElementById("dashboard-charts");
   if (!dataEl || !window.echarts) { return; }
   var charts = JSON.parse(dataEl.textContent);
-  var colours = ["#1f5f4a", "#d08c2c", "#3b6fb6", "#8a3b5c"];
+  var colours = ["#1f5f4a", "#d08c2c", "#3b6fb6", "#8a3b5c", "#6b8e23", "#c0504d", "#5f6b7a",
+                 "#9b7fd1"];
   var num = function (v) { return v === null || v === undefined ? null : Number(v); };
   // a bar's value as the tables show it: thousands separators, a percent sign for rates
   var shown = function (v, unit) {
@@ -43,6 +44,8 @@
       series: spec.series.map(function (s, i) {
         return {name: s.name, type: "bar", data: s.data.map(num),
                 stack: spec.stack ? "total" : undefined,
+                // a part too narrow for its figure drops the label rather than overprint
+                labelLayout: spec.stack ? {hideOverlap: true} : undefined,
                 itemStyle: {color: colours[i % colours.length]},
                 label: {show: true, position: spec.stack ? "inside" : "right", fontSize: 11,
                         color: spec.stack ? "#fff" : undefined,

@@ -38,11 +38,13 @@ pytestmark = pytest.mark.django_db
 
 OFFICIAL = ["todo", "work", "pipeline", "ledgers", "compliance", "shortfalls", "sectors",
             "emissions"]
+BUREAU = [*OFFICIAL, "agencies", "credit_grades", "complaints"]
+AREA = [*OFFICIAL, "credit_grades", "complaints"]  # the agency league is the bureau's
 PANELS = {
-    "bureau_admin": OFFICIAL, "bureau_reviewer": OFFICIAL,
-    "official_a": OFFICIAL, "official_b": OFFICIAL,
-    "ent_a": ["todo", "tasks", "obligation", "credit", "emissions", "facilities"],
-    "ent_b": ["todo", "tasks", "obligation", "credit", "emissions", "facilities"],
+    "bureau_admin": BUREAU, "bureau_reviewer": BUREAU,
+    "official_a": AREA, "official_b": AREA,
+    "ent_a": ["todo", "tasks", "obligation", "credit", "emissions", "facilities", "notices"],
+    "ent_b": ["todo", "tasks", "obligation", "credit", "emissions", "facilities", "notices"],
     "agency_a_staff": ["todo", "assignments", "performance", "inspections", "credit"],
     "agency_b_staff": ["todo", "assignments", "performance", "inspections", "credit"],
 }
@@ -218,6 +220,15 @@ def test_enterprise_obligation_equals_the_surrender_totals(world, ent_a, enterpr
     assert "沙坡头热电" not in text(response)
 
 
+def test_tonnes_are_said_in_chinese(world, ent_a, bureau_admin):
+    """Allowance figures carry the unit the lists' headers use (吨), never a bare "t"."""
+    obligation = panels(client_for(ent_a).get("/"))["obligation"]
+    assert {f.unit for f in obligation.figures if f.key != "days"} == {"吨"}
+    assert obligation.chart["unit"] == "吨"
+    compliance = panels(client_for(bureau_admin).get("/"))["compliance"]
+    assert next(f for f in compliance.figures if f.key == "shortfall").unit == "吨"
+
+
 def test_agency_sees_its_open_assignments_only(world, agency_a, agency_a_staff, agency_b_staff,
                                                enterprise_a):
     report = AnnualReport.objects.get(enterprise=enterprise_a)
@@ -231,6 +242,32 @@ def test_agency_sees_its_open_assignments_only(world, agency_a, agency_a_staff, 
     assert panels(other)["assignments"].rows == [] and enterprise_a.name not in text(other)
 
 
+def test_assignment_figures_equal_the_queue_they_open(world, agency_a, agency_a_staff,
+                                                      enterprise_a, enterprise_b):
+    """The queue also lists the agency's verified reports (waiting for the bureau's re-check):
+    each figure opens the queue narrowed to what it counts, never the whole queue."""
+    c = world["c"]
+    due = {enterprise_a: date(2000, 1, 3), enterprise_b: date(2099, 1, 3), c: date(2000, 1, 3)}
+    status = {enterprise_a: ReportStatus.ASSIGNED, enterprise_b: ReportStatus.RECHECK_RETURNED,
+              c: ReportStatus.VERIFIED}
+    for ent in (enterprise_a, enterprise_b, c):
+        AnnualReport.objects.filter(enterprise=ent).update(
+            status=status[ent], agency=agency_a, verification_due=due[ent])
+    client = client_for(agency_a_staff)
+    panel = panels(client.get("/"))["assignments"]
+    assert (figure(panel, "open"), figure(panel, "overdue")) == (2, 1)
+    for key in ("open", "overdue", "returned"):
+        fig = next(f for f in panel.figures if f.key == key)
+        page = client.get(fig.url).context["page_obj"]
+        assert page.paginator.count == fig.value, key
+    overdue = next(f for f in panel.figures if f.key == "overdue")
+    assert [r.report.enterprise for r in client.get(overdue.url).context["page_obj"]] == [
+        enterprise_a]
+    # the unfiltered queue has the verified report too; junk in ?show= filters nothing
+    assert client.get(reverse("reporting:verification_queue"),
+                      {"show": "junk"}).context["page_obj"].paginator.count == 3
+
+
 def test_todo_is_the_users_own_newest_first(world, official_a, official_b):
     for n in range(12):
         notifications.notify(recipients=[official_a], key=f"t{n}", subject=f"待办事项{n:02d}",
@@ -242,6 +279,26 @@ def test_todo_is_the_users_own_newest_first(world, official_a, official_b):
     assert [n.subject for n in panel.rows] == [f"待办事项{n:02d}" for n in range(11, 1, -1)]
     html = text(response)
     assert "别区的待办" not in html and 'href="/notifications/?show=todo"' in html
+
+
+def test_notices_are_the_enterprises_unread_as_the_inbox_counts_them(world, ent_a, ent_b):
+    for n in range(11):
+        notifications.notify(recipients=[ent_a], key=f"n{n}", subject=f"通知事项{n:02d}",
+                             todo=n % 2 == 0)
+    notifications.notify(recipients=[ent_b], key="b", subject="别家企业的通知")
+    read = notifications.notify(recipients=[ent_a], key="r", subject="已读的通知")
+    read[0].__class__.objects.filter(pk=read[0].pk).update(read_at=read[0].created_at)
+    client = client_for(ent_a)
+    response = client.get("/")
+    panel = panels(response)["notices"]
+    inbox = client.get(reverse("notifications"), {"show": "unread"})
+    assert figure(panel, "unread") == inbox.context["page_obj"].paginator.count == 11
+    assert [n.subject for n in panel.rows] == [f"通知事项{n:02d}" for n in range(10, 0, -1)]
+    html = text(response)
+    assert "别家企业的通知" not in html and "已读的通知" not in html
+    assert 'href="/notifications/?show=unread"' in html
+    rows = sheet(export(client, "notices"))
+    assert len(rows) == 1 + 11 and rows[1][0] == "通知事项10"
 
 
 # --- constant queries --------------------------------------------------------------------------
@@ -275,8 +332,9 @@ def test_bureau_dashboard_queries_do_not_grow_with_enterprises(world, bureau_adm
     _grow(12, area_a, world["cycle"], bureau_admin, bureau_admin)
     _grow(12, area_b, world["cycle"], bureau_admin, bureau_admin)
     # 12; the work panel 7 (tests/dashboards/test_work.py); the ledgers 3 (days, facilities,
-    # counts) and the key emitters' emissions 4
-    assert count() == few == 26
+    # counts) and the key emitters' emissions 4; the league, grades and complaints 3 (no
+    # league or credit year here: tests/dashboards/test_league.py pins them with data)
+    assert count() == few == 29
 
 
 @pytest.mark.parametrize("persona", ["official_a", "ent_a", "agency_a_staff"])

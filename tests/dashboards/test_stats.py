@@ -89,6 +89,27 @@ def month_row(panel, month):
 # --- ledgers ---------------------------------------------------------------------------------
 
 
+def test_in_january_the_ledgers_are_last_years(ledgers, official_a, monkeypatch):
+    """Before January's upload is due the panel shows last year, whose last months are due,
+    rather than an empty year."""
+    f.ledger_reporting_year(2026, upload=20, county=5, close=40)
+    real = timezone.localdate
+    monkeypatch.setattr("django.utils.timezone.localdate",
+                        lambda value=None, timezone=None: date(2026, 1, 10) if value is None
+                        else real(value, timezone))
+    panel = panels(client_for(official_a).get("/"))["ledgers"]
+    assert "2025" in panel.title
+    assert [r.month for r in panel.rows] == list(range(1, 13))
+    assert figure(panel, "upload_missing") == 3  # November (due 20 December): nothing filed
+    assert all("year=2025" in href for cells, _l in panel.linked_table for _v, href in cells[1:])
+    # once January is due, the new year
+    monkeypatch.setattr("django.utils.timezone.localdate",
+                        lambda value=None, timezone=None: date(2026, 2, 25) if value is None
+                        else real(value, timezone))
+    panel = panels(client_for(official_a).get("/"))["ledgers"]
+    assert "2026" in panel.title and [r.month for r in panel.rows] == [1, 2]
+
+
 def test_ledgers_by_hand(ledgers, bureau_admin, official_a):
     panel = panels(client_for(official_a).get("/"))["ledgers"]
     assert [r.month for r in panel.rows] == [1, 2, 3, 4, 5, 6]
