@@ -478,11 +478,13 @@ def test_compliance_status_filter_sort_and_pages_agree(crowded, bureau_admin):
                        second.content.decode(), re.S)[0]
     assert "status=not_due" in header and "ordering=remaining" in header
     assert "page=" not in header
-    # the filter form: 筛选 / 重置 / 全部, and the cycle picker keeps the order
+    # the filter form: 筛选 / 重置 / 全部 (status, sector, county or park), and the cycle
+    # picker keeps the order
     parser = _Forms()
     parser.feed(html)
-    (form,) = [x for x in parser.forms if x["selects"] == 2]
-    assert form == {"buttons": [FILTER], "resets": [RESET], "empty_options": [ALL], "selects": 2}
+    (form,) = [x for x in parser.forms if x["selects"] == 4]
+    assert form == {"buttons": [FILTER], "resets": [RESET], "empty_options": [ALL] * 3,
+                    "selects": 4}
     assert '<input type="hidden" name="ordering" value="-obligation">' in html
     # the export link carries the filter and the order
     export_link = re.search(r'href="/allowances/compliance/export/\?([^"]+)"', html)
