@@ -12,37 +12,35 @@ from zhongwei_carbon import notifications
 from zhongwei_carbon.excel import Column
 
 
-def todo_panel(ctx: Context) -> Panel:
-    """The user's open to-dos, newest first (the inbox's to-do tab has them all)."""
-    user, scope = ctx.user, ctx.scope
-    todos = notifications.open_todos(user).order_by("-created_at", "-pk")
-    rows = list(todos[:TOP])
-    count = len(rows) if len(rows) < TOP else todos.count()
-    inbox = url("notifications", show="todo")
+def _inbox_panel(ctx: Context, notes, *, key: str, tab: str, title: str, figure: str,
+                 figure_key: str, more: str, empty: str) -> Panel:
+    """The newest ``TOP`` of ``notes`` (the inbox tab ``tab``), their count (read only when
+    the table is full) and each one's link to where it is opened."""
+    notes = notes.order_by("-created_at", "-pk")
+    rows = list(notes[:TOP])
+    count = len(rows) if len(rows) < TOP else notes.count()
+    inbox = url("notifications", show=tab)
     return Panel(
-        key="todo", title=_("To do"), scope=scope,
-        figures=[Figure(_("Open to-dos"), count, inbox, key="open")],
+        key=key, title=title, scope=ctx.scope,
+        figures=[Figure(figure, count, inbox, key=figure_key)],
         columns=[Column(pgettext("notification", "Subject"), lambda n: n.subject, 60),
                  Column(_("Time"), lambda n: n.created_at, 18)],
         rows=rows, row_url=lambda n: reverse("notification_open", kwargs={"pk": n.pk}),
-        more_url=inbox, more_label=_("All to-dos"), empty=_("Nothing to do."),
-        export_rows=todos,
+        more_url=inbox, more_label=more, empty=empty, export_rows=notes,
     )
+
+
+def todo_panel(ctx: Context) -> Panel:
+    """The user's open to-dos, newest first (the inbox's to-do tab has them all)."""
+    return _inbox_panel(ctx, notifications.open_todos(ctx.user), key="todo", tab="todo",
+                        title=_("To do"), figure=_("Open to-dos"), figure_key="open",
+                        more=_("All to-dos"), empty=_("Nothing to do."))
 
 
 def notices_panel(ctx: Context) -> Panel:
     """The user's unread notices, newest first (the inbox's unread tab, to-dos included:
     a reply, a decision or a published list is news even when nothing is to be done)."""
-    unread = notifications.unread(ctx.user).order_by("-created_at", "-pk")
-    rows = list(unread[:TOP])
-    count = len(rows) if len(rows) < TOP else unread.count()
-    inbox = url("notifications", show="unread")
-    return Panel(
-        key="notices", title=_("Unread notices"), scope=ctx.scope,
-        figures=[Figure(_("Unread notices"), count, inbox, key="unread")],
-        columns=[Column(pgettext("notification", "Subject"), lambda n: n.subject, 60),
-                 Column(_("Time"), lambda n: n.created_at, 18)],
-        rows=rows, row_url=lambda n: reverse("notification_open", kwargs={"pk": n.pk}),
-        more_url=inbox, more_label=_("All unread notices"), empty=_("No unread notices."),
-        export_rows=unread,
-    )
+    return _inbox_panel(ctx, notifications.unread(ctx.user), key="notices", tab="unread",
+                        title=_("Unread notices"), figure=_("Unread notices"),
+                        figure_key="unread", more=_("All unread notices"),
+                        empty=_("No unread notices."))
