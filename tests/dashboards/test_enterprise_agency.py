@@ -12,8 +12,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,7 +25,7 @@ from reporting.notifications import report_for_agency
 from tests import factories as f
 from tests.conftest import client_for
 from tests.credit import helpers as h
-from tests.dashboards.test_dashboards import export, figure, panels, sheet, text
+from tests.dashboards.test_dashboards import export, figure, home_queries, panels, sheet, text
 from tests.dashboards.test_dashboards import world as world  # noqa: F401 (fixture)
 from zhongwei_carbon import notifications
 
@@ -296,9 +294,7 @@ def test_inspections_equal_the_inspection_list(agency_world, agency_a_staff, age
 
 
 def _count(client) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get("/").status_code == 200
-    return len(queries)
+    return home_queries(client)
 
 
 def test_enterprise_dashboard_queries_do_not_grow_with_its_tasks(tasks_world, ent_a, enterprise_a,
