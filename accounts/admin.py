@@ -15,7 +15,7 @@ class MembershipInline(ReadOnlyMixin, admin.TabularInline):
 
     model = Membership
     extra = 0
-    fields = ["role", "area", "enterprise", "agency", "is_signatory", "is_active"]
+    fields = ["role", "area", "enterprise", "agency", "department", "is_signatory", "is_active"]
 
 
 @admin.register(User)
@@ -41,8 +41,10 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(ReadOnlyAdmin):
-    list_display = ["user", "role", "area", "enterprise", "agency", "is_signatory", "is_active"]
+    list_display = [
+        "user", "role", "area", "enterprise", "agency", "department", "is_signatory", "is_active"
+    ]
     list_filter = ["role", "is_active", "is_signatory", "area"]
     search_fields = ["user__username", "user__full_name"]
-    list_select_related = ["user", "area", "enterprise", "agency"]
+    list_select_related = ["user", "area", "enterprise", "agency", "department"]
     raw_id_fields = ["user"]

@@ -79,7 +79,7 @@ def enterprise_label(enterprise) -> str:
 
 
 class MembershipForm(BootstrapMixin, forms.Form):
-    """Role plus the one scope object the role needs (area, enterprise or agency).
+    """Role plus the one scope object the role needs (area, enterprise, agency or department).
 
     A plain form built from the model's fields (their own querysets, so accounts imports
     neither registry nor verifiers); the membership itself is validated by the service.
@@ -92,11 +92,12 @@ class MembershipForm(BootstrapMixin, forms.Form):
         self.fields.update(
             forms.fields_for_model(
                 Membership,
-                fields=["role", "area", "enterprise", "agency", "is_signatory"],
+                fields=["role", "area", "enterprise", "agency", "department", "is_signatory"],
                 help_texts={
                     "area": _("Only for county / park officials."),
                     "enterprise": _("Only for enterprise users."),
                     "agency": _("Only for agency staff."),
+                    "department": _("Only for department liaisons."),
                 },
             )
         )
@@ -122,6 +123,7 @@ class MembershipForm(BootstrapMixin, forms.Form):
                 area=data.get("area"),
                 enterprise=data.get("enterprise"),
                 agency=data.get("agency"),
+                department=data.get("department"),
                 is_signatory=data.get("is_signatory", False),
             ).items():
                 if field in self.fields and field not in self.errors:
@@ -135,6 +137,7 @@ class MembershipForm(BootstrapMixin, forms.Form):
             "area": data.get("area"),
             "enterprise": data.get("enterprise"),
             "agency": data.get("agency"),
+            "department": data.get("department"),
             "is_signatory": bool(data.get("is_signatory")),
         }
 

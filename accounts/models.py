@@ -40,13 +40,15 @@ def _scope_constraint() -> Q:
             "area__isnull": kind != ScopeKind.AREA,
             "enterprise__isnull": kind != ScopeKind.ENTERPRISE,
             "agency__isnull": kind != ScopeKind.AGENCY,
+            "department__isnull": kind != ScopeKind.DEPARTMENT,
         }
         clauses |= Q(role=role, **fields)
     return clauses
 
 
 class Membership(models.Model):
-    """A role held by a user within one scope (the city, an area, an enterprise, an agency)."""
+    """A role held by a user within one scope (the city, an area, an enterprise, an agency,
+    a department or bank)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -72,6 +74,13 @@ class Membership(models.Model):
         null=True,
         blank=True,
     )
+    department = models.ForeignKey(
+        "registry.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
     is_signatory = models.BooleanField(
         _("signatory"),
         default=False,
@@ -92,7 +101,7 @@ class Membership(models.Model):
                 name="membership_signatory_only_enterprise",
             ),
             models.UniqueConstraint(
-                fields=["user", "role", "area", "enterprise", "agency"],
+                fields=["user", "role", "area", "enterprise", "agency", "department"],
                 nulls_distinct=False,
                 name="membership_unique",
             ),
@@ -103,7 +112,7 @@ class Membership(models.Model):
 
     @property
     def scope_label(self) -> str:
-        scope = self.area or self.enterprise or self.agency
+        scope = self.area or self.enterprise or self.agency or self.department
         return str(scope) if scope else str(_("Whole city"))
 
 

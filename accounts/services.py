@@ -14,10 +14,17 @@ from zhongwei_carbon import display, events
 from zhongwei_carbon.roles import ROLE_SCOPE, Role, ScopeKind
 
 USER_FIELDS = ("full_name", "phone", "email")
-SCOPE_FIELDS = {ScopeKind.AREA: "area", ScopeKind.ENTERPRISE: "enterprise", ScopeKind.AGENCY: "agency"}
+SCOPE_FIELDS = {
+    ScopeKind.AREA: "area",
+    ScopeKind.ENTERPRISE: "enterprise",
+    ScopeKind.AGENCY: "agency",
+    ScopeKind.DEPARTMENT: "department",
+}
 
 
-def scope_errors(*, role: str, area=None, enterprise=None, agency=None, is_signatory=False) -> dict:
+def scope_errors(
+    *, role: str, area=None, enterprise=None, agency=None, department=None, is_signatory=False
+) -> dict:
     """Field errors when the scope objects do not fit ``role`` (empty dict when they do).
 
     The database constraint ``membership_scope_matches_role`` backs this rule; this gives
@@ -27,7 +34,7 @@ def scope_errors(*, role: str, area=None, enterprise=None, agency=None, is_signa
     if role not in ROLE_SCOPE:
         return {"role": _("Choose a role.")}
     kind = ROLE_SCOPE[role]
-    given = {"area": area, "enterprise": enterprise, "agency": agency}
+    given = {"area": area, "enterprise": enterprise, "agency": agency, "department": department}
     needed = SCOPE_FIELDS.get(kind)
     for field, value in given.items():
         if field == needed and value is None:
@@ -35,6 +42,7 @@ def scope_errors(*, role: str, area=None, enterprise=None, agency=None, is_signa
                 "area": _("A county / park official needs the area he or she works for."),
                 "enterprise": _("An enterprise user needs the enterprise he or she works for."),
                 "agency": _("Agency staff need the agency they work for."),
+                "department": _("A department liaison needs the department or bank he or she works for."),
             }[field]
         elif field != needed and value is not None:
             errors[field] = _("The role “%(role)s” has no %(field)s: leave this field empty.") % {
@@ -64,7 +72,8 @@ def user_create(
 ) -> User:
     """Create an active user, with an initial password (checked by Django's validators) or
     an already hashed one (an approved account application), and optionally a first
-    membership (``{"role": ..., "area"/"enterprise"/"agency": ..., "is_signatory": ...}``)."""
+    membership (``{"role": ..., "area"/"enterprise"/"agency"/"department": ...,
+    "is_signatory": ...}``)."""
     user = User(username=username.strip(), full_name=full_name, phone=phone, email=email)
     if password is not None:
         try:
@@ -157,18 +166,27 @@ def membership_add(
     area=None,
     enterprise=None,
     agency=None,
+    department=None,
     is_signatory: bool = False,
 ) -> Membership:
     """Give ``user`` a role within its scope. An identical deactivated membership is
     reactivated rather than duplicated."""
     errors = scope_errors(
-        role=role, area=area, enterprise=enterprise, agency=agency, is_signatory=is_signatory
+        role=role,
+        area=area,
+        enterprise=enterprise,
+        agency=agency,
+        department=department,
+        is_signatory=is_signatory,
     )
     if errors:
         raise ValidationError(errors)
     existing = (
         Membership.objects.select_for_update(no_key=True)
-        .filter(user=user, role=role, area=area, enterprise=enterprise, agency=agency)
+        .filter(
+            user=user, role=role, area=area, enterprise=enterprise, agency=agency,
+            department=department,
+        )
         .first()
     )
     if existing is not None and existing.is_active:
@@ -185,6 +203,7 @@ def membership_add(
             area=area,
             enterprise=enterprise,
             agency=agency,
+            department=department,
             is_signatory=is_signatory,
         )
         verb, message = "membership.added", _("Role added: %(m)s")
@@ -201,6 +220,7 @@ def membership_add(
             "area": area.pk if area else None,
             "enterprise": enterprise.pk if enterprise else None,
             "agency": agency.pk if agency else None,
+            "department": department.pk if department else None,
             "is_signatory": is_signatory,
         },
     )

@@ -27,7 +27,7 @@ ACTION = Perm.MANAGE_USERS
 
 
 def _users(request):
-    memberships = Membership.objects.select_related("area", "enterprise", "agency").order_by("role")
+    memberships = Membership.objects.select_related("area", "enterprise", "agency", "department").order_by("role")
     qs = User.objects.prefetch_related(Prefetch("memberships", queryset=memberships))
     return scoping.for_user(qs, request.user, ACTION)
 
@@ -201,7 +201,7 @@ def enterprise_lookup(request):
 @require_http_methods(["GET", "POST"])
 def membership_deactivate(request, pk):
     membership = web.get_scoped_or_404(
-        Membership.objects.select_related("user", "area", "enterprise", "agency"),
+        Membership.objects.select_related("user", "area", "enterprise", "agency", "department"),
         request.user,
         ACTION,
         pk=pk,

@@ -14,6 +14,7 @@ class RegistryConfig(AppConfig):
 
         scoping.register(m.Area, area="pk", enterprise="enterprise", public=Q())
         scoping.register(m.Sector, public=Q())
+        scoping.register(m.Department, department="pk", public=Q(is_active=True))
         scoping.register(m.Enterprise, area="area", enterprise="pk")
         scoping.register(m.Facility, area="enterprise__area", enterprise="enterprise")
         scoping.register(m.EmissionRecord, area="enterprise__area", enterprise="enterprise")

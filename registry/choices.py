@@ -8,6 +8,21 @@ class AreaKind(models.TextChoices):
     PARK = "park", _("Industrial park")
 
 
+class DepartmentKind(models.TextChoices):
+    DEPARTMENT = "department", _("City department")
+    BANK = "bank", _("Bank or financial institution")
+
+
+class Dataset(models.TextChoices):
+    """Data the bureau may grant a department or bank (its liaisons) to see or enter."""
+
+    CREDIT_EXPORT = "credit_export", _("Credit grades workbook for partner departments")
+    CLIMATE_FINANCE = "climate_finance", _("Climate-finance project library")
+    STATISTICS_ENTRY = "statistics_entry", _("Entry of the city's yearly statistics")
+    CCER_LIBRARY = "ccer_library", _("CCER project library")
+    TRAINING = "training", _("Training records")
+
+
 class EnterpriseStatus(models.TextChoices):
     OPERATING = "operating", _("Operating")
     SUSPENDED = "suspended", _("Suspended")

@@ -209,6 +209,7 @@ class DemoUser:
     area: str | None = None  # area code
     enterprise: str | None = None  # DemoEnterprise.key
     agency: str | None = None  # DemoAgency.key
+    department: str | None = None  # Department.code
     is_signatory: bool = False
     superuser: bool = False
 
@@ -226,8 +227,38 @@ USERS = [
     DemoUser("ent2", "中宁发电填报人", "enterprise_user", enterprise="znfd"),
     DemoUser("agency1", "马丽", "agency_staff", agency="agency1"),
     DemoUser("agency2", "孙强", "agency_staff", agency="agency2"),
+    # the reform programme's partners: development-reform, the statistics bureau, a bank
+    DemoUser("fgw", "市发展改革委联络员", "department_liaison", department="development-reform"),
+    DemoUser("stats", "市统计局联络员", "department_liaison", department="statistics"),
+    DemoUser("bank1", "宁夏银行中卫分行联络员", "department_liaison", department="bank-ningxia"),
     # Django's /admin/ only: a superuser has no role in the portal (issue 9 §15).
     DemoUser("root", "系统管理员", "", superuser=True),
+]
+
+# City departments and banks of the reform programme (卫政办发〔2023〕61号 names them as the
+# tasks' lead and supporting units): (code, name, English name, kind)
+DEPARTMENTS = [
+    ("ecology-environment", "市生态环境局", "Ecology and Environment Bureau", "department"),
+    ("development-reform", "市发展和改革委员会", "Development and Reform Commission", "department"),
+    ("industry-it", "市工业和信息化局", "Industry and Information Technology Bureau", "department"),
+    ("market-regulation", "市市场监督管理局", "Market Regulation Bureau", "department"),
+    ("public-security", "市公安局", "Public Security Bureau", "department"),
+    ("finance", "市财政局", "Finance Bureau", "department"),
+    ("financial-affairs", "市地方金融监督管理局", "Local Financial Supervision Bureau", "department"),
+    ("statistics", "市统计局", "Statistics Bureau", "department"),
+    ("natural-resources", "市自然资源局", "Natural Resources Bureau", "department"),
+    ("pboc", "中国人民银行中卫市分行", "People's Bank of China, Zhongwei Branch", "department"),
+    ("bank-ningxia", "宁夏银行中卫分行", "Bank of Ningxia, Zhongwei Branch", "bank"),
+    ("bank-abc", "中国农业银行中卫分行", "Agricultural Bank of China, Zhongwei Branch", "bank"),
+]
+# The data the bureau grants them (department code, dataset)
+DEPARTMENT_GRANTS = [
+    ("development-reform", "credit_export"),
+    ("pboc", "credit_export"),
+    ("development-reform", "climate_finance"),
+    ("statistics", "statistics_entry"),
+    ("bank-ningxia", "climate_finance"),
+    ("bank-abc", "climate_finance"),
 ]
 
 # Key-emitter lists: published (year, document number), then the draft year.

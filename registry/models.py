@@ -11,6 +11,8 @@ from simple_history.models import HistoricalRecords
 
 from registry.choices import (
     AreaKind,
+    Dataset,
+    DepartmentKind,
     EnterpriseStatus,
     FacilityStatus,
     FacilityType,
@@ -51,6 +53,65 @@ class Area(BilingualNameMixin, models.Model):
         verbose_name = _("area")
         verbose_name_plural = _("areas")
         ordering = ["sort_order", "code"]
+
+
+class Department(BilingualNameMixin, models.Model):
+    """A city department or a bank taking part in the reform programme (卫政办发〔2023〕61号:
+    development-reform, industry and IT, market regulation, public security, finance,
+    financial affairs, statistics, natural resources, the PBOC branch, banks). Its members are
+    department liaisons; its scope is its own programme tasks and the data granted to it."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    name_en = models.CharField(_("English name"), max_length=80, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=DepartmentKind.choices, default=DepartmentKind.DEPARTMENT
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["sort_order", "code"]
+
+
+class DepartmentGrant(models.Model):
+    """The bureau lets a department's liaisons see or enter one dataset (the credit workbook
+    for development-reform and the PBOC branch, the climate-finance library for banks, the
+    statistics for the statistics bureau). A grant is revoked, never deleted."""
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="grants"
+    )
+    dataset = models.CharField(_("data"), max_length=24, choices=Dataset.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("granted by"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    granted_at = models.DateTimeField(_("granted at"))
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("revoked by"), on_delete=models.PROTECT,
+        related_name="+", null=True, blank=True,
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("data grant")
+        verbose_name_plural = _("data grants")
+        ordering = ["department__sort_order", "dataset", "-granted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "dataset"], condition=Q(revoked_at__isnull=True),
+                name="department_grant_one_active",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.department} · {self.get_dataset_display()}"
 
 
 class Sector(BilingualNameMixin, models.Model):

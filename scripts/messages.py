@@ -30,7 +30,7 @@ import polib
 BASE_DIR = Path(__file__).resolve().parent.parent
 LOCALE = "zh_Hans"
 APPS = ["accounts", "registry", "verifiers", "reporting", "allowances", "oversight", "complaints",
-        "credit", "dashboards"]
+        "credit", "programme", "dashboards"]
 # Never scanned (besides each app's own locale/ and migrations, which hold no UI strings
 # worth translating twice).
 IGNORE = [".venv", "venv", "static", "staticfiles", "media", "tests", "scripts", "node_modules",

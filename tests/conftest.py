@@ -4,6 +4,8 @@ bureau_admin, bureau_reviewer   city-wide
 official_a / official_b         沙坡头区 / 中宁县
 ent_a / ent_b                   users of enterprise_a (沙坡头区, signatory) / enterprise_b (中宁县)
 agency_a_staff / agency_b_staff staff of agency_a / agency_b
+liaison_a / liaison_b           liaisons of department_a (development-reform) / department_b
+                                (a bank)
 anonymous                       not logged in
 """
 
@@ -25,6 +27,8 @@ PERSONAS = [
     "ent_b",
     "agency_a_staff",
     "agency_b_staff",
+    "liaison_a",
+    "liaison_b",
 ]
 
 
@@ -152,6 +156,26 @@ def agency_a_staff(agency_a):
 @pytest.fixture
 def agency_b_staff(agency_b):
     return f.make_member("agency_b_staff", Role.AGENCY_STAFF, agency=agency_b)
+
+
+@pytest.fixture
+def department_a(db):
+    return f.department("development-reform", "市发展和改革委员会")
+
+
+@pytest.fixture
+def department_b(db):
+    return f.department("bank-ningxia", "宁夏银行中卫分行", kind="bank")
+
+
+@pytest.fixture
+def liaison_a(department_a):
+    return f.make_member("liaison_a", Role.DEPARTMENT_LIAISON, department=department_a)
+
+
+@pytest.fixture
+def liaison_b(department_b):
+    return f.make_member("liaison_b", Role.DEPARTMENT_LIAISON, department=department_b)
 
 
 @pytest.fixture

@@ -127,7 +127,22 @@ def make_member(username: str, role: str, **scope) -> User:
     return user
 
 
-__all__ = ["Role", "make_member"]
+def department(code: str, name: str, kind: str = "department"):
+    """A city department or bank of the reform programme (get or create: idempotent)."""
+    from registry.models import Department
+
+    return Department.objects.get_or_create(code=code, defaults={"name": name, "kind": kind})[0]
+
+
+def grant(department, dataset: str, *, by=None):
+    """An active data grant (``registry.services.departments.grant_give``)."""
+    from registry.services import departments
+
+    actor = by or make_member(f"granter_{department.code}", Role.BUREAU_ADMIN)
+    return departments.grant_give(actor=actor, department=department, dataset=dataset)
+
+
+__all__ = ["Role", "make_member", "department", "grant"]
 
 
 # --- reporting: annual reports (tests/reporting/test_report*.py, URL matrix) ---------------

@@ -185,7 +185,7 @@ WRITE_RULES |= {
 # --- allowances API: accounts, entries, surrenders, compliance (allowances/api) ------------
 # account_a: enterprise_a's account; surrender_a: its requested surrender (cycle 2025), see the
 # ctx fixture of tests/test_url_matrix.py. Personas write in PERSONAS order on one request.
-ACCOUNT_LIST_API = api_rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED)
+ACCOUNT_LIST_API = api_rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, liaison_a=DENIED, liaison_b=DENIED)
 POST_ONLY_SURRENDER = POST_ONLY_REPORT
 ACCOUNT_A_API = _k(pk=_obj("account_a"))
 SURRENDER_A_API = _k(pk=_obj("surrender_a"))

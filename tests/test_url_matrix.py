@@ -49,7 +49,7 @@ ENTERPRISE_A = rule(
     anonymous=LOGIN,
 )
 ENTERPRISE_LIST = rule(
-    OK, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=LOGIN
+    OK, agency_a_staff=DENIED, agency_b_staff=DENIED, liaison_a=DENIED, liaison_b=DENIED, anonymous=LOGIN
 )
 # A change of enterprise_a: bureau admin only; others' role forbids it.
 ADMIN_EDIT = ADMIN_ONLY
@@ -65,13 +65,13 @@ AGENCY_LIST = rule(
     DENIED, bureau_admin=OK, bureau_reviewer=OK, agency_a_staff=OK, agency_b_staff=OK, anonymous=LOGIN
 )
 AGENCY_A_CONTACT = rule(DENIED, agency_a_staff=OK, agency_b_staff=NOT_FOUND, anonymous=LOGIN)
-LISTS_VIEW = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=LOGIN)
+LISTS_VIEW = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, liaison_a=DENIED, liaison_b=DENIED, anonymous=LOGIN)
 DRAFT_LIST_VIEW = rule(
     NOT_FOUND,
     bureau_admin=OK,
     bureau_reviewer=OK,
     agency_a_staff=DENIED,
-    agency_b_staff=DENIED,
+    agency_b_staff=DENIED, liaison_a=DENIED, liaison_b=DENIED,
     anonymous=LOGIN,
 )
 
@@ -93,7 +93,8 @@ VERIFY_QUEUE = rule(
 )
 VERIFY_DECLARE = rule(DENIED, agency_a_staff=OK, agency_b_staff=OK, anonymous=LOGIN)
 VERIFY_VIEW = rule(
-    OK, official_b=NOT_FOUND, ent_b=NOT_FOUND, agency_b_staff=NOT_FOUND, anonymous=LOGIN
+    OK, official_b=NOT_FOUND, ent_b=NOT_FOUND, agency_b_staff=NOT_FOUND, liaison_a=NOT_FOUND,
+    liaison_b=NOT_FOUND, anonymous=LOGIN
 )
 VERIFY_AGENCY_A = rule(DENIED, agency_a_staff=OK, agency_b_staff=NOT_FOUND, anonymous=LOGIN)
 VERIFY_ENT_A = rule(DENIED, ent_a=OK, ent_b=NOT_FOUND, anonymous=LOGIN)
@@ -101,7 +102,7 @@ VERIFY_ENT_A = rule(DENIED, ent_a=OK, ent_b=NOT_FOUND, anonymous=LOGIN)
 
 
 # --- monthly ledgers ---
-LEDGER_LIST = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=LOGIN)
+LEDGER_LIST = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, liaison_a=DENIED, liaison_b=DENIED, anonymous=LOGIN)
 LEDGER_ENTERPRISE = rule(DENIED, ent_a=OK, ent_b=OK, anonymous=LOGIN)
 LEDGER_A_EDIT = rule(DENIED, ent_a=OK, ent_b=NOT_FOUND, anonymous=LOGIN)
 LEDGER_A_COUNTY = rule(DENIED, official_a=OK, official_b=NOT_FOUND, anonymous=LOGIN)
@@ -123,22 +124,22 @@ FILE_VERIFICATION_PDF = rule(
 
 # --- allowances: compliance cycles and accounts (account_a: enterprise_a's account) ---
 CYCLE_VIEW = LOGGED_IN
-ACCOUNT_LIST = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=LOGIN)
+ACCOUNT_LIST = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, liaison_a=DENIED, liaison_b=DENIED, anonymous=LOGIN)
 ACCOUNT_A = ENTERPRISE_A
 # --- end allowances: compliance cycles and accounts ---
 
 
 # --- allowances: surrender and compliance (surrender_a: a request of enterprise_a) ---
-SURRENDER_LIST = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=LOGIN)
+SURRENDER_LIST = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, liaison_a=DENIED, liaison_b=DENIED, anonymous=LOGIN)
 SURRENDER_NEW = rule(DENIED, ent_a=OK, ent_b=OK, anonymous=LOGIN)
 SURRENDER_A = ENTERPRISE_A
 SURRENDER_WITHDRAW_A = rule(DENIED, ent_a=OK, ent_b=NOT_FOUND, anonymous=LOGIN)
-COMPLIANCE_VIEW = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=LOGIN)
+COMPLIANCE_VIEW = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, liaison_a=DENIED, liaison_b=DENIED, anonymous=LOGIN)
 # --- end allowances: surrender and compliance ---
 
 
 # --- allowances: penalties and prices (penalty_a: a case of enterprise_a) ---
-PRICE_LIST = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=LOGIN)
+PRICE_LIST = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, liaison_a=DENIED, liaison_b=DENIED, anonymous=LOGIN)
 PENALTY_LIST = PRICE_LIST
 PENALTY_A = ENTERPRISE_A
 # --- end allowances: penalties and prices ---
@@ -201,7 +202,7 @@ CREDIT_EVENT_A = rule(NOT_FOUND, bureau_admin=OK, bureau_reviewer=OK, official_a
 
 
 # --- allowances: allocation (allocation_a: enterprise_a's notified allocation) ---
-ALLOCATION_LIST = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=LOGIN)
+ALLOCATION_LIST = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, liaison_a=DENIED, liaison_b=DENIED, anonymous=LOGIN)
 ALLOCATION_A = ENTERPRISE_A
 ALLOCATION_OBJECT_A = rule(DENIED, ent_a=OK, ent_b=NOT_FOUND, anonymous=LOGIN)
 # --- end allowances: allocation ---
@@ -630,7 +631,10 @@ def _credit_draft(ctx):
     return RuleSet.objects.get(version=reference.VERSION).pk
 
 
-CARD_ENTERPRISE_A = ENTERPRISE_A | {"agency_a_staff": NOT_FOUND, "agency_b_staff": NOT_FOUND}
+CARD_ENTERPRISE_A = ENTERPRISE_A | {
+    "agency_a_staff": NOT_FOUND, "agency_b_staff": NOT_FOUND, "liaison_a": NOT_FOUND,
+    "liaison_b": NOT_FOUND,
+}
 CARD_AGENCY_A = rule(NOT_FOUND, bureau_admin=OK, bureau_reviewer=OK, agency_a_staff=OK,
                      anonymous=LOGIN)
 RULES |= {
@@ -1151,7 +1155,7 @@ def _cases():
 # (+ django-axes' failed log-ins: a refused unlock must not delete them)
 PORTAL_APPS = {
     "accounts", "registry", "verifiers", "reporting", "allowances", "oversight", "complaints",
-    "credit", "core", "axes",
+    "credit", "programme", "core", "axes",
 }
 
 

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 app_name = "api"
 
 API_APPS = ("accounts", "registry", "verifiers", "reporting", "allowances", "oversight",
-            "complaints", "credit")
+            "complaints", "credit", "programme")
 
 
 def collections() -> list[tuple[str, str]]:

@@ -68,6 +68,24 @@ NAV_GROUPS = [
         ],
     ),
     (
+        _("Reform programme"),
+        [
+            # --- programme: tasks ---
+            # --- end programme: tasks ---
+            # --- programme: targets ---
+            # --- end programme: targets ---
+            # --- programme: ccer ---
+            # --- end programme: ccer ---
+            # --- programme: finance ---
+            # --- end programme: finance ---
+            # --- programme: training ---
+            # --- end programme: training ---
+            # --- programme: departments and grants ---
+            (_("Departments"), "programme:department_list", Perm.VIEW_DEPARTMENT),
+            # --- end programme: departments and grants ---
+        ],
+    ),
+    (
         _("Administration"),
         [
             (_("Agencies"), "verifiers:agency_list", Perm.VIEW_AGENCY),

@@ -86,6 +86,7 @@ class Topic(models.TextChoices):
     COMPLAINT = "complaint", pgettext_lazy("notice topic", "Complaints")
     CREDIT = "credit", pgettext_lazy("notice topic", "Credit rating")
     AGENCY = "agency", pgettext_lazy("notice topic", "Verification agencies")
+    PROGRAMME = "programme", pgettext_lazy("notice topic", "Reform programme")
     OTHER = "other", pgettext_lazy("notice topic", "Other notices")
 
 

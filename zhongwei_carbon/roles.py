@@ -2,7 +2,7 @@
 
 What a role may *do* is decided here; which rows it may *see* is decided by
 ``zhongwei_carbon.scoping.for_user``. A role has a scope kind: the whole city, one area
-(county, district or park), one enterprise, or one agency.
+(county, district or park), one enterprise, one agency, or one city department or bank.
 """
 
 from __future__ import annotations
@@ -17,6 +17,9 @@ class Role(models.TextChoices):
     AREA_OFFICIAL = "area_official", _("County / park official")
     ENTERPRISE_USER = "enterprise_user", _("Enterprise user")
     AGENCY_STAFF = "agency_staff", _("Agency staff")
+    # a city department's or a bank's liaison for the reform programme (卫政办发〔2023〕61号):
+    # sees its own unit's tasks and the data the bureau has granted its unit
+    DEPARTMENT_LIAISON = "department_liaison", _("Department liaison")
 
 
 class ScopeKind(models.TextChoices):
@@ -24,6 +27,7 @@ class ScopeKind(models.TextChoices):
     AREA = "area", _("Area")
     ENTERPRISE = "enterprise", _("Enterprise")
     AGENCY = "agency", _("Agency")
+    DEPARTMENT = "department", _("Department")
 
 
 ROLE_SCOPE: dict[str, str] = {
@@ -32,6 +36,7 @@ ROLE_SCOPE: dict[str, str] = {
     Role.AREA_OFFICIAL: ScopeKind.AREA,
     Role.ENTERPRISE_USER: ScopeKind.ENTERPRISE,
     Role.AGENCY_STAFF: ScopeKind.AGENCY,
+    Role.DEPARTMENT_LIAISON: ScopeKind.DEPARTMENT,
 }
 
 BUREAU = frozenset({Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER})
@@ -145,6 +150,20 @@ class Perm:
     VIEW_CREDIT_SCORES = "credit.view_scores"
     VIEW_CREDIT_CARD = "credit.view_score_card"
     # --- end credit: rule sets and score cards ---
+    # --- programme: departments and grants ---
+    VIEW_DEPARTMENT = "programme.view_department"  # the bureau all; a liaison its own
+    MANAGE_DEPARTMENT = "programme.manage_department"  # departments, members, data grants
+    # --- end programme: departments and grants ---
+    # --- programme: tasks ---
+    # --- end programme: tasks ---
+    # --- programme: targets ---
+    # --- end programme: targets ---
+    # --- programme: ccer ---
+    # --- end programme: ccer ---
+    # --- programme: finance ---
+    # --- end programme: finance ---
+    # --- programme: training ---
+    # --- end programme: training ---
 
 
 # The table: action -> roles allowed to perform it (within their scope).
@@ -261,6 +280,20 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # scoped by the subject: a county its area's enterprises, a party its own card
     Perm.VIEW_CREDIT_CARD: ALL_ROLES,
     # --- end credit: rule sets and score cards ---
+    # --- programme: departments and grants ---
+    Perm.VIEW_DEPARTMENT: frozenset({*BUREAU, Role.DEPARTMENT_LIAISON}),
+    Perm.MANAGE_DEPARTMENT: frozenset({Role.BUREAU_ADMIN}),
+    # --- end programme: departments and grants ---
+    # --- programme: tasks ---
+    # --- end programme: tasks ---
+    # --- programme: targets ---
+    # --- end programme: targets ---
+    # --- programme: ccer ---
+    # --- end programme: ccer ---
+    # --- programme: finance ---
+    # --- end programme: finance ---
+    # --- programme: training ---
+    # --- end programme: training ---
 }
 
 # Actions whose scope is only the rows the user is assigned to (the model's ``assignee`` path
@@ -285,7 +318,9 @@ def memberships(user) -> list:
     if cached is None:
         # the scope objects come along: every page prints the memberships' scopes
         cached = list(
-            user.memberships.filter(is_active=True).select_related("area", "enterprise", "agency")
+            user.memberships.filter(is_active=True).select_related(
+                "area", "enterprise", "agency", "department"
+            )
         )
         user._zw_memberships = cached
     return cached

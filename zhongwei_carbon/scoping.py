@@ -8,7 +8,8 @@ Apps register, in their ``AppConfig.ready``, how each model reaches the scope ob
 
 A membership grants an action (``roles.PERMISSIONS``); its scope kind selects the
 path: city-wide roles see every row, an area official rows whose ``area`` path equals its
-area, an enterprise user rows of its enterprise, agency staff rows of its agency. A model
+area, an enterprise user rows of its enterprise, agency staff rows of its agency, a
+department liaison rows of its department (or bank). A model
 without a path for a scope kind shows nothing to that kind. Out of scope means "not found".
 
 A model may also name the users assigned to a row (``assignee="inspectors__inspector__user"``):
@@ -32,6 +33,7 @@ class ScopeRule:
     area: str | None = None
     enterprise: str | None = None
     agency: str | None = None
+    department: str | None = None  # a city department's or bank's rows (programme liaisons)
     public: Q | None = None  # rows anyone, even anonymous, may see for a view action
     assignee: str | None = None  # path to the users assigned to the row
 

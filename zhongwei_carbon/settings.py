@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "oversight",
     "complaints",
     "credit",
+    "programme",
     "dashboards",
 ]
 

@@ -27,7 +27,7 @@ from dashboards.selectors import (
     todo,
     work,
 )
-from dashboards.selectors.base import AGENCY, AREA, BUREAU, ENTERPRISE, Context
+from dashboards.selectors.base import AGENCY, AREA, BUREAU, DEPARTMENT, ENTERPRISE, Context
 from zhongwei_carbon import roles
 from zhongwei_carbon.roles import Role
 
@@ -45,6 +45,8 @@ PANELS: dict[str, list[Builder]] = {
                  todo.notices_panel],
     AGENCY: [todo.todo_panel, agency.assignments_panel, agency.performance_panel,
              agency.inspections_panel, credit.credit_panel],
+    # a department liaison: its programme work (the programme's panels join here)
+    DEPARTMENT: [todo.todo_panel, todo.notices_panel],
 }
 
 
@@ -60,11 +62,13 @@ def kind_of(user) -> tuple[str, object] | None:
             return ENTERPRISE, m.enterprise
         if m.role == Role.AGENCY_STAFF and m.agency_id:
             return AGENCY, m.agency
+        if m.role == Role.DEPARTMENT_LIAISON and m.department_id:
+            return DEPARTMENT, m.department
     return None
 
 
 def scope_of(user, subject) -> str:
-    """What the figures cover: 全市, the area's, the enterprise's or the agency's name."""
+    """What the figures cover: 全市, the area's, the enterprise's, agency's or department's name."""
     if subject is not None:
         return subject.name
     return csel.scope_label(user)

@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from allowances.selectors import compliance as csel
 
 BUREAU, AREA, ENTERPRISE, AGENCY = "bureau", "area", "enterprise", "agency"
+DEPARTMENT = "department"  # a city department's or bank's liaison (the reform programme)
 TOP = 10  # rows of a panel's table (the list behind it has the rest)
 
 
@@ -35,7 +36,7 @@ class Context:
     """One rendering of one user's dashboard; each panel builder takes it."""
 
     user: object
-    kind: str  # BUREAU, AREA, ENTERPRISE or AGENCY
+    kind: str  # BUREAU, AREA, ENTERPRISE, AGENCY or DEPARTMENT
     subject: object  # the enterprise or agency (None for the bureau and officials)
     scope: str  # what the figures cover: 全市, the area's, the enterprise's or agency's name
     today: date

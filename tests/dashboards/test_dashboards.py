@@ -47,6 +47,8 @@ PANELS = {
     "ent_b": ["todo", "tasks", "obligation", "credit", "emissions", "facilities", "notices"],
     "agency_a_staff": ["todo", "assignments", "performance", "inspections", "credit"],
     "agency_b_staff": ["todo", "assignments", "performance", "inspections", "credit"],
+    "liaison_a": ["todo", "notices"],
+    "liaison_b": ["todo", "notices"],
 }
 
 
@@ -101,7 +103,8 @@ def test_each_persona_lands_on_its_dashboard(world, personas, area_a, area_b, en
                                              agency_a):
     scopes = {"bureau_admin": "全市", "bureau_reviewer": "全市", "official_a": str(area_a),
               "official_b": str(area_b), "ent_a": enterprise_a.name, "ent_b": "中宁水泥有限公司",
-              "agency_a_staff": agency_a.name, "agency_b_staff": "西北低碳技术服务公司"}
+              "agency_a_staff": agency_a.name, "agency_b_staff": "西北低碳技术服务公司",
+              "liaison_a": "市发展和改革委员会", "liaison_b": "宁夏银行中卫分行"}
     for persona in PERSONAS:
         response = client_for(personas[persona]).get("/")
         if persona == "anonymous":

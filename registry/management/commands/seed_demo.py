@@ -23,7 +23,16 @@ from accounts import services as account_services
 from accounts.models import Membership, User
 from registry import demo
 from registry.choices import ListStatus
-from registry.models import Area, EmissionRecord, Enterprise, Facility, KeyEmitterList, Sector
+from registry.models import (
+    Area,
+    Department,
+    EmissionRecord,
+    Enterprise,
+    Facility,
+    KeyEmitterList,
+    Sector,
+)
+from registry.services import departments as department_services
 from registry.services import enterprises as registry_services
 from registry.services import lists
 from verifiers import services as verifier_services
@@ -53,6 +62,7 @@ class Command(BaseCommand):
             self._membership(demo.USERS[0], admin, actor=admin, enterprises={}, agencies={})
             enterprises = self._enterprises(actor=admin)
             agencies = self._agencies(actor=admin)
+            self._departments(actor=admin)
             users = [admin] + [self._user(u, actor=admin) for u in demo.USERS[1:]]
             for spec, user in zip(demo.USERS, users, strict=True):
                 self._membership(spec, user, actor=admin, enterprises=enterprises, agencies=agencies)
@@ -200,6 +210,21 @@ class Command(BaseCommand):
                 user = User.objects.get(username=spec.username)
                 verifier_services.staff_update(actor=actor, staff=staff, user=user)
 
+    # --- departments and banks of the reform programme ---------------------------------------
+
+    def _departments(self, *, actor) -> None:
+        for order, (code, name, name_en, kind) in enumerate(demo.DEPARTMENTS, start=1):
+            data = {"code": code, "name": name, "name_en": name_en, "kind": kind, "sort_order": order}
+            department = Department.objects.filter(code=code).first()
+            if department is None:
+                department_services.department_create(actor=actor, data=data)
+            else:
+                department_services.department_update(actor=actor, department=department, data=data)
+        for code, dataset in demo.DEPARTMENT_GRANTS:
+            department = Department.objects.get(code=code)
+            if not department.grants.filter(dataset=dataset, revoked_at__isnull=True).exists():
+                department_services.grant_give(actor=actor, department=department, dataset=dataset)
+
     # --- users ------------------------------------------------------------------------------
 
     def _user(self, spec: demo.DemoUser, *, actor) -> User:
@@ -231,6 +256,7 @@ class Command(BaseCommand):
             "area": Area.objects.get(code=spec.area) if spec.area else None,
             "enterprise": enterprises[spec.enterprise] if spec.enterprise else None,
             "agency": agencies[spec.agency] if spec.agency else None,
+            "department": Department.objects.get(code=spec.department) if spec.department else None,
         }
         exists = Membership.objects.filter(user=user, role=spec.role, is_active=True, **scope).exists()
         if not exists:
@@ -270,7 +296,7 @@ class Command(BaseCommand):
         for spec in demo.USERS:
             membership = (
                 Membership.objects.filter(user__username=spec.username, role=spec.role)
-                .select_related("area", "enterprise", "agency")
+                .select_related("area", "enterprise", "agency", "department")
                 .first()
             )
             scope = membership.scope_label if membership else "-"
@@ -278,5 +304,5 @@ class Command(BaseCommand):
                 scope += " (signatory)"
             if spec.superuser:
                 scope = "Django /admin/ only (superuser, no portal role)"
-            write(f"  {spec.username:<10} {spec.role or '-':<16} {scope}")
+            write(f"  {spec.username:<10} {spec.role or '-':<18} {scope}")
         write("")

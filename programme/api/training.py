@@ -1,0 +1,1 @@
+"""API of the programme's training topic: viewsets registered on programme.api.urls.router."""

@@ -1,0 +1,5 @@
+"""Wiring of the programme's finance topic: scope rules, reminders, event subscriptions."""
+
+
+def register() -> None:
+    pass

@@ -1,0 +1,3 @@
+"""Pages of the programme's tasks topic."""
+
+urlpatterns: list = []

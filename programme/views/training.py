@@ -1,0 +1,3 @@
+"""Pages of the programme's training topic."""
+
+urlpatterns: list = []
