@@ -283,6 +283,20 @@ RULES |= {
 # --- end credit API ---
 
 
+# --- programme: departments ---
+# --- end programme: departments ---
+# --- programme: tasks ---
+# --- end programme: tasks ---
+# --- programme: targets ---
+# --- end programme: targets ---
+# --- programme: ccer ---
+# --- end programme: ccer ---
+# --- programme: finance ---
+# --- end programme: finance ---
+# --- programme: training ---
+# --- end programme: training ---
+
+
 def api_url_names() -> list[str]:
     names = []
 

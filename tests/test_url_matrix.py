@@ -1135,7 +1135,34 @@ def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     c.update(_credit_grading_ctx(c))
     # --- credit events ---
     c.update(_credit_events_ctx(c))
+    # --- programme: departments ---
+    # --- end programme: departments ---
+    # --- programme: tasks ---
+    # --- end programme: tasks ---
+    # --- programme: targets ---
+    # --- end programme: targets ---
+    # --- programme: ccer ---
+    # --- end programme: ccer ---
+    # --- programme: finance ---
+    # --- end programme: finance ---
+    # --- programme: training ---
+    # --- end programme: training ---
     return c
+
+
+# Reform programme (programme/): each topic's rules and its context builder in its section.
+# --- programme: departments ---
+# --- end programme: departments ---
+# --- programme: tasks ---
+# --- end programme: tasks ---
+# --- programme: targets ---
+# --- end programme: targets ---
+# --- programme: ccer ---
+# --- end programme: ccer ---
+# --- programme: finance ---
+# --- end programme: finance ---
+# --- programme: training ---
+# --- end programme: training ---
 
 
 def outcome(response) -> object:
