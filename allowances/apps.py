@@ -51,6 +51,11 @@ class AllowancesConfig(AppConfig):
         scoping.register(
             m.SurrenderRequest, area="account__enterprise__area", enterprise="account__enterprise"
         )
+        # a pledge: its enterprise, its area, and the pledgee bank's liaisons
+        scoping.register(
+            m.Pledge, area="account__enterprise__area", enterprise="account__enterprise",
+            department="pledgee",
+        )
         scoping.register(
             m.LedgerEntry,
             area="holding__account__enterprise__area",

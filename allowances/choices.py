@@ -91,3 +91,10 @@ class ObjectionStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     UPHELD = "upheld", _("Upheld")
     DISMISSED = "dismissed", _("Dismissed")
+
+
+class PledgeStatus(models.TextChoices):
+    """An allowance pledge (质押) to a bank: active until the bureau registers its release."""
+
+    ACTIVE = "active", pgettext_lazy("pledge status", "Active")
+    RELEASED = "released", pgettext_lazy("pledge status", "Released")

@@ -583,3 +583,40 @@ def next_year_cut(
     if correction_deadline is None or today <= correction_deadline:
         return None
     return remaining(obligation, surrendered_by_correction_deadline)
+
+
+def unpledged(balances: dict[int, int], pledges: Iterable[tuple[int | None, int]]) -> dict[int, int]:
+    """CEA tonnes free of pledges, by vintage (配额质押: a pledged quantity cannot leave the
+    account while the pledge stands). ``balances`` maps each vintage to the tonnes held,
+    ``pledges`` are the active pledges as ``(vintage or None for any vintage, tonnes)``.
+
+    A vintage's free tonnes are its balance less the pledges naming it, and never more than
+    the account's whole balance less all its pledges (a pledge of any vintage may be met by
+    whichever vintage is left). Never below 0. Example: 2023: 600 t, 2024: 400 t, pledges
+    (2024, 300) and (None, 500) → 2023: 200 t, 2024: 100 t."""
+    pledges = list(pledges)
+    for vintage, tonnes in [*balances.items(), *pledges]:
+        if not isinstance(tonnes, int):
+            raise TypeError(f"tonnes are whole numbers (int): {vintage}={tonnes!r}")
+    total_free = sum(balances.values()) - sum(t for _v, t in pledges)
+    named: dict[int, int] = {}
+    for vintage, tonnes in pledges:
+        if vintage is not None:
+            named[vintage] = named.get(vintage, 0) + tonnes
+    return {
+        vintage: max(0, min(held - named.get(vintage, 0), total_free))
+        for vintage, held in balances.items()
+    }
+
+
+def pledges_covered(balances: dict[int, int], pledges: Iterable[tuple[int | None, int]]) -> bool:
+    """Do the balances cover the active pledges (in total and vintage by vintage)? The rule
+    the database triggers of ``allowances.models.pledges`` enforce, in Python."""
+    pledges = list(pledges)
+    if sum(t for _v, t in pledges) > sum(balances.values()):
+        return False
+    named: dict[int, int] = {}
+    for vintage, tonnes in pledges:
+        if vintage is not None:
+            named[vintage] = named.get(vintage, 0) + tonnes
+    return all(balances.get(v, 0) >= t for v, t in named.items())

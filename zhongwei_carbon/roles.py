@@ -161,6 +161,13 @@ class Perm:
     # --- programme: ccer ---
     # --- end programme: ccer ---
     # --- programme: finance ---
+    VIEW_CLIMATE_PROJECT = "programme.view_climate_project"  # scoped; liaisons: shared ones
+    PROPOSE_CLIMATE_PROJECT = "programme.propose_climate_project"  # enterprise, official
+    REVIEW_CLIMATE_PROJECT = "programme.review_climate_project"  # the bureau's review, push
+    REFORM_REVIEW_CLIMATE_PROJECT = "programme.reform_review_climate_project"  # dev.-reform
+    RESPOND_CLIMATE_PROJECT = "programme.respond_climate_project"  # a bank's liaison
+    VIEW_PLEDGE = "allowances.view_pledge"  # bureau, area, enterprise, pledgee bank
+    MANAGE_PLEDGE = "allowances.manage_pledge"  # register and release: bureau admin
     # --- end programme: finance ---
     # --- programme: training ---
     # --- end programme: training ---
@@ -291,6 +298,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # --- programme: ccer ---
     # --- end programme: ccer ---
     # --- programme: finance ---
+    Perm.VIEW_CLIMATE_PROJECT: frozenset(
+        {*BUREAU, Role.AREA_OFFICIAL, Role.ENTERPRISE_USER, Role.DEPARTMENT_LIAISON}
+    ),
+    Perm.PROPOSE_CLIMATE_PROJECT: frozenset({Role.AREA_OFFICIAL, Role.ENTERPRISE_USER}),
+    Perm.REVIEW_CLIMATE_PROJECT: frozenset(BUREAU),
+    Perm.REFORM_REVIEW_CLIMATE_PROJECT: frozenset({Role.DEPARTMENT_LIAISON}),
+    Perm.RESPOND_CLIMATE_PROJECT: frozenset({Role.DEPARTMENT_LIAISON}),
+    Perm.VIEW_PLEDGE: frozenset(
+        {*BUREAU, Role.AREA_OFFICIAL, Role.ENTERPRISE_USER, Role.DEPARTMENT_LIAISON}
+    ),
+    Perm.MANAGE_PLEDGE: frozenset({Role.BUREAU_ADMIN}),
     # --- end programme: finance ---
     # --- programme: training ---
     # --- end programme: training ---

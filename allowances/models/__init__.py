@@ -12,6 +12,7 @@ from allowances.models.parameters import (
     LoadFactorBand,
     PowerBenchmark,
 )
+from allowances.models.pledges import Pledge
 from allowances.models.statements import RegistryStatement, StatementLine
 from allowances.models.workflow import (
     Allocation,
@@ -40,5 +41,6 @@ __all__ = [
     "Milestone",
     "MonthlyPrice",
     "PenaltyCase",
+    "Pledge",
     "SurrenderRequest",
 ]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from allowances.choices import CycleStatus, EntryKind, MilestoneKind, UnitType
+from allowances.models.pledge_sql import LEDGER_DEBIT_KEEPS_PLEDGES
 from registry.models import Enterprise
 from zhongwei_carbon import audit_chain
 
@@ -183,9 +184,13 @@ class LedgerEntry(models.Model):
                 name="entry_serial_range_ordered",
             ),
         ]
-        triggers = audit_chain.triggers(
-            prefix="ledger_entries", chain="ledger", fields=LEDGER_CHAIN_FIELDS
-        )
+        triggers = [
+            *audit_chain.triggers(
+                prefix="ledger_entries", chain="ledger", fields=LEDGER_CHAIN_FIELDS
+            ),
+            # no debit leaves the account below its active pledges (allowances/models/pledges.py)
+            LEDGER_DEBIT_KEEPS_PLEDGES,
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.quantity:+d}"

@@ -21,8 +21,15 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from allowances import rules
-from allowances.choices import EntryKind, UnitType
-from allowances.models import AllowanceAccount, CCERProject, ComplianceCycle, Holding, LedgerEntry
+from allowances.choices import EntryKind, PledgeStatus, UnitType
+from allowances.models import (
+    AllowanceAccount,
+    CCERProject,
+    ComplianceCycle,
+    Holding,
+    LedgerEntry,
+    Pledge,
+)
 from zhongwei_carbon import events
 
 
@@ -105,6 +112,7 @@ def post(
                     "vintage": holding.vintage,
                 }
             )
+    _refuse_pledged(movements, delta)
     entries = LedgerEntry.objects.bulk_create(
         [
             LedgerEntry(
@@ -139,6 +147,63 @@ def post(
             data={"reference": reference, "net": sum(m.quantity for m in moved)},
         )
     return entries
+
+
+def cea_balances(account_id: int) -> dict[int, int]:
+    """The account's CEA tonnes by vintage (from its holdings)."""
+    return dict(
+        Holding.objects.filter(account_id=account_id, unit_type=UnitType.CEA)
+        .values_list("vintage", "quantity")
+    )
+
+
+def active_pledges(account_id: int) -> list[Pledge]:
+    return list(
+        Pledge.objects.filter(account_id=account_id, status=PledgeStatus.ACTIVE)
+        .select_related("pledgee").order_by("pk")
+    )
+
+
+def pledged_text(pledges) -> str:
+    """「300 t pledged to 宁夏银行 (contract NX-2026-001)」 for each pledge, for the errors."""
+    return "; ".join(
+        _("%(quantity)s t pledged to %(bank)s (contract %(contract)s)")
+        % {"quantity": p.quantity, "bank": p.pledgee, "contract": p.contract_number}
+        for p in pledges
+    )
+
+
+def _refuse_pledged(movements: list[Movement], delta: dict[tuple, int]) -> None:
+    """A CEA debit may use only the units free of active pledges (配额质押): refused, naming
+    the pledges, when the account's balance after the movements would not cover them. The
+    holdings are locked (all of the account's, by ``_lock_holdings``), and so is any new
+    pledge's check (``pledges.pledge_register`` locks them too): the two queue."""
+    debited = {key[0] for key, change in delta.items() if change < 0 and key[1] == UnitType.CEA}
+    for account_id in sorted(debited):
+        pledges = active_pledges(account_id)
+        if not pledges:
+            continue
+        after = cea_balances(account_id)
+        for (acct, unit_type, vintage, _project), change in delta.items():
+            if acct == account_id and unit_type == UnitType.CEA:
+                after[vintage] = after.get(vintage, 0) + change
+        if not rules.pledges_covered(after, [(p.vintage, p.quantity) for p in pledges]):
+            before = cea_balances(account_id)
+            free = rules.unpledged(before, [(p.vintage, p.quantity) for p in pledges])
+            raise ValidationError(
+                _(
+                    "These allowances are pledged and cannot leave the account while the "
+                    "pledge stands: %(pledges)s. Free of pledges: %(free)s t."
+                )
+                % {"pledges": pledged_text(pledges), "free": sum_free(before, pledges, free)}
+            )
+
+
+def sum_free(balances: dict[int, int], pledges, free: dict[int, int]) -> int:
+    """The account's CEA tonnes free of pledges in all (never more than its balance less
+    all its pledges)."""
+    total = sum(balances.values()) - sum(p.quantity for p in pledges)
+    return max(0, min(total, sum(free.values())))
 
 
 def allocate(

@@ -1,0 +1,64 @@
+"""Reading allowance pledges: the scoped list (the bureau all, an area official its area's,
+an enterprise its own, a bank liaison the pledges to its bank) and an account's pledged and
+free quantities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from allowances import rules
+from allowances.choices import PledgeStatus
+from allowances.models import Pledge
+from allowances.services import ledger
+from zhongwei_carbon import scoping
+from zhongwei_carbon.roles import Perm
+
+
+def pledges_for(user, *, status: str = "", q: str = "", pledgee=None):
+    qs = scoping.for_user(Pledge.objects.all(), user, Perm.VIEW_PLEDGE)
+    if status:
+        qs = qs.filter(status=status)
+    if pledgee:
+        qs = qs.filter(pledgee=pledgee)
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(
+            Q(account__enterprise__name__icontains=q) | Q(contract_number__icontains=q)
+        )
+    return qs.select_related(
+        "account__enterprise__area", "pledgee", "registered_by", "released_by"
+    ).order_by("-registered_at", "-id")
+
+
+@dataclass(frozen=True)
+class Pledged:
+    """An account's CEA: held, pledged, free (all tonnes) and the free tonnes by vintage."""
+
+    held: int
+    pledged: int
+    free: int
+    free_by_vintage: dict[int, int]
+    pledges: list
+
+    @property
+    def any(self) -> bool:
+        return bool(self.pledges)
+
+
+def pledged_of(account) -> Pledged:
+    balances = ledger.cea_balances(account.pk)
+    pledges = ledger.active_pledges(account.pk)
+    free = rules.unpledged(balances, [(p.vintage, p.quantity) for p in pledges])
+    return Pledged(
+        held=sum(balances.values()),
+        pledged=sum(p.quantity for p in pledges),
+        free=ledger.sum_free(balances, pledges, free),
+        free_by_vintage=free,
+        pledges=pledges,
+    )
+
+
+def active_count() -> int:
+    return Pledge.objects.filter(status=PledgeStatus.ACTIVE).count()
