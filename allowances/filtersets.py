@@ -5,7 +5,9 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import Area, Sector
+from allowances.choices import PledgeStatus
+from registry.choices import DepartmentKind
+from registry.models import Area, Department, Sector
 from zhongwei_carbon.forms import EMPTY_CHOICE, BootstrapMixin
 from zhongwei_carbon.sorting import SortFilter, SortKeys
 
@@ -48,4 +50,29 @@ class AccountFilterSet(django_filters.FilterSet):
             return queryset
         return queryset.filter(
             Q(enterprise__name__icontains=value) | Q(enterprise__uscc__icontains=value.upper())
+        )
+
+
+class PledgeFilterSet(django_filters.FilterSet):
+    """The pledge list (page, export): status, pledgee bank, enterprise name or contract."""
+
+    q = django_filters.CharFilter(method="search", label=_("Enterprise or contract number"))
+    status = django_filters.ChoiceFilter(
+        choices=PledgeStatus.choices, label=_("Status"), empty_label=EMPTY_CHOICE
+    )
+    pledgee = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.filter(kind=DepartmentKind.BANK), label=_("Pledgee bank"),
+        empty_label=EMPTY_CHOICE,
+    )
+
+    class Meta:
+        form = _StyledForm
+        fields = ["q", "status", "pledgee"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(account__enterprise__name__icontains=value) | Q(contract_number__icontains=value)
         )

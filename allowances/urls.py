@@ -172,3 +172,14 @@ urlpatterns += [
     path("entries/<int:pk>/reverse/", movement_views.entry_reverse, name="entry_reverse"),
 ]
 # --- end transfers and ledger entries ---
+# --- allowance pledges (allowances/views/pledges.py) ---
+from allowances.views import pledges as pledge_views  # noqa: E402
+
+urlpatterns += [
+    path("pledges/", pledge_views.pledge_list, name="pledge_list"),
+    path("pledges/export/", pledge_views.pledge_export, name="pledge_export"),
+    path("pledges/new/", pledge_views.pledge_new, name="pledge_new"),
+    path("pledges/<int:pk>/", pledge_views.pledge_detail, name="pledge_detail"),
+    path("pledges/<int:pk>/release/", pledge_views.pledge_release, name="pledge_release"),
+]
+# --- end allowance pledges ---

@@ -77,6 +77,9 @@ NAV_GROUPS = [
             # --- programme: ccer ---
             # --- end programme: ccer ---
             # --- programme: finance ---
+            (_("Climate-finance projects"), "programme:climate_project_list",
+             Perm.VIEW_CLIMATE_PROJECT),
+            (_("Allowance pledges"), "allowances:pledge_list", Perm.VIEW_PLEDGE),
             # --- end programme: finance ---
             # --- programme: training ---
             # --- end programme: training ---

@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from allowances.choices import PledgeStatus, UnitType
+from allowances.choices import PledgeStatus
 from allowances.models.ledger import AllowanceAccount
 from allowances.models.pledge_sql import pledge_check_sql
 from registry.choices import DepartmentKind

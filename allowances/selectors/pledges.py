@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
-
 from allowances import rules
 from allowances.choices import PledgeStatus
 from allowances.models import Pledge
@@ -16,17 +14,9 @@ from zhongwei_carbon import scoping
 from zhongwei_carbon.roles import Perm
 
 
-def pledges_for(user, *, status: str = "", q: str = "", pledgee=None):
+def pledges_for(user):
+    """The pledges ``user`` may see (filters: ``allowances.filtersets.PledgeFilterSet``)."""
     qs = scoping.for_user(Pledge.objects.all(), user, Perm.VIEW_PLEDGE)
-    if status:
-        qs = qs.filter(status=status)
-    if pledgee:
-        qs = qs.filter(pledgee=pledgee)
-    q = (q or "").strip()
-    if q:
-        qs = qs.filter(
-            Q(account__enterprise__name__icontains=q) | Q(contract_number__icontains=q)
-        )
     return qs.select_related(
         "account__enterprise__area", "pledgee", "registered_by", "released_by"
     ).order_by("-registered_at", "-id")

@@ -71,6 +71,16 @@ def check_request(account, cycle, cea_rows, ccer_rows) -> None:
                 % {"held": held.get((unit_type, vintage, project), 0), "vintage": vintage,
                    "wanted": tonnes}
             )
+    if cea_rows and account.pk and not errors:
+        pledges = ledger.active_pledges(account.pk)
+        after = ledger.cea_balances(account.pk)
+        for vintage, tonnes in cea_rows:
+            after[vintage] = after.get(vintage, 0) - tonnes
+        if pledges and not rules.pledges_covered(after, [(p.vintage, p.quantity) for p in pledges]):
+            errors["cea"].append(
+                _("These allowances are pledged and cannot leave the account while the pledge "
+                  "stands: %(pledges)s.") % {"pledges": ledger.pledged_text(pledges)}
+            )
     projects = CCERProject.objects.in_bulk({p for p, _v, _t in ccer_rows})
     for project_id, _v, _q in ccer_rows:
         project = projects.get(project_id)

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET
 from allowances.filtersets import AccountFilterSet
 from allowances.models import AllowanceAccount, ComplianceCycle
 from allowances.selectors import accounts as sel
-from allowances.selectors import compliance
-from zhongwei_carbon import display, web
+from allowances.selectors import compliance, pledges
+from zhongwei_carbon import display, roles, web
 from zhongwei_carbon.excel import Column, xlsx_response
 from zhongwei_carbon.roles import Perm
 
@@ -79,6 +79,8 @@ def account_detail(request, pk):
             ),
             "holdings": sel.holdings_of(account),
             "totals": sel.totals_of(account),
+            "pledged": pledges.pledged_of(account),
+            "can_see_pledges": roles.has_perm(request.user, Perm.VIEW_PLEDGE),
             "page_obj": web.paginate(request, sel.entries_of(account)),
             **_obligation_panel(request, account),
         },

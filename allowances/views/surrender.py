@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from allowances.choices import SurrenderStatus, UnitType
 from allowances.models import ComplianceCycle, SurrenderRequest
 from allowances.selectors import compliance as sel
+from allowances.selectors import pledges as pledge_sel
 from allowances.selectors import surrenders
 from allowances.services import surrender as svc
 from zhongwei_carbon import events, roles, web
@@ -29,14 +30,23 @@ class SurrenderForm(BootstrapMixin, forms.Form):
     """One whole-tonne field per holding with units left; checked against the balance and
     the CCER headroom (the service checks again on save)."""
 
-    def __init__(self, *args, holdings, totals, **kwargs):
+    def __init__(self, *args, holdings, totals, free=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.holdings = holdings
         self.base_totals = totals
         for h in holdings:
+            # CEA free of pledges (配额质押): the pledged tonnes cannot be surrendered
+            h.available = (
+                min(h.quantity, free.get(h.vintage, 0))
+                if free is not None and h.unit_type == UnitType.CEA else h.quantity
+            )
+            pledged_out = {"max_value": _(
+                "Only %(limit_value)s t are available: the rest is pledged to a bank."
+            )} if h.available < h.quantity else None
             self.fields[f"h_{h.pk}"] = forms.IntegerField(
-                label=str(h), min_value=0, max_value=h.quantity, required=False,
-                widget=forms.NumberInput(attrs={"min": 0, "max": h.quantity, "step": 1}),
+                label=str(h), min_value=0, max_value=h.available, required=False,
+                widget=forms.NumberInput(attrs={"min": 0, "max": h.available, "step": 1}),
+                error_messages=pledged_out,
             )
         self.style_fields()
 
@@ -148,7 +158,9 @@ def surrender_new(request):
         raise Http404
     holdings = sel.holdings_of(account)
     base = sel.totals(account, cycle)
-    form = SurrenderForm(request.POST or None, holdings=holdings, totals=base)
+    pledged = pledge_sel.pledged_of(account)
+    form = SurrenderForm(request.POST or None, holdings=holdings, totals=base,
+                         free=pledged.free_by_vintage if pledged.any else None)
     if request.method == "POST" and request.headers.get("HX-Request"):
         cea, ccer = form.requested()
         live = sel.totals(account, cycle, cea_requested=cea, ccer_requested=ccer)
@@ -165,7 +177,7 @@ def surrender_new(request):
             messages.success(request, _("Surrender requested; the bureau will review it."))
             return redirect("allowances:surrender_detail", pk=obj.pk)
     return render(request, TEMPLATES + "form.html", {
-        "form": form, "cycle": cycle, "account": account, "totals": base,
+        "form": form, "cycle": cycle, "account": account, "totals": base, "pledged": pledged,
         "cycles": ComplianceCycle.objects.all(),
     })
 

@@ -127,6 +127,11 @@ class ClimateProject(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("programme:climate_project_detail", args=[self.pk])
+
 
 class ClimateProjectShare(models.Model):
     """A project handed to a department: to development-reform for its review, or pushed to
