@@ -291,7 +291,13 @@ RULES |= {
 # --- end programme: targets ---
 # --- programme: ccer ---
 # --- end programme: ccer ---
-# --- programme: finance ---
+# --- programme: finance (climate_a: see tests/test_url_matrix.py) ---
+from tests.test_url_matrix import CLIMATE_A, CLIMATE_LIST  # noqa: E402
+
+RULES |= {
+    "api:climate-project-list": (NO_ARGS, api(CLIMATE_LIST)),
+    "api:climate-project-detail": (_k(pk=_obj("climate_a")), api(CLIMATE_A)),
+}
 # --- end programme: finance ---
 # --- programme: training ---
 # --- end programme: training ---

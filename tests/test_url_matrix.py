@@ -1144,6 +1144,7 @@ def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     # --- programme: ccer ---
     # --- end programme: ccer ---
     # --- programme: finance ---
+    c.update(_finance_ctx(personas, enterprise_a))
     # --- end programme: finance ---
     # --- programme: training ---
     # --- end programme: training ---
@@ -1159,7 +1160,96 @@ def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
 # --- end programme: targets ---
 # --- programme: ccer ---
 # --- end programme: ccer ---
-# --- programme: finance ---
+# --- programme: finance (climate_a: enterprise_a's project, reviewed by department_a and
+# pushed to department_b; climate_draft / climate_sub / climate_br: enterprise_a's projects
+# in draft, submitted, bureau-reviewed; share_b: climate_a's push to department_b; pledge_a:
+# enterprise_a's allowances pledged to department_b) ---
+CLIMATE_LIST = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=LOGIN)
+CLIMATE_A = rule(DENIED, bureau_admin=OK, bureau_reviewer=OK, official_a=OK,
+                 official_b=NOT_FOUND, ent_a=OK, ent_b=NOT_FOUND, liaison_a=OK, liaison_b=OK,
+                 anonymous=LOGIN)
+CLIMATE_PROPOSE = rule(DENIED, official_a=OK, official_b=OK, ent_a=OK, ent_b=OK,
+                       anonymous=LOGIN)
+CLIMATE_A_EDIT = rule(DENIED, official_a=OK, official_b=NOT_FOUND, ent_a=OK, ent_b=NOT_FOUND,
+                      anonymous=LOGIN)
+CLIMATE_REFORM = rule(DENIED, liaison_a=OK, liaison_b=NOT_FOUND, anonymous=LOGIN)
+CLIMATE_RESPOND = rule(DENIED, liaison_a=NOT_FOUND, liaison_b=OK, anonymous=LOGIN)
+PLEDGE_LIST = CLIMATE_LIST
+PLEDGE_A = rule(DENIED, bureau_admin=OK, bureau_reviewer=OK, official_a=OK,
+                official_b=NOT_FOUND, ent_a=OK, ent_b=NOT_FOUND, liaison_a=NOT_FOUND,
+                liaison_b=OK, anonymous=LOGIN)
+
+RULES |= {
+    "programme:climate_project_list": (NO_ARGS, CLIMATE_LIST),
+    "programme:climate_project_export": (NO_ARGS, CLIMATE_LIST),
+    "programme:climate_project_new": (NO_ARGS, CLIMATE_PROPOSE),
+    "programme:climate_project_detail": (_k(pk=_obj("climate_a")), CLIMATE_A),
+    "programme:climate_attachment_download": (_k(pk=_obj("climate_att")), CLIMATE_A),
+    "programme:climate_project_edit": (_k(pk=_obj("climate_draft")), CLIMATE_A_EDIT),
+    "programme:climate_project_submit": (_k(pk=_obj("climate_draft")), CLIMATE_A_EDIT),
+    "programme:climate_project_review": (_k(pk=_obj("climate_sub")), BUREAU),
+    "programme:climate_project_reform_review": (_k(pk=_obj("climate_br")), CLIMATE_REFORM),
+    "programme:climate_project_push": (_k(pk=_obj("climate_a")), BUREAU),
+    "programme:climate_share_respond": (_k(pk=_obj("share_b")), CLIMATE_RESPOND),
+    "allowances:pledge_list": (NO_ARGS, PLEDGE_LIST),
+    "allowances:pledge_export": (NO_ARGS, PLEDGE_LIST),
+    "allowances:pledge_new": (NO_ARGS, ADMIN_ONLY),
+    "allowances:pledge_detail": (_k(pk=_obj("pledge_a")), PLEDGE_A),
+    "allowances:pledge_release": (_k(pk=_obj("pledge_a")), ADMIN_ONLY),
+}
+
+
+def _finance_ctx(personas, enterprise):
+    """Through the services: grants of the climate-finance library to department_a and
+    department_b, enterprise_a's projects in four states, one pushed to department_b with an
+    attachment; a pledge of enterprise_a's allowances (its account holds 10 t) to
+    department_b."""
+    from datetime import date
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from allowances.services import ledger
+    from allowances.services import pledges as pledge_svc
+    from programme.models import ReviewDecision, ShareKind
+    from programme.services import finance as fin
+
+    admin, ent = personas["bureau_admin"], personas["ent_a"]
+    dep_a = personas["liaison_a"].memberships.get().department
+    dep_b = personas["liaison_b"].memberships.get().department
+    for dep in (dep_a, dep_b):
+        f.grant(dep, "climate_finance", by=admin)
+
+    def make(title, files=()):
+        return fin.climate_project_create(actor=ent, files=files, data={
+            "title": title, "enterprise": enterprise, "category": "mitigation",
+            "subtype": "efficiency", "total_investment": Decimal("100"),
+            "financing_need": Decimal("80"), "annual_reduction": Decimal("50"),
+            "description": "matrix",
+        })
+
+    pdf = SimpleUploadedFile("plan.pdf", b"%PDF-1.4 matrix", content_type="application/pdf")
+    climate_a = make("matrix pushed", files=[pdf])
+    fin.climate_project_submit(actor=ent, project=climate_a)
+    fin.climate_project_review(actor=admin, project=climate_a, decision=ReviewDecision.PASS)
+    fin.climate_project_review(actor=personas["liaison_a"], project=climate_a,
+                               decision=ReviewDecision.PASS)
+    fin.climate_project_push(actor=admin, project=climate_a, banks=[dep_b])
+    climate_sub = make("matrix submitted")
+    fin.climate_project_submit(actor=ent, project=climate_sub)
+    climate_br = make("matrix bureau-reviewed")
+    fin.climate_project_submit(actor=ent, project=climate_br)
+    fin.climate_project_review(actor=admin, project=climate_br, decision=ReviewDecision.PASS)
+    pledge = pledge_svc.pledge_register(
+        actor=admin, account=ledger.account_for(enterprise), pledgee=dep_b, quantity=5,
+        contract_number="MATRIX-1", loan_amount=Decimal("10"), start_date=date(2026, 1, 1),
+        end_date=date(2026, 12, 31),
+    )
+    return {
+        "climate_a": climate_a, "climate_draft": make("matrix draft"),
+        "climate_sub": climate_sub, "climate_br": climate_br,
+        "climate_att": climate_a.attachments.get(),
+        "share_b": climate_a.shares.get(kind=ShareKind.PUSH), "pledge_a": pledge,
+    }
 # --- end programme: finance ---
 # --- programme: training ---
 # --- end programme: training ---
