@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from programme.models import BankResponse, ClimateProject, ReviewDecision
@@ -39,7 +40,10 @@ class ClimateProjectForm(BootstrapMixin, forms.ModelForm):
     def clean_attachment(self):
         f = self.cleaned_data.get("attachment")
         if f:
-            uploads.check_evidence(f, field="attachment")
+            try:
+                uploads.check_evidence(f, field="attachment")
+            except ValidationError as exc:
+                raise ValidationError(exc.message_dict["attachment"]) from None
         return f
 
     def _post_clean(self):  # the service validates the model (it sets the proposer)

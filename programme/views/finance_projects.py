@@ -225,10 +225,13 @@ def _step(request, project, *, form_class, act, question, button, title, warning
         messages.success(request, success)
         return redirect(_url(project))
 
+    def make_form(data, files, initial):
+        if data is None and initial is None and request.method == "POST":
+            data = request.POST  # a step without fields posts nothing but the token
+        return form_class(data, initial=initial, **(form_kwargs or {}))
+
     return confirmed_step(
-        request,
-        make_form=lambda data, files, initial: form_class(data, initial=initial,
-                                                          **(form_kwargs or {})),
+        request, make_form=make_form,
         check=lambda form: None, act=act, confirmation=confirmation, done=done,
         purpose=f"climate:{project.pk}",
         form_page=lambda form: render(request, T + template, {
