@@ -37,9 +37,13 @@ class Pledged:
         return bool(self.pledges)
 
 
-def pledged_of(account) -> Pledged:
-    balances = ledger.cea_balances(account.pk)
+def pledged_of(account, *, only_if_pledged: bool = False) -> Pledged:
+    """``only_if_pledged``: one query for an account without pledges (``any`` is false, the
+    figures 0: for pages that show them only for a pledged account); else two."""
     pledges = ledger.active_pledges(account.pk)
+    if not pledges and only_if_pledged:
+        return Pledged(held=0, pledged=0, free=0, free_by_vintage={}, pledges=[])
+    balances = ledger.cea_balances(account.pk)
     free = rules.unpledged(balances, [(p.vintage, p.quantity) for p in pledges])
     return Pledged(
         held=sum(balances.values()),

@@ -79,7 +79,7 @@ def account_detail(request, pk):
             ),
             "holdings": sel.holdings_of(account),
             "totals": sel.totals_of(account),
-            "pledged": pledges.pledged_of(account),
+            "pledged": pledges.pledged_of(account, only_if_pledged=True),
             "can_see_pledges": roles.has_perm(request.user, Perm.VIEW_PLEDGE),
             "page_obj": web.paginate(request, sel.entries_of(account)),
             **_obligation_panel(request, account),

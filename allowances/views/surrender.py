@@ -158,7 +158,7 @@ def surrender_new(request):
         raise Http404
     holdings = sel.holdings_of(account)
     base = sel.totals(account, cycle)
-    pledged = pledge_sel.pledged_of(account)
+    pledged = pledge_sel.pledged_of(account, only_if_pledged=True)
     form = SurrenderForm(request.POST or None, holdings=holdings, totals=base,
                          free=pledged.free_by_vintage if pledged.any else None)
     if request.method == "POST" and request.headers.get("HX-Request"):

@@ -119,7 +119,7 @@ def test_release_lets_the_surrender_through(admin, acc, bank, cycle):
     assert p.status == PledgeStatus.RELEASED and p.released_by == admin
     ledger.surrender(actor=admin, account=acc, cycle=cycle, obligation=1_000, cea=[(2025, 1_000)])
     assert cea(acc) == 0
-    with pytest.raises(ValidationError, match="already released"):
+    with pytest.raises(ValidationError, match="已解除"):
         svc.pledge_release(actor=admin, pledge=p)
 
 

@@ -118,7 +118,7 @@ def test_reform_may_reject(world):
                                opinion="不符合产业政策")
     p.refresh_from_db()
     assert p.status == S.REJECTED
-    with pytest.raises(ValidationError, match="not possible"):
+    with pytest.raises(ValidationError, match="不能进行此操作"):
         svc.climate_project_submit(actor=w["ent"], project=p)
 
 
@@ -140,7 +140,7 @@ def test_forbidden_transitions_and_actors(world):
             svc.climate_project_review(actor=actor, project=p, decision=ReviewDecision.PASS)
     p.refresh_from_db()
     assert p.status == S.BUREAU_REVIEWED and p.reviews.count() == 1
-    with pytest.raises(ValidationError, match="edited"):
+    with pytest.raises(ValidationError, match="可以修改"):
         svc.climate_project_update(actor=w["ent"], project=p, data={"title": "x"})
 
 
@@ -157,7 +157,7 @@ def test_push_only_to_granted_banks_and_responses_only_by_that_bank(world):
     p.refresh_from_db()
     assert p.status == S.IN_LIBRARY and not p.shares.filter(kind=ShareKind.PUSH).exists()
     (share,) = svc.climate_project_push(actor=w["admin"], project=p, banks=[w["bank_dep"]])
-    with pytest.raises(ValidationError, match="already"):
+    with pytest.raises(ValidationError, match="已推送给这些银行"):
         svc.climate_project_push(actor=w["admin"], project=p, banks=[w["bank_dep"]])
     for actor in (w["fgw"], w["admin"], w["ent"]):
         with pytest.raises(ValidationError):
