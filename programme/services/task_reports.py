@@ -107,6 +107,7 @@ def report_save(*, actor, unit: TaskUnit, year: int, period: int, text: str,
     """Write (or revise) the unit's report of a period while it is a draft or returned:
     ``figures`` are (label, Decimal value, unit) and replace the earlier ones; ``files`` are
     added. Every upload is checked before anything is stored."""
+    unit = TaskUnit.objects.select_related("task", "area", "department").get(pk=unit.pk)
     _require_filer(actor, unit)
     checked = checked_files(files)  # refused uploads: nothing written
     if report is None:
