@@ -22,7 +22,7 @@ from programme.tasks_forms import (
     TaskForm,
     UnitForm,
 )
-from programme.views.tasks_pages import T, crumbs
+from programme.views.tasks_pages import T, _posted, crumbs
 from zhongwei_carbon import web
 from zhongwei_carbon.roles import Perm
 
@@ -114,7 +114,7 @@ def _transition(request, pk, act, *, title, question, button, success, warning="
     """A task's workflow step on its own page: the question, an optional note, the button."""
     task = selectors.get_task(request.user, pk, MANAGE)
     return web.form_step(
-        request, task, form=NoteForm(request.POST or None), success=success,
+        request, task, form=NoteForm(_posted(request)), success=success,
         act=lambda d: act(task, d),
         page=lambda f: _page(request, f, title, task=task, question=question, button=button,
                              warning=warning))

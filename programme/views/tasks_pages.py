@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from programme import tasks_rules as rules
@@ -25,6 +26,11 @@ T = "programme/tasks/"
 
 def crumbs(*more):
     return web.crumbs((_("Programme tasks"), "programme:task_list"), *more)
+
+
+def _posted(request):
+    """A form's data: the POST even when empty (a confirmation posts no field)."""
+    return request.POST if request.method == "POST" else None
 
 
 def _filtered(request):
@@ -145,7 +151,7 @@ def task_summary_export(request):
         sheets.append(Sheet(f"{period.year}Q{period.n}", [
             Column(_("Number"), lambda r: r[0].number, 8),
             Column(_("Task"), lambda r: r[0].title, 36),
-            Column(_("Unit"), lambda r: str(r[1]), 24),
+            Column(pgettext("programme", "Unit"), lambda r: str(r[1]), 24),
             Column(_("Role"), lambda r: r[1].get_role_display(), 10),
             Column(_("Report status"), lambda r: r[2].get_status_display() if r[2]
                    else _("Not filed"), 12),

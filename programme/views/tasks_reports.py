@@ -31,7 +31,7 @@ from programme.tasks_forms import (
     ReturnForm,
     figures_of,
 )
-from programme.views.tasks_pages import T, crumbs
+from programme.views.tasks_pages import T, _posted, crumbs
 from zhongwei_carbon import events, roles, web
 from zhongwei_carbon.excel import Column, xlsx_response
 from zhongwei_carbon.roles import Perm
@@ -177,7 +177,7 @@ def report_submit(request, pk):
     if not selectors.files_for(request.user, report.unit):
         raise PermissionDenied
     return _confirm(
-        request, report, form=ConfirmForm(request.POST or None),
+        request, report, form=ConfirmForm(_posted(request)),
         act=lambda d: services.report_submit(actor=request.user, report=report),
         title=_("Submit the progress report"), button=_("Submit"),
         question=_("Submit this report to the task group office?"),
@@ -190,7 +190,7 @@ def report_submit(request, pk):
 def report_accept(request, pk):
     report = selectors.get_report(request.user, pk, REVIEW)
     return _confirm(
-        request, report, form=NoteForm(request.POST or None),
+        request, report, form=NoteForm(_posted(request)),
         act=lambda d: services.report_accept(actor=request.user, report=report, **d),
         title=_("Accept the progress report"), button=_("Accept"),
         question=_("Accept this report for the quarter?"),
@@ -202,7 +202,7 @@ def report_accept(request, pk):
 def report_return(request, pk):
     report = selectors.get_report(request.user, pk, REVIEW)
     return _confirm(
-        request, report, form=ReturnForm(request.POST or None),
+        request, report, form=ReturnForm(_posted(request)),
         act=lambda d: services.report_return(actor=request.user, report=report, **d),
         title=_("Return the report for more"), button=_("Return to the unit"),
         question=_("Return this report to the unit, asking for more?"),
