@@ -38,8 +38,9 @@ pytestmark = pytest.mark.django_db
 
 OFFICIAL = ["todo", "work", "pipeline", "ledgers", "compliance", "shortfalls", "sectors",
             "emissions"]
-BUREAU = [*OFFICIAL, "agencies", "credit_grades", "complaints"]
-AREA = [*OFFICIAL, "credit_grades", "complaints"]  # the agency league is the bureau's
+BUREAU = [*OFFICIAL, "agencies", "credit_grades", "complaints", "programme_tasks"]
+# the agency league is the bureau's
+AREA = [*OFFICIAL, "credit_grades", "complaints", "programme_tasks"]
 PANELS = {
     "bureau_admin": BUREAU, "bureau_reviewer": BUREAU,
     "official_a": AREA, "official_b": AREA,
@@ -47,8 +48,8 @@ PANELS = {
     "ent_b": ["todo", "tasks", "obligation", "credit", "emissions", "facilities", "notices"],
     "agency_a_staff": ["todo", "assignments", "performance", "inspections", "credit"],
     "agency_b_staff": ["todo", "assignments", "performance", "inspections", "credit"],
-    "liaison_a": ["todo", "notices"],
-    "liaison_b": ["todo", "notices"],
+    "liaison_a": ["todo", "programme_tasks", "notices"],
+    "liaison_b": ["todo", "programme_tasks", "notices"],
 }
 
 
