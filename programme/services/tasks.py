@@ -8,6 +8,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,7 @@ from zhongwei_carbon import events, roles
 from zhongwei_carbon.roles import Perm
 
 MANAGE = Perm.MANAGE_PROGRAMME_TASK
+DEPARTMENTS_FROM = 101
 TASK_FIELDS = ("number", "title", "description", "due_date", "reports_from")
 
 
@@ -124,9 +126,10 @@ def unit_add(*, actor, task: ProgrammeTask, role: str = UnitRole.SUPPORTING, are
     if same.exists():
         raise ValidationError(_("%(unit)s is already a unit of this task.")
                               % {"unit": area or department}, code="duplicate")
-    # counties and parks first, then departments (the plan's order)
-    last = task.units.order_by("-position").values_list("position", flat=True).first() or 0
-    position = last + 1 + (0 if area else 100)
+    # counties and parks first (positions from 1), then departments (from 101): the plan's order
+    kind = task.units.filter(area__isnull=area is None)
+    last = kind.aggregate(last=Max("position"))["last"]
+    position = (last or (0 if area else DEPARTMENTS_FROM - 1)) + 1
     unit = _save(TaskUnit(task=task, role=role, area=area, department=department,
                           position=position), validate_constraints=False)
     events.record(actor=actor, verb="programme.unit_added", target=task,
