@@ -49,6 +49,18 @@ class ProgrammeTask(models.Model):
     def get_absolute_url(self):
         return reverse("programme:task_detail", kwargs={"pk": self.pk})
 
+    def units_in(self, role: str) -> list:
+        """The task's units of ``role`` (read from the prefetched units)."""
+        return [u for u in self.units.all() if u.role == role]
+
+    @property
+    def lead_units(self) -> list:
+        return self.units_in(UnitRole.LEAD)
+
+    @property
+    def supporting_units(self) -> list:
+        return self.units_in(UnitRole.SUPPORTING)
+
 
 class TaskUnit(models.Model):
     """A unit responsible for a task: a county/park (``area``) or a city department or bank
@@ -207,7 +219,12 @@ class ReportFigure(models.Model):
         ordering = ["report", "position", "pk"]
 
     def __str__(self):
-        return f"{self.label}: {self.value} {self.unit}".strip()
+        return f"{self.label}: {self.shown_value} {self.unit}".strip()
+
+    @property
+    def shown_value(self) -> str:
+        """The value without trailing zeros, with thousands separators (12,500.5)."""
+        return f"{self.value.normalize():,f}"
 
 
 class ReportAttachment(models.Model):

@@ -38,8 +38,8 @@ def _filtered(request):
     return TaskFilterSet(request.GET, queryset=qs.order_by("number"), request=request)
 
 
-def _units_text(task, role=None) -> str:
-    return "、".join(str(u) for u in task.units.all() if role is None or u.role == role)
+def _units_text(task, role: str) -> str:
+    return "、".join(str(u) for u in task.units_in(role))
 
 
 @web.require(VIEW)
@@ -137,8 +137,7 @@ def task_summary(request):
 def _figures(report) -> str:
     if report is None:
         return ""
-    return "；".join(f"{f.label} {f.value.normalize():f} {f.unit}".strip()
-                     for f in report.figures.all())
+    return "；".join(str(f) for f in report.figures.all())
 
 
 @web.require(VIEW)
