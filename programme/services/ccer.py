@@ -58,7 +58,7 @@ def _apply(project: CCERLibraryProject, data: dict) -> dict:
         if field in ("owner_name", "methodology_code", "methodology_name", "description",
                      "capacity_unit", "code"):
             value = (value or "").strip()
-        before = getattr(project, field)
+        before = getattr(project, field, None)  # an unset relation reads as None
         if before != value:
             changes[field] = [str(before) if before is not None else None,
                               str(value) if value is not None else None]
