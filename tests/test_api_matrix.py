@@ -15,6 +15,8 @@ from registry.models import KeyEmitterListEntry
 from reporting.models import EmissionFactor, FactorApplicability, FuelType, ReportingYear
 from tests.conftest import PERSONAS
 from tests.test_url_matrix import (  # noqa: F401  (ctx is a fixture)
+    CCER_A,
+    CCER_LIST,
     ADMIN_ONLY,
     AGENCY_A,
     AGENCY_LIST,
@@ -289,7 +291,11 @@ RULES |= {
 # --- end programme: tasks ---
 # --- programme: targets ---
 # --- end programme: targets ---
-# --- programme: ccer ---
+# --- programme: ccer (ccer_a: enterprise_a's library project; liaison_a's unit holds the grant) ---
+RULES |= {
+    "api:ccer-project-list": (NO_ARGS, api(CCER_LIST)),
+    "api:ccer-project-detail": (_k(pk=_obj("ccer_a")), api(CCER_A)),
+}
 # --- end programme: ccer ---
 # --- programme: finance ---
 # --- end programme: finance ---

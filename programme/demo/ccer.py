@@ -11,7 +11,9 @@ from decimal import Decimal
 
 from programme.models import CCERLibraryProject
 from programme.services import ccer as svc
-from registry.models import Area, Enterprise
+from registry.choices import Dataset
+from registry.models import Area, Department, Enterprise
+from registry.services.departments import grant_give
 
 SHAPOTOU, ZHONGNING, HAIYUAN, PARK = "640502", "640521", "640522", "640500-P01"
 RENEWABLE = ("CM-001-V02", "可再生能源联网发电")
@@ -78,7 +80,20 @@ def _figure(value):
     return Decimal(value) if value is not None else None
 
 
+# the development-reform commission's liaison (fgw) reads the library
+GRANTS = ["development-reform", "natural-resources"]
+
+
+def _grants(actor) -> None:
+    for code in GRANTS:
+        department = Department.objects.filter(code=code).first()
+        if department is not None and not department.grants.filter(
+                dataset=Dataset.CCER_LIBRARY, revoked_at__isnull=True).exists():
+            grant_give(actor=actor, department=department, dataset=Dataset.CCER_LIBRARY)
+
+
 def seed(*, actor, stdout) -> None:
+    _grants(actor)
     created = 0
     by_name = {e.name: e for e in Enterprise.objects.all()}
     for (code, name, owner, area, kind, (m_code, m_name), scale, period, stages, years,
