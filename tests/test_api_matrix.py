@@ -15,13 +15,13 @@ from registry.models import KeyEmitterListEntry
 from reporting.models import EmissionFactor, FactorApplicability, FuelType, ReportingYear
 from tests.conftest import PERSONAS
 from tests.test_url_matrix import (  # noqa: F401  (ctx is a fixture)
-    CCER_A,
-    CCER_LIST,
     ADMIN_ONLY,
     AGENCY_A,
     AGENCY_LIST,
     AGENCY_PERFORMANCE,
     BUREAU,
+    CCER_A,
+    CCER_LIST,
     COMPLAINT_LIST,
     COMPLAINT_X,
     CREDIT_EVENT_A,
