@@ -86,15 +86,15 @@ class Step:
 
 
 def timeline(project: CCERLibraryProject) -> list[Step]:
-    """The stages in order, with the date each was reached."""
+    """The stages in order, with the date each was reached (an idea has no date of its own:
+    the project may be entered in the library long after it was first thought of)."""
     labels = dict(CCERStage.choices)
     order = list(rules.TIMELINE)
     stage = project.stage_before_withdrawal if project.stage == rules.WITHDRAWN else project.stage
     position = order.index(stage) if stage in order else -1
     steps = []
     for i, s in enumerate(order):
-        on = project.created_at.date() if s == rules.IDEA else getattr(
-            project, rules.STAGE_DATE_FIELD[s])
+        on = getattr(project, rules.STAGE_DATE_FIELD[s]) if s in rules.STAGE_DATE_FIELD else None
         steps.append(Step(s, labels[s], on if i <= position else None, i <= position,
                           s == project.stage))
     return steps
