@@ -20,6 +20,8 @@ from tests.test_url_matrix import (  # noqa: F401  (ctx is a fixture)
     AGENCY_LIST,
     AGENCY_PERFORMANCE,
     BUREAU,
+    CCER_A,
+    CCER_LIST,
     COMPLAINT_LIST,
     COMPLAINT_X,
     CREDIT_EVENT_A,
@@ -286,10 +288,22 @@ RULES |= {
 # --- programme: departments ---
 # --- end programme: departments ---
 # --- programme: tasks ---
+from tests.test_url_matrix import PREPORT, PROGRAMME_ANY, PTASK  # noqa: E402
+
+RULES |= {
+    "api:programme-task-list": (NO_ARGS, api(PROGRAMME_ANY)),
+    "api:programme-task-detail": (_k(pk=_obj("ptask")), api(PTASK)),
+    "api:progress-report-list": (NO_ARGS, api(PROGRAMME_ANY)),
+    "api:progress-report-detail": (_k(pk=_obj("preport")), api(PREPORT)),
+}
 # --- end programme: tasks ---
 # --- programme: targets ---
 # --- end programme: targets ---
-# --- programme: ccer ---
+# --- programme: ccer (ccer_a: enterprise_a's library project; liaison_a's unit holds the grant) ---
+RULES |= {
+    "api:ccer-project-list": (NO_ARGS, api(CCER_LIST)),
+    "api:ccer-project-detail": (_k(pk=_obj("ccer_a")), api(CCER_A)),
+}
 # --- end programme: ccer ---
 # --- programme: finance (climate_a: see tests/test_url_matrix.py) ---
 from tests.test_url_matrix import CLIMATE_A, CLIMATE_LIST  # noqa: E402

@@ -155,10 +155,23 @@ class Perm:
     MANAGE_DEPARTMENT = "programme.manage_department"  # departments, members, data grants
     # --- end programme: departments and grants ---
     # --- programme: tasks ---
+    # the task tracker: the bureau all tasks, an official or liaison those its unit is in
+    VIEW_PROGRAMME_TASK = "programme.view_task"
+    MANAGE_PROGRAMME_TASK = "programme.manage_task"  # tasks, units, sub-items, milestones
+    VIEW_PROGRESS_REPORT = "programme.view_progress_report"
+    # a unit's progress reports: an official for its area, a liaison for its department, the
+    # bureau's staff for the bureau's own unit (tasks_rules.BUREAU_UNIT_CODE)
+    FILE_PROGRESS_REPORT = "programme.file_progress_report"
+    REVIEW_PROGRESS_REPORT = "programme.review_progress_report"  # the task group office
     # --- end programme: tasks ---
     # --- programme: targets ---
     # --- end programme: targets ---
     # --- programme: ccer ---
+    # the CCER project library: the bureau all, an area official its area's projects, an
+    # enterprise its own, a liaison the whole library once its unit holds the ccer_library grant
+    VIEW_CCER_LIBRARY = "programme.view_ccer_library"
+    PROPOSE_CCER_PROJECT = "programme.propose_ccer_project"  # enter an idea (official: own area)
+    MANAGE_CCER_LIBRARY = "programme.manage_ccer_library"  # edit, stages, reductions, import
     # --- end programme: ccer ---
     # --- programme: finance ---
     VIEW_CLIMATE_PROJECT = "programme.view_climate_project"  # scoped; liaisons: shared ones
@@ -292,10 +305,20 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Perm.MANAGE_DEPARTMENT: frozenset({Role.BUREAU_ADMIN}),
     # --- end programme: departments and grants ---
     # --- programme: tasks ---
+    Perm.VIEW_PROGRAMME_TASK: frozenset({*BUREAU, Role.AREA_OFFICIAL, Role.DEPARTMENT_LIAISON}),
+    Perm.MANAGE_PROGRAMME_TASK: frozenset({Role.BUREAU_ADMIN}),
+    Perm.VIEW_PROGRESS_REPORT: frozenset({*BUREAU, Role.AREA_OFFICIAL, Role.DEPARTMENT_LIAISON}),
+    Perm.FILE_PROGRESS_REPORT: frozenset({*BUREAU, Role.AREA_OFFICIAL, Role.DEPARTMENT_LIAISON}),
+    Perm.REVIEW_PROGRESS_REPORT: BUREAU,
     # --- end programme: tasks ---
     # --- programme: targets ---
     # --- end programme: targets ---
     # --- programme: ccer ---
+    Perm.VIEW_CCER_LIBRARY: frozenset(
+        {*BUREAU, Role.AREA_OFFICIAL, Role.ENTERPRISE_USER, Role.DEPARTMENT_LIAISON}
+    ),
+    Perm.PROPOSE_CCER_PROJECT: frozenset({Role.BUREAU_ADMIN, Role.AREA_OFFICIAL}),
+    Perm.MANAGE_CCER_LIBRARY: frozenset({Role.BUREAU_ADMIN}),
     # --- end programme: ccer ---
     # --- programme: finance ---
     Perm.VIEW_CLIMATE_PROJECT: frozenset(
