@@ -73,6 +73,8 @@ NAV_GROUPS = [
             # --- programme: tasks ---
             # --- end programme: tasks ---
             # --- programme: targets ---
+            (_("2025 targets"), "programme:target_index", Perm.VIEW_TARGETS),
+            (_("Sector coverage"), "programme:coverage", Perm.VIEW_COVERAGE),
             # --- end programme: targets ---
             # --- programme: ccer ---
             # --- end programme: ccer ---

@@ -157,6 +157,12 @@ class Perm:
     # --- programme: tasks ---
     # --- end programme: tasks ---
     # --- programme: targets ---
+    VIEW_TARGETS = "programme.view_targets"  # the city's statistics and the 2025 targets
+    # enter / revise the statistics: the bureau admin, a liaison whose unit holds the
+    # statistics_entry grant (checked with registry.selectors.grants.granted on top)
+    ENTER_STATISTICS = "programme.enter_statistics"
+    VIEW_COVERAGE = "programme.view_coverage"  # sectors' national-market entry (task 3)
+    MANAGE_COVERAGE = "programme.manage_coverage"  # set a sector's expected entry year
     # --- end programme: targets ---
     # --- programme: ccer ---
     # --- end programme: ccer ---
@@ -287,6 +293,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # --- programme: tasks ---
     # --- end programme: tasks ---
     # --- programme: targets ---
+    Perm.VIEW_TARGETS: frozenset({*BUREAU, Role.AREA_OFFICIAL, Role.DEPARTMENT_LIAISON}),
+    Perm.ENTER_STATISTICS: frozenset({Role.BUREAU_ADMIN, Role.DEPARTMENT_LIAISON}),
+    Perm.VIEW_COVERAGE: frozenset(
+        {*BUREAU, Role.AREA_OFFICIAL, Role.ENTERPRISE_USER, Role.DEPARTMENT_LIAISON}
+    ),
+    Perm.MANAGE_COVERAGE: frozenset({Role.BUREAU_ADMIN}),
     # --- end programme: targets ---
     # --- programme: ccer ---
     # --- end programme: ccer ---

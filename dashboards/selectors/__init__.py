@@ -23,6 +23,7 @@ from dashboards.selectors import (
     official,
     oversight_credit,
     stats,
+    targets,
     tasks,
     todo,
     work,
@@ -35,7 +36,8 @@ Builder = Callable[[Context], "Panel | Iterable[Panel] | None"]
 
 OFFICIAL: list[Builder] = [todo.todo_panel, work.work_panel, official.pipeline_panel,
                            stats.ledgers_panel, official.compliance_panels, stats.sectors_panel,
-                           stats.emissions_panel, oversight_credit.agencies_panel,
+                           stats.emissions_panel, targets.targets_panel,
+                           oversight_credit.agencies_panel,
                            oversight_credit.credit_grades_panel, complaint.complaints_panel]
 PANELS: dict[str, list[Builder]] = {
     BUREAU: OFFICIAL,
@@ -46,7 +48,7 @@ PANELS: dict[str, list[Builder]] = {
     AGENCY: [todo.todo_panel, agency.assignments_panel, agency.performance_panel,
              agency.inspections_panel, credit.credit_panel],
     # a department liaison: its programme work (the programme's panels join here)
-    DEPARTMENT: [todo.todo_panel, todo.notices_panel],
+    DEPARTMENT: [todo.todo_panel, targets.targets_panel, todo.notices_panel],
 }
 
 
