@@ -11,8 +11,9 @@ So an intensity (万吨 / 亿元) reads directly as tonnes per 万元 of GDP (�
 
 Each rounding is a named function: intensities are shown to 4 places, changes and targets in
 percent to 2 places (half up). A change against the base year is computed from the figures
-themselves, not from the rounded intensities, so rounding never moves a year across its
-target.
+themselves, not from the rounded intensities (an intensity rounded to 4 places could move a
+change by hundredths of a percent); whether a year is on track is decided on its change as
+published (2 places), the way the city reports it.
 """
 
 from __future__ import annotations
