@@ -1140,6 +1140,7 @@ def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     # --- programme: tasks ---
     # --- end programme: tasks ---
     # --- programme: targets ---
+    c.update(_targets_ctx(c))
     # --- end programme: targets ---
     # --- programme: ccer ---
     # --- end programme: ccer ---
@@ -1156,6 +1157,34 @@ def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
 # --- programme: tasks ---
 # --- end programme: tasks ---
 # --- programme: targets ---
+# The targets: the bureau, officials and liaisons read; entry is the bureau admin's and a
+# liaison's whose unit holds the statistics_entry grant (liaison_a's has none: 403). Sector
+# coverage: everyone but agencies reads (a liaison sees no enterprise); the bureau admin edits.
+TARGETS_VIEW = rule(DENIED, bureau_admin=OK, bureau_reviewer=OK, official_a=OK, official_b=OK,
+                    liaison_a=OK, liaison_b=OK, anonymous=LOGIN)
+COVERAGE_VIEW = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=LOGIN)
+_YEAR = _k(year=_obj("statistic_x", "year"))
+RULES |= {
+    "programme:target_index": (NO_ARGS, TARGETS_VIEW),
+    "programme:target_export": (NO_ARGS, TARGETS_VIEW),
+    "programme:statistic_create": (NO_ARGS, ADMIN_ONLY),
+    "programme:statistic_detail": (_YEAR, TARGETS_VIEW),
+    "programme:statistic_revise": (_YEAR, ADMIN_ONLY),
+    "programme:coverage": (NO_ARGS, COVERAGE_VIEW),
+    "programme:coverage_export": (NO_ARGS, COVERAGE_VIEW),
+    "programme:sector_entry_edit": (_k(pk=_obj("sector_x")), ADMIN_ONLY),
+}
+
+
+def _targets_ctx(c):
+    from decimal import Decimal as D
+
+    from programme.services import targets
+
+    stat = targets.statistic_create(actor=c["bureau_admin"], data={
+        "year": 2020, "gdp": D("431"), "gdp_source": "公报", "energy": D("1000"),
+        "energy_source": "平衡表", "co2": D("2400"), "co2_source": "清单"})
+    return {"statistic_x": stat, "sector_x": c["enterprise_a"].sector}
 # --- end programme: targets ---
 # --- programme: ccer ---
 # --- end programme: ccer ---

@@ -40,7 +40,9 @@ def targets_panel(ctx: Context) -> Panel | None:
     rows = list(reversed(progress.rows))  # newest first
     tracked = [r for r in progress.rows if r.year > rules.BASE_YEAR]  # the chart: oldest first
     return Panel(
-        key="targets", title=_("2025 targets"), scope=_("Whole city"), figures=figures,
+        # the figures are the city's whatever the dashboard's scope (the title says so)
+        key="targets", title=_("2025 intensity targets"), scope=ctx.scope,
+        figures=figures,
         columns=[
             Column(_("Year"), lambda r: str(r.year), 8),
             Column(_("Energy intensity vs 2020 (%)"), lambda r: r.energy.change, 14),
