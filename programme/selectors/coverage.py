@@ -25,7 +25,8 @@ SECTOR_STATES = {IN_MARKET: _("In the national market"), ANNOUNCED: _("Entry ann
                  UNDECIDED: _("Entry year not decided")}
 # an enterprise's outlook
 COVERED, BELOW, NO_FIGURE, CLOSED = "covered", "below", "no_figure", "closed"
-OUTLOOKS = {COVERED: _("At or above the threshold: covered"),
+# at the threshold: covered when (or since) its sector is in the national market
+OUTLOOKS = {COVERED: _("At or above the threshold"),
             BELOW: _("Below the threshold"),
             NO_FIGURE: _("No annual figure yet"),
             CLOSED: _("Closed")}

@@ -49,7 +49,8 @@
                 stack: stacked ? "total" : undefined,
                 // a part too narrow for its figure drops the label rather than overprint
                 labelLayout: stacked ? {hideOverlap: true} : undefined,
-                itemStyle: {color: colours[i % colours.length]},
+                // the lone bar in a grey of its own: never the colour of a part of the stack
+                itemStyle: {color: s.alone ? "#a3acb6" : colours[i % colours.length]},
                 label: {show: true, position: stacked ? "inside" : "right", fontSize: 11,
                         color: stacked ? "#fff" : undefined,
                         textBorderColor: stacked ? "#000" : undefined,

@@ -34,7 +34,7 @@
                   symbol: actual ? "circle" : "none", symbolSize: 7,
                   itemStyle: {color: colour},
                   lineStyle: {color: colour, width: actual ? 3 : 1.5, type: actual ? "solid" : "dashed"},
-                  label: {show: actual, position: "bottom", fontSize: 11, formatter: function (p) { return shown(p.value); }}};
+                  label: {show: actual, position: i === 0 ? "top" : "bottom", fontSize: 11, formatter: function (p) { return shown(p.value); }}};
       if (actual && spec.targets[i]) {
         line.markLine = {symbol: "none", silent: true, lineStyle: {color: colour, type: "dotted"},
                          label: {formatter: spec.targets[i].name, position: "end"},
