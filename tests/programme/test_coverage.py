@@ -51,7 +51,7 @@ def test_refusals_name_the_field_and_change_nothing(bureau_admin):
         with pytest.raises(ValidationError) as exc:
             svc.sector_entry_set(actor=bureau_admin, sector=paper, year=year, source=source)
         assert field in exc.value.message_dict
-    with pytest.raises(ValidationError, match="Nothing was changed"):
+    with pytest.raises(ValidationError, match="未作任何修改"):
         svc.sector_entry_set(actor=bureau_admin, sector=paper, year=before[0], source=before[1])
     paper.refresh_from_db()
     assert (paper.national_market_entry_year, paper.entry_source) == before

@@ -96,7 +96,7 @@ def test_an_official_reads_but_does_not_enter(official_a, years):
 def test_a_year_entered_twice_is_refused_with_a_clear_message(bureau_admin, years):
     response = client_for(bureau_admin).post(reverse("programme:statistic_create"), form(2020, gdp="1.00"))
     assert response.status_code == 200
-    assert "already entered" in str(response.context["form"].errors["year"])
+    assert "已录入" in str(response.context["form"].errors["year"])
     assert CityStatistic.objects.get(year=2020).gdp == D("400.00")
 
 
@@ -115,7 +115,7 @@ def test_a_source_is_required_and_a_future_year_refused(bureau_admin):
     assert "co2_source" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
         svc.statistic_create(actor=bureau_admin, data=data(2999))
-    assert "has not begun" in exc.value.message_dict["year"][0]
+    assert "尚未开始" in exc.value.message_dict["year"][0]
     assert not CityStatistic.objects.exists()
 
 
@@ -124,7 +124,7 @@ def test_a_revision_needs_a_reason_and_a_change(bureau_admin, years):
     with pytest.raises(ValidationError) as exc:
         svc.statistic_revise(actor=bureau_admin, statistic=stat, data={"gdp": D("401")}, reason=" ")
     assert "reason" in exc.value.message_dict
-    with pytest.raises(ValidationError, match="Nothing was changed"):
+    with pytest.raises(ValidationError, match="未作任何修改"):
         svc.statistic_revise(actor=bureau_admin, statistic=stat, data={"gdp": D("400.00")}, reason="r")
     stat.refresh_from_db()
     assert stat.gdp == D("400.00") and stat.history.count() == 1
