@@ -77,6 +77,7 @@ NAV_GROUPS = [
             (_("Sector coverage"), "programme:coverage", Perm.VIEW_COVERAGE),
             # --- end programme: targets ---
             # --- programme: ccer ---
+            (_("CCER project library"), "programme:ccer_list", Perm.VIEW_CCER_LIBRARY),
             # --- end programme: ccer ---
             # --- programme: finance ---
             # --- end programme: finance ---
