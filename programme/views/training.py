@@ -97,7 +97,9 @@ def training_detail(request, pk):
         "per_organisation": sel.per_organisation(attendees),
         "materials": session.materials.select_related("uploaded_by"),
         "can_manage": can_manage,
-        "events": events.for_object(session),
+        # the activity names every attendee: only for those who read them all
+        "sees_all": sel.sees_all(request.user),
+        "events": events.for_object(session) if sel.sees_all(request.user) else [],
         "history": web.history_rows(session) if can_manage else [],
         "breadcrumbs": web.crumbs(LIST, (session.title, None)),
     })
