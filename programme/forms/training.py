@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from oversight.forms import DATE, MultipleFileField, enterprise_field
 from programme.models import TrainingSession
@@ -32,7 +33,7 @@ class AttendeeForm(BootstrapMixin, forms.Form):
         Department.objects.filter(is_active=True), label=_("Department or bank"), required=False
     )
     area = forms.ModelChoiceField(Area.objects.all(), label=_("County / park"), required=False)
-    person_name = forms.CharField(label=_("Name"), max_length=40)
+    person_name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=40)
     position = forms.CharField(label=_("Position"), max_length=60, required=False)
 
     def __init__(self, *args, **kwargs):

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 __all__ = ["TrainingSession", "TrainingAttendance", "TrainingMaterial"]
@@ -75,7 +76,7 @@ class TrainingAttendance(models.Model):
         "registry.Area", verbose_name=_("area"), on_delete=models.PROTECT,
         null=True, blank=True, related_name="training_attendances",
     )
-    person_name = models.CharField(_("name"), max_length=40)
+    person_name = models.CharField(pgettext_lazy("person", "name"), max_length=40)
     position = models.CharField(_("position"), max_length=60, blank=True)
     history = HistoricalRecords()
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from programme.services import training as svc
 from registry.models import Area, Department, Enterprise
@@ -22,7 +22,7 @@ MAX_ERRORS_KEPT = 200
 COLUMNS = (
     ("uscc", gettext_lazy("Unified social credit code")),
     ("unit", gettext_lazy("Department or county")),
-    ("person_name", gettext_lazy("Name")),
+    ("person_name", pgettext_lazy("person", "Name")),
     ("position", gettext_lazy("Position")),
 )
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
 from programme.filtersets.training import TrainingSessionFilterSet
@@ -70,7 +71,7 @@ def training_export(request):
 def attendee_columns() -> list[Column]:
     return [
         Column(_("Organisation"), lambda a: str(a.organisation), 30),
-        Column(_("Name"), lambda a: a.person_name, 14),
+        Column(pgettext("person", "Name"), lambda a: a.person_name, 14),
         Column(_("Position"), lambda a: a.position, 20),
     ]
 
