@@ -30,7 +30,7 @@ class TrainingSession(models.Model):
         help_text=_("Leave empty when the bureau organises the session."),
     )
     place = models.CharField(_("place"), max_length=120)
-    topic = models.CharField(_("topic"), max_length=200)
+    topic = models.CharField(pgettext_lazy("training", "topic"), max_length=200)
     hours = models.DecimalField(
         _("hours"), max_digits=4, decimal_places=1,
         validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("99"))],

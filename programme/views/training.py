@@ -59,7 +59,7 @@ def training_export(request):
         Column(_("Title"), lambda s: s.title, 36),
         Column(_("Organiser"), lambda s: s.organiser_name, 26),
         Column(_("Place"), lambda s: s.place, 24),
-        Column(_("Topic"), lambda s: s.topic, 36),
+        Column(pgettext("training", "Topic"), lambda s: s.topic, 36),
         Column(_("Hours"), lambda s: s.hours, 8),
         Column(_("Attendees"), lambda s: s.attendee_count, 10),
         Column(_("Organisations"), lambda s: s.organisation_count, 12),
