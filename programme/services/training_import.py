@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from programme.services import training as svc
 from registry.models import Area, Department, Enterprise
+from registry.services.imports import RowError  # the house error row (sheet, row, column)
 from zhongwei_carbon import uscc
 from zhongwei_carbon.excel import cell_text, column_letter, open_workbook
 
@@ -25,15 +26,6 @@ COLUMNS = (
     ("person_name", pgettext_lazy("person", "Name")),
     ("position", gettext_lazy("Position")),
 )
-
-
-@dataclass(frozen=True)
-class RowError:
-    sheet: str
-    row: int
-    column: str
-    header: str
-    message: str
 
 
 @dataclass
