@@ -20,6 +20,8 @@ from tests.test_url_matrix import (  # noqa: F401  (ctx is a fixture)
     AGENCY_LIST,
     AGENCY_PERFORMANCE,
     BUREAU,
+    CCER_A,
+    CCER_LIST,
     COMPLAINT_LIST,
     COMPLAINT_X,
     CREDIT_EVENT_A,
@@ -295,7 +297,11 @@ RULES |= {
 # --- end programme: tasks ---
 # --- programme: targets ---
 # --- end programme: targets ---
-# --- programme: ccer ---
+# --- programme: ccer (ccer_a: enterprise_a's library project; liaison_a's unit holds the grant) ---
+RULES |= {
+    "api:ccer-project-list": (NO_ARGS, api(CCER_LIST)),
+    "api:ccer-project-detail": (_k(pk=_obj("ccer_a")), api(CCER_A)),
+}
 # --- end programme: ccer ---
 # --- programme: finance ---
 # --- end programme: finance ---

@@ -1143,6 +1143,7 @@ def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     # --- programme: targets ---
     # --- end programme: targets ---
     # --- programme: ccer ---
+    c.update(_ccer_ctx(c))
     # --- end programme: ccer ---
     # --- programme: finance ---
     # --- end programme: finance ---
@@ -1182,6 +1183,38 @@ RULES |= {
 # --- programme: targets ---
 # --- end programme: targets ---
 # --- programme: ccer ---
+# ccer_a: a library project of enterprise_a in area_a (idea stage); department_a (liaison_a)
+# holds the ccer_library grant, department_b (liaison_b) does not: 403
+CCER_LIST = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, liaison_b=DENIED,
+                 anonymous=LOGIN)
+CCER_A = rule(DENIED, bureau_admin=OK, bureau_reviewer=OK, official_a=OK, official_b=NOT_FOUND,
+              ent_a=OK, ent_b=NOT_FOUND, liaison_a=OK, anonymous=LOGIN)
+CCER_PROPOSE = rule(DENIED, bureau_admin=OK, official_a=OK, official_b=OK, anonymous=LOGIN)
+
+
+def _ccer_ctx(c):
+    from programme.models import CCERLibraryProject
+
+    f.grant(c["liaison_a"].memberships.get().department, "ccer_library", by=c["bureau_admin"])
+    project = CCERLibraryProject.objects.create(
+        code="ZW-CCER-901", name="矩阵光伏项目", owner_enterprise=c["enterprise_a"],
+        area=c["enterprise_a"].area, project_type="solar", created_by=c["bureau_admin"])
+    return {"ccer_a": project}
+
+
+RULES |= {
+    "programme:ccer_list": (NO_ARGS, CCER_LIST),
+    "programme:ccer_export": (NO_ARGS, CCER_LIST),
+    "programme:ccer_create": (NO_ARGS, CCER_PROPOSE),
+    "programme:ccer_owner_lookup": (NO_ARGS, CCER_PROPOSE),
+    "programme:ccer_import": (NO_ARGS, ADMIN_ONLY),
+    "programme:ccer_import_template": (NO_ARGS, ADMIN_ONLY),
+    "programme:ccer_detail": (_k(pk=_obj("ccer_a")), CCER_A),
+    "programme:ccer_edit": (_k(pk=_obj("ccer_a")), ADMIN_ONLY),
+    "programme:ccer_stage": (_k(pk=_obj("ccer_a")), ADMIN_ONLY),
+    "programme:ccer_reduction": (_k(pk=_obj("ccer_a")), ADMIN_ONLY),
+    "programme_public:ccer_list": (NO_ARGS, PUBLIC),
+}
 # --- end programme: ccer ---
 # --- programme: finance ---
 # --- end programme: finance ---

@@ -78,6 +78,7 @@ NAV_GROUPS = [
             # --- programme: targets ---
             # --- end programme: targets ---
             # --- programme: ccer ---
+            (_("CCER project library"), "programme:ccer_list", Perm.VIEW_CCER_LIBRARY),
             # --- end programme: ccer ---
             # --- programme: finance ---
             # --- end programme: finance ---

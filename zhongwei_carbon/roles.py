@@ -161,6 +161,11 @@ class Perm:
     # --- programme: targets ---
     # --- end programme: targets ---
     # --- programme: ccer ---
+    # the CCER project library: the bureau all, an area official its area's projects, an
+    # enterprise its own, a liaison the whole library once its unit holds the ccer_library grant
+    VIEW_CCER_LIBRARY = "programme.view_ccer_library"
+    PROPOSE_CCER_PROJECT = "programme.propose_ccer_project"  # enter an idea (official: own area)
+    MANAGE_CCER_LIBRARY = "programme.manage_ccer_library"  # edit, stages, reductions, import
     # --- end programme: ccer ---
     # --- programme: finance ---
     # --- end programme: finance ---
@@ -298,6 +303,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # --- programme: targets ---
     # --- end programme: targets ---
     # --- programme: ccer ---
+    Perm.VIEW_CCER_LIBRARY: frozenset(
+        {*BUREAU, Role.AREA_OFFICIAL, Role.ENTERPRISE_USER, Role.DEPARTMENT_LIAISON}
+    ),
+    Perm.PROPOSE_CCER_PROJECT: frozenset({Role.BUREAU_ADMIN, Role.AREA_OFFICIAL}),
+    Perm.MANAGE_CCER_LIBRARY: frozenset({Role.BUREAU_ADMIN}),
     # --- end programme: ccer ---
     # --- programme: finance ---
     # --- end programme: finance ---

@@ -26,7 +26,12 @@ def _list_values(col) -> list[str]:
     return []
 
 
-def template_workbook() -> bytes:
+def template_workbook(sheets=None, *, intro=None, list_values=None) -> bytes:
+    """The workbook of ``sheets`` (``[(name, columns)]``; the registry's by default), the
+    ``intro`` lines on the instruction sheet, drop-downs from ``list_values(col)``. Other
+    importers (programme's CCER library) build their templates here too."""
+    sheets = SHEETS if sheets is None else sheets
+    list_values = list_values or _list_values
     from openpyxl import Workbook  # not at module level: issue 11 §8
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
@@ -40,7 +45,7 @@ def template_workbook() -> bytes:
     list_column = 0
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="EEF3F1")
-    for sheet_name, columns in SHEETS:
+    for sheet_name, columns in sheets:
         ws = wb.create_sheet(sheet_name)
         ws.freeze_panes = "A2"
         for i, col in enumerate(columns, start=1):
@@ -49,7 +54,7 @@ def template_workbook() -> bytes:
             cell.fill = fill
             cell.comment = Comment(str(col.help), "template")
             ws.column_dimensions[get_column_letter(i)].width = max(14, len(col.header) * 2 + 4)
-            values = _list_values(col)
+            values = list_values(col)
             if values:
                 list_column += 1
                 letter = get_column_letter(list_column)
@@ -71,17 +76,19 @@ def template_workbook() -> bytes:
     info.column_dimensions["A"].width = 14
     info.column_dimensions["B"].width = 26
     info.column_dimensions["C"].width = 70
-    info.append([_("Fill in the sheets 企业, 设施 and 排放记录; data start on row 2.")])
+    intro = intro or [_("Fill in the sheets 企业, 设施 and 排放记录; data start on row 2.")]
+    for line in intro:
+        info.append([line])
     info.append([_("Columns marked * are required. Type values, never formulas.")])
     info.append(
         [_("If any row has a problem nothing is saved; fix the rows listed and upload again.")]
     )
     info.append([])
     info.append([_("Sheet"), _("Column"), _("How to fill it in")])
-    for cell in info[5]:
+    for cell in info[len(intro) + 4]:
         cell.font = bold
         cell.fill = fill
-    for sheet_name, columns in SHEETS:
+    for sheet_name, columns in sheets:
         for i, col in enumerate(columns, start=1):
             info.append(
                 [

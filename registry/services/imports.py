@@ -250,6 +250,12 @@ def _service_error(result, sheet, number, columns, exc: ValidationError) -> None
             result.add(sheet, number, col, message, columns=columns)
 
 
+# shared with the other Excel importers (programme's CCER library): one reader of a sheet's
+# rows, one way to put a service's refusal on the error table
+sheet_rows = _rows
+service_error = _service_error
+
+
 def _apply(wb, actor, ctx: ImportContext, result: ImportResult) -> None:
     """Apply pass (inside the transaction): every row is good, so every row is saved."""
     by_code: dict[str, Enterprise] = {}

@@ -112,7 +112,22 @@ def statement_importer(bureau_admin):
     )
 
 
-IMPORTERS = ["report", "ledger", "registry", "allocation", "statement"]
+@pytest.fixture
+def ccer_importer(bureau_admin):
+    from programme.models import CCERLibraryProject, CCERReduction
+    from programme.services import ccer_import
+
+    return SimpleNamespace(
+        user=bureau_admin,
+        url=reverse("programme:ccer_import"),
+        sheet=ccer_import.SHEET_PROJECTS,
+        headers=[c.header for c in ccer_import.PROJECT_COLUMNS],
+        max_rows=ccer_import.MAX_ROWS,
+        models=(CCERLibraryProject, CCERReduction),
+    )
+
+
+IMPORTERS = ["report", "ledger", "registry", "allocation", "statement", "ccer"]
 
 
 @pytest.fixture(params=IMPORTERS)
