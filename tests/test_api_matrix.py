@@ -294,6 +294,14 @@ RULES |= {
 }
 # --- end programme: departments ---
 # --- programme: tasks ---
+from tests.test_url_matrix import PREPORT, PROGRAMME_ANY, PTASK  # noqa: E402
+
+RULES |= {
+    "api:programme-task-list": (NO_ARGS, api(PROGRAMME_ANY)),
+    "api:programme-task-detail": (_k(pk=_obj("ptask")), api(PTASK)),
+    "api:progress-report-list": (NO_ARGS, api(PROGRAMME_ANY)),
+    "api:progress-report-detail": (_k(pk=_obj("preport")), api(PREPORT)),
+}
 # --- end programme: tasks ---
 # --- programme: targets ---
 # --- end programme: targets ---

@@ -1139,6 +1139,7 @@ def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     c.update(_departments_ctx(c))
     # --- end programme: departments ---
     # --- programme: tasks ---
+    c.update(_programme_tasks_ctx(c))
     # --- end programme: tasks ---
     # --- programme: targets ---
     # --- end programme: targets ---
@@ -1179,6 +1180,80 @@ RULES |= {
 }
 # --- end programme: departments ---
 # --- programme: tasks ---
+def _programme_tasks_ctx(c):
+    """programme task 1 (in progress, reports from 2025): area_a (沙坡头区) leads, department_a
+    (development-reform) supports; area_a's report of 2025 Q1 submitted (with a file), of
+    2025 Q2 a draft (with a file); a milestone not done."""
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+
+    from programme.models import ProgrammeTask, ProgressReport, ReportAttachment, TaskMilestone
+
+    task = ProgrammeTask.objects.create(number=1, title="重点排放单位分类管理", status="in_progress",
+                                        reports_from=date(2025, 1, 1), created_by=c["bureau_admin"])
+    unit_a = task.units.create(role="lead", area=c["enterprise_a"].area, position=1)
+    task.units.create(role="supporting", department=c["liaison_a"].memberships.get().department,
+                      position=101)
+    milestone = TaskMilestone.objects.create(task=task, title="名录报送", due_date=date(2025, 6, 30))
+    report = ProgressReport.objects.create(unit=unit_a, year=2025, period=1, status="submitted",
+                                           text="进展", created_by=c["official_a"])
+    draft = ProgressReport.objects.create(unit=unit_a, year=2025, period=2, text="草稿",
+                                          created_by=c["official_a"])
+    files = []
+    for owner in (report, draft):
+        attachment = ReportAttachment(report=owner, original_name="a.pdf", sha256="0" * 64,
+                                      uploaded_by=c["official_a"])
+        attachment.file.save("a.pdf", ContentFile(b"%PDF-1.4 progress"), save=True)
+        files.append(attachment)
+    return {"ptask": task, "punit_a": unit_a, "pmilestone": milestone, "preport": report,
+            "preport_draft": draft, "pfile": files[0], "pfile_draft": files[1]}
+
+
+# any role of the programme (the bureau, officials, liaisons); enterprises and agencies: 403
+PROGRAMME_ANY = rule(DENIED, bureau_admin=OK, bureau_reviewer=OK, official_a=OK, official_b=OK,
+                     liaison_a=OK, liaison_b=OK, anonymous=LOGIN)
+# task 1: the bureau; the official and liaison of its units; the others' 404
+PTASK = rule(DENIED, bureau_admin=OK, bureau_reviewer=OK, official_a=OK, official_b=NOT_FOUND,
+             liaison_a=OK, liaison_b=NOT_FOUND, anonymous=LOGIN)
+# area_a's submitted report: the bureau and area_a's official (a report is its unit's own)
+PREPORT = rule(DENIED, bureau_admin=OK, bureau_reviewer=OK, official_a=OK, official_b=NOT_FOUND,
+               liaison_a=NOT_FOUND, liaison_b=NOT_FOUND, anonymous=LOGIN)
+# area_a's draft: its official only (the bureau sees no other unit's draft)
+PREPORT_DRAFT = rule(DENIED, bureau_admin=NOT_FOUND, bureau_reviewer=NOT_FOUND, official_a=OK,
+                     official_b=NOT_FOUND, liaison_a=NOT_FOUND, liaison_b=NOT_FOUND,
+                     anonymous=LOGIN)
+# writing area_a's report of a quarter: its official; the bureau may read the unit, not file
+PREPORT_WRITE = rule(DENIED, official_a=OK, official_b=NOT_FOUND, liaison_a=NOT_FOUND,
+                     liaison_b=NOT_FOUND, anonymous=LOGIN)
+_PT = _k(pk=_obj("ptask"))
+RULES |= {
+    "programme:task_list": (NO_ARGS, PROGRAMME_ANY),
+    "programme:task_export": (NO_ARGS, PROGRAMME_ANY),
+    "programme:task_mine": (NO_ARGS, PROGRAMME_ANY),
+    "programme:task_summary": (NO_ARGS, PROGRAMME_ANY),
+    "programme:task_summary_export": (NO_ARGS, PROGRAMME_ANY),
+    "programme:task_create": (NO_ARGS, ADMIN_ONLY),
+    "programme:task_detail": (_PT, PTASK),
+    "programme:task_edit": (_PT, ADMIN_ONLY),
+    "programme:task_unit_add": (_PT, ADMIN_ONLY),
+    "programme:task_item_add": (_PT, ADMIN_ONLY),
+    "programme:task_milestone_add": (_PT, ADMIN_ONLY),
+    "programme:task_milestone_done": (_k(pk=_obj("pmilestone")), ADMIN_ONLY),
+    "programme:task_start": (_PT, ADMIN_ONLY),
+    "programme:task_close": (_PT, ADMIN_ONLY),
+    "programme:task_reopen": (_PT, ADMIN_ONLY),
+    "programme:report_list": (NO_ARGS, PROGRAMME_ANY),
+    "programme:report_export": (NO_ARGS, PROGRAMME_ANY),
+    "programme:report_write": (_k(unit=_obj("punit_a"), year=2025, period=3), PREPORT_WRITE),
+    "programme:report_detail": (_k(pk=_obj("preport")), PREPORT),
+    "programme:report_edit": (_k(pk=_obj("preport_draft")), PREPORT_DRAFT),
+    "programme:report_submit": (_k(pk=_obj("preport_draft")), PREPORT_DRAFT),
+    "programme:report_accept": (_k(pk=_obj("preport")), BUREAU),
+    "programme:report_return": (_k(pk=_obj("preport")), BUREAU),
+    "programme:report_attachment": (_k(pk=_obj("pfile")), PREPORT),
+    "programme:report_attachment_remove": (_k(pk=_obj("pfile_draft")), PREPORT_DRAFT),
+}
 # --- end programme: tasks ---
 # --- programme: targets ---
 # --- end programme: targets ---

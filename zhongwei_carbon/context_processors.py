@@ -74,6 +74,10 @@ NAV_GROUPS = [
         _("Reform programme"),
         [
             # --- programme: tasks ---
+            (_("Programme tasks"), "programme:task_list", Perm.VIEW_PROGRAMME_TASK),
+            (_("My programme tasks"), "programme:task_mine", Perm.FILE_PROGRESS_REPORT),
+            (_("Progress reports"), "programme:report_list", Perm.VIEW_PROGRESS_REPORT),
+            (_("Quarterly summary"), "programme:task_summary", Perm.VIEW_PROGRAMME_TASK),
             # --- end programme: tasks ---
             # --- programme: targets ---
             # --- end programme: targets ---

@@ -65,6 +65,11 @@ RULES: dict[str, OffsetRule] = {
     "inspection-overdue": OffsetRule(offsets=(-14, -3, 0, 1), working=False),
     # complaints: the reply is due in working days from the assignment (by default 15)
     "complaint-reply": OffsetRule(offsets=(-3, -1, 0, 1), working=True),
+    # the reform programme: a unit's quarterly progress report (due days after the quarter,
+    # programme.tasks_rules), reminded again a week, a month and two months late; and a
+    # task's milestones
+    "programme-report": OffsetRule(offsets=(-7, -1, 0, 1, 7, 30, 60), working=False),
+    "programme-milestone": OffsetRule(offsets=(-7, 0, 1), working=False, escalate_after=0),
 }
 
 
