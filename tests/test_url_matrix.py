@@ -1136,6 +1136,7 @@ def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     # --- credit events ---
     c.update(_credit_events_ctx(c))
     # --- programme: departments ---
+    c.update(_departments_ctx(c))
     # --- end programme: departments ---
     # --- programme: tasks ---
     c.update(_programme_tasks_ctx(c))
@@ -1149,12 +1150,35 @@ def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     # --- programme: finance ---
     # --- end programme: finance ---
     # --- programme: training ---
+    c.update(_training_ctx(c))
     # --- end programme: training ---
     return c
 
 
 # Reform programme (programme/): each topic's rules and its context builder in its section.
-# --- programme: departments ---
+# --- programme: departments (department_a: development-reform, liaison_a's, holding the
+# ``training`` grant; a liaison reaches only his own department: 404 for the other) ---
+DEPARTMENT_LIST = rule(DENIED, bureau_admin=OK, bureau_reviewer=OK, liaison_a=OK, liaison_b=OK,
+                       anonymous=LOGIN)
+DEPARTMENT_A = rule(DENIED, bureau_admin=OK, bureau_reviewer=OK, liaison_a=OK,
+                    liaison_b=NOT_FOUND, anonymous=LOGIN)
+
+
+def _departments_ctx(c):
+    department = c["liaison_a"].memberships.get().department
+    return {"department_a": department,
+            "grant_a": f.grant(department, "training", by=c["bureau_admin"])}
+
+
+RULES |= {
+    "programme:department_list": (NO_ARGS, DEPARTMENT_LIST),
+    "programme:department_export": (NO_ARGS, DEPARTMENT_LIST),
+    "programme:department_create": (NO_ARGS, ADMIN_ONLY),
+    "programme:department_detail": (_k(pk=_obj("department_a")), DEPARTMENT_A),
+    "programme:department_edit": (_k(pk=_obj("department_a")), ADMIN_ONLY),
+    "programme:grant_give": (_k(pk=_obj("department_a")), ADMIN_ONLY),
+    "programme:grant_revoke": (_k(pk=_obj("grant_a")), ADMIN_ONLY),
+}
 # --- end programme: departments ---
 # --- programme: tasks ---
 def _programme_tasks_ctx(c):
@@ -1298,7 +1322,46 @@ RULES |= {
 # --- end programme: ccer ---
 # --- programme: finance ---
 # --- end programme: finance ---
-# --- programme: training ---
+# --- programme: training (training_x: a bureau session attended by enterprise_a's staff, with
+# a material; liaison_a's department holds the ``training`` grant, liaison_b's does not) ---
+TRAINING_LIST = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=LOGIN)
+TRAINING_X = rule(OK, official_b=NOT_FOUND, ent_b=NOT_FOUND, liaison_b=NOT_FOUND,
+                  agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=LOGIN)
+
+
+def _training_ctx(c):
+    from datetime import date
+    from decimal import Decimal
+
+    from django.core.files.base import ContentFile
+
+    from programme.models import TrainingAttendance, TrainingMaterial, TrainingSession
+
+    session = TrainingSession.objects.create(
+        title="数据质量培训", held_on=date(2025, 4, 17), place="会议室", topic="台账",
+        hours=Decimal("6.0"), created_by=c["bureau_admin"])
+    attendance = TrainingAttendance.objects.create(session=session, enterprise=c["enterprise_a"],
+                                                   person_name="马建国", position="部长")
+    material = TrainingMaterial(session=session, original_name="slides.pdf", sha256="0" * 64,
+                                uploaded_by=c["bureau_admin"])
+    material.file.save("slides.pdf", ContentFile(b"%PDF-slides"), save=True)
+    return {"training_x": session, "attendance_x": attendance, "material_x": material}
+
+
+RULES |= {
+    "programme:training_list": (NO_ARGS, TRAINING_LIST),
+    "programme:training_export": (NO_ARGS, TRAINING_LIST),
+    "programme:training_create": (NO_ARGS, ADMIN_ONLY),
+    "programme:training_import_template": (NO_ARGS, ADMIN_ONLY),
+    "programme:training_detail": (_k(pk=_obj("training_x")), TRAINING_X),
+    "programme:training_attendee_export": (_k(pk=_obj("training_x")), TRAINING_X),
+    "programme:training_material_file": (_k(pk=_obj("material_x")), TRAINING_X),
+    "programme:training_edit": (_k(pk=_obj("training_x")), ADMIN_ONLY),
+    "programme:training_attendee_add": (_k(pk=_obj("training_x")), ADMIN_ONLY),
+    "programme:training_import": (_k(pk=_obj("training_x")), ADMIN_ONLY),
+    "programme:training_material_add": (_k(pk=_obj("training_x")), ADMIN_ONLY),
+    "programme:training_attendee_remove": (_k(pk=_obj("attendance_x")), ADMIN_ONLY),
+}
 # --- end programme: training ---
 
 

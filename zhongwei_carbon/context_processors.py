@@ -65,6 +65,9 @@ NAV_GROUPS = [
             (_("Credit scores"), "credit:score_list", Perm.VIEW_CREDIT_SCORES),
             (_("Credit rule sets"), "credit:rule_set_list", Perm.VIEW_CREDIT_RULES),
             # --- end credit: rule sets and score cards ---
+            # a liaison sees it only while his department holds the grant (fourth item)
+            (_("Credit grades for the partner departments"), "credit:partners_export",
+             Perm.EXPORT_CREDIT_PARTNERS, "credit_export"),
         ],
     ),
     (
@@ -86,6 +89,7 @@ NAV_GROUPS = [
             # --- programme: finance ---
             # --- end programme: finance ---
             # --- programme: training ---
+            (_("Training"), "programme:training_list", Perm.VIEW_TRAINING),
             # --- end programme: training ---
             # --- programme: departments and grants ---
             (_("Departments"), "programme:department_list", Perm.VIEW_DEPARTMENT),
@@ -108,10 +112,22 @@ NAV_GROUPS = [
 ]
 
 
+# Checks ``(user, dataset) -> bool`` of an entry's fourth item, a dataset the bureau grants
+# departments: registry registers ``registry.selectors.grants.granted`` (core never imports it).
+GRANT_CHECKS: list = []
+
+
+def register_grant_check(check) -> None:
+    if check not in GRANT_CHECKS:
+        GRANT_CHECKS.append(check)
+
+
 def _visible(user, request, entries):
     items = []
-    for label, url_name, action in entries:
+    for label, url_name, action, *dataset in entries:
         if not roles.has_perm(user, action):
+            continue
+        if dataset and not all(check(user, dataset[0]) for check in GRANT_CHECKS):
             continue
         try:
             url = reverse(url_name)
