@@ -3,6 +3,8 @@ check the rules (views map a service's ``ValidationError`` back onto the form)."
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.password_validation import (
@@ -14,10 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.models import Membership, User
-from accounts.services import scope_errors
+from accounts.services import SCOPE_FIELDS, scope_errors
 from zhongwei_carbon import lookup, scoping
 from zhongwei_carbon.forms import BootstrapMixin
-from zhongwei_carbon.roles import Perm, Role
+from zhongwei_carbon.roles import ROLE_SCOPE, Perm, Role
 
 
 class UserForm(BootstrapMixin, forms.ModelForm):
@@ -78,6 +80,18 @@ def enterprise_label(enterprise) -> str:
     return lookup.label(enterprise.name, enterprise.uscc, enterprise.area)
 
 
+def membership_initial(query) -> dict:
+    """A membership form's first values from the link that opened it (``?role=``,
+    ``?department=``: the department page's "add a liaison"); anything else is ignored."""
+    initial = {}
+    if query.get("role") in Role.values:
+        initial["role"] = query["role"]
+    department = query.get("department", "")
+    if department.isascii() and department.isdigit() and len(department) < 10:
+        initial["department"] = int(department)
+    return initial
+
+
 class MembershipForm(BootstrapMixin, forms.Form):
     """Role plus the one scope object the role needs (area, enterprise, agency or department).
 
@@ -86,6 +100,9 @@ class MembershipForm(BootstrapMixin, forms.Form):
     The enterprise is given by its credit code, found by a search (``enterprise_lookup``)
     among the enterprises within the user's scope: a city has thousands.
     """
+
+    class Media:
+        js = ["js/membership-form.js"]  # shows only the scope field the chosen role needs
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,6 +119,11 @@ class MembershipForm(BootstrapMixin, forms.Form):
             )
         )
         self.fields["role"].choices = [("", "---------"), *Role.choices]
+        # role -> the fields it uses (static/js/membership-form.js hides the others)
+        self.fields["role"].widget.attrs["data-scope-fields"] = json.dumps({
+            role: [SCOPE_FIELDS[kind]] if kind in SCOPE_FIELDS else []
+            for role, kind in ROLE_SCOPE.items()
+        } | {Role.ENTERPRISE_USER.value: ["enterprise", "is_signatory"]})
         model_field = self.fields["enterprise"]
         self.fields["enterprise"] = lookup.LookupField(
             enterprises_for(user),

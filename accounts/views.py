@@ -17,6 +17,7 @@ from accounts.forms import (
     UserForm,
     enterprise_label,
     enterprises_for,
+    membership_initial,
 )
 from accounts.models import Membership, User
 from zhongwei_carbon import events, lookup, scoping, web
@@ -77,7 +78,9 @@ def user_export(request):
 @require_http_methods(["GET", "POST"])
 def user_create(request):
     form = UserCreateForm(request.POST or None, prefix="user")
-    mform = MembershipForm(request.POST or None, prefix="m", user=request.user)
+    mform = MembershipForm(
+        request.POST or None, prefix="m", user=request.user, initial=membership_initial(request.GET)
+    )
     if request.method == "POST" and form.is_valid() & mform.is_valid():
         try:
             user = services.user_create(
@@ -174,7 +177,9 @@ def user_activate(request, pk):
 @require_http_methods(["GET", "POST"])
 def membership_add(request, pk):
     user = _get_user(request, pk)
-    form = MembershipForm(request.POST or None, user=request.user)
+    form = MembershipForm(
+        request.POST or None, user=request.user, initial=membership_initial(request.GET)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_add(actor=request.user, user=user, **form.service_kwargs())

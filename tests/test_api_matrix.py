@@ -285,7 +285,13 @@ RULES |= {
 # --- end credit API ---
 
 
-# --- programme: departments ---
+# --- programme: departments (read-only; a liaison his own department) ---
+from tests.test_url_matrix import DEPARTMENT_A, DEPARTMENT_LIST  # noqa: E402
+
+RULES |= {
+    "api:department-list": (NO_ARGS, api(DEPARTMENT_LIST)),
+    "api:department-detail": (_k(pk=_obj("department_a")), api(DEPARTMENT_A)),
+}
 # --- end programme: departments ---
 # --- programme: tasks ---
 from tests.test_url_matrix import PREPORT, PROGRAMME_ANY, PTASK  # noqa: E402
@@ -313,7 +319,13 @@ RULES |= {
     "api:climate-project-detail": (_k(pk=_obj("climate_a")), api(CLIMATE_A)),
 }
 # --- end programme: finance ---
-# --- programme: training ---
+# --- programme: training (read-only, scoped like the pages) ---
+from tests.test_url_matrix import TRAINING_LIST, TRAINING_X  # noqa: E402
+
+RULES |= {
+    "api:training-session-list": (NO_ARGS, api(TRAINING_LIST)),
+    "api:training-session-detail": (_k(pk=_obj("training_x")), api(TRAINING_X)),
+}
 # --- end programme: training ---
 
 

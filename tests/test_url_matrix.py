@@ -1136,11 +1136,13 @@ def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     # --- credit events ---
     c.update(_credit_events_ctx(c))
     # --- programme: departments ---
+    c.update(_departments_ctx(c))
     # --- end programme: departments ---
     # --- programme: tasks ---
     c.update(_programme_tasks_ctx(c))
     # --- end programme: tasks ---
     # --- programme: targets ---
+    c.update(_targets_ctx(c))
     # --- end programme: targets ---
     # --- programme: ccer ---
     c.update(_ccer_ctx(c))
@@ -1149,12 +1151,35 @@ def ctx(personas, enterprise_a, enterprise_b, agency_a, bureau_admin):
     c.update(_finance_ctx(personas, enterprise_a))
     # --- end programme: finance ---
     # --- programme: training ---
+    c.update(_training_ctx(c))
     # --- end programme: training ---
     return c
 
 
 # Reform programme (programme/): each topic's rules and its context builder in its section.
-# --- programme: departments ---
+# --- programme: departments (department_a: development-reform, liaison_a's, holding the
+# ``training`` grant; a liaison reaches only his own department: 404 for the other) ---
+DEPARTMENT_LIST = rule(DENIED, bureau_admin=OK, bureau_reviewer=OK, liaison_a=OK, liaison_b=OK,
+                       anonymous=LOGIN)
+DEPARTMENT_A = rule(DENIED, bureau_admin=OK, bureau_reviewer=OK, liaison_a=OK,
+                    liaison_b=NOT_FOUND, anonymous=LOGIN)
+
+
+def _departments_ctx(c):
+    department = c["liaison_a"].memberships.get().department
+    return {"department_a": department,
+            "grant_a": f.grant(department, "training", by=c["bureau_admin"])}
+
+
+RULES |= {
+    "programme:department_list": (NO_ARGS, DEPARTMENT_LIST),
+    "programme:department_export": (NO_ARGS, DEPARTMENT_LIST),
+    "programme:department_create": (NO_ARGS, ADMIN_ONLY),
+    "programme:department_detail": (_k(pk=_obj("department_a")), DEPARTMENT_A),
+    "programme:department_edit": (_k(pk=_obj("department_a")), ADMIN_ONLY),
+    "programme:grant_give": (_k(pk=_obj("department_a")), ADMIN_ONLY),
+    "programme:grant_revoke": (_k(pk=_obj("grant_a")), ADMIN_ONLY),
+}
 # --- end programme: departments ---
 # --- programme: tasks ---
 def _programme_tasks_ctx(c):
@@ -1233,6 +1258,34 @@ RULES |= {
 }
 # --- end programme: tasks ---
 # --- programme: targets ---
+# The targets: the bureau, officials and liaisons read; entry is the bureau admin's and a
+# liaison's whose unit holds the statistics_entry grant (liaison_a's has none: 403). Sector
+# coverage: everyone but agencies reads (a liaison sees no enterprise); the bureau admin edits.
+TARGETS_VIEW = rule(DENIED, bureau_admin=OK, bureau_reviewer=OK, official_a=OK, official_b=OK,
+                    liaison_a=OK, liaison_b=OK, anonymous=LOGIN)
+COVERAGE_VIEW = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=LOGIN)
+_YEAR = _k(year=_obj("statistic_x", "year"))
+RULES |= {
+    "programme:target_index": (NO_ARGS, TARGETS_VIEW),
+    "programme:target_export": (NO_ARGS, TARGETS_VIEW),
+    "programme:statistic_create": (NO_ARGS, ADMIN_ONLY),
+    "programme:statistic_detail": (_YEAR, TARGETS_VIEW),
+    "programme:statistic_revise": (_YEAR, ADMIN_ONLY),
+    "programme:coverage": (NO_ARGS, COVERAGE_VIEW),
+    "programme:coverage_export": (NO_ARGS, COVERAGE_VIEW),
+    "programme:sector_entry_edit": (_k(pk=_obj("sector_x")), ADMIN_ONLY),
+}
+
+
+def _targets_ctx(c):
+    from decimal import Decimal as D
+
+    from programme.services import targets
+
+    stat = targets.statistic_create(actor=c["bureau_admin"], data={
+        "year": 2020, "gdp": D("431"), "gdp_source": "公报", "energy": D("1000"),
+        "energy_source": "平衡表", "co2": D("2400"), "co2_source": "清单"})
+    return {"statistic_x": stat, "sector_x": c["enterprise_a"].sector}
 # --- end programme: targets ---
 # --- programme: ccer ---
 # ccer_a: a library project of enterprise_a in area_a (idea stage); department_a (liaison_a)
@@ -1359,7 +1412,46 @@ def _finance_ctx(personas, enterprise):
         "share_b": climate_a.shares.get(kind=ShareKind.PUSH), "pledge_a": pledge,
     }
 # --- end programme: finance ---
-# --- programme: training ---
+# --- programme: training (training_x: a bureau session attended by enterprise_a's staff, with
+# a material; liaison_a's department holds the ``training`` grant, liaison_b's does not) ---
+TRAINING_LIST = rule(OK, agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=LOGIN)
+TRAINING_X = rule(OK, official_b=NOT_FOUND, ent_b=NOT_FOUND, liaison_b=NOT_FOUND,
+                  agency_a_staff=DENIED, agency_b_staff=DENIED, anonymous=LOGIN)
+
+
+def _training_ctx(c):
+    from datetime import date
+    from decimal import Decimal
+
+    from django.core.files.base import ContentFile
+
+    from programme.models import TrainingAttendance, TrainingMaterial, TrainingSession
+
+    session = TrainingSession.objects.create(
+        title="数据质量培训", held_on=date(2025, 4, 17), place="会议室", topic="台账",
+        hours=Decimal("6.0"), created_by=c["bureau_admin"])
+    attendance = TrainingAttendance.objects.create(session=session, enterprise=c["enterprise_a"],
+                                                   person_name="马建国", position="部长")
+    material = TrainingMaterial(session=session, original_name="slides.pdf", sha256="0" * 64,
+                                uploaded_by=c["bureau_admin"])
+    material.file.save("slides.pdf", ContentFile(b"%PDF-slides"), save=True)
+    return {"training_x": session, "attendance_x": attendance, "material_x": material}
+
+
+RULES |= {
+    "programme:training_list": (NO_ARGS, TRAINING_LIST),
+    "programme:training_export": (NO_ARGS, TRAINING_LIST),
+    "programme:training_create": (NO_ARGS, ADMIN_ONLY),
+    "programme:training_import_template": (NO_ARGS, ADMIN_ONLY),
+    "programme:training_detail": (_k(pk=_obj("training_x")), TRAINING_X),
+    "programme:training_attendee_export": (_k(pk=_obj("training_x")), TRAINING_X),
+    "programme:training_material_file": (_k(pk=_obj("material_x")), TRAINING_X),
+    "programme:training_edit": (_k(pk=_obj("training_x")), ADMIN_ONLY),
+    "programme:training_attendee_add": (_k(pk=_obj("training_x")), ADMIN_ONLY),
+    "programme:training_import": (_k(pk=_obj("training_x")), ADMIN_ONLY),
+    "programme:training_material_add": (_k(pk=_obj("training_x")), ADMIN_ONLY),
+    "programme:training_attendee_remove": (_k(pk=_obj("attendance_x")), ADMIN_ONLY),
+}
 # --- end programme: training ---
 
 

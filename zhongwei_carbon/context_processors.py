@@ -65,6 +65,9 @@ NAV_GROUPS = [
             (_("Credit scores"), "credit:score_list", Perm.VIEW_CREDIT_SCORES),
             (_("Credit rule sets"), "credit:rule_set_list", Perm.VIEW_CREDIT_RULES),
             # --- end credit: rule sets and score cards ---
+            # a liaison sees it only while his department holds the grant (fourth item)
+            (_("Credit grades for the partner departments"), "credit:partners_export",
+             Perm.EXPORT_CREDIT_PARTNERS, "credit_export"),
         ],
     ),
     (
@@ -77,6 +80,8 @@ NAV_GROUPS = [
             (_("Quarterly summary"), "programme:task_summary", Perm.VIEW_PROGRAMME_TASK),
             # --- end programme: tasks ---
             # --- programme: targets ---
+            (_("2025 targets"), "programme:target_index", Perm.VIEW_TARGETS),
+            (_("Sector coverage"), "programme:coverage", Perm.VIEW_COVERAGE),
             # --- end programme: targets ---
             # --- programme: ccer ---
             (_("CCER project library"), "programme:ccer_list", Perm.VIEW_CCER_LIBRARY),
@@ -87,6 +92,7 @@ NAV_GROUPS = [
             (_("Allowance pledges"), "allowances:pledge_list", Perm.VIEW_PLEDGE),
             # --- end programme: finance ---
             # --- programme: training ---
+            (_("Training"), "programme:training_list", Perm.VIEW_TRAINING),
             # --- end programme: training ---
             # --- programme: departments and grants ---
             (_("Departments"), "programme:department_list", Perm.VIEW_DEPARTMENT),
@@ -109,10 +115,22 @@ NAV_GROUPS = [
 ]
 
 
+# Checks ``(user, dataset) -> bool`` of an entry's fourth item, a dataset the bureau grants
+# departments: registry registers ``registry.selectors.grants.granted`` (core never imports it).
+GRANT_CHECKS: list = []
+
+
+def register_grant_check(check) -> None:
+    if check not in GRANT_CHECKS:
+        GRANT_CHECKS.append(check)
+
+
 def _visible(user, request, entries):
     items = []
-    for label, url_name, action in entries:
+    for label, url_name, action, *dataset in entries:
         if not roles.has_perm(user, action):
+            continue
+        if dataset and not all(check(user, dataset[0]) for check in GRANT_CHECKS):
             continue
         try:
             url = reverse(url_name)

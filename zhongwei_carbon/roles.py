@@ -135,7 +135,9 @@ class Perm:
     # a subject's current grade on its page: the bureau, the enterprise itself and its county,
     # the agency itself (scoped through the enterprise or agency)
     VIEW_CREDIT_STANDING = "credit.view_standing"
-    EXPORT_CREDIT_PARTNERS = "credit.export_partners"  # the partner departments' workbook
+    # the partner departments' workbook: the bureau admin, and the liaisons of a department
+    # granted ``credit_export`` (development-reform, the PBOC branch)
+    EXPORT_CREDIT_PARTNERS = "credit.export_partners"
     # --- end credit: use of grades ---
     # credit events (环境信用评价): the bureau every event, a county its area's enterprises',
     # an enterprise or an agency its own (in force or voided); the bureau admin enters manual
@@ -165,6 +167,12 @@ class Perm:
     REVIEW_PROGRESS_REPORT = "programme.review_progress_report"  # the task group office
     # --- end programme: tasks ---
     # --- programme: targets ---
+    VIEW_TARGETS = "programme.view_targets"  # the city's statistics and the 2025 targets
+    # enter / revise the statistics: the bureau admin, a liaison whose unit holds the
+    # statistics_entry grant (checked with registry.selectors.grants.granted on top)
+    ENTER_STATISTICS = "programme.enter_statistics"
+    VIEW_COVERAGE = "programme.view_coverage"  # sectors' national-market entry (task 3)
+    MANAGE_COVERAGE = "programme.manage_coverage"  # set a sector's expected entry year
     # --- end programme: targets ---
     # --- programme: ccer ---
     # the CCER project library: the bureau all, an area official its area's projects, an
@@ -183,6 +191,11 @@ class Perm:
     MANAGE_PLEDGE = "allowances.manage_pledge"  # register and release: bureau admin
     # --- end programme: finance ---
     # --- programme: training ---
+    # training records (task 9): the bureau all; a liaison of a department granted
+    # ``training`` all, else his department's own sessions; a county its enterprises'
+    # attendance; an enterprise its own staff's
+    VIEW_TRAINING = "programme.view_training"
+    MANAGE_TRAINING = "programme.manage_training"  # sessions, attendees, materials
     # --- end programme: training ---
 
 
@@ -287,7 +300,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # --- end credit: grading, objections, repair ---
     # --- credit: use of grades ---
     Perm.VIEW_CREDIT_STANDING: ALL_ROLES,
-    Perm.EXPORT_CREDIT_PARTNERS: frozenset({Role.BUREAU_ADMIN}),
+    # a department liaison only while his department holds the ``credit_export`` grant
+    # (checked by the view and the service: ``registry.selectors.grants.granted``)
+    Perm.EXPORT_CREDIT_PARTNERS: frozenset({Role.BUREAU_ADMIN, Role.DEPARTMENT_LIAISON}),
     # --- end credit: use of grades ---
     # --- credit events ---
     Perm.VIEW_CREDIT_EVENT: ALL_ROLES,
@@ -312,6 +327,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Perm.REVIEW_PROGRESS_REPORT: BUREAU,
     # --- end programme: tasks ---
     # --- programme: targets ---
+    Perm.VIEW_TARGETS: frozenset({*BUREAU, Role.AREA_OFFICIAL, Role.DEPARTMENT_LIAISON}),
+    Perm.ENTER_STATISTICS: frozenset({Role.BUREAU_ADMIN, Role.DEPARTMENT_LIAISON}),
+    Perm.VIEW_COVERAGE: frozenset(
+        {*BUREAU, Role.AREA_OFFICIAL, Role.ENTERPRISE_USER, Role.DEPARTMENT_LIAISON}
+    ),
+    Perm.MANAGE_COVERAGE: frozenset({Role.BUREAU_ADMIN}),
     # --- end programme: targets ---
     # --- programme: ccer ---
     Perm.VIEW_CCER_LIBRARY: frozenset(
@@ -334,6 +355,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Perm.MANAGE_PLEDGE: frozenset({Role.BUREAU_ADMIN}),
     # --- end programme: finance ---
     # --- programme: training ---
+    Perm.VIEW_TRAINING: frozenset(
+        {*BUREAU, Role.AREA_OFFICIAL, Role.ENTERPRISE_USER, Role.DEPARTMENT_LIAISON}
+    ),
+    Perm.MANAGE_TRAINING: frozenset({Role.BUREAU_ADMIN}),
     # --- end programme: training ---
 }
 

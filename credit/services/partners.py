@@ -8,16 +8,25 @@ from django.utils.translation import gettext as _
 
 from credit.choices import GradingStatus
 from credit.models import CreditYear
+from registry.choices import Dataset
+from registry.selectors.grants import granted
 from zhongwei_carbon import events, roles
 from zhongwei_carbon.roles import Perm
+
+
+def may_export(user) -> bool:
+    """The role's permission is not enough for a department liaison: his department must
+    hold the ``credit_export`` grant (``registry.selectors.grants``)."""
+    return granted(user, Dataset.CREDIT_EXPORT)
 
 
 @transaction.atomic
 def partners_export_record(*, actor, credit_year: CreditYear, enterprises: int, agencies: int,
                            deductions: int):
     """Record that ``actor`` exported ``credit_year``'s final grades for the partner
-    departments (only a bureau admin, only a final year)."""
-    if not roles.has_perm(actor, Perm.EXPORT_CREDIT_PARTNERS):
+    departments (a bureau admin, or a liaison of a department granted the workbook; only a
+    final year)."""
+    if not roles.has_perm(actor, Perm.EXPORT_CREDIT_PARTNERS) or not may_export(actor):
         raise PermissionDenied
     if credit_year.status != GradingStatus.FINAL:
         raise ValidationError(_("Only published final grades are shared with the partner "

@@ -1,10 +1,11 @@
 """/credit/partners/export/?year=: the workbook for the partner departments
 (development-reform, market regulation, the PBOC branch) of a year's published final grades.
-Bureau admins only (others 403); a year that is not final is not found; without final grades
+Bureau admins, and the liaisons of a department granted ``credit_export`` (others 403); a year that is not final is not found; without final grades
 the page says so; every download is logged (``credit.services.partners``)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from credit.choices import EventKind, Grade
 from credit.selectors import partners as sel
-from credit.services.partners import partners_export_record
+from credit.services.partners import may_export, partners_export_record
 from zhongwei_carbon import display, web
 from zhongwei_carbon.excel import Column, Sheet, xlsx_sheets_response
 from zhongwei_carbon.roles import Perm
@@ -62,6 +63,8 @@ def _common(cy) -> list[Column]:
 @web.require(Perm.EXPORT_CREDIT_PARTNERS)
 @require_GET
 def partners_export(request):
+    if not may_export(request.user):
+        raise PermissionDenied
     cy = _year(request)
     if cy is None:
         return render(request, "credit/partners/empty.html", {

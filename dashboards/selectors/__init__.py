@@ -24,6 +24,7 @@ from dashboards.selectors import (
     oversight_credit,
     programme_tasks,
     stats,
+    targets,
     tasks,
     todo,
     work,
@@ -36,7 +37,8 @@ Builder = Callable[[Context], "Panel | Iterable[Panel] | None"]
 
 OFFICIAL: list[Builder] = [todo.todo_panel, work.work_panel, official.pipeline_panel,
                            stats.ledgers_panel, official.compliance_panels, stats.sectors_panel,
-                           stats.emissions_panel, oversight_credit.agencies_panel,
+                           stats.emissions_panel, targets.targets_panel,
+                           oversight_credit.agencies_panel,
                            oversight_credit.credit_grades_panel, complaint.complaints_panel,
                            programme_tasks.programme_tasks_panel]
 PANELS: dict[str, list[Builder]] = {
@@ -48,7 +50,8 @@ PANELS: dict[str, list[Builder]] = {
     AGENCY: [todo.todo_panel, agency.assignments_panel, agency.performance_panel,
              agency.inspections_panel, credit.credit_panel],
     # a department liaison: its programme work (the programme's panels join here)
-    DEPARTMENT: [todo.todo_panel, programme_tasks.programme_tasks_panel, todo.notices_panel],
+    DEPARTMENT: [todo.todo_panel, programme_tasks.programme_tasks_panel, targets.targets_panel,
+                 todo.notices_panel],
 }
 
 

@@ -11,6 +11,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.http import urlencode
 
 from allowances.selectors import compliance as csel
+from programme.selectors import targets as tsel
 
 BUREAU, AREA, ENTERPRISE, AGENCY = "bureau", "area", "enterprise", "agency"
 DEPARTMENT = "department"  # a city department's or bank's liaison (the reform programme)
@@ -52,6 +53,12 @@ class Context:
         compliance page's) for the user, read once for the panels that show them; None
         without a cycle."""
         return None if self.cycle is None else csel.summary(self.user, self.cycle)
+
+    @cached_property
+    def targets(self):
+        """The city's statistics against the 2025 targets (``programme.selectors.targets.
+        progress``: the targets page's), read once for the panels that show them."""
+        return tsel.progress(self.user)
 
     @cached_property
     def account(self):

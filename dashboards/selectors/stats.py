@@ -19,11 +19,12 @@ from registry.selectors import lists as lsel
 from reporting import ledger_rules as lr
 from reporting.selectors import ledger_timeliness as lt
 from reporting.selectors import ledgers as gsel
-from zhongwei_carbon import scoping
+from zhongwei_carbon import roles, scoping
 from zhongwei_carbon.excel import Column
 from zhongwei_carbon.roles import Perm
 
 ZERO = Decimal(0)
+TONNES_PER_10K = Decimal(10_000)  # the city's statistics are in 万吨
 TREND_YEARS = 6  # years of the emissions trend (the newest with figures)
 # the table's figure columns, in order: each tier's on time, late, missing
 _LEDGER_KEYS = [(t, s) for t in lt.TIERS for s in lt.STATES]
@@ -113,10 +114,17 @@ def sectors_panel(ctx: Context) -> Panel | None:
 
 
 def target_series(ctx: Context, years: list[int]) -> list[dict]:
-    """HOOK for the 2025 targets (issue 17): the chart series (and later the figures) of the
-    targets against the key emitters' emissions of ``years``. Nothing until that issue
-    lands; the emissions panel adds what this returns to its chart."""
-    return []
+    """The 2025 targets' side of the emissions chart (issue 17): the city's CO2 from its
+    inventory (the statistics bureau's figure, 万吨, in tonnes here) beside the key emitters'
+    stacked bar of each of ``years``, as a bar of its own (``alone``), for a user who may read
+    the targets; nothing otherwise. Read from ``Context.targets`` (the targets panel's query)."""
+    if not years or not roles.has_perm(ctx.user, Perm.VIEW_TARGETS):
+        return []
+    co2 = {r.year: r.stat.co2 * TONNES_PER_10K for r in ctx.targets.rows}
+    if not any(y in co2 for y in years):
+        return []
+    return [{"name": _("City CO2 (inventory)"), "alone": True,
+             "data": [_text(co2.get(y)) for y in years]}]
 
 
 def emissions_panel(ctx: Context) -> Panel:

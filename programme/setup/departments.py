@@ -2,4 +2,8 @@
 
 
 def register() -> None:
-    pass
+    from registry.selectors.grants import granted
+    from zhongwei_carbon import context_processors
+
+    # a navigation entry of a granted dataset shows to a liaison only while the grant stands
+    context_processors.register_grant_check(granted)

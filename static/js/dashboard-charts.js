@@ -23,7 +23,8 @@
     var unit = spec.unit ? " " + spec.unit : "";
     var many = spec.categories.length > 4;
     // a bar's room, not a fixed box: one county is a short chart, nine statuses a taller one
-    var rows = spec.categories.length * (spec.stack ? 1 : Math.max(1, spec.series.length));
+    var alone = spec.series.filter(function (s) { return s.alone; }).length;
+    var rows = spec.categories.length * (spec.stack ? 1 + alone : Math.max(1, spec.series.length));
     el.style.height = Math.max(140, 48 + rows * 22 + (spec.series.length > 1 ? 28 : 0)) + "px";
     var chart = echarts.init(el, null, {renderer: "canvas"});
     chart.setOption({
@@ -41,18 +42,21 @@
               // on a phone the value axis is left out: each bar carries its value
               axisLabel: {show: el.clientWidth > 480,
                           formatter: function (v) { return shown(v, spec.unit); }}},
+      // a series with "alone": true stands beside the stack (a total to compare it with)
       series: spec.series.map(function (s, i) {
+        var stacked = spec.stack && !s.alone;
         return {name: s.name, type: "bar", data: s.data.map(num),
-                stack: spec.stack ? "total" : undefined,
+                stack: stacked ? "total" : undefined,
                 // a part too narrow for its figure drops the label rather than overprint
-                labelLayout: spec.stack ? {hideOverlap: true} : undefined,
-                itemStyle: {color: colours[i % colours.length]},
-                label: {show: true, position: spec.stack ? "inside" : "right", fontSize: 11,
-                        color: spec.stack ? "#fff" : undefined,
-                        textBorderColor: spec.stack ? "#000" : undefined,
-                        textBorderWidth: spec.stack ? 2 : 0,
+                labelLayout: stacked ? {hideOverlap: true} : undefined,
+                // the lone bar in a grey of its own: never the colour of a part of the stack
+                itemStyle: {color: s.alone ? "#a3acb6" : colours[i % colours.length]},
+                label: {show: true, position: stacked ? "inside" : "right", fontSize: 11,
+                        color: stacked ? "#fff" : undefined,
+                        textBorderColor: stacked ? "#000" : undefined,
+                        textBorderWidth: stacked ? 2 : 0,
                         formatter: function (p) {
-                          return spec.stack && !p.value ? "" : shown(p.value, spec.unit);
+                          return stacked && !p.value ? "" : shown(p.value, spec.unit);
                         }}};
       })
     });

@@ -37,7 +37,7 @@ from zhongwei_carbon.models import Topic
 pytestmark = pytest.mark.django_db
 
 OFFICIAL = ["todo", "work", "pipeline", "ledgers", "compliance", "shortfalls", "sectors",
-            "emissions"]
+            "emissions", "targets"]
 BUREAU = [*OFFICIAL, "agencies", "credit_grades", "complaints", "programme_tasks"]
 # the agency league is the bureau's
 AREA = [*OFFICIAL, "credit_grades", "complaints", "programme_tasks"]
@@ -48,8 +48,8 @@ PANELS = {
     "ent_b": ["todo", "tasks", "obligation", "credit", "emissions", "facilities", "notices"],
     "agency_a_staff": ["todo", "assignments", "performance", "inspections", "credit"],
     "agency_b_staff": ["todo", "assignments", "performance", "inspections", "credit"],
-    "liaison_a": ["todo", "programme_tasks", "notices"],
-    "liaison_b": ["todo", "programme_tasks", "notices"],
+    "liaison_a": ["todo", "programme_tasks", "targets", "notices"],
+    "liaison_b": ["todo", "programme_tasks", "targets", "notices"],
 }
 
 
@@ -341,11 +341,12 @@ def test_bureau_dashboard_queries_do_not_grow_with_enterprises(world, bureau_adm
     _grow(12, area_a, world["cycle"], bureau_admin, bureau_admin)
     _grow(12, area_b, world["cycle"], bureau_admin, bureau_admin)
     # 12; the work panel 7 (tests/dashboards/test_work.py); the ledgers 3 (days, facilities,
-    # counts) and the key emitters' emissions 4; the league, grades and complaints 3 (no
-    # league or credit year here: tests/dashboards/test_league.py pins them with data); the
-    # programme tasks 4 (no task here: tasks by status, units owed, late milestones, reports
-    # to review; tests/programme/test_tasks_pages.py checks them with tasks)
-    assert count() == few == 33
+    # counts) and the key emitters' emissions 4; the 2025 targets 1 (the city's statistics,
+    # shared with the emissions chart); the league, grades and complaints 3 (no league or
+    # credit year here: tests/dashboards/test_league.py pins them with data); the programme
+    # tasks 4 (no task here: tasks by status, units owed, late milestones, reports to review;
+    # tests/programme/test_tasks_pages.py checks them with tasks)
+    assert count() == few == 34
 
 
 @pytest.mark.parametrize("persona", ["official_a", "ent_a", "agency_a_staff"])
