@@ -13,7 +13,7 @@ from programme.models import ProgrammeTask, ProgressReport
 from programme.selectors import tasks as selectors
 from programme.tasks_choices import ReportStatus, TaskStatus
 from registry.models import Area, Department
-from zhongwei_carbon.forms import EMPTY_CHOICE, IntegerFilter
+from zhongwei_carbon.forms import EMPTY_CHOICE, IntegerFilter, OpenChoiceFilter
 
 
 def unit_choices() -> list[tuple[str, str]]:
@@ -24,7 +24,7 @@ def unit_choices() -> list[tuple[str, str]]:
 
 def _unit_q(value: str, prefix: str = "") -> Q:
     kind, pk = value[:1], value[1:]
-    if not pk.isascii() or not pk.isdigit():
+    if kind not in ("a", "d") or not pk.isascii() or not pk.isdigit():
         return Q(pk__in=[])
     field = "area_id" if kind == "a" else "department_id"
     return Q(**{f"{prefix}{field}": int(pk)})
@@ -34,7 +34,7 @@ class TaskFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Title or description"))
     status = django_filters.ChoiceFilter(choices=TaskStatus.choices, label=_("Status"),
                                          empty_label=EMPTY_CHOICE)
-    unit = django_filters.ChoiceFilter(choices=unit_choices, method="filter_unit",
+    unit = OpenChoiceFilter(choices=unit_choices, method="filter_unit",
                                        label=pgettext_lazy("programme", "Unit"),
                                        empty_label=EMPTY_CHOICE)
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
@@ -80,7 +80,7 @@ class ProgressReportFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ReportStatus.choices, label=_("Status"),
                                          empty_label=EMPTY_CHOICE)
     task = IntegerFilter(field_name="unit__task", label=_("Task"))
-    unit = django_filters.ChoiceFilter(choices=unit_choices, method="filter_unit",
+    unit = OpenChoiceFilter(choices=unit_choices, method="filter_unit",
                                        label=pgettext_lazy("programme", "Unit"),
                                        empty_label=EMPTY_CHOICE)
     year = IntegerFilter(field_name="year", label=_("Year"))

@@ -1304,7 +1304,9 @@ def _ccer_ctx(c):
     project = CCERLibraryProject.objects.create(
         code="ZW-CCER-901", name="矩阵光伏项目", owner_enterprise=c["enterprise_a"],
         area=c["enterprise_a"].area, project_type="solar", created_by=c["bureau_admin"])
-    return {"ccer_a": project}
+    # a year's expected reductions (its history rows are checked by tests/core/test_display.py)
+    reduction = project.reductions.create(year=2026, expected_tco2e=Decimal("1200.00"))
+    return {"ccer_a": project, "ccer_reduction_a": reduction}
 
 
 RULES |= {

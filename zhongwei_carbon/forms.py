@@ -49,6 +49,21 @@ def with_empty_choice(choices) -> list:
     return [("", EMPTY_CHOICE), *[(v, label) for v, label in choices if v not in ("", None)]]
 
 
+class _OpenChoiceField(django_filters.fields.ChoiceField):
+    def valid_value(self, value):
+        return True
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class OpenChoiceFilter(django_filters.ChoiceFilter):
+    """A select whose choices are rows (units, organisers) that come and go: the page shows
+    them as a select, but a value that is not (or no longer) one of them matches nothing
+    instead of refusing the request, so an API caller's stale value is an empty list, not an
+    error (the filter's method must treat an unknown value as "no rows")."""
+
+    field_class = _OpenChoiceField
+
+
 @extend_schema_field(OpenApiTypes.INT)
 class IntegerFilter(django_filters.NumberFilter):
     """A whole-number filter (ids, years, months). django-filter's NumberFilter takes any

@@ -87,7 +87,7 @@ def pledge_register(
 @transaction.atomic
 def pledge_release(*, actor, pledge: Pledge, note: str = "") -> Pledge:
     _check(actor)
-    pledge = Pledge.objects.select_for_update().select_related("pledgee").get(pk=pledge.pk)
+    pledge = Pledge.objects.select_for_update(no_key=True).select_related("pledgee").get(pk=pledge.pk)
     if PledgeStatus.RELEASED not in TRANSITIONS[pledge.status]:
         raise ValidationError(_("This pledge is already released."))
     pledge.status = PledgeStatus.RELEASED

@@ -14,7 +14,7 @@ from zhongwei_carbon.api import ChoiceLabelField, ScopedQuerysetMixin
 from zhongwei_carbon.roles import Perm
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class TaskUnitSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="__str__", read_only=True)
     role_label = ChoiceLabelField(UnitRole.choices, source="role")
 
@@ -24,7 +24,7 @@ class UnitSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class TaskMilestoneSerializer(serializers.ModelSerializer):
     class Meta:
         model = TaskMilestone
         fields = ["id", "title", "due_date", "done_on"]
@@ -33,9 +33,9 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
 class TaskSerializer(serializers.ModelSerializer):
     status_label = ChoiceLabelField(TaskStatus.choices, source="status")
-    units = UnitSerializer(many=True, read_only=True)
+    units = TaskUnitSerializer(many=True, read_only=True)
     items = serializers.SlugRelatedField(many=True, read_only=True, slug_field="text")
-    milestones = MilestoneSerializer(many=True, read_only=True)
+    milestones = TaskMilestoneSerializer(many=True, read_only=True)
 
     class Meta:
         model = ProgrammeTask
@@ -44,19 +44,19 @@ class TaskSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FigureSerializer(serializers.ModelSerializer):
+class ProgressFigureSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReportFigure
         fields = ["label", "value", "unit"]
         read_only_fields = fields
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ProgressReportSerializer(serializers.ModelSerializer):
     task = serializers.IntegerField(source="unit.task_id", read_only=True)
     unit_name = serializers.CharField(source="unit.__str__", read_only=True)
     status_label = ChoiceLabelField(ReportStatus.choices, source="status")
     due_date = serializers.DateField(source="due", read_only=True)
-    figures = FigureSerializer(many=True, read_only=True)
+    figures = ProgressFigureSerializer(many=True, read_only=True)
     attachments = serializers.SlugRelatedField(many=True, read_only=True,
                                                slug_field="original_name")
 
@@ -82,7 +82,7 @@ class ProgressReportViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     """Progress reports of the task units by quarter, with figures and attachment names."""
 
     queryset = ProgressReport.objects.all()
-    serializer_class = ReportSerializer
+    serializer_class = ProgressReportSerializer
     filterset_class = ProgressReportFilterSet
     view_action = Perm.VIEW_PROGRESS_REPORT
 

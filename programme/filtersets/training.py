@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programme.models import TrainingAttendance, TrainingSession
 from registry.models import Department
-from zhongwei_carbon.forms import EMPTY_CHOICE, IntegerFilter
+from zhongwei_carbon.forms import EMPTY_CHOICE, IntegerFilter, OpenChoiceFilter
 
 BUREAU = "bureau"
 
@@ -19,7 +19,7 @@ def organiser_choices():
 class TrainingSessionFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Title, topic or place"))
     year = IntegerFilter(field_name="held_on__year", label=_("Year"))
-    organiser = django_filters.ChoiceFilter(
+    organiser = OpenChoiceFilter(
         choices=[], method="filter_organiser", label=_("Organiser"),
         empty_label=EMPTY_CHOICE,
     )
@@ -44,6 +44,8 @@ class TrainingSessionFilterSet(django_filters.FilterSet):
     def filter_organiser(self, queryset, name, value):
         if value == BUREAU:
             return queryset.filter(organiser__isnull=True)
+        if not value.isascii() or not value.isdigit():
+            return queryset.none()
         return queryset.filter(organiser_id=int(value))
 
     def filter_enterprise(self, queryset, name, value):

@@ -110,7 +110,7 @@ def project_create(*, actor, data: dict) -> CCERLibraryProject:
 
 @transaction.atomic
 def project_update(*, actor, project: CCERLibraryProject, data: dict) -> CCERLibraryProject:
-    project = CCERLibraryProject.objects.select_for_update().get(pk=project.pk)
+    project = CCERLibraryProject.objects.select_for_update(no_key=True).get(pk=project.pk)
     if project.stage == CCERStage.WITHDRAWN:
         raise ValidationError(_("A withdrawn project cannot be changed."))
     changes = _apply(project, data)
@@ -174,7 +174,7 @@ def project_move(*, actor, project: CCERLibraryProject, to_stage: str, on: date 
     """Move ``project`` to ``to_stage`` on date ``on`` (today by default). Registering needs
     the registration code (creates or links the registry's CCER project); the issuance stage
     needs issued reductions recorded first."""
-    project = CCERLibraryProject.objects.select_for_update().get(pk=project.pk)
+    project = CCERLibraryProject.objects.select_for_update(no_key=True).get(pk=project.pk)
     before = project.stage
     if to_stage not in CCERStage.values or not rules.may_move(before, to_stage):
         raise ValidationError({"to_stage": _(
@@ -235,7 +235,7 @@ def _keeps_issued(project) -> None:
 def reduction_set(*, actor, project: CCERLibraryProject, year: int, expected=None,
                   issued=None) -> CCERReduction | None:
     """Record a year's expected and issued reductions (tCO2e); both blank removes the year."""
-    project = CCERLibraryProject.objects.select_for_update().get(pk=project.pk)
+    project = CCERLibraryProject.objects.select_for_update(no_key=True).get(pk=project.pk)
     if project.stage == CCERStage.WITHDRAWN:
         raise ValidationError(_("A withdrawn project cannot be changed."))
     if not isinstance(year, int) or not rules.YEAR_MIN <= year <= rules.YEAR_MAX:

@@ -27,7 +27,7 @@ def sector_entry_set(*, actor, sector: Sector, year: int | None, source: str) ->
     source."""
     if not roles.has_perm(actor, Perm.MANAGE_COVERAGE):
         raise PermissionDenied
-    row = Sector.objects.select_for_update().get(pk=sector.pk)
+    row = Sector.objects.select_for_update(no_key=True).get(pk=sector.pk)
     source = (source or "").strip()
     if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
         raise ValidationError({"national_market_entry_year": _(

@@ -68,7 +68,7 @@ def _move(project: ClimateProject, action: str) -> str:
 
 
 def _locked(project) -> ClimateProject:
-    return ClimateProject.objects.select_for_update().get(pk=project.pk)
+    return ClimateProject.objects.select_for_update(no_key=True).get(pk=project.pk)
 
 
 def _link(project) -> str:
@@ -289,7 +289,7 @@ def climate_share_respond(
     *, actor, share, response: str, loan_amount=None, response_date=None, note: str = ""
 ) -> ClimateProjectShare:
     """A bank liaison records the bank's response to a pushed project."""
-    share = ClimateProjectShare.objects.select_for_update().select_related(
+    share = ClimateProjectShare.objects.select_for_update(no_key=True).select_related(
         "project", "department").get(pk=share.pk)
     if share.kind != ShareKind.PUSH or not _is_liaison_of(actor, share.department_id):
         raise ValidationError(_("Only the liaisons of the bank it was pushed to respond."))

@@ -93,7 +93,7 @@ def statistic_revise(*, actor, statistic: CityStatistic, data: dict, reason: str
     """Revise a year's figures or sources (``data``: ``REVISABLE``); ``reason`` says why
     (a final verification, a census…) and is kept with the revision."""
     _allowed(actor)
-    stat = CityStatistic.objects.select_for_update().get(pk=statistic.pk)
+    stat = CityStatistic.objects.select_for_update(no_key=True).get(pk=statistic.pk)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the figures are revised (it is kept with the revision).")})

@@ -47,7 +47,7 @@ def _require_reviewer(actor) -> None:
 
 
 def _lock(report: ProgressReport) -> ProgressReport:
-    return (ProgressReport.objects.select_for_update(of=("self",))
+    return (ProgressReport.objects.select_for_update(no_key=True, of=("self",))
             .select_related("unit__task", "unit__area", "unit__department").get(pk=report.pk))
 
 

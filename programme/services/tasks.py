@@ -29,7 +29,7 @@ def require(actor, action: str) -> None:
 
 
 def _lock(task: ProgrammeTask) -> ProgrammeTask:
-    return ProgrammeTask.objects.select_for_update().get(pk=task.pk)
+    return ProgrammeTask.objects.select_for_update(no_key=True).get(pk=task.pk)
 
 
 def _save(obj, **extra):
@@ -179,7 +179,7 @@ def milestone_done(*, actor, milestone: TaskMilestone, done_on: date) -> TaskMil
     """Record the day a milestone was reached (not in the future)."""
     require(actor, MANAGE)
     task = _lock(milestone.task)
-    milestone = TaskMilestone.objects.select_for_update().get(pk=milestone.pk)
+    milestone = TaskMilestone.objects.select_for_update(no_key=True).get(pk=milestone.pk)
     if milestone.done_on is not None:
         raise ValidationError(_("This milestone is already done."), code="done")
     if done_on > timezone.localdate():

@@ -56,7 +56,7 @@ def session_create(*, actor, data: dict) -> TrainingSession:
 @transaction.atomic
 def session_update(*, actor, session: TrainingSession, data: dict) -> TrainingSession:
     _require(actor)
-    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    session = TrainingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
     changes = _apply(session, data)
     if not changes:
         return session
@@ -95,7 +95,7 @@ def attendees_add(*, actor, session: TrainingSession, rows: list[dict]) -> list[
     """Add ``rows`` (``enterprise``/``department``/``area``, ``person_name``, ``position``)
     to ``session``: all or none (a bad row refuses the whole list)."""
     _require(actor)
-    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    session = TrainingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
     if not rows:
         raise ValidationError(_("No attendee to add."))
     added = []
@@ -123,6 +123,7 @@ def attendees_add(*, actor, session: TrainingSession, rows: list[dict]) -> list[
 @transaction.atomic
 def attendee_remove(*, actor, attendance: TrainingAttendance) -> None:
     _require(actor)
+    # FOR UPDATE (not NO KEY): the row is deleted, which needs the strong lock anyway
     attendance = TrainingAttendance.objects.select_for_update().get(pk=attendance.pk)
     session, label = attendance.session, str(attendance)
     attendance.delete()

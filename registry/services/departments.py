@@ -44,7 +44,7 @@ def department_create(*, actor, data: dict) -> Department:
 
 @transaction.atomic
 def department_update(*, actor, department: Department, data: dict) -> Department:
-    department = Department.objects.select_for_update().get(pk=department.pk)
+    department = Department.objects.select_for_update(no_key=True).get(pk=department.pk)
     changes = _apply(department, data)
     if not changes:
         return department
@@ -63,7 +63,7 @@ def department_update(*, actor, department: Department, data: dict) -> Departmen
 @transaction.atomic
 def grant_give(*, actor, department: Department, dataset: str, note: str = "") -> DepartmentGrant:
     """Let ``department``'s liaisons reach ``dataset``; a second active grant is an error."""
-    department = Department.objects.select_for_update().get(pk=department.pk)
+    department = Department.objects.select_for_update(no_key=True).get(pk=department.pk)
     if dataset not in Dataset.values:
         raise ValidationError({"dataset": _("Choose the data to grant.")})
     if DepartmentGrant.objects.filter(
@@ -88,7 +88,7 @@ def grant_give(*, actor, department: Department, dataset: str, note: str = "") -
 
 @transaction.atomic
 def grant_revoke(*, actor, grant: DepartmentGrant) -> DepartmentGrant:
-    grant = DepartmentGrant.objects.select_for_update().get(pk=grant.pk)
+    grant = DepartmentGrant.objects.select_for_update(no_key=True).get(pk=grant.pk)
     if grant.revoked_at is not None:
         raise ValidationError(_("This grant was already revoked."))
     grant.revoked_at = timezone.now()

@@ -55,7 +55,11 @@ class Walk:
             "#mainnav a.nav-link[href], #mainnav a.dropdown-item[href]",
             "els => els.map(e => e.getAttribute('href'))",
         )
-        links = list(dict.fromkeys(h for h in hrefs if h.startswith("/")))
+        # a menu entry that downloads a workbook (the partner departments' credit export) is
+        # no page to watch
+        links = list(dict.fromkeys(
+            h for h in hrefs if h.startswith("/") and not h.endswith("/export/")
+        ))
         for href in links:
             self.go(href)
         return links

@@ -234,7 +234,9 @@ def test_detail_query_count_does_not_grow(client_as, official_a, enterprise_a, b
         )
     client = client_as(official_a)
     url = reverse("registry:enterprise_detail", args=[enterprise_a.pk])
-    with django_assert_max_num_queries(14):
+    # +1 since issue 17: the training section (programme) reads the enterprise's attendance;
+    # +1 for the content-type lookup when this test runs alone (a warm process caches it)
+    with django_assert_max_num_queries(16):
         response = client.get(url)
     assert len(response.context["records"]) == 12
     assert len(response.context["events"]) == 24
