@@ -3,10 +3,12 @@ limit and the file's own signature decide, never its name."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.utils.functional import lazy
 from django.utils.text import format_lazy, get_valid_filename
 from django.utils.translation import gettext as _
@@ -30,6 +32,20 @@ def document_type(head: bytes) -> tuple[str, str] | None:
         if head.startswith(magic):
             return ext, content_type
     return None
+
+
+def store_documents(files, build) -> list:
+    """Save checked documents (``(original name, bytes)`` pairs) as rows with a ``file``
+    field: ``build(original_name=..., sha256=...)`` makes the unsaved row; the file is stored
+    under its hash and the type its signature shows, never the uploader's name."""
+    stored = []
+    for original, data in files:
+        digest = hashlib.sha256(data).hexdigest()
+        row = build(original_name=original[:200], sha256=digest)
+        row.file.save(f"{digest[:16]}{document_type(data[:16])[0]}", ContentFile(data), save=False)
+        row.save()
+        stored.append(row)
+    return stored
 
 
 def stored_name(original: str, data: bytes) -> str:

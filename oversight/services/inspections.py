@@ -5,10 +5,7 @@ calendar) or violation. ``inspection.concluded`` is published for credit to scor
 
 from __future__ import annotations
 
-import hashlib
-
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -184,18 +181,8 @@ def checked_files(files, field: str = "files") -> list[tuple[str, bytes]]:
 
 def store_evidence(*, actor, inspection, files, finding=None, answer=None) -> list[Evidence]:
     """Store checked files under generated names (their hash and the detected type)."""
-    stored = []
-    for original, data in files:
-        digest = hashlib.sha256(data).hexdigest()
-        evidence = Evidence(
-            inspection=inspection, finding=finding, answer=answer,
-            original_name=original[:200], sha256=digest, uploaded_by=actor,
-        )
-        ext = uploads.document_type(data[:16])[0]
-        evidence.file.save(f"{digest[:16]}{ext}", ContentFile(data), save=False)
-        evidence.save()
-        stored.append(evidence)
-    return stored
+    return uploads.store_documents(files, lambda **names: Evidence(
+        inspection=inspection, finding=finding, answer=answer, uploaded_by=actor, **names))
 
 
 @transaction.atomic

@@ -53,16 +53,8 @@ def _open_only(case: ViolationCase) -> None:
 
 
 def _store(*, actor, case, files) -> list[CaseEvidence]:
-    stored = []
-    for original, data in files:
-        digest = hashlib.sha256(data).hexdigest()
-        evidence = CaseEvidence(case=case, original_name=original[:200], sha256=digest,
-                                uploaded_by=actor)
-        ext = uploads.document_type(data[:16])[0]
-        evidence.file.save(f"{digest[:16]}{ext}", ContentFile(data), save=False)
-        evidence.save()
-        stored.append(evidence)
-    return stored
+    return uploads.store_documents(
+        files, lambda **names: CaseEvidence(case=case, uploaded_by=actor, **names))
 
 
 @transaction.atomic

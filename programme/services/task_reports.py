@@ -9,12 +9,10 @@ submitted again, as are the period's deadline reminders (``programme.task_remind
 
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -89,16 +87,8 @@ def _set_figures(report: ProgressReport, figures) -> None:
 
 
 def _store(actor, report: ProgressReport, files) -> list[ReportAttachment]:
-    stored = []
-    for original, data in files:
-        digest = hashlib.sha256(data).hexdigest()
-        attachment = ReportAttachment(report=report, original_name=original[:200], sha256=digest,
-                                      uploaded_by=actor)
-        ext = uploads.document_type(data[:16])[0]
-        attachment.file.save(f"{digest[:16]}{ext}", ContentFile(data), save=False)
-        attachment.save()
-        stored.append(attachment)
-    return stored
+    return uploads.store_documents(
+        files, lambda **names: ReportAttachment(report=report, uploaded_by=actor, **names))
 
 
 @transaction.atomic

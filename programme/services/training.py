@@ -4,10 +4,7 @@ history row (django-simple-history)."""
 
 from __future__ import annotations
 
-import hashlib
-
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -141,15 +138,8 @@ def materials_add(*, actor, session: TrainingSession, files) -> list[TrainingMat
     checked = checked_files(files)
     if not checked:
         raise ValidationError({"files": _("Attach at least one file.")})
-    stored = []
-    for original, data in checked:
-        digest = hashlib.sha256(data).hexdigest()
-        material = TrainingMaterial(session=session, original_name=original[:200], sha256=digest,
-                                    uploaded_by=actor)
-        ext = uploads.document_type(data[:16])[0]
-        material.file.save(f"{digest[:16]}{ext}", ContentFile(data), save=False)
-        material.save()
-        stored.append(material)
+    stored = uploads.store_documents(
+        checked, lambda **names: TrainingMaterial(session=session, uploaded_by=actor, **names))
     events.record(
         actor=actor, verb="training.materials_added", target=session,
         message=_("Materials added: %(names)s") % {"names": "、".join(m.original_name for m in stored)},
